@@ -1,0 +1,175 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from boards import services
+from boards.models import Board, Column, Membership, Role, Tag
+from boards.permissions import board_for
+from boards.selectors import board_columns, board_members, boards_for_user
+from boards.serializers import (
+    BoardInputSerializer,
+    BoardSerializer,
+    ColumnInputSerializer,
+    ColumnSerializer,
+    MembershipInputSerializer,
+    MembershipRoleSerializer,
+    MembershipSerializer,
+    TagInputSerializer,
+    TagSerializer,
+)
+from csboard.core.api import BoardScopedMixin
+
+
+def _with_columns(queryset):
+    columns = Column.objects.annotate(ticket_count=Count("tickets")).order_by("position", "id")
+    return queryset.prefetch_related(Prefetch("columns", queryset=columns))
+
+
+class BoardViewSet(viewsets.GenericViewSet):
+    """Boards the caller can see. Creating a board makes the caller its admin."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = "[0-9]+"
+    serializer_class = BoardSerializer
+    queryset = Board.objects.none()
+
+    def _board(self, pk, need=Role.GUEST):
+        board_for(self.request.user, pk, need=need)  # 404 / 403 by the policy
+        return _with_columns(boards_for_user(self.request.user)).get(pk=pk)
+
+    @extend_schema(responses=BoardSerializer(many=True))
+    def list(self, request):
+        boards = _with_columns(boards_for_user(request.user))
+        page = self.paginate_queryset(boards)
+        return self.get_paginated_response(BoardSerializer(page, many=True).data)
+
+    @extend_schema(request=BoardInputSerializer, responses={201: BoardSerializer})
+    def create(self, request):
+        data = _validated(BoardInputSerializer, request.data)
+        board = services.board_create(created_by=request.user, **data)
+        return Response(BoardSerializer(self._board(board.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=BoardSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(BoardSerializer(self._board(pk)).data)
+
+    @extend_schema(request=BoardInputSerializer, responses=BoardSerializer)
+    def partial_update(self, request, pk=None):
+        board = board_for(request.user, pk, need=Role.ADMIN)
+        data = _validated(BoardInputSerializer, request.data, partial=True)
+        data.pop("template", None)
+        services.board_update(board=board, **data)
+        return Response(BoardSerializer(self._board(pk)).data)
+
+    def destroy(self, request, pk=None):
+        services.board_delete(board=board_for(request.user, pk, need=Role.ADMIN))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _validated(serializer_class, data, partial=False) -> dict:
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+MOVE_TO = OpenApiParameter(
+    "move_to",
+    OpenApiTypes.INT,
+    description="Where the column's tickets go when it is deleted; required if it holds any.",
+)
+
+
+class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
+    """A board's columns. Anyone on the board reads them; admins change them."""
+
+    queryset = Column.objects.none()  # typing for the schema only; lookups go through the board
+    serializer_class = ColumnSerializer
+
+    def _column(self, pk):
+        return get_object_or_404(board_columns(self.board), pk=pk)
+
+    @extend_schema(responses=ColumnSerializer(many=True))
+    def list(self, request, board_id=None):
+        return Response(ColumnSerializer(board_columns(self.board), many=True).data)
+
+    @extend_schema(request=ColumnInputSerializer, responses={201: ColumnSerializer})
+    def create(self, request, board_id=None):
+        column = services.column_create(
+            board=self.board, **_validated(ColumnInputSerializer, request.data)
+        )
+        return Response(ColumnSerializer(self._column(column.pk)).data, status=201)
+
+    @extend_schema(request=ColumnInputSerializer, responses=ColumnSerializer)
+    def partial_update(self, request, board_id=None, pk=None):
+        column = self._column(pk)
+        services.column_update(
+            column=column, **_validated(ColumnInputSerializer, request.data, partial=True)
+        )
+        return Response(ColumnSerializer(self._column(pk)).data)
+
+    @extend_schema(parameters=[MOVE_TO])
+    def destroy(self, request, board_id=None, pk=None):
+        column = self._column(pk)
+        move_to = request.query_params.get("move_to")
+        target = get_object_or_404(self.board.columns, pk=move_to) if move_to else None
+        services.column_delete(column=column, move_to=target)
+        return Response(status=204)
+
+
+class TagViewSet(BoardScopedMixin, viewsets.GenericViewSet):
+    """A board's tags. Anyone on the board reads them; admins change them."""
+
+    queryset = Tag.objects.none()
+    serializer_class = TagSerializer
+
+    @extend_schema(responses=TagSerializer(many=True))
+    def list(self, request, board_id=None):
+        return Response(TagSerializer(self.board.tags.all(), many=True).data)
+
+    @extend_schema(request=TagInputSerializer, responses={201: TagSerializer})
+    def create(self, request, board_id=None):
+        tag = services.tag_create(board=self.board, **_validated(TagInputSerializer, request.data))
+        return Response(TagSerializer(tag).data, status=201)
+
+    @extend_schema(request=TagInputSerializer, responses=TagSerializer)
+    def partial_update(self, request, board_id=None, pk=None):
+        tag = get_object_or_404(self.board.tags, pk=pk)
+        data = _validated(TagInputSerializer, request.data, partial=True)
+        return Response(TagSerializer(services.tag_update(tag=tag, **data)).data)
+
+    def destroy(self, request, board_id=None, pk=None):
+        services.tag_delete(tag=get_object_or_404(self.board.tags, pk=pk))
+        return Response(status=204)
+
+
+class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
+    """Who is on the board, and with which role. Admins add, change and remove members."""
+
+    queryset = Membership.objects.none()
+    serializer_class = MembershipSerializer
+
+    @extend_schema(responses=MembershipSerializer(many=True))
+    def list(self, request, board_id=None):
+        return Response(MembershipSerializer(board_members(self.board), many=True).data)
+
+    @extend_schema(request=MembershipInputSerializer, responses={201: MembershipSerializer})
+    def create(self, request, board_id=None):
+        data = _validated(MembershipInputSerializer, request.data)
+        membership = services.membership_add(
+            board=self.board, user=data["user"], role=data.get("role", Role.MEMBER)
+        )
+        return Response(MembershipSerializer(membership).data, status=201)
+
+    @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
+    def partial_update(self, request, board_id=None, pk=None):
+        membership = get_object_or_404(board_members(self.board), pk=pk)
+        data = _validated(MembershipRoleSerializer, request.data)
+        membership = services.membership_set_role(membership=membership, role=data["role"])
+        return Response(MembershipSerializer(membership).data)
+
+    def destroy(self, request, board_id=None, pk=None):
+        services.membership_remove(membership=get_object_or_404(board_members(self.board), pk=pk))
+        return Response(status=204)

@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Role(models.IntegerChoices):
+    """Board roles, ordered: each role has a superset of the permissions of the one below."""
+
+    GUEST = 10, "Guest"
+    MEMBER = 20, "Member"
+    ADMIN = 30, "Admin"
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_slug(cls, slug: str) -> "Role":
+        return cls[slug.upper()]
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private to members"
+    SIGNED_IN = "signed_in", "Every signed-in user, as a guest"
+
+
+board_key_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,9}$",
+    "Use 2 to 10 capital letters or digits, starting with a letter (e.g. CS).",
+)
+
+
+class Board(models.Model):
+    name = models.CharField(max_length=120)
+    key = models.CharField(max_length=10, unique=True, validators=[board_key_validator])
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    # The next ticket number; only ever read and bumped under a row lock (tickets.services).
+    next_number = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.key} · {self.name}"
+
+
+class Column(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="columns")
+    name = models.CharField(max_length=80)
+    position = models.PositiveIntegerField(default=0)
+    wip_limit = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wip_limit__isnull=True) | models.Q(wip_limit__gte=1),
+                name="boards_column_wip_limit_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+    color = models.CharField(
+        max_length=7,
+        default="#6366f1",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour such as #22c55e.")],
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint("board", Lower("name"), name="boards_tag_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.PositiveSmallIntegerField(choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "user"], name="boards_membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} of {self.board.key}"

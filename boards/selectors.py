@@ -1,0 +1,16 @@
+from django.db.models import Count, QuerySet
+
+from boards.models import Board, Column, Membership
+from boards.permissions import visible_boards
+
+
+def boards_for_user(user) -> QuerySet[Board]:
+    return visible_boards(user).annotate(ticket_count=Count("tickets", distinct=True))
+
+
+def board_columns(board: Board) -> QuerySet[Column]:
+    return board.columns.annotate(ticket_count=Count("tickets")).order_by("position", "id")
+
+
+def board_members(board: Board) -> QuerySet[Membership]:
+    return board.memberships.select_related("user").order_by("-role", "user__username")

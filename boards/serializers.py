@@ -1,0 +1,98 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from rest_framework import serializers
+
+from boards.models import Board, Column, Membership, Tag, Visibility
+from boards.services import BOARD_TEMPLATES
+from csboard.core.api import RoleField
+
+
+class ColumnSerializer(serializers.ModelSerializer):
+    ticket_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Column
+        fields = ["id", "name", "position", "wip_limit", "ticket_count"]
+
+
+class ColumnInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    wip_limit = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    position = serializers.IntegerField(min_value=0, required=False)
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    my_role = RoleField(read_only=True)
+    columns = ColumnSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Board
+        fields = [
+            "id",
+            "name",
+            "key",
+            "description",
+            "visibility",
+            "my_role",
+            "columns",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class BoardInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    key = serializers.CharField(max_length=10)
+    description = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    template = serializers.ChoiceField(
+        choices=list(BOARD_TEMPLATES), required=False, write_only=True
+    )
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "color"]
+
+
+class TagInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+
+
+class MemberUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "display_name", "email"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = MemberUserSerializer(read_only=True)
+    role = RoleField()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+
+
+class UserByNameOrEmailField(serializers.CharField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        user = (
+            get_user_model()
+            .objects.filter(Q(username=value) | Q(email__iexact=value), is_active=True)
+            .first()
+        )
+        if user is None:
+            raise serializers.ValidationError("No user with that username or email.")
+        return user
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    user = UserByNameOrEmailField(help_text="A username or an email address.")
+    role = RoleField(required=False)
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = RoleField()

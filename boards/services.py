@@ -1,0 +1,221 @@
+"""Every change to boards, columns, tags and memberships. The rules live here, once."""
+
+from django.db import transaction
+from django.db.models import Max
+
+from boards.locks import lock_board, lock_column
+from boards.models import Board, Column, Membership, Role, Tag, Visibility
+from csboard.core.exceptions import (
+    ColumnNotEmpty,
+    Conflict,
+    InvalidInput,
+    LastAdmin,
+    WipLimitReached,
+)
+from csboard.core.ordering import place
+from csboard.core.validation import full_clean_or_raise
+
+BOARD_TEMPLATES: dict[str, list[str]] = {
+    "customer-success": ["New tickets", "Open tickets", "Feature requests", "Bugs", "Done"],
+    "simple": ["To do", "In progress", "Done"],
+}
+DEFAULT_TEMPLATE = "simple"
+UNSET = object()
+
+
+# --- Boards ------------------------------------------------------------------------------------
+@transaction.atomic
+def board_create(
+    *,
+    name: str,
+    key: str,
+    created_by,
+    description: str = "",
+    visibility: str = Visibility.PRIVATE,
+    template: str | None = None,
+) -> Board:
+    template = template or DEFAULT_TEMPLATE
+    if template not in BOARD_TEMPLATES:
+        raise InvalidInput(
+            "Unknown board template.",
+            fields={"template": [f"Choose one of: {', '.join(BOARD_TEMPLATES)}."]},
+        )
+    board = Board(
+        name=name.strip(),
+        key=key.strip().upper(),
+        description=description,
+        visibility=visibility,
+        created_by=created_by,
+    )
+    full_clean_or_raise(board)
+    board.save()
+    Membership.objects.create(board=board, user=created_by, role=Role.ADMIN)
+    Column.objects.bulk_create(
+        Column(board=board, name=column_name, position=index)
+        for index, column_name in enumerate(BOARD_TEMPLATES[template])
+    )
+    return board
+
+
+@transaction.atomic
+def board_update(*, board: Board, **changes) -> Board:
+    allowed = {"name", "key", "description", "visibility"}
+    for field, value in changes.items():
+        if field not in allowed:
+            raise InvalidInput(f"{field} cannot be changed here.", fields={field: ["Read-only."]})
+        setattr(board, field, value.strip().upper() if field == "key" else value)
+    full_clean_or_raise(board, exclude=["created_by"])
+    board.save()
+    return board
+
+
+@transaction.atomic
+def board_delete(*, board: Board) -> None:
+    # Tickets protect their column from deletion; remove them first, then the rest cascades.
+    board.tickets.all().delete()
+    board.delete()
+
+
+# --- Columns -----------------------------------------------------------------------------------
+def column_ensure_room(column: Column, incoming: int = 1) -> None:
+    """Refuse to add `incoming` tickets to a column at its WIP limit. Call with the column locked."""
+    if column.wip_limit is None:
+        return
+    if column.tickets.count() + incoming > column.wip_limit:
+        raise WipLimitReached(
+            f"“{column.name}” is at its WIP limit of {column.wip_limit}: "
+            "finish or move a ticket out of it first."
+        )
+
+
+@transaction.atomic
+def column_create(
+    *, board: Board, name: str, wip_limit: int | None = None, position: int | None = None
+) -> Column:
+    lock_board(board.pk)  # serialises concurrent column edits on one board
+    column = Column(board=board, name=name.strip(), wip_limit=wip_limit)
+    column.position = (board.columns.aggregate(m=Max("position"))["m"] or 0) + 1
+    full_clean_or_raise(column)
+    column.save()
+    if position is not None:
+        place(list(board.columns.all()), column, position)
+    return column
+
+
+@transaction.atomic
+def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET) -> Column:
+    lock_board(column.board_id)
+    if name is not UNSET:
+        column.name = name.strip()
+    if wip_limit is not UNSET:
+        column.wip_limit = wip_limit
+    full_clean_or_raise(column)
+    column.save(update_fields=["name", "wip_limit"])
+    if position is not UNSET and position is not None:
+        place(list(Column.objects.filter(board_id=column.board_id)), column, position)
+    return column
+
+
+@transaction.atomic
+def column_delete(*, column: Column, move_to: Column | None = None) -> None:
+    lock_board(column.board_id)
+    siblings = list(Column.objects.filter(board_id=column.board_id))
+    if len(siblings) == 1:
+        raise Conflict("A board needs at least one column.")
+    tickets = list(column.tickets.order_by("position"))
+    if tickets:
+        if move_to is None:
+            raise ColumnNotEmpty(
+                f"“{column.name}” still holds {len(tickets)} ticket(s): "
+                "choose a column to move them to."
+            )
+        if move_to.pk == column.pk or move_to.board_id != column.board_id:
+            raise InvalidInput(
+                "Choose another column of this board.",
+                fields={"move_to": ["Choose another column of this board."]},
+            )
+        target = lock_column(move_to.pk)
+        column_ensure_room(target, incoming=len(tickets))
+        start = target.tickets.count()
+        for offset, ticket in enumerate(tickets):
+            ticket.column = target
+            ticket.position = start + offset
+        type(tickets[0]).objects.bulk_update(tickets, ["column", "position"])
+    column.delete()
+    place([c for c in siblings if c.pk != column.pk])
+
+
+# --- Tags --------------------------------------------------------------------------------------
+@transaction.atomic
+def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
+    tag = Tag(board=board, name=name.strip(), color=color)
+    full_clean_or_raise(tag)
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
+    if name is not UNSET:
+        tag.name = name.strip()
+    if color is not UNSET:
+        tag.color = color
+    full_clean_or_raise(tag)
+    tag.save()
+    return tag
+
+
+def tag_delete(*, tag: Tag) -> None:
+    tag.delete()
+
+
+# --- Members -----------------------------------------------------------------------------------
+def _ensure_another_admin(membership: Membership) -> None:
+    if membership.role != Role.ADMIN:
+        return
+    others = Membership.objects.filter(board_id=membership.board_id, role=Role.ADMIN).exclude(
+        pk=membership.pk
+    )
+    if not others.exists():
+        raise LastAdmin("A board needs at least one admin: make someone else admin first.")
+
+
+def _unassign_everywhere(membership: Membership) -> None:
+    """Only members and admins may be assigned: whoever leaves that circle leaves its tickets."""
+    from tickets.models import Ticket
+
+    Ticket.assignees.through.objects.filter(
+        ticket__board_id=membership.board_id, user_id=membership.user_id
+    ).delete()
+
+
+@transaction.atomic
+def membership_add(*, board: Board, user, role: int = Role.MEMBER) -> Membership:
+    if Membership.objects.filter(board=board, user=user).exists():
+        raise InvalidInput(
+            f"{user.username} is already a member of this board.",
+            fields={"user": [f"{user.username} is already a member of this board."]},
+        )
+    return Membership.objects.create(board=board, user=user, role=Role(role))
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: int) -> Membership:
+    lock_board(membership.board_id)  # two admins demoting each other at once: one must lose
+    membership.refresh_from_db()
+    if role != Role.ADMIN:
+        _ensure_another_admin(membership)
+    membership.role = Role(role)
+    membership.save(update_fields=["role"])
+    if membership.role < Role.MEMBER:
+        _unassign_everywhere(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    lock_board(membership.board_id)
+    membership.refresh_from_db()
+    _ensure_another_admin(membership)
+    _unassign_everywhere(membership)
+    membership.delete()

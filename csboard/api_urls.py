@@ -1,0 +1,23 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
+from tickets.apis import TicketViewSet
+
+BOARD = r"boards/(?P<board_id>[0-9]+)"
+
+router = SimpleRouter()
+router.register("boards", BoardViewSet, basename="board")
+router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
+router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
+router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
+router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,52 @@
+"""One family of domain errors. Services raise them; the API maps them to JSON, views to messages."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A request the domain refuses. `fields` maps input field names to messages, as DRF does."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(ApplicationError):
+    code = "invalid"
+
+
+class Conflict(ApplicationError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class WipLimitReached(Conflict):
+    code = "wip_limit_reached"
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+
+
+class ColumnNotEmpty(Conflict):
+    code = "column_not_empty"
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        body = {"detail": exc.message, "code": exc.code, **exc.fields}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = drf_exceptions.PermissionDenied(str(exc) or None)
+    return exception_handler(exc, context)

@@ -1,0 +1,7 @@
+"""Developer machine and `make run`: debug on, a throw-away secret, the embedded default stores."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-do-not-use-in-production")

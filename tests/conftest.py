@@ -1,0 +1,112 @@
+"""One fixture per role on one private board, plus helpers to act as each of them."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from boards.models import Role, Visibility
+from boards.services import board_create, membership_add
+from tests.factories import PASSWORD, UserFactory
+from tickets.services import ticket_create
+
+ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="alice", display_name="Alice Admin")
+
+
+@pytest.fixture
+def member_user(db):
+    return UserFactory(username="mia", display_name="Mia Member")
+
+
+@pytest.fixture
+def guest_user(db):
+    return UserFactory(username="gus", display_name="Gus Guest")
+
+
+@pytest.fixture
+def outsider_user(db):
+    """Signed in, but not a member of `board`."""
+    return UserFactory(username="olga", display_name="Olga Outsider")
+
+
+@pytest.fixture
+def board(admin_user, member_user, guest_user):
+    """A private customer-success board: alice is admin, mia member, gus guest."""
+    board = board_create(
+        name="Customer Success",
+        key="CS",
+        created_by=admin_user,
+        template="customer-success",
+        visibility=Visibility.PRIVATE,
+    )
+    membership_add(board=board, user=member_user, role=Role.MEMBER)
+    membership_add(board=board, user=guest_user, role=Role.GUEST)
+    return board
+
+
+@pytest.fixture
+def columns(board):
+    return list(board.columns.order_by("position"))
+
+
+@pytest.fixture
+def ticket(board, member_user):
+    return ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Team discount?",
+        customer_name="Dana Scully",
+        customer_email="dana@example.com",
+        customer_company="FBI",
+    )
+
+
+@pytest.fixture
+def user_for(admin_user, member_user, guest_user, outsider_user):
+    """The user playing a role in the permission matrix (None for anonymous)."""
+    users = {
+        "admin": admin_user,
+        "member": member_user,
+        "guest": guest_user,
+        "outsider": outsider_user,
+        "anonymous": None,
+    }
+    return users.__getitem__
+
+
+@pytest.fixture
+def api_as(user_for):
+    """An API client authenticated by token as the given role (anonymous: no credentials)."""
+
+    def make(role: str) -> APIClient:
+        from rest_framework.authtoken.models import Token
+
+        client = APIClient()
+        user = user_for(role)
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, user_for):
+    """A browser-like Django test client signed in as the given role (anonymous: signed out)."""
+
+    def make(role: str):
+        user = user_for(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

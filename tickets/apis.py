@@ -1,0 +1,80 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from boards.models import Role
+from csboard.core.api import BoardScopedMixin
+from tickets import services
+from tickets.filters import TicketFilter
+from tickets.models import Ticket
+from tickets.selectors import board_tickets, ticket_for
+from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
+
+NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[NUMBER]),
+    destroy=extend_schema(parameters=[NUMBER]),
+)
+class TicketViewSet(
+    BoardScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A board's tickets, addressed by their board-scoped number."""
+
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]+"
+    action_roles = {
+        **BoardScopedMixin.action_roles,
+        "create": Role.MEMBER,
+        "partial_update": Role.MEMBER,
+        "move": Role.MEMBER,
+        "destroy": Role.ADMIN,
+    }
+
+    def get_queryset(self):
+        if self.schema_only:
+            return Ticket.objects.none()
+        return board_tickets(self.board)
+
+    def get_object(self):
+        return ticket_for(self.board, self.kwargs["number"])
+
+    def _output(self, ticket, status_code=status.HTTP_200_OK):
+        return Response(
+            TicketSerializer(ticket_for(self.board, ticket.number)).data, status=status_code
+        )
+
+    def _input(self, serializer_class, partial=False) -> dict:
+        serializer = serializer_class(data=self.request.data, partial=partial, board=self.board)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(request=TicketInputSerializer, responses={201: TicketSerializer})
+    def create(self, request, board_id=None):
+        ticket = services.ticket_create(
+            board=self.board, created_by=request.user, **self._input(TicketInputSerializer)
+        )
+        return self._output(ticket, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TicketInputSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    def partial_update(self, request, board_id=None, number=None):
+        data = self._input(TicketInputSerializer, partial=True)
+        return self._output(services.ticket_update(ticket=self.get_object(), **data))
+
+    def destroy(self, request, board_id=None, number=None):
+        services.ticket_delete(ticket=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=TicketMoveSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @action(detail=True, methods=["post"])
+    def move(self, request, board_id=None, number=None):
+        data = self._input(TicketMoveSerializer)
+        ticket = services.ticket_move(
+            ticket=self.get_object(), column=data["column"], position=data.get("position")
+        )
+        return self._output(ticket)

@@ -1,0 +1,53 @@
+"""Ticket filters, shared by the board page and the API, so a filtered URL means the same in both."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from tickets.models import Priority, Status, Ticket
+
+
+class TicketFilter(django_filters.FilterSet):
+    column = django_filters.NumberFilter(field_name="column_id")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    assignee = django_filters.CharFilter(
+        method="filter_assignee", help_text='A username, "me" or "none".'
+    )
+    tag = django_filters.CharFilter(method="filter_tag", help_text="A tag id or name.")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    q = django_filters.CharFilter(
+        method="filter_text", help_text="Text in the title, description or customer."
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["column", "status", "priority", "assignee", "tag", "overdue", "q"]
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assignees__isnull=True)
+        if value == "me":
+            return queryset.filter(assignees=self.request.user) if self.request else queryset.none()
+        return queryset.filter(assignees__username=value)
+
+    def filter_tag(self, queryset, name, value):
+        if value.isdigit():
+            return queryset.filter(tags__id=int(value))
+        return queryset.filter(tags__name__iexact=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(due_at__lt=timezone.now()) & ~Q(status=Status.RESOLVED)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_text(self, queryset, name, value):
+        text = Q()
+        for field in (
+            "title",
+            "description",
+            "customer_name",
+            "customer_email",
+            "customer_company",
+        ):
+            text |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(text)

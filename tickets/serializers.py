@@ -1,0 +1,78 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from boards.models import Board, Column, Tag
+from tickets.models import Priority, Status, Ticket
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "number",
+            "reference",
+            "title",
+            "description",
+            "column",
+            "position",
+            "status",
+            "priority",
+            "customer_name",
+            "customer_email",
+            "customer_company",
+            "created_by",
+            "assignees",
+            "tags",
+            "due_at",
+            "is_overdue",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class TicketInputSerializer(serializers.Serializer):
+    """What a caller may send. Related objects are looked up through the board only."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    column = serializers.PrimaryKeyRelatedField(queryset=Column.objects.none(), required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    customer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    customer_email = serializers.EmailField(required=False, allow_blank=True)
+    customer_company = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    assignees = serializers.SlugRelatedField(
+        slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
+    )
+    tags = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Tag.objects.none(), required=False
+    )
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def __init__(self, *args, board: Board | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if board is None:  # the schema generator's instance
+            return
+        self.fields["column"].queryset = board.columns.all()
+        self.fields["assignees"].child_relation.queryset = get_user_model().objects.filter(
+            memberships__board=board
+        )
+        self.fields["tags"].child_relation.queryset = board.tags.all()
+
+
+class TicketMoveSerializer(serializers.Serializer):
+    column = serializers.PrimaryKeyRelatedField(queryset=Column.objects.none())
+    position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+    def __init__(self, *args, board: Board | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if board is not None:
+            self.fields["column"].queryset = board.columns.all()

@@ -1,0 +1,157 @@
+"""Every change to tickets: numbering, moves under WIP limits, edits. The rules live here, once."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from boards.locks import lock_board, lock_column
+from boards.models import Board, Column, Membership, Role, Tag
+from boards.services import column_ensure_room
+from csboard.core.exceptions import InvalidInput
+from csboard.core.ordering import place
+from csboard.core.validation import full_clean_or_raise
+from tickets.models import Status, Ticket
+
+EDITABLE_FIELDS = {
+    "title",
+    "description",
+    "status",
+    "priority",
+    "customer_name",
+    "customer_email",
+    "customer_company",
+    "due_at",
+}
+
+
+def _check_column(board: Board, column: Column | None) -> Column:
+    if column is None:
+        column = board.columns.order_by("position", "id").first()
+        if column is None:
+            raise InvalidInput(
+                "This board has no column yet.", fields={"column": ["Add a column first."]}
+            )
+    if column.board_id != board.pk:
+        raise InvalidInput("Unknown column.", fields={"column": ["Choose a column of this board."]})
+    return column
+
+
+def _check_assignees(board: Board, users: Iterable) -> list:
+    users = list(users)
+    allowed = set(
+        Membership.objects.filter(board=board, user__in=users, role__gte=Role.MEMBER).values_list(
+            "user_id", flat=True
+        )
+    )
+    refused = [u.username for u in users if u.pk not in allowed]
+    if refused:
+        message = f"Only members and admins of this board can be assigned: {', '.join(refused)}."
+        raise InvalidInput(message, fields={"assignees": [message]})
+    return users
+
+
+def _check_tags(board: Board, tags: Iterable[Tag]) -> list[Tag]:
+    tags = list(tags)
+    if any(tag.board_id != board.pk for tag in tags):
+        raise InvalidInput("Unknown tag.", fields={"tags": ["Choose tags of this board."]})
+    return tags
+
+
+def _apply_status(ticket: Ticket) -> None:
+    if ticket.status == Status.RESOLVED and ticket.resolved_at is None:
+        ticket.resolved_at = timezone.now()
+    elif ticket.status != Status.RESOLVED:
+        ticket.resolved_at = None
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    board: Board,
+    created_by,
+    title: str,
+    column: Column | None = None,
+    assignees: Iterable = (),
+    tags: Iterable[Tag] = (),
+    **fields,
+) -> Ticket:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    # Lock the board row, then take and bump its counter: concurrent creates queue up here, so
+    # no two tickets of a board ever share a number (and the unique constraint backs this up).
+    board = lock_board(board.pk)
+    column = lock_column(_check_column(board, column).pk)
+    column_ensure_room(column)
+    assignees = _check_assignees(board, assignees)
+    tags = _check_tags(board, tags)
+    ticket = Ticket(
+        board=board,
+        number=board.next_number,
+        title=title.strip(),
+        column=column,
+        position=column.tickets.count(),
+        created_by=created_by,
+        **fields,
+    )
+    _apply_status(ticket)
+    full_clean_or_raise(ticket)
+    board.next_number += 1
+    board.save(update_fields=["next_number"])
+    ticket.save()
+    ticket.assignees.set(assignees)
+    ticket.tags.set(tags)
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(
+    *, ticket: Ticket, assignees=None, tags=None, column: Column | None = None, **changes
+) -> Ticket:
+    """Edit fields; a `column` different from the ticket's own moves it there (last place)."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    for field, value in changes.items():
+        setattr(ticket, field, value.strip() if field == "title" else value)
+    _apply_status(ticket)
+    full_clean_or_raise(ticket)
+    ticket.save()
+    if assignees is not None:
+        ticket.assignees.set(_check_assignees(ticket.board, assignees))
+    if tags is not None:
+        ticket.tags.set(_check_tags(ticket.board, tags))
+    if column is not None and column.pk != ticket.column_id:
+        ticket = ticket_move(ticket=ticket, column=column)
+    return ticket
+
+
+@transaction.atomic
+def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None) -> Ticket:
+    """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
+    WIP limit is refused; reordering within a column always works."""
+    column = _check_column(ticket.board, column)
+    target = lock_column(column.pk)
+    ticket = (
+        Ticket.objects.select_related("board").select_for_update(of=("self",)).get(pk=ticket.pk)
+    )
+    source_id = ticket.column_id
+    if source_id != target.pk:
+        column_ensure_room(target)
+        ticket.column = target
+        ticket.save(update_fields=["column", "updated_at"])
+        place(list(Ticket.objects.filter(column_id=source_id).order_by("position", "number")))
+    place(
+        list(Ticket.objects.filter(column=target).order_by("position", "number")),
+        ticket,
+        position,
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_delete(*, ticket: Ticket) -> None:
+    column_id = ticket.column_id
+    ticket.delete()
+    place(list(Ticket.objects.filter(column_id=column_id).order_by("position", "number")))
