@@ -92,6 +92,7 @@ if REDIS_URL:
 else:
     # Without Redis the worker and beat talk through a spool directory (kombu's filesystem transport).
     _spool = VAR_DIR / "celery"
+    (_spool / "queue").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_spool / "queue"),

@@ -1,0 +1,16 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=csboard.settings.production
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 csboard
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && chown -R csboard:csboard /app
+USER csboard
+EXPOSE 8000
+CMD ["gunicorn", "csboard.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,68 @@
+# CS Board — the project's vocabulary. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: help install run migrate demo test lint format check-compose services chromium bench clean
+
+help:
+	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
+	@echo "make test   - lint, schema and the whole test suite on PostgreSQL + Redis, browser tests included"
+	@echo "make bench  - the HTTP benchmark"
+	@echo "make lint / make format"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo
+	@echo "  CS Board is starting on http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password: csboard-demo): admin (board admin), member, sam (members), guest (read-only)"
+	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/   Stop with Ctrl-C."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+services:
+	@scripts/ensure-services.sh
+
+chromium:
+	@scripts/ensure-chromium.sh
+
+check-compose:
+	@scripts/check-compose.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install services chromium lint check-compose
+	DJANGO_SETTINGS_MODULE=csboard.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=csboard.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(BIN)/pytest --create-db
+
+bench: install services
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var
