@@ -97,6 +97,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_spool / "queue"),
         "data_folder_out": str(_spool / "queue"),
+        "control_folder": str(_spool / "control"),
         "store_processed": False,
     }
 CELERY_ACCEPT_CONTENT = ["json"]
