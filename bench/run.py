@@ -1,0 +1,343 @@
+#!/usr/bin/env python
+"""`make bench`: CS Board under its production server, driven over HTTP on loopback.
+
+Seeds boards of 100, 1,000 and 5,000 tickets in a fresh PostgreSQL database, starts gunicorn with
+the production settings (workers as in the Dockerfile), and drives each case with concurrent
+clients for a fixed time. For every case it reports requests per second, p50 and p95 latency,
+SQL queries per request (counted in-process with Django's test client), and the ratio of its p50
+to the baseline's: the same ticket rows fetched with one raw SQL query and written out as JSON by
+a minimal Django view (bench/urls.py). Results go to bench/results.md and bench/results.json.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "csboard_bench"
+os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+
+def recreate_database():
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {DB_NAME}")
+    conn.close()
+
+
+def seed(sizes):
+    """One board per size, plus a user who is admin everywhere; returns what the cases need."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from boards.services import board_create, tag_create
+    from tickets.models import Priority, Status, Ticket
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")
+    helper = User.objects.create_user("helper", "helper@example.com", "bench-password-1")
+    token = Token.objects.create(user=user).key
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+
+    rng = random.Random(42)
+    boards = {}
+    for size in sizes:
+        board = board_create(
+            name=f"Bench {size}",
+            key=f"B{size}",
+            created_by=user,
+            template="customer-success",
+        )
+        board.memberships.create(user=helper, role=20)
+        columns = list(board.columns.order_by("position"))
+        tags = [tag_create(board=board, name=f"tag{i}") for i in range(6)]
+        tickets = []
+        for number in range(1, size + 1):
+            column = columns[number % len(columns)]
+            tickets.append(
+                Ticket(
+                    board=board,
+                    number=number,
+                    title=f"Customer request {number}: invoice question",
+                    description="A customer wrote in. " * 5,
+                    column=column,
+                    position=number // len(columns),
+                    status=rng.choice(Status.values),
+                    priority=rng.choice(Priority.values),
+                    customer_name=f"Customer {number}",
+                    customer_email=f"c{number}@example.com",
+                    customer_company=f"Company {number % 97}",
+                    created_by=user,
+                )
+            )
+        Ticket.objects.bulk_create(tickets, batch_size=1000)
+        board.next_number = size + 1
+        board.save(update_fields=["next_number"])
+        through_a = Ticket.assignees.through
+        through_t = Ticket.tags.through
+        ids = list(Ticket.objects.filter(board=board).values_list("id", flat=True))
+        through_a.objects.bulk_create(
+            [through_a(ticket_id=i, user_id=rng.choice([user.pk, helper.pk])) for i in ids]
+        )
+        through_t.objects.bulk_create(
+            [through_t(ticket_id=i, tag_id=rng.choice(tags).pk) for i in ids]
+        )
+        boards[size] = {"id": board.pk, "columns": [c.pk for c in columns], "size": size}
+    return {"token": token, "session": session.session_key, "boards": boards}
+
+
+def cases_for(board):
+    """(name, method, path, body factory or None, auth) for one board."""
+    bid, columns, size = board["id"], board["columns"], board["size"]
+
+    def create_body():
+        return {"title": "Benchmark ticket"}
+
+    def move_target():
+        number = random.randint(1, size)
+        return f"/api/boards/{bid}/tickets/{number}/move/", {
+            "column": random.choice(columns),
+            "position": 0,
+        }
+
+    return [
+        (
+            "baseline (raw SQL, 50 rows)",
+            "GET",
+            f"/bench/baseline/{bid}/?page_size=50",
+            None,
+            "token",
+        ),
+        ("board page (HTML)", "GET", f"/boards/{bid}/", None, "session"),
+        ("board API", "GET", f"/api/boards/{bid}/", None, "token"),
+        (
+            "ticket list API (50 rows)",
+            "GET",
+            f"/api/boards/{bid}/tickets/?page_size=50",
+            None,
+            "token",
+        ),
+        (
+            "filtered list API",
+            "GET",
+            f"/api/boards/{bid}/tickets/?priority=high&q=invoice",
+            None,
+            "token",
+        ),
+        (
+            "ticket page (HTML)",
+            "GET",
+            f"/boards/{bid}/tickets/{max(1, size // 2)}/",
+            None,
+            "session",
+        ),
+        ("ticket create API", "POST", f"/api/boards/{bid}/tickets/", create_body, "token"),
+        ("ticket move API", "POST", None, move_target, "token"),
+    ]
+
+
+def headers_for(auth, ctx):
+    if auth == "session":
+        return {"Cookie": f"sessionid={ctx['session']}"}
+    return {"Authorization": f"Token {ctx['token']}"}
+
+
+def resolve(path, body_factory):
+    if path is None:  # the move case picks its ticket and column per request
+        return body_factory()
+    return path, body_factory() if body_factory else None
+
+
+def count_queries(case, ctx):
+    """SQL queries of one request of this case, counted in-process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    name, method, path, body_factory, auth = case
+    client = Client(HTTP_HOST="127.0.0.1")
+    extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers_for(auth, ctx).items()}
+    path, body = resolve(path, body_factory)
+    with CaptureQueriesContext(connection) as queries:
+        if method == "GET":
+            response = client.get(path, **extra)
+        else:
+            response = client.post(path, json.dumps(body), content_type="application/json", **extra)
+    if response.status_code >= 400:
+        raise SystemExit(f"{name}: {method} {path} answered {response.status_code}")
+    return len(queries)
+
+
+def drive(port, case, ctx, seconds, clients):
+    _name, method, path, body_factory, auth = case
+    headers = {**headers_for(auth, ctx), "Content-Type": "application/json", "Host": "127.0.0.1"}
+    latencies, errors = [], []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        mine, bad = [], 0
+        while time.perf_counter() < deadline:
+            req_path, body = resolve(path, body_factory)
+            data = json.dumps(body) if body is not None else None
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            start = time.perf_counter()
+            conn.request(method, req_path, body=data, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - start
+            conn.close()
+            if response.status >= 400 and response.status != 409:
+                bad += 1
+            mine.append(elapsed)
+        with lock:
+            latencies.extend(mine)
+            errors.append(bad)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / wall,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+        "errors": sum(errors),
+    }
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workers):
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "csboard.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not come up")
+
+
+def write_results(rows, args):
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench`, {stamp}: gunicorn with {args.workers} sync workers (production settings) on",
+        f"loopback, PostgreSQL and Redis on the same machine, {args.clients} concurrent clients for",
+        f"{args.seconds} s per case, {os.cpu_count()} cores. Latencies are whole HTTP requests, one",
+        "connection each. Queries are SQL queries per request. ×baseline is the case's p50 over the",
+        "p50 of the baseline (the same 50 ticket rows, one raw SQL query, JSON, a minimal view).",
+        "",
+        "| tickets | case | req/s | p50 ms | p95 ms | queries | ×baseline | errors |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['size']:,} | {r['case']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['queries']} | {r['ratio']:.2f} | {r['errors']} |"
+        )
+    (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
+    (ROOT / "bench" / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
+    print("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    recreate_database()
+    ctx = seed(sizes)
+    server, port = start_server(args.workers)
+    rows = []
+    try:
+        for size in sizes:
+            baseline_p50 = None
+            for case in cases_for(ctx["boards"][size]):
+                queries = count_queries(case, ctx)
+                result = drive(port, case, ctx, args.seconds, args.clients)
+                baseline_p50 = baseline_p50 or result["p50_ms"]
+                rows.append(
+                    {
+                        "size": size,
+                        "case": case[0],
+                        "queries": queries,
+                        "ratio": result["p50_ms"] / baseline_p50,
+                        **result,
+                    }
+                )
+                print(
+                    f"{size:>5} {case[0]:<30} {result['rps']:7.0f} req/s  "
+                    f"p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
+                    f"{queries} queries",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    write_results(rows, args)
+
+
+if __name__ == "__main__":
+    main()
