@@ -11,6 +11,15 @@ from tickets.services import ticket_create
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache is the real Redis: API throttle counters and sessions must not leak across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="alice", display_name="Alice Admin")
