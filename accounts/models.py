@@ -27,3 +27,43 @@ class User(AbstractUser):
         parts = self.name.split()
         letters = "".join(p[0] for p in parts[:2]) if len(parts) > 1 else self.name[:2]
         return letters.upper()
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event: who did what, to whom, on which board, from where."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        VISIBILITY_CHANGED = "visibility_changed", "Board visibility changed"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: the log must still say who it was after an account is deleted.
+    actor_username = models.CharField(max_length=150, blank=True)
+    target_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    board = models.ForeignKey(
+        "boards.Board", null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["board", "-created_at"], name="accounts_audit_board_idx")]
+
+    def __str__(self):
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()} by {self.actor_username}"
+        )
