@@ -1,0 +1,96 @@
+"""Real threads against real PostgreSQL: the row locks, not luck, must keep the rules."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from boards.models import Board
+from boards.services import column_update
+from csboard.core.exceptions import WipLimitReached
+from tickets.models import Ticket
+from tickets.services import ticket_create, ticket_move
+
+
+def run_at_once(count: int, work) -> tuple[list, list[BaseException]]:
+    """Run `work(index)` in `count` threads released together; collect results and errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def target(index):
+        try:
+            barrier.wait()
+            result = work(index)
+            with lock:
+                results.append(result)
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_simultaneous_creates_on_one_board_get_numbers_one_to_thirty(board, member_user):
+    # Given a board nobody has created a ticket on yet
+    # When 30 clients create a ticket at the same moment
+    results, errors = run_at_once(
+        30,
+        lambda index: ticket_create(
+            board=board, created_by=member_user, title=f"Ticket {index}"
+        ).number,
+    )
+
+    # Then all succeed, numbered 1..30 without gaps or duplicates, and the counter is at 31
+    assert errors == []
+    assert sorted(results) == list(range(1, 31))
+    assert sorted(Ticket.objects.filter(board=board).values_list("number", flat=True)) == list(
+        range(1, 31)
+    )
+    assert Board.objects.get(pk=board.pk).next_number == 31
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_clients_racing_for_the_last_free_slot_of_a_column_let_exactly_one_in(
+    board, columns, member_user
+):
+    # Given a column with a WIP limit of 3 holding 2 tickets, and 8 tickets in other columns
+    target = column_update(column=columns[1], wip_limit=3)
+    for index in range(2):
+        ticket_create(board=board, created_by=member_user, title=f"Inside {index}", column=target)
+    movers = [
+        ticket_create(
+            board=board,
+            created_by=member_user,
+            title=f"Mover {index}",
+            column=columns[0] if index % 2 else columns[2],
+        )
+        for index in range(8)
+    ]
+
+    # When 8 clients move a different ticket into that column at the same moment
+    results, errors = run_at_once(
+        8, lambda index: ticket_move(ticket=movers[index], column=target, position=0).number
+    )
+
+    # Then exactly one wins and the other seven are refused with WipLimitReached
+    assert len(results) == 1
+    assert len(errors) == 7
+    assert all(isinstance(error, WipLimitReached) for error in errors)
+    inside = list(Ticket.objects.filter(column=target).order_by("position"))
+    assert len(inside) == 3
+    assert inside[0].number == results[0]
+    assert [ticket.position for ticket in inside] == [0, 1, 2]
+    for column in (columns[0], columns[2]):
+        positions = list(
+            Ticket.objects.filter(column=column).order_by("position").values_list("position", flat=True)
+        )
+        assert positions == list(range(len(positions)))

@@ -1,0 +1,283 @@
+import pytest
+
+from boards.models import Role
+from boards.services import board_create, column_update, membership_add, tag_create
+from csboard.core.exceptions import InvalidInput, WipLimitReached
+from tests.factories import UserFactory
+from tickets.models import Status, Ticket
+from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
+
+
+@pytest.fixture
+def other_board(outsider_user):
+    return board_create(name="Other", key="OT", created_by=outsider_user)
+
+
+def create(board, user, title="A ticket", **fields):
+    return ticket_create(board=board, created_by=user, title=title, **fields)
+
+
+def positions(column):
+    return list(column.tickets.order_by("position").values_list("number", "position"))
+
+
+# --- Numbering ---------------------------------------------------------------------------------
+def test_tickets_are_numbered_one_two_three_per_board(board, member_user):
+    numbers = [create(board, member_user).number for _ in range(3)]
+
+    assert numbers == [1, 2, 3]
+
+
+def test_each_board_numbers_its_tickets_from_one(board, other_board, member_user, outsider_user):
+    create(board, member_user)
+    create(board, member_user)
+
+    assert create(other_board, outsider_user).number == 1
+
+
+def test_a_deleted_tickets_number_is_never_reused(board, member_user):
+    create(board, member_user)
+    last = create(board, member_user)
+
+    ticket_delete(ticket=last)
+
+    assert create(board, member_user).number == 3
+
+
+def test_a_refused_create_does_not_use_up_a_number(board, columns, member_user):
+    column_update(column=columns[1], wip_limit=1)
+    create(board, member_user, column=columns[1])
+
+    with pytest.raises(WipLimitReached):
+        create(board, member_user, column=columns[1])
+
+    assert create(board, member_user).number == 2
+
+
+# --- Creating ----------------------------------------------------------------------------------
+def test_a_new_ticket_lands_last_in_the_first_column(board, columns, member_user):
+    first = create(board, member_user)
+    second = create(board, member_user)
+
+    assert (first.column, first.position) == (columns[0], 0)
+    assert (second.column, second.position) == (columns[0], 1)
+
+
+def test_a_ticket_can_be_created_in_a_chosen_column(board, columns, member_user):
+    assert create(board, member_user, column=columns[3]).column == columns[3]
+
+
+def test_creating_a_ticket_in_a_column_of_another_board_is_refused(
+    board, other_board, member_user
+):
+    with pytest.raises(InvalidInput) as refused:
+        create(board, member_user, column=other_board.columns.first())
+
+    assert "column" in refused.value.fields
+    assert not Ticket.objects.exists()
+
+
+def test_creating_a_ticket_in_a_full_column_is_refused(board, columns, member_user):
+    column_update(column=columns[0], wip_limit=1)
+    create(board, member_user)
+
+    with pytest.raises(WipLimitReached, match="New tickets.*WIP limit of 1"):
+        create(board, member_user)
+
+
+def test_creating_a_ticket_with_unknown_fields_is_refused(board, member_user):
+    with pytest.raises(InvalidInput):
+        create(board, member_user, number=7)
+
+
+def test_creating_a_ticket_without_a_title_is_refused(board, member_user):
+    with pytest.raises(InvalidInput) as refused:
+        create(board, member_user, title="   ")
+
+    assert "title" in refused.value.fields
+
+
+# --- Assignees and tags ------------------------------------------------------------------------
+def test_members_and_admins_can_be_assigned(board, member_user, admin_user):
+    ticket = create(board, member_user, assignees=[member_user, admin_user])
+
+    assert set(ticket.assignees.all()) == {member_user, admin_user}
+
+
+def test_a_guest_cannot_be_assigned(board, member_user, guest_user):
+    with pytest.raises(InvalidInput) as refused:
+        create(board, member_user, assignees=[guest_user])
+
+    assert "gus" in refused.value.fields["assignees"][0]
+
+
+def test_a_user_outside_the_board_cannot_be_assigned(board, member_user, outsider_user):
+    ticket = create(board, member_user)
+
+    with pytest.raises(InvalidInput) as refused:
+        ticket_update(ticket=ticket, assignees=[outsider_user])
+
+    assert "assignees" in refused.value.fields
+    assert not ticket.assignees.exists()
+
+
+def test_a_member_of_another_board_cannot_be_assigned(board, other_board, member_user):
+    stranger = UserFactory()
+    membership_add(board=other_board, user=stranger, role=Role.ADMIN)
+
+    with pytest.raises(InvalidInput):
+        create(board, member_user, assignees=[stranger])
+
+
+def test_a_ticket_can_use_tags_of_its_board(board, member_user):
+    tag = tag_create(board=board, name="Billing")
+
+    assert list(create(board, member_user, tags=[tag]).tags.all()) == [tag]
+
+
+def test_a_ticket_cannot_use_tags_of_another_board(board, other_board, member_user):
+    ticket = create(board, member_user)
+    foreign = tag_create(board=other_board, name="Billing")
+
+    with pytest.raises(InvalidInput) as refused:
+        ticket_update(ticket=ticket, tags=[foreign])
+
+    assert "tags" in refused.value.fields
+    assert not ticket.tags.exists()
+
+
+# --- Editing -----------------------------------------------------------------------------------
+def test_resolving_a_ticket_stamps_when_and_reopening_clears_it(board, member_user):
+    ticket = create(board, member_user)
+
+    ticket_update(ticket=ticket, status=Status.RESOLVED)
+    resolved_at = ticket.resolved_at
+    ticket_update(ticket=ticket, status=Status.IN_PROGRESS)
+
+    assert resolved_at is not None
+    assert ticket.resolved_at is None
+
+
+def test_changing_the_column_in_an_edit_moves_the_ticket_last_into_it(board, columns, member_user):
+    create(board, member_user, column=columns[1])
+    ticket = create(board, member_user)
+
+    ticket_update(ticket=ticket, column=columns[1])
+
+    assert positions(columns[1]) == [(1, 0), (2, 1)]
+
+
+def test_an_edit_that_would_overfill_a_column_changes_nothing(board, columns, member_user):
+    column_update(column=columns[1], wip_limit=1)
+    create(board, member_user, column=columns[1])
+    ticket = create(board, member_user, title="Before")
+
+    with pytest.raises(WipLimitReached):
+        ticket_update(ticket=ticket, title="After", column=columns[1])
+
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.column) == ("Before", columns[0])
+
+
+def test_editing_the_ticket_number_is_refused(board, member_user):
+    ticket = create(board, member_user)
+
+    with pytest.raises(InvalidInput):
+        ticket_update(ticket=ticket, number=99)
+
+
+# --- Moving ------------------------------------------------------------------------------------
+def test_moving_a_ticket_puts_it_at_the_index_and_keeps_both_columns_dense(
+    board, columns, member_user
+):
+    for _ in range(3):
+        create(board, member_user, column=columns[0])
+    for _ in range(3):
+        create(board, member_user, column=columns[1])
+
+    ticket_move(ticket=Ticket.objects.get(number=2), column=columns[1], position=1)
+
+    assert positions(columns[0]) == [(1, 0), (3, 1)]
+    assert positions(columns[1]) == [(4, 0), (2, 1), (5, 2), (6, 3)]
+
+
+def test_moving_without_a_position_puts_the_ticket_last(board, columns, member_user):
+    moving = create(board, member_user)
+    create(board, member_user, column=columns[1])
+
+    ticket_move(ticket=moving, column=columns[1])
+
+    assert positions(columns[1]) == [(2, 0), (1, 1)]
+
+
+def test_a_position_past_the_end_puts_the_ticket_last(board, columns, member_user):
+    moving = create(board, member_user)
+    create(board, member_user, column=columns[1])
+
+    ticket_move(ticket=moving, column=columns[1], position=10**9)
+
+    assert positions(columns[1]) == [(2, 0), (1, 1)]
+
+
+def test_reordering_within_a_column_persists(board, columns, member_user):
+    for _ in range(4):
+        create(board, member_user)
+
+    ticket_move(ticket=Ticket.objects.get(number=4), column=columns[0], position=0)
+    ticket_move(ticket=Ticket.objects.get(number=1), column=columns[0], position=2)
+
+    assert positions(columns[0]) == [(4, 0), (2, 1), (1, 2), (3, 3)]
+
+
+def test_entering_a_column_at_its_wip_limit_is_refused(board, columns, member_user):
+    column_update(column=columns[1], wip_limit=1)
+    create(board, member_user, column=columns[1])
+    moving = create(board, member_user)
+
+    with pytest.raises(WipLimitReached, match="Open tickets.*WIP limit of 1"):
+        ticket_move(ticket=moving, column=columns[1], position=0)
+
+    assert positions(columns[0]) == [(2, 0)]
+    assert positions(columns[1]) == [(1, 0)]
+
+
+def test_reordering_inside_a_full_column_is_allowed(board, columns, member_user):
+    column_update(column=columns[0], wip_limit=2)
+    create(board, member_user)
+    last = create(board, member_user)
+
+    ticket_move(ticket=last, column=columns[0], position=0)
+
+    assert positions(columns[0]) == [(2, 0), (1, 1)]
+
+
+def test_reordering_inside_a_column_over_its_limit_is_allowed(board, columns, member_user):
+    for _ in range(3):
+        create(board, member_user)
+    column_update(column=columns[0], wip_limit=1)
+
+    ticket_move(ticket=Ticket.objects.get(number=3), column=columns[0], position=0)
+
+    assert positions(columns[0]) == [(3, 0), (1, 1), (2, 2)]
+
+
+def test_moving_a_ticket_into_a_column_of_another_board_is_refused(
+    board, other_board, member_user
+):
+    ticket = create(board, member_user)
+
+    with pytest.raises(InvalidInput):
+        ticket_move(ticket=ticket, column=other_board.columns.first())
+
+    ticket.refresh_from_db()
+    assert ticket.column.board == board
+
+
+# --- Deleting ----------------------------------------------------------------------------------
+def test_deleting_a_ticket_closes_the_gap_in_its_column(board, columns, member_user):
+    for _ in range(3):
+        create(board, member_user)
+
+    ticket_delete(ticket=Ticket.objects.get(number=2))
+
+    assert positions(columns[0]) == [(1, 0), (3, 1)]
