@@ -44,9 +44,9 @@ def test_thirty_simultaneous_creates_on_one_board_get_numbers_one_to_thirty(boar
     # When 30 clients create a ticket at the same moment
     results, errors = run_at_once(
         30,
-        lambda index: ticket_create(
-            board=board, created_by=member_user, title=f"Ticket {index}"
-        ).number,
+        lambda index: (
+            ticket_create(board=board, created_by=member_user, title=f"Ticket {index}").number
+        ),
     )
 
     # Then all succeed, numbered 1..30 without gaps or duplicates, and the counter is at 31
@@ -91,6 +91,8 @@ def test_eight_clients_racing_for_the_last_free_slot_of_a_column_let_exactly_one
     assert [ticket.position for ticket in inside] == [0, 1, 2]
     for column in (columns[0], columns[2]):
         positions = list(
-            Ticket.objects.filter(column=column).order_by("position").values_list("position", flat=True)
+            Ticket.objects.filter(column=column)
+            .order_by("position")
+            .values_list("position", flat=True)
         )
         assert positions == list(range(len(positions)))

@@ -67,9 +67,7 @@ def test_a_ticket_can_be_created_in_a_chosen_column(board, columns, member_user)
     assert create(board, member_user, column=columns[3]).column == columns[3]
 
 
-def test_creating_a_ticket_in_a_column_of_another_board_is_refused(
-    board, other_board, member_user
-):
+def test_creating_a_ticket_in_a_column_of_another_board_is_refused(board, other_board, member_user):
     with pytest.raises(InvalidInput) as refused:
         create(board, member_user, column=other_board.columns.first())
 
@@ -81,7 +79,7 @@ def test_creating_a_ticket_in_a_full_column_is_refused(board, columns, member_us
     column_update(column=columns[0], wip_limit=1)
     create(board, member_user)
 
-    with pytest.raises(WipLimitReached, match="New tickets.*WIP limit of 1"):
+    with pytest.raises(WipLimitReached, match=r"New tickets.*WIP limit of 1"):
         create(board, member_user)
 
 
@@ -234,7 +232,7 @@ def test_entering_a_column_at_its_wip_limit_is_refused(board, columns, member_us
     create(board, member_user, column=columns[1])
     moving = create(board, member_user)
 
-    with pytest.raises(WipLimitReached, match="Open tickets.*WIP limit of 1"):
+    with pytest.raises(WipLimitReached, match=r"Open tickets.*WIP limit of 1"):
         ticket_move(ticket=moving, column=columns[1], position=0)
 
     assert positions(columns[0]) == [(2, 0)]
@@ -261,9 +259,7 @@ def test_reordering_inside_a_column_over_its_limit_is_allowed(board, columns, me
     assert positions(columns[0]) == [(3, 0), (1, 1), (2, 2)]
 
 
-def test_moving_a_ticket_into_a_column_of_another_board_is_refused(
-    board, other_board, member_user
-):
+def test_moving_a_ticket_into_a_column_of_another_board_is_refused(board, other_board, member_user):
     ticket = create(board, member_user)
 
     with pytest.raises(InvalidInput):
