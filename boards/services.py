@@ -119,8 +119,8 @@ def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET
 @transaction.atomic
 def column_delete(*, column: Column, move_to: Column | None = None) -> None:
     lock_board(column.board_id)
-    siblings = list(Column.objects.filter(board_id=column.board_id))
-    if len(siblings) == 1:
+    others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
+    if not others:
         raise Conflict("A board needs at least one column.")
     tickets = list(column.tickets.order_by("position"))
     if tickets:
@@ -142,7 +142,7 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
             ticket.position = start + offset
         type(tickets[0]).objects.bulk_update(tickets, ["column", "position"])
     column.delete()
-    place([c for c in siblings if c.pk != column.pk])
+    place(others)
 
 
 # --- Tags --------------------------------------------------------------------------------------

@@ -152,6 +152,13 @@ def test_a_wip_limit_can_be_set_and_removed(columns):
     assert columns[0].wip_limit is None
 
 
+def test_an_empty_column_can_be_deleted(board, columns):
+    column_delete(column=columns[1])
+
+    assert "Open tickets" not in column_names(board)
+    assert column_positions(board) == [0, 1, 2, 3]
+
+
 def test_a_column_holding_tickets_is_not_deleted_without_a_destination(board, columns, ticket):
     with pytest.raises(ColumnNotEmpty, match="1 ticket"):
         column_delete(column=columns[0])
