@@ -77,6 +77,13 @@ def board_delete(*, board: Board) -> None:
 
 
 # --- Columns -----------------------------------------------------------------------------------
+def _check_wip_limit(wip_limit: int | None) -> None:
+    # The database's check constraint would only say "violated", and not about which field.
+    if wip_limit is not None and wip_limit < 1:
+        message = "A WIP limit is at least 1; leave it empty for no limit."
+        raise InvalidInput(message, fields={"wip_limit": [message]})
+
+
 def column_ensure_room(column: Column, incoming: int = 1) -> None:
     """Refuse to add `incoming` tickets to a column at its WIP limit. Call with the column locked."""
     if column.wip_limit is None:
@@ -93,6 +100,7 @@ def column_create(
     *, board: Board, name: str, wip_limit: int | None = None, position: int | None = None
 ) -> Column:
     lock_board(board.pk)  # serialises concurrent column edits on one board
+    _check_wip_limit(wip_limit)
     column = Column(board=board, name=name.strip(), wip_limit=wip_limit)
     column.position = (board.columns.aggregate(m=Max("position"))["m"] or 0) + 1
     full_clean_or_raise(column)
@@ -108,6 +116,7 @@ def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET
     if name is not UNSET:
         column.name = name.strip()
     if wip_limit is not UNSET:
+        _check_wip_limit(wip_limit)
         column.wip_limit = wip_limit
     full_clean_or_raise(column)
     column.save(update_fields=["name", "wip_limit"])

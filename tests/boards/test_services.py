@@ -152,6 +152,21 @@ def test_a_wip_limit_can_be_set_and_removed(columns):
     assert columns[0].wip_limit is None
 
 
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_wip_limit_below_one_is_refused(columns, limit):
+    with pytest.raises(InvalidInput) as refused:
+        column_update(column=columns[0], wip_limit=limit)
+
+    assert "wip_limit" in refused.value.fields
+
+
+def test_a_new_column_with_a_wip_limit_of_zero_is_refused(board):
+    with pytest.raises(InvalidInput) as refused:
+        column_create(board=board, name="Stuck", wip_limit=0)
+
+    assert "wip_limit" in refused.value.fields
+
+
 def test_an_empty_column_can_be_deleted(board, columns):
     column_delete(column=columns[1])
 
