@@ -155,9 +155,18 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
 
 
 # --- Tags --------------------------------------------------------------------------------------
+def _ensure_tag_name_free(tag: Tag) -> None:
+    # The unique constraint ignores case; so does this check, which names the field at fault.
+    clash = Tag.objects.filter(board_id=tag.board_id, name__iexact=tag.name).exclude(pk=tag.pk)
+    if tag.name and clash.exists():
+        message = f"This board already has a tag named “{tag.name}”."
+        raise InvalidInput(message, fields={"name": [message]})
+
+
 @transaction.atomic
 def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
     tag = Tag(board=board, name=name.strip(), color=color)
+    _ensure_tag_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
     return tag
@@ -169,6 +178,7 @@ def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
         tag.name = name.strip()
     if color is not UNSET:
         tag.color = color
+    _ensure_tag_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
     return tag

@@ -229,6 +229,25 @@ def test_the_last_column_of_a_board_cannot_be_deleted(board, columns):
 
 
 # --- Tags --------------------------------------------------------------------------------------
+def test_tag_names_are_unique_per_board_ignoring_case(board):
+    tag_create(board=board, name="Billing")
+
+    with pytest.raises(InvalidInput) as refused:
+        tag_create(board=board, name="BILLING")
+
+    assert "name" in refused.value.fields
+
+
+def test_renaming_a_tag_onto_another_tags_name_is_refused(board):
+    tag_create(board=board, name="Billing")
+    tag = tag_create(board=board, name="Bug")
+
+    with pytest.raises(InvalidInput) as refused:
+        tag_update(tag=tag, name="billing")
+
+    assert "name" in refused.value.fields
+
+
 def test_a_tag_can_be_renamed_to_another_case_of_its_own_name(board):
     tag = tag_create(board=board, name="billing")
 
