@@ -86,6 +86,7 @@ class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     """A board's columns. Anyone on the board reads them; admins change them."""
 
     queryset = Column.objects.none()  # typing for the schema only; lookups go through the board
+    pagination_class = None  # a board has few of these: always the whole list
     serializer_class = ColumnSerializer
 
     def _column(self, pk):
@@ -123,6 +124,7 @@ class TagViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     """A board's tags. Anyone on the board reads them; admins change them."""
 
     queryset = Tag.objects.none()
+    pagination_class = None  # a board has few of these: always the whole list
     serializer_class = TagSerializer
 
     @extend_schema(responses=TagSerializer(many=True))
@@ -149,6 +151,7 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     """Who is on the board, and with which role. Admins add, change and remove members."""
 
     queryset = Membership.objects.none()
+    pagination_class = None  # a board has few of these: always the whole list
     serializer_class = MembershipSerializer
 
     @extend_schema(responses=MembershipSerializer(many=True))

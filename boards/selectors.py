@@ -5,7 +5,12 @@ from boards.permissions import visible_boards
 
 
 def boards_for_user(user) -> QuerySet[Board]:
-    return visible_boards(user).annotate(ticket_count=Count("tickets", distinct=True))
+    # Aggregation drops Meta.ordering (GROUP BY), so the order is spelled out for pagination.
+    return (
+        visible_boards(user)
+        .annotate(ticket_count=Count("tickets", distinct=True))
+        .order_by("name", "id")
+    )
 
 
 def board_columns(board: Board) -> QuerySet[Column]:

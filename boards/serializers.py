@@ -42,7 +42,11 @@ class BoardSerializer(serializers.ModelSerializer):
 
 class BoardInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    key = serializers.CharField(max_length=10)
+    key = serializers.RegexField(
+        r"^[A-Za-z][A-Za-z0-9]{1,9}$",
+        max_length=10,
+        help_text="2 to 10 letters or digits, starting with a letter; stored in capitals.",
+    )
     description = serializers.CharField(required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     template = serializers.ChoiceField(

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
+from csboard.core.views import api_not_found
 from tickets.apis import TicketViewSet
 
 BOARD = r"boards/(?P<board_id>[0-9]+)"
@@ -20,4 +21,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    # Anything else under /api/ is a JSON 404, never Django's HTML page.
+    re_path(r"^.*$", api_not_found),
 ]

@@ -11,6 +11,8 @@ class TicketSerializer(serializers.ModelSerializer):
     assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    # An email address or "" (none given): not `format: email` in the schema.
+    customer_email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Ticket

@@ -1,6 +1,15 @@
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DRFPageNumberPagination
 
 
 class PageNumberPagination(DRFPageNumberPagination):
+    """DRF's page numbers, but a malformed `page_size` is a 400 rather than silently ignored."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_size_query_param: ["Use a whole number from 1."]})
+        return super().get_page_size(request)

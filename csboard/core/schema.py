@@ -1,0 +1,43 @@
+"""The OpenAPI schema documents the errors every operation can answer, in one place."""
+
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(required=False),
+    },
+)
+# Field errors come back as {"field": ["message", …]} beside or instead of "detail".
+ValidationErrorSerializer = inline_serializer(
+    name="ValidationError",
+    fields={
+        "detail": serializers.CharField(required=False),
+        "code": serializers.CharField(required=False),
+    },
+)
+
+ERRORS = {
+    "400": (ValidationErrorSerializer, "Invalid input, with messages per field."),
+    "401": (ErrorSerializer, "Not signed in."),
+    "403": (ErrorSerializer, "Signed in, but the board role does not allow this."),
+    "404": (ErrorSerializer, "No such object, or not visible to the caller."),
+    "409": (ErrorSerializer, "Refused by a board rule: WIP limit, last admin, non-empty column."),
+    "429": (ErrorSerializer, "Too many requests."),
+}
+
+
+class AutoSchema(BaseAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        for code, (serializer, description) in ERRORS.items():
+            if code in responses or (code == "409" and not writes):
+                continue
+            response = self._get_response_for_code(serializer, code, direction=direction)
+            response["description"] = description
+            responses[code] = response
+        return responses
