@@ -96,6 +96,10 @@ class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     def list(self, request, board_id=None):
         return Response(ColumnSerializer(board_columns(self.board), many=True).data)
 
+    @extend_schema(responses=ColumnSerializer)
+    def retrieve(self, request, board_id=None, pk=None):
+        return Response(ColumnSerializer(self._column(pk)).data)
+
     @extend_schema(request=ColumnInputSerializer, responses={201: ColumnSerializer})
     def create(self, request, board_id=None):
         column = services.column_create(
@@ -136,6 +140,10 @@ class TagViewSet(BoardScopedMixin, viewsets.GenericViewSet):
         tag = services.tag_create(board=self.board, **_validated(TagInputSerializer, request.data))
         return Response(TagSerializer(tag).data, status=201)
 
+    @extend_schema(responses=TagSerializer)
+    def retrieve(self, request, board_id=None, pk=None):
+        return Response(TagSerializer(get_object_or_404(self.board.tags, pk=pk)).data)
+
     @extend_schema(request=TagInputSerializer, responses=TagSerializer)
     def partial_update(self, request, board_id=None, pk=None):
         tag = get_object_or_404(self.board.tags, pk=pk)
@@ -165,6 +173,11 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
             board=self.board, user=data["user"], role=data.get("role", Role.MEMBER)
         )
         return Response(MembershipSerializer(membership).data, status=201)
+
+    @extend_schema(responses=MembershipSerializer)
+    def retrieve(self, request, board_id=None, pk=None):
+        membership = get_object_or_404(board_members(self.board), pk=pk)
+        return Response(MembershipSerializer(membership).data)
 
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     def partial_update(self, request, board_id=None, pk=None):

@@ -214,6 +214,13 @@ def test_a_column_can_be_renamed_and_moved(board, columns, api_as):
     assert names == ["Closed", *CUSTOMER_SUCCESS[:4]]
 
 
+def test_a_column_can_be_read_through_its_board(board, columns, api_as):
+    response = api_as("guest").get(url(board, "columns", columns[0].pk))
+
+    assert response.status_code == 200
+    assert response.json()["name"] == "New tickets"
+
+
 @pytest.mark.parametrize("limit", [0, -3, "many", 10**20])
 def test_a_wip_limit_must_be_a_whole_number_from_one(board, columns, api_as, limit):
     response = api_as("admin").patch(
@@ -297,6 +304,21 @@ def test_the_last_column_of_a_board_cannot_be_deleted(board, columns, api_as):
     assert "at least one column" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_a_column_of_another_board_is_a_404_through_this_boards_url(
+    board, other_board, api_as, method
+):
+    foreign = other_board.columns.first()
+
+    response = getattr(api_as("admin"), method)(
+        url(board, "columns", foreign.pk), {"name": "Hijacked"}, format="json"
+    )
+
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name == "To do"
+
+
 # --- Tags --------------------------------------------------------------------------------------
 def test_an_admin_adds_a_tag_and_everyone_on_the_board_sees_it(board, api_as):
     created = api_as("admin").post(
@@ -324,6 +346,21 @@ def test_a_tag_colour_must_be_a_hex_colour(board, api_as):
 
     assert response.status_code == 400
     assert "color" in response.json()
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_a_tag_of_another_board_is_a_404_through_this_boards_url(
+    board, other_board, api_as, method
+):
+    foreign = other_board.tags.get()
+
+    response = getattr(api_as("admin"), method)(
+        url(board, "tags", foreign.pk), {"name": "Hijacked"}, format="json"
+    )
+
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name == "Foreign"
 
 
 # --- Members -----------------------------------------------------------------------------------
@@ -416,6 +453,22 @@ def test_a_removed_member_loses_their_assignments(board, member_user, api_as):
 
     assert response.status_code == 204
     assert not ticket.assignees.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_a_membership_of_another_board_is_a_404_through_this_boards_url(
+    board, other_board, api_as, method
+):
+    foreign = other_board.memberships.get()
+    membership_add(board=other_board, user=UserFactory(), role=Role.ADMIN)
+
+    response = getattr(api_as("admin"), method)(
+        url(board, "members", foreign.pk), {"role": "guest"}, format="json"
+    )
+
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.role == Role.ADMIN
 
 
 # --- Signing in --------------------------------------------------------------------------------
