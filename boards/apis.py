@@ -12,6 +12,7 @@ from boards.selectors import board_columns, board_members, boards_for_user
 from boards.serializers import (
     BoardInputSerializer,
     BoardSerializer,
+    ColumnDeleteSerializer,
     ColumnInputSerializer,
     ColumnSerializer,
     MembershipInputSerializer,
@@ -118,9 +119,9 @@ class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[MOVE_TO])
     def destroy(self, request, board_id=None, pk=None):
         column = self._column(pk)
-        move_to = request.query_params.get("move_to")
-        target = get_object_or_404(self.board.columns, pk=move_to) if move_to else None
-        services.column_delete(column=column, move_to=target)
+        query = ColumnDeleteSerializer(data=request.query_params, board=self.board)
+        query.is_valid(raise_exception=True)
+        services.column_delete(column=column, move_to=query.validated_data.get("move_to"))
         return Response(status=204)
 
 

@@ -21,6 +21,19 @@ class ColumnInputSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, required=False)
 
 
+class ColumnDeleteSerializer(serializers.Serializer):
+    """The query of a column delete: where its tickets go, a column of the same board."""
+
+    move_to = serializers.PrimaryKeyRelatedField(
+        queryset=Column.objects.none(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args, board: Board | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if board is not None:
+            self.fields["move_to"].queryset = board.columns.all()
+
+
 class BoardSerializer(serializers.ModelSerializer):
     my_role = RoleField(read_only=True)
     columns = ColumnSerializer(many=True, read_only=True)

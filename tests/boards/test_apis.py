@@ -266,17 +266,29 @@ def test_deleting_a_column_with_move_to_moves_its_tickets(board, columns, ticket
     assert ticket.column == columns[3]
 
 
-def test_move_to_a_column_of_another_board_is_refused(board, columns, ticket, other_board, api_as):
+def test_move_to_a_column_of_another_board_is_a_400(board, columns, ticket, other_board, api_as):
     foreign = other_board.columns.first()
 
     response = api_as("admin").delete(
         url(board, "columns", columns[0].pk) + f"?move_to={foreign.pk}"
     )
 
-    assert response.status_code in (400, 404)
+    assert response.status_code == 400
+    assert "move_to" in response.json()
     ticket.refresh_from_db()
     assert ticket.column == columns[0]
     assert foreign.tickets.count() == 1
+
+
+@pytest.mark.parametrize("move_to", ["abc", "-1", "1.5", str(10**30)])
+def test_a_move_to_that_is_not_a_column_id_is_a_client_error(
+    board, columns, ticket, api_as, move_to
+):
+    response = api_as("admin").delete(url(board, "columns", columns[0].pk) + f"?move_to={move_to}")
+
+    assert response.status_code == 400
+    assert "move_to" in response.json()
+    assert board.columns.count() == 5
 
 
 def test_move_to_respects_the_wip_limit_of_the_destination(board, columns, member_user, api_as):
