@@ -94,8 +94,9 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class UserByNameOrEmailField(serializers.CharField):
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        # Look the user up only after CharField's own checks (blank, length, NUL characters).
+        value = super().run_validation(data)
         user = (
             get_user_model()
             .objects.filter(Q(username=value) | Q(email__iexact=value), is_active=True)

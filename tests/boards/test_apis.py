@@ -415,6 +415,14 @@ def test_adding_someone_already_on_the_board_is_a_400_on_user(board, api_as):
     assert "user" in response.json()
 
 
+@pytest.mark.parametrize("user", ["nobody", "", None, 42, ["mia"], "mia\x00"])
+def test_adding_a_user_who_does_not_exist_is_a_400_on_user(board, api_as, user):
+    response = api_as("admin").post(url(board, "members"), {"user": user}, format="json")
+
+    assert response.status_code == 400
+    assert "user" in response.json()
+
+
 def test_an_unknown_role_is_a_400_on_role(board, outsider_user, api_as):
     response = api_as("admin").post(
         url(board, "members"), {"user": "olga", "role": "owner"}, format="json"
