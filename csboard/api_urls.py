@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
 from csboard.core.views import api_not_found
+from notifications.apis import NotificationViewSet
 from tickets.apis import TicketViewSet
 
 BOARD = r"boards/(?P<board_id>[0-9]+)"
@@ -15,6 +16,7 @@ router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "boards",
     "tickets",
+    "notifications",
 ]
 
 MIDDLEWARE = [

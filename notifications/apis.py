@@ -1,0 +1,49 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from notifications import services
+from notifications.models import Notification
+from notifications.selectors import unread_count, user_notifications
+from notifications.serializers import NotificationSerializer, UnreadCountSerializer
+
+UNREAD = OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's own notification centre."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        unread = self.request.query_params.get("unread", "").lower() in ("true", "1")
+        return user_notifications(self.request.user, unread_only=unread)
+
+    @extend_schema(parameters=[UNREAD])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = get_object_or_404(user_notifications(request.user), pk=pk)
+        services.notification_mark_read(notification=notification)
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses=UnreadCountSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        services.notifications_mark_all_read(user=request.user)
+        return Response({"unread": 0})
+
+    @extend_schema(responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": unread_count(request.user)})

@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from notifications.models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ticket_number = serializers.IntegerField(source="ticket.number", read_only=True, default=None)
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "actor",
+            "board",
+            "ticket_number",
+            "is_read",
+            "read_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
