@@ -1,0 +1,533 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from boards.models import Role
+from boards.services import board_create, column_update, membership_add, tag_create
+from tests.factories import UserFactory
+from tickets.models import Priority, Status, Ticket
+from tickets.services import ticket_create
+
+
+@pytest.fixture
+def other_board(outsider_user):
+    """A second private board whose column, tag, admin and ticket #1..#2 alice's board must not
+    reach."""
+    board = board_create(name="Elsewhere", key="EL", created_by=outsider_user)
+    tag_create(board=board, name="Foreign")
+    ticket_create(board=board, created_by=outsider_user, title="Not yours 1")
+    ticket_create(board=board, created_by=outsider_user, title="Not yours 2")
+    return board
+
+
+def tickets_url(board, *parts):
+    return "/".join([f"/api/boards/{board.pk}/tickets", *map(str, parts)]) + "/"
+
+
+def create(board, user, title="A ticket", **fields):
+    return ticket_create(board=board, created_by=user, title=title, **fields)
+
+
+def numbers(response):
+    assert response.status_code == 200, response.content
+    return [row["number"] for row in response.json()["results"]]
+
+
+def placed(column):
+    return list(column.tickets.order_by("position").values_list("number", "position"))
+
+
+# --- Creating ----------------------------------------------------------------------------------
+def test_a_new_ticket_needs_only_a_title_and_lands_in_the_first_column(board, columns, api_as):
+    response = api_as("member").post(tickets_url(board), {"title": "Refund?"}, format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["number"], body["reference"], body["column"], body["position"]) == (
+        1,
+        "CS-1",
+        columns[0].pk,
+        0,
+    )
+    assert (body["status"], body["priority"], body["created_by"]) == ("ready", "normal", "mia")
+
+
+def test_a_new_ticket_can_be_placed_in_a_column_with_assignees_and_tags(board, columns, api_as):
+    tag = tag_create(board=board, name="Billing")
+
+    response = api_as("member").post(
+        tickets_url(board),
+        {
+            "title": "Invoice wrong",
+            "column": columns[3].pk,
+            "assignees": ["mia", "alice"],
+            "tags": [tag.pk],
+            "priority": "urgent",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["column"] == columns[3].pk
+    assert sorted(body["assignees"]) == ["alice", "mia"]
+    assert body["tags"] == [tag.pk]
+
+
+def test_creating_a_ticket_in_a_full_column_is_a_409_naming_the_column_and_limit(
+    board, columns, ticket, api_as
+):
+    column_update(column=columns[0], wip_limit=1)
+
+    response = api_as("member").post(tickets_url(board), {"title": "One more"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "wip_limit_reached"
+    assert "New tickets" in response.json()["detail"]
+    assert "1" in response.json()["detail"]
+
+
+def test_creating_a_ticket_without_a_title_is_a_400_on_title(board, api_as):
+    response = api_as("member").post(tickets_url(board), {"title": " "}, format="json")
+
+    assert response.status_code == 400
+    assert "title" in response.json()
+
+
+def test_deleted_numbers_are_not_reused_through_the_api(board, ticket, api_as):
+    api_as("admin").delete(tickets_url(board, ticket.number))
+
+    response = api_as("member").post(tickets_url(board), {"title": "Next"}, format="json")
+
+    assert response.json()["number"] == 2
+
+
+# --- Objects of another board are never attached -----------------------------------------------
+def test_a_column_of_another_board_is_a_400_on_create(board, other_board, api_as):
+    response = api_as("member").post(
+        tickets_url(board),
+        {"title": "Sneaky", "column": other_board.columns.first().pk},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "column" in response.json()
+    assert not board.tickets.exists()
+
+
+def test_a_tag_of_another_board_is_a_400_on_create(board, other_board, api_as):
+    response = api_as("member").post(
+        tickets_url(board),
+        {"title": "Sneaky", "tags": [other_board.tags.get().pk]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "tags" in response.json()
+    assert not board.tickets.exists()
+
+
+def test_a_tag_of_another_board_is_a_400_on_edit(board, ticket, other_board, api_as):
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number), {"tags": [other_board.tags.get().pk]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "tags" in response.json()
+    assert not ticket.tags.exists()
+
+
+@pytest.mark.parametrize("assignee", ["olga", "gus", "nobody"])
+def test_only_members_and_admins_can_be_assigned(board, ticket, outsider_user, api_as, assignee):
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number), {"assignees": [assignee]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "assignees" in response.json()
+    assert not ticket.assignees.exists()
+
+
+def test_an_admin_of_another_board_cannot_be_assigned(board, ticket, other_board, api_as):
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number), {"assignees": ["olga"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "assignees" in response.json()
+
+
+def test_a_column_of_another_board_is_a_400_on_move(board, ticket, other_board, api_as):
+    response = api_as("member").post(
+        tickets_url(board, ticket.number, "move"),
+        {"column": other_board.columns.first().pk, "position": 0},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "column" in response.json()
+    ticket.refresh_from_db()
+    assert ticket.column.board == board
+
+
+def test_a_column_of_another_board_is_a_400_on_edit(board, ticket, other_board, api_as):
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number),
+        {"column": other_board.columns.first().pk},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.column.board == board
+
+
+# --- Reading through the board -----------------------------------------------------------------
+def test_a_ticket_is_read_by_its_number_on_its_board(board, ticket, api_as):
+    response = api_as("guest").get(tickets_url(board, 1))
+
+    assert response.status_code == 200
+    assert response.json()["title"] == "Team discount?"
+
+
+def test_a_number_that_only_exists_on_another_board_is_a_404(board, ticket, other_board, api_as):
+    assert api_as("admin").get(tickets_url(board, 2)).status_code == 404
+
+
+def test_another_boards_tickets_are_a_404_for_a_non_member(board, other_board, api_as):
+    admin = api_as("admin")
+
+    assert admin.get(tickets_url(other_board, 1)).status_code == 404
+    assert (
+        admin.patch(tickets_url(other_board, 1), {"title": "X"}, format="json").status_code == 404
+    )
+    assert admin.delete(tickets_url(other_board, 1)).status_code == 404
+    assert other_board.tickets.get(number=1).title == "Not yours 1"
+
+
+def test_an_outsider_can_neither_list_nor_create_tickets_on_a_private_board(board, ticket, api_as):
+    outsider = api_as("outsider")
+
+    assert outsider.get(tickets_url(board)).status_code == 404
+    assert outsider.post(tickets_url(board), {"title": "Spam"}, format="json").status_code == 404
+    assert board.tickets.count() == 1
+
+
+def test_the_ticket_list_is_paginated(board, member_user, api_as):
+    for _ in range(5):
+        create(board, member_user)
+
+    body = api_as("guest").get(tickets_url(board) + "?page_size=2&page=2").json()
+
+    assert body["count"] == 5
+    assert [row["number"] for row in body["results"]] == [3, 4]
+    assert "page=3" in body["next"]
+    assert body["previous"] is not None
+
+
+def test_the_ticket_list_follows_column_then_position(board, columns, member_user, api_as):
+    create(board, member_user, column=columns[1])
+    create(board, member_user)
+    create(board, member_user)
+    api_as("member").post(tickets_url(board, 3, "move"), {"column": columns[0].pk, "position": 0})
+
+    assert numbers(api_as("guest").get(tickets_url(board))) == [3, 2, 1]
+
+
+# --- Filters -----------------------------------------------------------------------------------
+@pytest.fixture
+def varied(board, columns, admin_user, member_user):
+    """#1 alice, urgent, tag Billing, overdue; #2 mia, in progress, column 2; #3 nobody,
+    resolved and past due (so not overdue), text "refund"."""
+    billing = tag_create(board=board, name="Billing")
+    past = timezone.now() - timedelta(days=1)
+    create(
+        board,
+        admin_user,
+        "Invoice",
+        assignees=[admin_user],
+        priority=Priority.URGENT,
+        tags=[billing],
+        due_at=past,
+    )
+    create(
+        board,
+        member_user,
+        "Login",
+        assignees=[member_user],
+        status=Status.IN_PROGRESS,
+        column=columns[1],
+    )
+    create(
+        board,
+        member_user,
+        "Money back",
+        description="Wants a REFUND",
+        status=Status.RESOLVED,
+        due_at=past,
+    )
+    return billing
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=in_progress", [2]),
+        ("status=in_progress&status=resolved", [2, 3]),
+        ("priority=urgent", [1]),
+        ("assignee=alice", [1]),
+        ("assignee=me", [2]),
+        ("assignee=none", [3]),
+        ("tag=billing", [1]),
+        ("overdue=true", [1]),
+        ("overdue=false", [2, 3]),
+        ("q=refund", [3]),
+        ("q=INVOICE", [1]),
+        ("assignee=nobody", []),
+    ],
+)
+def test_tickets_can_be_filtered(board, varied, api_as, query, expected):
+    response = api_as("member").get(tickets_url(board) + "?" + query)
+
+    assert sorted(numbers(response)) == expected
+
+
+def test_tickets_can_be_filtered_by_tag_id_and_column(board, columns, varied, api_as):
+    member = api_as("member")
+
+    assert numbers(member.get(tickets_url(board) + f"?tag={varied.pk}")) == [1]
+    assert numbers(member.get(tickets_url(board) + f"?column={columns[1].pk}")) == [2]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=open", "priority=meh", "column=abc", "overdue=maybe", "page_size=-1"],
+)
+def test_a_malformed_filter_is_a_400(board, api_as, query):
+    response = api_as("member").get(tickets_url(board) + "?" + query)
+
+    assert response.status_code == 400
+
+
+# --- Editing and moving ------------------------------------------------------------------------
+def test_a_member_edits_a_ticket(board, ticket, api_as):
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number),
+        {"title": "Team discount", "status": "resolved", "assignees": ["mia"]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["title"], body["status"], body["assignees"]) == (
+        "Team discount",
+        "resolved",
+        ["mia"],
+    )
+    assert body["resolved_at"] is not None
+
+
+def test_editing_the_number_is_ignored(board, ticket, api_as):
+    api_as("member").patch(tickets_url(board, ticket.number), {"number": 9}, format="json")
+
+    ticket.refresh_from_db()
+    assert ticket.number == 1
+
+
+def test_a_move_puts_the_ticket_at_the_index_and_keeps_both_columns_dense(
+    board, columns, member_user, api_as
+):
+    for column in (columns[0], columns[0], columns[0], columns[1], columns[1]):
+        create(board, member_user, column=column)
+
+    response = api_as("member").post(
+        tickets_url(board, 2, "move"), {"column": columns[1].pk, "position": 1}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["column"], response.json()["position"]) == (columns[1].pk, 1)
+    assert placed(columns[0]) == [(1, 0), (3, 1)]
+    assert placed(columns[1]) == [(4, 0), (2, 1), (5, 2)]
+
+
+def test_a_move_into_a_full_column_is_a_409_naming_the_column_and_limit(
+    board, columns, member_user, api_as
+):
+    column_update(column=columns[1], wip_limit=2)
+    create(board, member_user)
+    create(board, member_user, column=columns[1])
+    create(board, member_user, column=columns[1])
+
+    response = api_as("member").post(
+        tickets_url(board, 1, "move"), {"column": columns[1].pk, "position": 0}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert "Open tickets" in response.json()["detail"]
+    assert "2" in response.json()["detail"]
+    assert placed(columns[0]) == [(1, 0)]
+
+
+def test_a_move_inside_a_full_column_is_allowed(board, columns, member_user, api_as):
+    column_update(column=columns[0], wip_limit=2)
+    create(board, member_user)
+    create(board, member_user)
+
+    response = api_as("member").post(
+        tickets_url(board, 2, "move"), {"column": columns[0].pk, "position": 0}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert placed(columns[0]) == [(2, 0), (1, 1)]
+
+
+def test_an_edit_into_a_full_column_is_a_409_and_changes_nothing(
+    board, columns, ticket, member_user, api_as
+):
+    column_update(column=columns[1], wip_limit=1)
+    create(board, member_user, column=columns[1])
+
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number),
+        {"title": "Changed", "column": columns[1].pk},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.column) == ("Team discount?", columns[0])
+
+
+def test_an_admin_deletes_a_ticket(board, ticket, api_as):
+    response = api_as("admin").delete(tickets_url(board, ticket.number))
+
+    assert response.status_code == 204
+    assert not Ticket.objects.exists()
+
+
+# --- No input makes it answer 500 --------------------------------------------------------------
+HUGE = 10**30
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"title": None},
+        {"title": ["a"]},
+        {"title": "x" * 201},
+        {"title": "x\x00y"},
+        {"title": "ok", "column": "abc"},
+        {"title": "ok", "column": HUGE},
+        {"title": "ok", "column": -1},
+        {"title": "ok", "column": None},
+        {"title": "ok", "column": True},
+        {"title": "ok", "column": {"id": 1}},
+        {"title": "ok", "tags": "1"},
+        {"title": "ok", "tags": [HUGE]},
+        {"title": "ok", "tags": ["abc"]},
+        {"title": "ok", "tags": [None]},
+        {"title": "ok", "assignees": "mia"},
+        {"title": "ok", "assignees": [None]},
+        {"title": "ok", "assignees": [{"username": "mia"}]},
+        {"title": "ok", "status": "open"},
+        {"title": "ok", "priority": 1},
+        {"title": "ok", "due_at": "tomorrow"},
+        {"title": "ok", "due_at": "0001-01-01T00:00:00+14:00"},
+        {"title": "ok", "customer_email": "not-an-email"},
+        {"title": "ok", "description": None},
+    ],
+)
+def test_malformed_ticket_input_is_a_400(board, api_as, body):
+    response = api_as("member").post(tickets_url(board), body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"column": None},
+        {"column": "abc"},
+        {"column": HUGE},
+        {"position": 0},
+        {"column": 1, "position": -1},
+        {"column": 1, "position": "first"},
+        {"column": 1, "position": 1.5},
+    ],
+)
+def test_malformed_move_input_is_a_400(board, ticket, api_as, body):
+    response = api_as("member").post(tickets_url(board, ticket.number, "move"), body, format="json")
+
+    assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["not json", "[1, 2]", '"title"', "null"],
+)
+def test_a_body_that_is_not_an_object_is_a_400(board, api_as, data):
+    response = api_as("member").post(tickets_url(board), data, content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_unknown_fields_are_ignored(board, api_as):
+    response = api_as("member").post(
+        tickets_url(board), {"title": "ok", "board": 99, "colour": "red"}, format="json"
+    )
+
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/boards/{HUGE}/tickets/",
+        "/api/boards/abc/tickets/",
+        "/api/boards/{board}/tickets/{huge}/",
+        "/api/boards/{board}/tickets/abc/",
+        "/api/boards/{board}/tickets/-1/",
+        "/api/boards/{board}/columns/{huge}/",
+        "/api/boards/{board}/tags/{huge}/",
+        "/api/boards/{board}/members/{huge}/",
+    ],
+)
+def test_ids_out_of_range_or_not_numbers_are_a_404(board, api_as, path):
+    response = api_as("admin").get(path.format(board=board.pk, huge=HUGE))
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+# --- Query counts ------------------------------------------------------------------------------
+def test_listing_tickets_takes_the_same_number_of_queries_for_5_and_60_tickets(
+    board, columns, admin_user, member_user, api_as, django_assert_max_num_queries
+):
+    tags = [tag_create(board=board, name=f"tag{index}") for index in range(3)]
+    helpers = [UserFactory() for _ in range(3)]
+    for user in helpers:
+        membership_add(board=board, user=user, role=Role.MEMBER)
+
+    def populate(count):
+        for index in range(count):
+            create(
+                board,
+                member_user,
+                f"T{index}",
+                column=columns[index % 5],
+                assignees=[member_user, helpers[index % 3]],
+                tags=tags[: index % 3 + 1],
+            )
+
+    populate(5)
+    api = api_as("member")
+    with django_assert_max_num_queries(8) as few:
+        assert api.get(tickets_url(board) + "?page_size=100").json()["count"] == 5
+    populate(55)
+
+    with django_assert_max_num_queries(len(few)):
+        assert api.get(tickets_url(board) + "?page_size=100").json()["count"] == 60
