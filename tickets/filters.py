@@ -52,7 +52,8 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(assignees__username=value)
 
     def filter_tag(self, queryset, name, value):
-        if value.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; it can only be a name.
+        if value.isdecimal():
             return queryset.filter(tags__id=int(value))
         return queryset.filter(tags__name__iexact=value)
 

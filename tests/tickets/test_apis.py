@@ -284,6 +284,7 @@ def varied(board, columns, admin_user, member_user):
         ("overdue=false", [2, 3]),
         ("q=refund", [3]),
         ("q=INVOICE", [1]),
+        ("tag=²", []),
         ("assignee=nobody", []),
     ],
 )
