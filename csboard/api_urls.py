@@ -24,5 +24,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"(?s)^.*$", api_not_found),
 ]
