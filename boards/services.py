@@ -65,7 +65,8 @@ def board_update(*, board: Board, **changes) -> Board:
             raise InvalidInput(f"{field} cannot be changed here.", fields={field: ["Read-only."]})
         setattr(board, field, value.strip().upper() if field == "key" else value)
     full_clean_or_raise(board, exclude=["created_by"])
-    board.save()
+    # Only the fields changed here: a full save from a stale copy would turn back next_number.
+    board.save(update_fields=[*changes, "updated_at"])
     return board
 
 

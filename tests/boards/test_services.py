@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from boards.models import Column, Membership, Role, Visibility
+from boards.models import Board, Column, Membership, Role, Visibility
 from boards.permissions import board_for, visible_boards
 from boards.services import (
     board_create,
@@ -96,6 +96,15 @@ def test_updating_a_board_changes_only_the_given_fields(board):
 
     board.refresh_from_db()
     assert (board.name, board.key, board.visibility) == ("Renamed", "CS", Visibility.SIGNED_IN)
+
+
+def test_updating_a_board_from_a_stale_copy_keeps_the_ticket_counter(board, member_user):
+    stale = Board.objects.get(pk=board.pk)
+    ticket_create(board=board, created_by=member_user, title="First")
+
+    board_update(board=stale, name="Renamed")
+
+    assert ticket_create(board=board, created_by=member_user, title="Second").number == 2
 
 
 def test_the_ticket_counter_cannot_be_changed_by_an_update(board):
