@@ -114,13 +114,17 @@ def column_create(
 @transaction.atomic
 def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET) -> Column:
     lock_board(column.board_id)
+    changed = []
     if name is not UNSET:
         column.name = name.strip()
+        changed.append("name")
     if wip_limit is not UNSET:
         _check_wip_limit(wip_limit)
         column.wip_limit = wip_limit
+        changed.append("wip_limit")
     full_clean_or_raise(column)
-    column.save(update_fields=["name", "wip_limit"])
+    if changed:
+        column.save(update_fields=changed)
     if position is not UNSET and position is not None:
         place(list(Column.objects.filter(board_id=column.board_id)), column, position)
     return column

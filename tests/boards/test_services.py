@@ -153,6 +153,16 @@ def test_reordering_a_column_keeps_positions_dense(board, columns):
     assert column_positions(board) == [0, 1, 2, 3, 4]
 
 
+def test_renaming_a_column_from_a_stale_copy_keeps_its_new_wip_limit(columns):
+    stale = Column.objects.get(pk=columns[0].pk)
+    column_update(column=columns[0], wip_limit=3)
+
+    column_update(column=stale, name="Inbox")
+
+    columns[0].refresh_from_db()
+    assert (columns[0].name, columns[0].wip_limit) == ("Inbox", 3)
+
+
 def test_a_wip_limit_can_be_set_and_removed(columns):
     column_update(column=columns[0], wip_limit=3)
     column_update(column=columns[0], wip_limit=None)
