@@ -117,7 +117,9 @@ def ticket_update(
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
     full_clean_or_raise(ticket)
-    ticket.save()
+    # Only the fields edited here: a full save from a stale copy would undo a concurrent move
+    # (column and position), even into a column at its WIP limit.
+    ticket.save(update_fields=[*changes, "resolved_at", "updated_at"])
     if assignees is not None:
         ticket.assignees.set(_check_assignees(ticket.board, assignees))
     if tags is not None:

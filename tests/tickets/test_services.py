@@ -177,6 +177,18 @@ def test_an_edit_that_would_overfill_a_column_changes_nothing(board, columns, me
     assert (ticket.title, ticket.column) == ("Before", columns[0])
 
 
+def test_editing_a_ticket_from_a_stale_copy_does_not_undo_a_move(board, columns, member_user):
+    ticket = create(board, member_user)
+    stale = Ticket.objects.get(pk=ticket.pk)
+    ticket_move(ticket=ticket, column=columns[1])
+
+    ticket_update(ticket=stale, title="Edited")
+
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.title, fresh.column, fresh.position) == ("Edited", columns[1], 0)
+    assert positions(columns[0]) == []
+
+
 def test_editing_the_ticket_number_is_refused(board, member_user):
     ticket = create(board, member_user)
 
