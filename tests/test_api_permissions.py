@@ -1,0 +1,117 @@
+"""The permission matrix, as data: every API endpoint and method, and the status each role gets.
+
+One row per endpoint: (method, path, body, {role: status}). Paths name the fixtures' objects in
+braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {tag}, {membership}
+(gus's guest membership). Each case runs on fresh fixtures, so destructive rows do not interfere.
+On a board whose visibility is "signed_in" an outsider is treated exactly as a guest.
+"""
+
+import pytest
+
+from boards.models import Membership, Visibility
+from boards.services import board_update, tag_create
+
+ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
+
+
+def expect(admin, member, guest, outsider, anonymous=401):
+    return dict(zip(ROLES, [admin, member, guest, outsider, anonymous], strict=True))
+
+
+READ = expect(200, 200, 200, 404)  # anyone on the board
+WORK = expect(200, 200, 403, 404)  # members and admins
+MANAGE = expect(200, 403, 403, 404)  # admins only
+
+BOARD = "/api/boards/{board}/"
+MATRIX = [
+    # Boards
+    ("get", "/api/boards/", None, expect(200, 200, 200, 200)),
+    ("post", "/api/boards/", {"name": "New", "key": "NEW"}, expect(201, 201, 201, 201)),
+    ("get", BOARD, None, READ),
+    ("patch", BOARD, {"name": "Renamed"}, MANAGE),
+    ("delete", BOARD, None, expect(204, 403, 403, 404)),
+    # Columns
+    ("get", BOARD + "columns/", None, READ),
+    ("post", BOARD + "columns/", {"name": "Escalated"}, expect(201, 403, 403, 404)),
+    ("get", BOARD + "columns/{column}/", None, READ),
+    ("patch", BOARD + "columns/{column}/", {"wip_limit": 3}, MANAGE),
+    ("delete", BOARD + "columns/{column}/", None, expect(204, 403, 403, 404)),
+    # Members
+    ("get", BOARD + "members/", None, READ),
+    ("post", BOARD + "members/", {"user": "newbie"}, expect(201, 403, 403, 404)),
+    ("get", BOARD + "members/{membership}/", None, READ),
+    ("patch", BOARD + "members/{membership}/", {"role": "member"}, MANAGE),
+    ("delete", BOARD + "members/{membership}/", None, expect(204, 403, 403, 404)),
+    # Tags
+    ("get", BOARD + "tags/", None, READ),
+    ("post", BOARD + "tags/", {"name": "Urgent"}, expect(201, 403, 403, 404)),
+    ("get", BOARD + "tags/{tag}/", None, READ),
+    ("patch", BOARD + "tags/{tag}/", {"color": "#000000"}, MANAGE),
+    ("delete", BOARD + "tags/{tag}/", None, expect(204, 403, 403, 404)),
+    # Tickets
+    ("get", BOARD + "tickets/", None, READ),
+    ("post", BOARD + "tickets/", {"title": "Help"}, expect(201, 201, 403, 404)),
+    ("get", BOARD + "tickets/{ticket}/", None, READ),
+    ("patch", BOARD + "tickets/{ticket}/", {"title": "Edited"}, WORK),
+    ("delete", BOARD + "tickets/{ticket}/", None, expect(204, 403, 403, 404)),
+    ("post", BOARD + "tickets/{ticket}/move/", {"column": "{column}", "position": 0}, WORK),
+]
+
+
+def cases():
+    for method, path, body, statuses in MATRIX:
+        for visibility in Visibility:
+            for role in ROLES:
+                expected = statuses[role]
+                if visibility == Visibility.SIGNED_IN and role == "outsider":
+                    expected = statuses["guest"]
+                yield pytest.param(
+                    method,
+                    path,
+                    body,
+                    visibility,
+                    role,
+                    expected,
+                    id=f"{method.upper()} {path} {visibility.value} {role}",
+                )
+
+
+@pytest.fixture
+def objects(board, columns, ticket, guest_user):
+    from tests.factories import UserFactory
+
+    UserFactory(username="newbie")
+    return {
+        "board": board.pk,
+        "column": columns[2].pk,
+        "ticket": ticket.number,
+        "tag": tag_create(board=board, name="Billing").pk,
+        "membership": Membership.objects.get(board=board, user=guest_user).pk,
+    }
+
+
+def fill_in(value, objects):
+    if isinstance(value, str):
+        filled = value.format(**objects)
+        return int(filled) if value.startswith("{") and filled.isdecimal() else filled
+    if isinstance(value, dict):
+        return {key: fill_in(item, objects) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("method", "path", "body", "visibility", "role", "expected"), cases())
+def test_each_role_gets_the_expected_status_from_each_endpoint(
+    board, objects, api_as, method, path, body, visibility, role, expected
+):
+    # Given the board with the visibility of this case
+    board_update(board=board, visibility=visibility)
+
+    # When the role calls the endpoint
+    response = getattr(api_as(role), method)(
+        fill_in(path, objects), fill_in(body, objects), format="json"
+    )
+
+    # Then it gets the status of the matrix, and a JSON answer unless there is nothing to say
+    assert response.status_code == expected, response.content
+    if expected != 204:
+        assert response["Content-Type"] == "application/json"
