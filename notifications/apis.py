@@ -1,16 +1,14 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from notifications import services
+from notifications.filters import NotificationFilter
 from notifications.models import Notification
 from notifications.selectors import unread_count, user_notifications
 from notifications.serializers import NotificationSerializer, UnreadCountSerializer
-
-UNREAD = OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -18,17 +16,13 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    filterset_class = NotificationFilter
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        unread = self.request.query_params.get("unread", "").lower() in ("true", "1")
-        return user_notifications(self.request.user, unread_only=unread)
-
-    @extend_schema(parameters=[UNREAD])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return user_notifications(self.request.user)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

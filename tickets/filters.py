@@ -1,30 +1,11 @@
 """Ticket filters, shared by the board page and the API, so a filtered URL means the same in both."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from csboard.core.filters import StrictBooleanFilter
 from tickets.models import Priority, Status, Ticket
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """Blank means "no filter"; anything but true/false is an error, not silently ignored."""
-
-    widget = forms.TextInput  # the default select widget maps unknown values to "no filter"
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if str(value).lower() in ("true", "1"):
-            return True
-        if str(value).lower() in ("false", "0"):
-            return False
-        raise forms.ValidationError("Use true or false.")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class TicketFilter(django_filters.FilterSet):
