@@ -17,3 +17,6 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 # switch it back on with the `settings` fixture.
 AXES_ENABLED = False
 AXES_VERBOSE = False
+
+# Parallel test runs on one machine (several worktrees or engineers) each name their own database.
+DATABASES["default"]["TEST"] = {"NAME": env("CSBOARD_TEST_DB", default="test_csboard")}  # noqa: F405
