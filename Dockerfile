@@ -1,3 +1,8 @@
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,6 +14,7 @@ RUN useradd --create-home --uid 1000 csboard
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+COPY --from=assets /app/node_modules ./node_modules
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && chown -R csboard:csboard /app
 USER csboard
