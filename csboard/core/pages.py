@@ -1,0 +1,53 @@
+"""What every HTML view shares: going back where the user came from, and showing the domain's
+refusals (ApplicationError) as a message or as form errors instead of an error page."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from csboard.core.exceptions import ApplicationError
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Redirect to the `next` field of the form (a page of this site only), else to `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@contextmanager
+def refusals_as_messages(request: HttpRequest) -> Iterator[None]:
+    """Run a service call; if the domain refuses it, tell the user why instead of failing."""
+    try:
+        yield
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+
+
+def add_refusal(form: forms.Form, exc: ApplicationError) -> None:
+    """Put a domain refusal on the form: on the fields it names, or above the form."""
+    placed = False
+    for field, errors in exc.fields.items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def first_error(form: forms.Form) -> str:
+    """One sentence for a form posted from a page that has no room to show field errors."""
+    for field, errors in form.errors.items():
+        if field in form.fields:
+            return f"{form[field].label}: {errors[0]}"
+        return errors[0]
+    return "Please check the form."
