@@ -1,6 +1,10 @@
 """Changes to accounts and the security audit log."""
 
-from accounts.models import AuditEvent
+from django.db import transaction
+
+from accounts.models import AuditEvent, User
+from csboard.core.exceptions import InvalidInput
+from csboard.core.validation import full_clean_or_raise
 
 
 def client_ip(request) -> str | None:
@@ -32,3 +36,17 @@ def audit_record(
         ip_address=client_ip(request),
         data=data,
     )
+
+
+@transaction.atomic
+def user_create(*, username: str, email: str, password: str, display_name: str = "") -> User:
+    """A new account. No two accounts share an email address, whatever its case."""
+    email = User.objects.normalize_email(email.strip())
+    if email and User.objects.filter(email__iexact=email).exists():
+        message = "An account with this email address already exists."
+        raise InvalidInput(message, fields={"email": [message]})
+    user = User(username=username.strip(), email=email, display_name=display_name.strip())
+    user.set_password(password)
+    full_clean_or_raise(user)
+    user.save()
+    return user

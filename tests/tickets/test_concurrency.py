@@ -96,3 +96,37 @@ def test_eight_clients_racing_for_the_last_free_slot_of_a_column_let_exactly_one
             .values_list("position", flat=True)
         )
         assert positions == list(range(len(positions)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_moving_tickets_across_two_columns_in_both_directions_all_succeed(
+    board, columns, member_user
+):
+    # Given two columns of six tickets each
+    left, right = columns[0], columns[1]
+    tickets = {
+        column.pk: [
+            ticket_create(board=board, created_by=member_user, title="T", column=column)
+            for _ in range(6)
+        ]
+        for column in (left, right)
+    }
+
+    # When eight clients at once each move a ticket to the top of the other column
+    def work(index):
+        source, target = (left, right) if index % 2 else (right, left)
+        return ticket_move(ticket=tickets[source.pk][index // 2], column=target, position=0)
+
+    _, errors = run_at_once(8, work)
+
+    # Then every move succeeds and both columns stay dense
+    assert errors == []
+    for column in (left, right):
+        positions = list(
+            Ticket.objects.filter(column=column)
+            .order_by("position")
+            .values_list("position", flat=True)
+        )
+        assert positions == list(range(6))
+
+
