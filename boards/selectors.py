@@ -1,6 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 
-from boards.models import Board, Column, Membership
+from boards.models import Board, Column, Membership, Role, Tag
 from boards.permissions import visible_boards
 
 
@@ -19,3 +20,16 @@ def board_columns(board: Board) -> QuerySet[Column]:
 
 def board_members(board: Board) -> QuerySet[Membership]:
     return board.memberships.select_related("user").order_by("-role", "user__username")
+
+
+def board_tags(board: Board) -> QuerySet[Tag]:
+    return board.tags.annotate(ticket_count=Count("tickets")).order_by("name", "id")
+
+
+def board_assignable_users(board: Board) -> QuerySet:
+    """Who may be assigned the board's tickets: its members and admins."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__board=board, memberships__role__gte=Role.MEMBER)
+        .order_by("display_name", "username")
+    )

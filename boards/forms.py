@@ -1,0 +1,119 @@
+from django import forms
+
+from accounts.selectors import user_by_login
+from boards.models import Board, Column, Role, Visibility
+from boards.services import BOARD_TEMPLATES
+
+TEMPLATE_LABELS = {"customer-success": "Customer success", "simple": "Simple"}
+ROLE_CHOICES = sorted(Role.choices, reverse=True)  # admin first, as the settings page lists them
+
+
+class BoardForm(forms.Form):
+    name = forms.CharField(
+        max_length=Board._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"placeholder": "Customer Success"}),
+    )
+    key = forms.CharField(
+        max_length=Board._meta.get_field("key").max_length,
+        help_text="2–10 capital letters or digits. Ticket references look like CS-12.",
+        widget=forms.TextInput(attrs={"placeholder": "CS", "class": "input--key"}),
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What this board is for and who works it."}
+        ),
+    )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, initial=Visibility.PRIVATE, widget=forms.RadioSelect
+    )
+
+    @classmethod
+    def for_board(cls, board: Board) -> "BoardForm":
+        fields = ("name", "key", "description", "visibility")
+        return cls(initial={field: getattr(board, field) for field in fields})
+
+
+class BoardCreateForm(BoardForm):
+    template = forms.ChoiceField(
+        choices=[(name, TEMPLATE_LABELS.get(name, name)) for name in BOARD_TEMPLATES],
+        initial="customer-success",
+        widget=forms.RadioSelect,
+        label="Start from",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autofocus"] = True
+
+    def template_previews(self) -> list[tuple[str, str, list[str]]]:
+        """Each template as (value, label, the columns it creates), for the choice cards."""
+        return [
+            (value, label, BOARD_TEMPLATES[value])
+            for value, label in self.fields["template"].choices
+        ]
+
+
+class BoardDeleteForm(forms.Form):
+    confirm_key = forms.CharField(label="Type the board key to confirm")
+
+    def __init__(self, *args, board: Board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+
+    def clean_confirm_key(self):
+        value = self.cleaned_data["confirm_key"].strip().upper()
+        if value != self.board.key:
+            raise forms.ValidationError(f"Type {self.board.key} to delete this board.")
+        return value
+
+
+class ColumnForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    wip_limit = forms.IntegerField(
+        label="WIP limit", min_value=1, required=False, help_text="Empty for no limit."
+    )
+
+
+class ColumnReorderForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class ColumnDeleteForm(forms.Form):
+    move_to = forms.ModelChoiceField(
+        queryset=None, required=False, label="Move its tickets to", empty_label=None
+    )
+
+    def __init__(self, *args, column, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk)
+        self.fields["move_to"].queryset = others
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(max_length=40)
+    color = forms.RegexField(
+        label="Colour",
+        regex=r"^#[0-9a-fA-F]{6}$",
+        initial="#6366f1",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        error_messages={"invalid": "Use a colour such as #22c55e."},
+    )
+
+
+class MemberAddForm(forms.Form):
+    login = forms.CharField(
+        label="Username or email",
+        widget=forms.TextInput(attrs={"placeholder": "dana or dana@example.com"}),
+    )
+    role = forms.TypedChoiceField(choices=ROLE_CHOICES, coerce=int, initial=Role.MEMBER)
+
+    def clean_login(self):
+        user = user_by_login(self.cleaned_data["login"])
+        if user is None:
+            raise forms.ValidationError("No account has that username or email address.")
+        return user
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.TypedChoiceField(choices=ROLE_CHOICES, coerce=int)

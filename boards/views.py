@@ -1,0 +1,316 @@
+"""Board pages: my boards, a new board, the board itself and its settings. Thin adapters over
+boards.permissions (access), boards.selectors (reads) and boards.services (writes)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from boards import services
+from boards.forms import (
+    ROLE_CHOICES,
+    BoardCreateForm,
+    BoardDeleteForm,
+    BoardForm,
+    ColumnDeleteForm,
+    ColumnForm,
+    ColumnReorderForm,
+    MemberAddForm,
+    MemberRoleForm,
+    TagForm,
+)
+from boards.models import Board, Column, Role
+from boards.permissions import board_for
+from boards.selectors import (
+    board_assignable_users,
+    board_columns,
+    board_members,
+    board_tags,
+    boards_for_user,
+)
+from csboard.core.exceptions import ApplicationError
+from csboard.core.pages import add_refusal, first_error, refusals_as_messages
+from tickets.filters import TicketFilter
+from tickets.models import Priority, Status, Ticket
+from tickets.selectors import board_tickets
+
+
+@dataclass
+class Lane:
+    """A column as the board page draws it: its tickets after filtering, and its counters."""
+
+    column: Column
+    tickets: list[Ticket] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.column.ticket_count
+
+    @property
+    def is_full(self) -> bool:
+        return self.column.wip_limit is not None and self.total >= self.column.wip_limit
+
+
+def _settings_url(board_id: int, section: str = "") -> str:
+    url = reverse("boards:settings", args=[board_id])
+    return f"{url}#{section}" if section else url
+
+
+# --- Boards ------------------------------------------------------------------------------------
+@login_required
+def board_list(request):
+    boards = boards_for_user(request.user)
+    return render(request, "boards/list.html", {"boards": boards})
+
+
+@login_required
+def board_new(request):
+    form = BoardCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = services.board_create(created_by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, f"Board “{board.name}” is ready.")
+            return redirect("boards:detail", board_id=board.pk)
+    return render(
+        request,
+        "boards/new.html",
+        {"form": form, "template_columns": services.BOARD_TEMPLATES},
+    )
+
+
+@login_required
+def board_detail(request, board_id):
+    board = board_for(request.user, board_id)
+    # The same filters as the API's ticket list, so a filtered URL means the same in both.
+    ticket_filter = TicketFilter(
+        request.GET or None, queryset=board_tickets(board), request=request
+    )
+    lanes = {column.pk: Lane(column) for column in board_columns(board)}
+    for ticket in ticket_filter.qs:
+        lanes[ticket.column_id].tickets.append(ticket)
+    filtering = ticket_filter.is_bound and any(
+        value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
+    )
+    return render(
+        request,
+        "boards/detail.html",
+        {
+            "board": board,
+            "lanes": list(lanes.values()),
+            "filtering": filtering,
+            "filters": request.GET,
+            "statuses": Status.choices,
+            "priorities": Priority.choices,
+            "people": board_assignable_users(board),
+            "tags": board.tags.all(),
+        },
+    )
+
+
+def _render_settings(request, board: Board, general_form: BoardForm | None = None):
+    context = {
+        "board": board,
+        "general_form": general_form or BoardForm.for_board(board),
+        "columns": board_columns(board),
+        "column_form": ColumnForm(),
+        "tags": board_tags(board),
+        "tag_form": TagForm(),
+        "members": board_members(board),
+        "member_form": MemberAddForm(),
+        "roles": ROLE_CHOICES,
+        "delete_form": BoardDeleteForm(board=board),
+    }
+    return render(request, "boards/settings.html", context)
+
+
+@login_required
+def board_settings(request, board_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    return _render_settings(request, board)
+
+
+@login_required
+@require_POST
+def board_update(request, board_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    form = BoardForm(request.POST)
+    if form.is_valid():
+        try:
+            services.board_update(board=board, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, "Board details saved.")
+            return redirect(_settings_url(board.pk, "general"))
+    # The refused values were set on `board`; show the page with the stored ones.
+    return _render_settings(request, board_for(request.user, board_id), general_form=form)
+
+
+@login_required
+@require_POST
+def board_delete(request, board_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    form = BoardDeleteForm(request.POST, board=board)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm_key"][0])
+        return redirect(_settings_url(board.pk, "danger"))
+    services.board_delete(board=board)
+    messages.success(request, f"Board “{board.name}” and its tickets were deleted.")
+    return redirect("boards:list")
+
+
+# --- Columns -----------------------------------------------------------------------------------
+def _column(board: Board, column_id) -> Column:
+    return get_object_or_404(board_columns(board), pk=column_id)
+
+
+@login_required
+@require_POST
+def column_add(request, board_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    form = ColumnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "columns"))
+    with refusals_as_messages(request):
+        column = services.column_create(board=board, **form.cleaned_data)
+        messages.success(request, f"Column “{column.name}” added.")
+    return redirect(_settings_url(board.pk, "columns"))
+
+
+@login_required
+@require_POST
+def column_edit(request, board_id, column_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    column = _column(board, column_id)
+    form = ColumnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "columns"))
+    with refusals_as_messages(request):
+        services.column_update(column=column, **form.cleaned_data)
+        messages.success(request, f"Column “{column.name}” saved.")
+    return redirect(_settings_url(board.pk, "columns"))
+
+
+@login_required
+@require_POST
+def column_reorder(request, board_id, column_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    column = _column(board, column_id)
+    form = ColumnReorderForm(request.POST)
+    if form.is_valid():
+        step = -1 if form.cleaned_data["direction"] == "up" else 1
+        index = [c.pk for c in board_columns(board)].index(column.pk)
+        with refusals_as_messages(request):
+            services.column_update(column=column, position=max(0, index + step))
+    return redirect(_settings_url(board.pk, "columns"))
+
+
+@login_required
+@require_POST
+def column_delete(request, board_id, column_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    column = _column(board, column_id)
+    form = ColumnDeleteForm(request.POST, column=column)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "columns"))
+    with refusals_as_messages(request):
+        services.column_delete(column=column, move_to=form.cleaned_data["move_to"])
+        messages.success(request, f"Column “{column.name}” deleted.")
+    return redirect(_settings_url(board.pk, "columns"))
+
+
+# --- Tags --------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def tag_add(request, board_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    form = TagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "tags"))
+    with refusals_as_messages(request):
+        tag = services.tag_create(board=board, **form.cleaned_data)
+        messages.success(request, f"Tag “{tag.name}” added.")
+    return redirect(_settings_url(board.pk, "tags"))
+
+
+@login_required
+@require_POST
+def tag_edit(request, board_id, tag_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    tag = get_object_or_404(board.tags, pk=tag_id)
+    form = TagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "tags"))
+    with refusals_as_messages(request):
+        services.tag_update(tag=tag, **form.cleaned_data)
+        messages.success(request, f"Tag “{tag.name}” saved.")
+    return redirect(_settings_url(board.pk, "tags"))
+
+
+@login_required
+@require_POST
+def tag_delete(request, board_id, tag_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    tag = get_object_or_404(board.tags, pk=tag_id)
+    services.tag_delete(tag=tag)
+    messages.success(request, f"Tag “{tag.name}” deleted.")
+    return redirect(_settings_url(board.pk, "tags"))
+
+
+# --- Members -----------------------------------------------------------------------------------
+@login_required
+@require_POST
+def member_add(request, board_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    form = MemberAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "members"))
+    user = form.cleaned_data["login"]
+    with refusals_as_messages(request):
+        membership = services.membership_add(board=board, user=user, role=form.cleaned_data["role"])
+        messages.success(request, f"{user.name} joined as {membership.get_role_display().lower()}.")
+    return redirect(_settings_url(board.pk, "members"))
+
+
+@login_required
+@require_POST
+def member_role(request, board_id, membership_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    membership = get_object_or_404(board_members(board), pk=membership_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_settings_url(board.pk, "members"))
+    with refusals_as_messages(request):
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+        messages.success(
+            request, f"{membership.user.name} is now {membership.get_role_display().lower()}."
+        )
+        if membership.user_id == request.user.pk and membership.role < Role.ADMIN:
+            return redirect("boards:detail", board_id=board.pk)  # settings are closed to them now
+    return redirect(_settings_url(board.pk, "members"))
+
+
+@login_required
+@require_POST
+def member_remove(request, board_id, membership_id):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    membership = get_object_or_404(board_members(board), pk=membership_id)
+    with refusals_as_messages(request):
+        services.membership_remove(membership=membership)
+        messages.success(request, f"{membership.user.name} was removed from the board.")
+        if membership.user_id == request.user.pk:
+            return redirect("boards:list")
+    return redirect(_settings_url(board.pk, "members"))

@@ -1,0 +1,675 @@
+"""The board pages: my boards, a new board, the board itself and its settings."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from boards.models import Board, Column, Membership, Role, Tag, Visibility
+from boards.services import board_create, board_update, column_update, tag_create
+from tests.factories import UserFactory
+from tests.pages import (
+    LOGIN,
+    MANAGE,
+    MANAGE_PAGE,
+    READ,
+    expect,
+    fill_data,
+    fill_path,
+    matrix_cases,
+    messages_of,
+    post_form_actions,
+)
+from tickets.models import Priority, Ticket
+from tickets.services import ticket_create
+
+BOARD = "/boards/{board}/"
+MATRIX = [
+    ("get", "/", None, expect(200, 200, 200, 200)),
+    ("get", "/boards/new/", None, expect(200, 200, 200, 200)),
+    (
+        "post",
+        "/boards/new/",
+        {"name": "Renewals", "key": "REN", "visibility": "private", "template": "simple"},
+        expect(302, 302, 302, 302),
+    ),
+    ("get", BOARD, None, READ),
+    ("get", BOARD + "settings/", None, MANAGE_PAGE),
+    (
+        "post",
+        BOARD + "settings/general/",
+        {"name": "Renamed", "key": "CS", "description": "", "visibility": "private"},
+        MANAGE,
+    ),
+    ("post", BOARD + "delete/", {"confirm_key": "CS"}, MANAGE),
+    ("post", BOARD + "columns/", {"name": "Escalated"}, MANAGE),
+    ("post", BOARD + "columns/{column}/", {"name": "Inbox", "wip_limit": "3"}, MANAGE),
+    ("post", BOARD + "columns/{column}/reorder/", {"direction": "down"}, MANAGE),
+    ("post", BOARD + "columns/{column}/delete/", {}, MANAGE),
+    ("post", BOARD + "tags/", {"name": "vip", "color": "#8b5cf6"}, MANAGE),
+    ("post", BOARD + "tags/{tag}/", {"name": "money", "color": "#f59e0b"}, MANAGE),
+    ("post", BOARD + "tags/{tag}/delete/", {}, MANAGE),
+    ("post", BOARD + "members/", {"login": "newbie", "role": "20"}, MANAGE),
+    ("post", BOARD + "members/{membership}/", {"role": "20"}, MANAGE),
+    ("post", BOARD + "members/{membership}/delete/", {}, MANAGE),
+]
+
+
+@pytest.fixture
+def objects(board, guest_user):
+    """What the matrix's paths name: an empty column, a tag and gus's guest membership."""
+    UserFactory(username="newbie")
+    return {
+        "board": board,
+        "column": board.columns.get(name="Done"),
+        "tag": tag_create(board=board, name="billing", color="#f59e0b"),
+        "membership": Membership.objects.get(board=board, user=guest_user),
+    }
+
+
+@pytest.mark.parametrize(("method", "path", "data", "role", "expected"), matrix_cases(MATRIX))
+def test_board_pages_answer_each_role_as_the_policy_says(
+    method, path, data, role, expected, objects, client_as
+):
+    client = client_as(role)
+
+    response = getattr(client, method)(fill_path(path, objects), fill_data(data, objects))
+
+    assert response.status_code == expected, response.content[:500]
+    if role == "anonymous":
+        assert response["Location"].startswith(LOGIN)
+
+
+def test_an_outsider_sees_a_board_open_to_signed_in_users_read_only(board, client_as):
+    board_update(board=board, visibility=Visibility.SIGNED_IN)
+    client = client_as("outsider")
+
+    page = client.get(f"/boards/{board.pk}/")
+    add = client.post(f"/boards/{board.pk}/tickets/new/", {"title": "Hi", "column": "1"})
+
+    assert page.status_code == 200
+    assert "View only" in page.content.decode()
+    assert add.status_code == 403
+
+
+# --- My boards ---------------------------------------------------------------------------------
+def test_my_boards_lists_only_the_boards_the_user_can_see(board, outsider_user, client_as):
+    board_create(name="Secret", key="SEC", created_by=outsider_user)
+
+    response = client_as("member").get("/")
+
+    assert [b.key for b in response.context["boards"]] == ["CS"]
+    assert "Secret" not in response.content.decode()
+
+
+def test_my_boards_shows_key_name_description_role_and_ticket_count(board, ticket, client_as):
+    board_update(board=board, description="Every customer request.")
+
+    content = client_as("guest").get("/").content.decode()
+
+    assert ">CS<" in content
+    assert "Customer Success" in content
+    assert "Every customer request." in content
+    assert ">Guest<" in content
+    assert "1 ticket<" in content
+
+
+def test_my_boards_invites_a_user_without_boards_to_create_one(client_as):
+    content = client_as("outsider").get("/").content.decode()
+
+    assert "No boards yet" in content
+    assert "Create your first board" in content
+
+
+# --- New board ---------------------------------------------------------------------------------
+def test_the_new_board_form_offers_the_customer_success_template_by_default(client_as):
+    content = client_as("member").get("/boards/new/").content.decode()
+
+    assert 'value="customer-success" checked' in content
+    assert "Feature requests" in content
+
+
+def test_creating_a_board_from_the_customer_success_template_makes_its_columns(
+    member_user, client_as
+):
+    response = client_as("member").post(
+        "/boards/new/",
+        {
+            "name": "Support",
+            "key": "sup",
+            "visibility": "private",
+            "template": "customer-success",
+        },
+    )
+
+    board = Board.objects.get(key="SUP")
+    assert response["Location"] == f"/boards/{board.pk}/"
+    assert list(board.columns.values_list("name", flat=True)) == [
+        "New tickets",
+        "Open tickets",
+        "Feature requests",
+        "Bugs",
+        "Done",
+    ]
+    assert board.memberships.get().user == member_user
+    assert board.memberships.get().role == Role.ADMIN
+
+
+def test_creating_a_board_with_a_key_in_use_shows_the_error_on_the_key_field(board, client_as):
+    response = client_as("member").post(
+        "/boards/new/",
+        {"name": "Copy", "key": "CS", "visibility": "private", "template": "simple"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["key"]
+    assert Board.objects.count() == 1
+
+
+def test_creating_a_board_with_an_invalid_key_explains_the_key_format(client_as):
+    response = client_as("member").post(
+        "/boards/new/",
+        {"name": "Bad", "key": "1-A", "visibility": "private", "template": "simple"},
+    )
+
+    assert "capital letters or digits" in response.context["form"].errors["key"][0]
+
+
+# --- Board page --------------------------------------------------------------------------------
+def test_the_board_page_shows_the_columns_side_by_side_in_order(board, client_as):
+    response = client_as("guest").get(f"/boards/{board.pk}/")
+
+    assert [lane.column.name for lane in response.context["lanes"]] == [
+        "New tickets",
+        "Open tickets",
+        "Feature requests",
+        "Bugs",
+        "Done",
+    ]
+
+
+def test_a_card_shows_reference_title_priority_tags_assignees_and_due_date(
+    board, member_user, client_as
+):
+    tag = tag_create(board=board, name="vip", color="#8b5cf6")
+    ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Charged twice",
+        priority=Priority.URGENT,
+        tags=[tag],
+        assignees=[member_user],
+        due_at=timezone.now() + timedelta(days=3),
+    )
+
+    content = client_as("guest").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "CS-1" in content
+    assert "Charged twice" in content
+    assert "badge--urgent" in content
+    assert ">Urgent</span>" in content
+    assert 'style="--chip: #8b5cf6">vip<' in content
+    assert ">MM</span>" in content  # Mia Member's initials
+    assert 'class="due"' in content
+
+
+def test_an_overdue_ticket_is_marked_overdue_on_its_card(board, member_user, client_as):
+    ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Late",
+        due_at=timezone.now() - timedelta(hours=2),
+    )
+
+    content = client_as("guest").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "card--overdue" in content
+    assert "badge--overdue" in content
+
+
+def test_a_column_with_a_wip_limit_counts_its_tickets_against_the_limit(
+    board, columns, member_user, client_as
+):
+    column_update(column=columns[1], wip_limit=5)
+    for title in ("One", "Two", "Three"):
+        ticket_create(board=board, created_by=member_user, title=title, column=columns[1])
+
+    content = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "3 / 5</span>" in content
+    assert "wip--full" not in content
+
+
+def test_a_full_column_is_marked_full_and_offers_no_quick_add(
+    board, columns, member_user, client_as
+):
+    column_update(column=columns[1], wip_limit=1)
+    ticket_create(board=board, created_by=member_user, title="Only", column=columns[1])
+
+    response = client_as("member").get(f"/boards/{board.pk}/")
+
+    content = response.content.decode()
+    assert "wip--full" in content
+    assert "Full</span>1 / 1" in content
+    assert f'name="column" value="{columns[1].pk}"' not in content
+
+
+def test_a_column_without_a_limit_shows_a_plain_count(board, ticket, client_as):
+    response = client_as("member").get(f"/boards/{board.pk}/")
+
+    lane = response.context["lanes"][0]
+    assert lane.total == 1
+    assert 'title="1 ticket">1</span>' in response.content.decode()
+
+
+def test_a_member_gets_a_quick_add_form_and_a_move_form_per_card(board, ticket, client_as):
+    response = client_as("member").get(f"/boards/{board.pk}/")
+
+    actions = post_form_actions(response)
+    assert actions.count(f"/boards/{board.pk}/tickets/new/") == 5
+    assert f"/boards/{board.pk}/tickets/1/move/" in actions
+
+
+def test_a_guests_board_page_has_no_edit_forms_and_no_settings_link(board, ticket, client_as):
+    response = client_as("guest").get(f"/boards/{board.pk}/")
+
+    assert post_form_actions(response) == ["/accounts/logout/"]
+    assert f"/boards/{board.pk}/settings/" not in response.content.decode()
+
+
+def test_a_members_board_page_has_no_settings_link(board, client_as):
+    content = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert f"/boards/{board.pk}/settings/" not in content
+
+
+def test_an_admins_board_page_links_to_the_settings(board, client_as):
+    content = client_as("admin").get(f"/boards/{board.pk}/").content.decode()
+
+    assert f"/boards/{board.pk}/settings/" in content
+
+
+def test_the_board_page_filters_tickets_like_the_api_and_counts_filtered_of_total(
+    board, member_user, client_as
+):
+    ticket_create(board=board, created_by=member_user, title="Fire", priority=Priority.URGENT)
+    ticket_create(board=board, created_by=member_user, title="Calm", priority=Priority.LOW)
+
+    response = client_as("member").get(f"/boards/{board.pk}/?priority=urgent")
+
+    lane = response.context["lanes"][0]
+    assert [t.title for t in lane.tickets] == ["Fire"]
+    assert response.context["filtering"] is True
+    assert "1 of 2</span>" in response.content.decode()
+
+
+def test_the_board_page_searches_titles_and_customers(board, member_user, client_as):
+    ticket_create(board=board, created_by=member_user, title="Refund", customer_company="Globex")
+    ticket_create(board=board, created_by=member_user, title="Login", customer_company="Acme")
+
+    response = client_as("member").get(f"/boards/{board.pk}/?q=globex")
+
+    assert [t.title for t in response.context["lanes"][0].tickets] == ["Refund"]
+
+
+def test_the_board_page_filters_on_tickets_assigned_to_me(board, member_user, client_as):
+    ticket_create(board=board, created_by=member_user, title="Mine", assignees=[member_user])
+    ticket_create(board=board, created_by=member_user, title="Nobody's")
+
+    response = client_as("member").get(f"/boards/{board.pk}/?assignee=me")
+
+    assert [t.title for t in response.context["lanes"][0].tickets] == ["Mine"]
+
+
+def test_the_board_page_filters_on_overdue_tickets(board, member_user, client_as):
+    late = timezone.now() - timedelta(days=1)
+    ticket_create(board=board, created_by=member_user, title="Late", due_at=late)
+    ticket_create(board=board, created_by=member_user, title="On time")
+
+    response = client_as("member").get(f"/boards/{board.pk}/?overdue=true")
+
+    assert [t.title for t in response.context["lanes"][0].tickets] == ["Late"]
+
+
+def test_the_board_page_ignores_filter_values_it_does_not_know(board, ticket, client_as):
+    response = client_as("member").get(f"/boards/{board.pk}/?priority=whenever")
+
+    assert response.status_code == 200
+    assert [t.title for t in response.context["lanes"][0].tickets] == ["Team discount?"]
+
+
+def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
+    board, ticket, client_as
+):
+    response = client_as("member").get(f"/boards/{board.pk}/")
+
+    assert response.context["filtering"] is False
+    assert "Clear filters" not in response.content.decode()
+
+
+# The user, the board with the caller's role, columns with counts, the tickets, their assignees,
+# their tags, and the filter bar's people and tags: none depends on the number of tickets.
+BOARD_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tickets(
+    count, board, columns, member_user, admin_user, client_as, django_assert_max_num_queries
+):
+    tags = [tag_create(board=board, name=name) for name in ("billing", "vip")]
+    due = timezone.now() + timedelta(days=1)
+    for index in range(count):
+        ticket_create(
+            board=board,
+            created_by=member_user,
+            title=f"Ticket {index}",
+            column=columns[index % len(columns)],
+            tags=tags,
+            assignees=[member_user, admin_user],
+            due_at=due,
+        )
+    client = client_as("member")
+
+    with django_assert_max_num_queries(BOARD_PAGE_QUERIES):
+        response = client.get(f"/boards/{board.pk}/?status=ready")
+
+    assert sum(len(lane.tickets) for lane in response.context["lanes"]) == count
+
+
+# --- Settings: general -------------------------------------------------------------------------
+def settings_url(board, path=""):
+    return f"/boards/{board.pk}/settings/{path}"
+
+
+def test_the_settings_page_shows_every_section(board, client_as):
+    content = client_as("admin").get(settings_url(board)).content.decode()
+
+    for section in ('id="general"', 'id="columns"', 'id="tags"', 'id="members"', 'id="danger"'):
+        assert section in content
+
+
+def test_an_admin_renames_the_board_and_changes_its_key(board, client_as):
+    response = client_as("admin").post(
+        settings_url(board, "general/"),
+        {"name": "Support", "key": "sup", "description": "All of it", "visibility": "signed_in"},
+    )
+
+    board.refresh_from_db()
+    assert response.status_code == 302
+    assert (board.name, board.key, board.description) == ("Support", "SUP", "All of it")
+    assert board.visibility == Visibility.SIGNED_IN
+    assert messages_of(response) == ["Board details saved."]
+
+
+def test_a_refused_board_change_is_shown_on_the_form_and_not_saved(board, outsider_user, client_as):
+    board_create(name="Taken", key="TAKEN", created_by=outsider_user)
+
+    response = client_as("admin").post(
+        settings_url(board, "general/"),
+        {"name": "Support", "key": "TAKEN", "visibility": "private"},
+    )
+
+    board.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["general_form"].errors["key"]
+    assert board.key == "CS"
+
+
+def test_deleting_the_board_needs_its_key_typed(board, client_as):
+    response = client_as("admin").post(f"/boards/{board.pk}/delete/", {"confirm_key": "NO"})
+
+    assert Board.objects.filter(pk=board.pk).exists()
+    assert messages_of(response) == ["Type CS to delete this board."]
+
+
+def test_deleting_the_board_with_its_key_removes_it_and_its_tickets(board, ticket, client_as):
+    response = client_as("admin").post(f"/boards/{board.pk}/delete/", {"confirm_key": "cs"})
+
+    assert response["Location"] == "/"
+    assert not Board.objects.filter(pk=board.pk).exists()
+    assert not Ticket.objects.exists()
+
+
+# --- Settings: columns -------------------------------------------------------------------------
+def test_an_admin_adds_a_column_with_a_wip_limit_at_the_end(board, client_as):
+    client_as("admin").post(f"/boards/{board.pk}/columns/", {"name": "Escalated", "wip_limit": 2})
+
+    column = board.columns.order_by("position").last()
+    assert (column.name, column.wip_limit) == ("Escalated", 2)
+
+
+def test_an_admin_renames_a_column_and_removes_its_wip_limit(board, columns, client_as):
+    column_update(column=columns[0], wip_limit=4)
+
+    client_as("admin").post(
+        f"/boards/{board.pk}/columns/{columns[0].pk}/", {"name": "Inbox", "wip_limit": ""}
+    )
+
+    columns[0].refresh_from_db()
+    assert (columns[0].name, columns[0].wip_limit) == ("Inbox", None)
+
+
+def test_an_invalid_wip_limit_is_refused_with_a_message(board, columns, client_as):
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/columns/{columns[0].pk}/", {"name": "Inbox", "wip_limit": "0"}
+    )
+
+    columns[0].refresh_from_db()
+    assert columns[0].wip_limit is None
+    assert messages_of(response)[0].startswith("WIP limit:")
+
+
+def test_moving_a_column_down_swaps_it_with_the_next_one(board, columns, client_as):
+    client_as("admin").post(
+        f"/boards/{board.pk}/columns/{columns[0].pk}/reorder/", {"direction": "down"}
+    )
+
+    assert list(board.columns.order_by("position").values_list("name", flat=True))[:2] == [
+        "Open tickets",
+        "New tickets",
+    ]
+
+
+def test_moving_a_column_up_swaps_it_with_the_previous_one(board, columns, client_as):
+    client_as("admin").post(
+        f"/boards/{board.pk}/columns/{columns[-1].pk}/reorder/", {"direction": "up"}
+    )
+
+    assert list(board.columns.order_by("position").values_list("name", flat=True))[-2:] == [
+        "Done",
+        "Bugs",
+    ]
+
+
+def test_moving_the_first_column_up_leaves_the_order_alone(board, columns, client_as):
+    client_as("admin").post(
+        f"/boards/{board.pk}/columns/{columns[0].pk}/reorder/", {"direction": "up"}
+    )
+
+    assert list(board.columns.order_by("position")) == columns
+
+
+def test_an_admin_deletes_an_empty_column(board, columns, client_as):
+    response = client_as("admin").post(f"/boards/{board.pk}/columns/{columns[-1].pk}/delete/")
+
+    assert not Column.objects.filter(pk=columns[-1].pk).exists()
+    assert messages_of(response) == ["Column “Done” deleted."]
+
+
+def test_the_delete_form_of_a_column_with_tickets_asks_where_to_move_them(board, ticket, client_as):
+    content = client_as("admin").get(settings_url(board)).content.decode()
+
+    assert "Its 1 ticket move to" in content
+    assert '<select name="move_to" required>' in content
+
+
+def test_deleting_a_column_with_tickets_moves_them_to_the_chosen_column(
+    board, columns, ticket, client_as
+):
+    client_as("admin").post(
+        f"/boards/{board.pk}/columns/{columns[0].pk}/delete/", {"move_to": columns[3].pk}
+    )
+
+    ticket.refresh_from_db()
+    assert not Column.objects.filter(pk=columns[0].pk).exists()
+    assert ticket.column_id == columns[3].pk
+
+
+def test_deleting_a_column_with_tickets_without_a_target_is_refused_with_a_message(
+    board, columns, ticket, client_as
+):
+    response = client_as("admin").post(f"/boards/{board.pk}/columns/{columns[0].pk}/delete/")
+
+    assert Column.objects.filter(pk=columns[0].pk).exists()
+    assert messages_of(response) == [
+        "“New tickets” still holds 1 ticket(s): choose a column to move them to."
+    ]
+
+
+def test_a_column_of_another_board_is_not_found(board, outsider_user, client_as):
+    other = board_create(name="Other", key="OT", created_by=outsider_user)
+
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/columns/{other.columns.first().pk}/", {"name": "Mine now"}
+    )
+
+    assert response.status_code == 404
+
+
+# --- Settings: tags ----------------------------------------------------------------------------
+def test_an_admin_adds_a_tag_with_a_colour(board, client_as):
+    client_as("admin").post(f"/boards/{board.pk}/tags/", {"name": "vip", "color": "#8b5cf6"})
+
+    assert board.tags.get().color == "#8b5cf6"
+
+
+def test_an_admin_renames_and_recolours_a_tag(board, client_as):
+    tag = tag_create(board=board, name="billing")
+
+    client_as("admin").post(
+        f"/boards/{board.pk}/tags/{tag.pk}/", {"name": "invoices", "color": "#22c55e"}
+    )
+
+    tag.refresh_from_db()
+    assert (tag.name, tag.color) == ("invoices", "#22c55e")
+
+
+def test_a_tag_colour_that_is_not_a_colour_is_refused(board, client_as):
+    response = client_as("admin").post(f"/boards/{board.pk}/tags/", {"name": "vip", "color": "red"})
+
+    assert not board.tags.exists()
+    assert messages_of(response) == ["Colour: Use a colour such as #22c55e."]
+
+
+def test_an_admin_deletes_a_tag(board, client_as):
+    tag = tag_create(board=board, name="billing")
+
+    client_as("admin").post(f"/boards/{board.pk}/tags/{tag.pk}/delete/")
+
+    assert not Tag.objects.filter(pk=tag.pk).exists()
+
+
+# --- Settings: members -------------------------------------------------------------------------
+def test_an_admin_adds_a_member_by_username(board, outsider_user, client_as):
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/members/", {"login": "OLGA", "role": Role.MEMBER}
+    )
+
+    assert board.memberships.get(user=outsider_user).role == Role.MEMBER
+    assert messages_of(response) == ["Olga Outsider joined as member."]
+
+
+def test_an_admin_adds_a_guest_by_email_address(board, outsider_user, client_as):
+    client_as("admin").post(
+        f"/boards/{board.pk}/members/", {"login": "Olga@Example.com", "role": Role.GUEST}
+    )
+
+    assert board.memberships.get(user=outsider_user).role == Role.GUEST
+
+
+def test_adding_an_unknown_person_says_so(board, client_as):
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/members/", {"login": "nobody", "role": Role.MEMBER}
+    )
+
+    assert messages_of(response) == [
+        "Username or email: No account has that username or email address."
+    ]
+
+
+def test_adding_someone_already_on_the_board_says_so(board, client_as):
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/members/", {"login": "mia", "role": Role.MEMBER}
+    )
+
+    assert messages_of(response) == ["mia is already a member of this board."]
+
+
+def test_an_admin_changes_a_members_role(board, member_user, client_as):
+    membership = board.memberships.get(user=member_user)
+
+    client_as("admin").post(f"/boards/{board.pk}/members/{membership.pk}/", {"role": Role.ADMIN})
+
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMIN
+
+
+def test_the_last_admin_cannot_step_down_and_is_told_why(board, admin_user, client_as):
+    membership = board.memberships.get(user=admin_user)
+
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/members/{membership.pk}/", {"role": Role.MEMBER}, follow=True
+    )
+
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMIN
+    assert "A board needs at least one admin: make someone else admin first." in (
+        response.content.decode()
+    )
+
+
+def test_the_last_admin_cannot_be_removed_and_is_told_why(board, admin_user, client_as):
+    membership = board.memberships.get(user=admin_user)
+
+    response = client_as("admin").post(f"/boards/{board.pk}/members/{membership.pk}/delete/")
+
+    assert board.memberships.filter(pk=membership.pk).exists()
+    assert messages_of(response) == [
+        "A board needs at least one admin: make someone else admin first."
+    ]
+
+
+def test_an_admin_removes_a_member(board, member_user, client_as):
+    membership = board.memberships.get(user=member_user)
+
+    client_as("admin").post(f"/boards/{board.pk}/members/{membership.pk}/delete/")
+
+    assert not board.memberships.filter(user=member_user).exists()
+
+
+def test_an_admin_who_steps_down_is_sent_back_to_the_board(
+    board, member_user, admin_user, client_as
+):
+    board.memberships.filter(user=member_user).update(role=Role.ADMIN)
+    membership = board.memberships.get(user=admin_user)
+
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/members/{membership.pk}/", {"role": Role.MEMBER}
+    )
+
+    assert response["Location"] == f"/boards/{board.pk}/"
+
+
+# --- Error pages -------------------------------------------------------------------------------
+def test_a_forbidden_page_explains_the_role_it_needs(board, client_as):
+    response = client_as("member").get(settings_url(board))
+
+    assert response.status_code == 403
+    assert "Only board admins can do that." in response.content.decode()
+
+
+def test_a_hidden_board_gets_the_friendly_not_found_page(board, client_as):
+    response = client_as("outsider").get(f"/boards/{board.pk}/")
+
+    assert response.status_code == 404
+    assert "We couldn’t find that page" in response.content.decode()
