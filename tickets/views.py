@@ -1,0 +1,99 @@
+"""Ticket pages and actions. Thin adapters: access through boards.permissions.board_for, tickets
+through tickets.selectors.ticket_for, every change through tickets.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from boards.models import Board, Role
+from boards.permissions import board_for, can
+from csboard.core.exceptions import ApplicationError
+from csboard.core.pages import add_refusal, first_error, redirect_back, refusals_as_messages
+from tickets import services
+from tickets.forms import TicketForm, TicketMoveForm, TicketQuickForm
+from tickets.models import Ticket
+from tickets.selectors import ticket_for
+
+
+def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | None = None):
+    context = {"board": board, "ticket": ticket}
+    if can(board.my_role, "work"):
+        context["form"] = form or TicketForm.for_ticket(ticket, board)
+        context["move_form"] = TicketMoveForm(
+            initial={"column": ticket.column_id, "position": ticket.position + 1}, board=board
+        )
+    return render(request, "tickets/detail.html", context)
+
+
+@login_required
+@require_POST
+def ticket_new(request, board_id):
+    board = board_for(request.user, board_id, need=Role.MEMBER)
+    form = TicketQuickForm(request.POST, board=board)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect_back(request, board_url(board))
+    with refusals_as_messages(request):
+        ticket = services.ticket_create(board=board, created_by=request.user, **form.cleaned_data)
+        messages.success(request, f"{ticket.reference} added to “{ticket.column.name}”.")
+    return redirect_back(request, board_url(board))
+
+
+@login_required
+def ticket_detail(request, board_id, number):
+    board = board_for(request.user, board_id)
+    return _render_ticket(request, board, ticket_for(board, number))
+
+
+@login_required
+@require_POST
+def ticket_edit(request, board_id, number):
+    board = board_for(request.user, board_id, need=Role.MEMBER)
+    ticket = ticket_for(board, number)
+    form = TicketForm(request.POST, board=board)
+    if form.is_valid():
+        try:
+            services.ticket_update(ticket=ticket, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, f"{ticket.reference} saved.")
+            return redirect(ticket_url(ticket))
+    # Show what is stored, next to the form with what was typed and why it was refused.
+    return _render_ticket(request, board, ticket_for(board, number), form=form)
+
+
+@login_required
+@require_POST
+def ticket_move(request, board_id, number):
+    board = board_for(request.user, board_id, need=Role.MEMBER)
+    ticket = ticket_for(board, number)
+    form = TicketMoveForm(request.POST, board=board)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect_back(request, ticket_url(ticket))
+    column = form.cleaned_data["column"]
+    with refusals_as_messages(request):
+        services.ticket_move(ticket=ticket, column=column, position=form.cleaned_data["position"])
+        messages.success(request, f"{ticket.reference} moved to “{column.name}”.")
+    return redirect_back(request, ticket_url(ticket))
+
+
+@login_required
+@require_POST
+def ticket_delete(request, board_id, number):
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    ticket = ticket_for(board, number)
+    services.ticket_delete(ticket=ticket)
+    messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
+    return redirect(board_url(board))
+
+
+def board_url(board: Board) -> str:
+    return reverse("boards:detail", args=[board.pk])
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return reverse("tickets:detail", args=[ticket.board_id, ticket.number])
