@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Max
 
-from boards.locks import lock_board, lock_column
+from boards.locks import lock_board, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from csboard.core.exceptions import (
     ColumnNotEmpty,
@@ -136,6 +136,9 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
     others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
     if not others:
         raise Conflict("A board needs at least one column.")
+    same_board = move_to is not None and move_to.board_id == column.board_id
+    # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
+    locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
     tickets = list(column.tickets.order_by("position"))
     if tickets:
         if move_to is None:
@@ -148,7 +151,7 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
                 "Choose another column of this board.",
                 fields={"move_to": ["Choose another column of this board."]},
             )
-        target = lock_column(move_to.pk)
+        target = locked[move_to.pk]
         column_ensure_room(target, incoming=len(tickets))
         start = target.tickets.count()
         for offset, ticket in enumerate(tickets):

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from boards.locks import lock_board, lock_column
+from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.services import column_ensure_room
 from csboard.core.exceptions import InvalidInput
@@ -56,6 +56,26 @@ def _check_tags(board: Board, tags: Iterable[Tag]) -> list[Tag]:
     if any(tag.board_id != board.pk for tag in tags):
         raise InvalidInput("Unknown tag.", fields={"tags": ["Choose tags of this board."]})
     return tags
+
+
+def _lock_with_column(ticket_pk: int, *other_column_ids: int) -> tuple[Ticket, dict[int, Column]]:
+    """Lock the ticket's column (with `other_column_ids`), then the ticket. Every write that
+    renumbers a column holds that column's lock, so such writes queue instead of deadlocking
+    over the rows they renumber."""
+    current = Ticket.objects.filter(pk=ticket_pk).values_list("column_id", flat=True)
+    while True:
+        with transaction.atomic():  # a savepoint, so that a failed attempt gives its locks back
+            column_id = current.get()
+            columns = lock_columns(column_id, *other_column_ids)
+            # Nobody moves the ticket out of a column whose lock we hold: check it is still there.
+            if current.get() == column_id:
+                ticket = (
+                    Ticket.objects.select_related("board")
+                    .select_for_update(of=("self",))
+                    .get(pk=ticket_pk)
+                )
+                return ticket, columns
+            transaction.set_rollback(True)
 
 
 def _apply_status(ticket: Ticket) -> None:
@@ -134,10 +154,8 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None) 
     """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
     WIP limit is refused; reordering within a column always works."""
     column = _check_column(ticket.board, column)
-    target = lock_column(column.pk)
-    ticket = (
-        Ticket.objects.select_related("board").select_for_update(of=("self",)).get(pk=ticket.pk)
-    )
+    ticket, locked = _lock_with_column(ticket.pk, column.pk)
+    target = locked[column.pk]
     source_id = ticket.column_id
     if source_id != target.pk:
         column_ensure_room(target)
@@ -154,6 +172,7 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None) 
 
 @transaction.atomic
 def ticket_delete(*, ticket: Ticket) -> None:
+    ticket, _ = _lock_with_column(ticket.pk)
     column_id = ticket.column_id
     ticket.delete()
     place(list(Ticket.objects.filter(column_id=column_id).order_by("position", "number")))
