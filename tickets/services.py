@@ -133,6 +133,10 @@ def ticket_update(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    if column is not None and column.pk != ticket.column_id:
+        # Move first: it locks the columns before the ticket, as every writer must. Saving
+        # the ticket first would hold its row while waiting for the columns: a deadlock.
+        ticket = ticket_move(ticket=ticket, column=column)
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
@@ -144,8 +148,6 @@ def ticket_update(
         ticket.assignees.set(_check_assignees(ticket.board, assignees))
     if tags is not None:
         ticket.tags.set(_check_tags(ticket.board, tags))
-    if column is not None and column.pk != ticket.column_id:
-        ticket = ticket_move(ticket=ticket, column=column)
     return ticket
 
 

@@ -9,7 +9,7 @@ from boards.models import Board
 from boards.services import column_update
 from csboard.core.exceptions import WipLimitReached
 from tickets.models import Ticket
-from tickets.services import ticket_create, ticket_move
+from tickets.services import ticket_create, ticket_move, ticket_update
 
 
 def run_at_once(count: int, work) -> tuple[list, list[BaseException]]:
@@ -130,3 +130,31 @@ def test_clients_moving_tickets_across_two_columns_in_both_directions_all_succee
         assert positions == list(range(6))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_clients_editing_and_moving_the_same_ticket_at_once_all_succeed(
+    board, columns, member_user
+):
+    # Given a ticket among others in the first column
+    for _ in range(3):
+        ticket_create(board=board, created_by=member_user, title="T", column=columns[0])
+    ticket = ticket_create(board=board, created_by=member_user, title="Shared")
+
+    # When eight clients at once either edit it into a column or move it to another one
+    def work(index):
+        column = columns[index % 4]
+        copy = Ticket.objects.get(pk=ticket.pk)  # each client has read the ticket on its own
+        if index % 2:
+            return ticket_update(ticket=copy, title=f"Edit {index}", column=column)
+        return ticket_move(ticket=copy, column=column, position=0)
+
+    _, errors = run_at_once(8, work)
+
+    # Then every one succeeds, and every column stays dense
+    assert errors == []
+    for column in columns:
+        positions = list(
+            Ticket.objects.filter(column=column)
+            .order_by("position")
+            .values_list("position", flat=True)
+        )
+        assert positions == list(range(len(positions)))
