@@ -1,41 +1,13 @@
 """Real threads against real PostgreSQL: the row locks, not luck, must keep the rules."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from boards.models import Board
 from boards.services import column_update
 from csboard.core.exceptions import WipLimitReached
+from tests.threads import run_at_once
 from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_move, ticket_update
-
-
-def run_at_once(count: int, work) -> tuple[list, list[BaseException]]:
-    """Run `work(index)` in `count` threads released together; collect results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def target(index):
-        try:
-            barrier.wait()
-            result = work(index)
-            with lock:
-                results.append(result)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
