@@ -173,6 +173,7 @@ def _ensure_tag_name_free(tag: Tag) -> None:
 
 @transaction.atomic
 def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
+    lock_board(board.pk)  # two clients adding the same name: the second sees the first's tag
     tag = Tag(board=board, name=name.strip(), color=color)
     _ensure_tag_name_free(tag)
     full_clean_or_raise(tag)
@@ -182,6 +183,7 @@ def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
 
 @transaction.atomic
 def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
+    lock_board(tag.board_id)
     if name is not UNSET:
         tag.name = name.strip()
     if color is not UNSET:
@@ -218,6 +220,7 @@ def _unassign_everywhere(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_add(*, board: Board, user, role: int = Role.MEMBER) -> Membership:
+    lock_board(board.pk)  # two admins adding the same user: the second sees the first's
     if Membership.objects.filter(board=board, user=user).exists():
         raise InvalidInput(
             f"{user.username} is already a member of this board.",

@@ -1,0 +1,37 @@
+"""Real threads against real PostgreSQL: a race on a board's unique names ends in a clear refusal
+for all but one client, never in a database error."""
+
+import pytest
+
+from boards.models import Membership, Role
+from boards.services import membership_add, tag_create
+from csboard.core.exceptions import InvalidInput
+from tests.threads import run_at_once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_adding_the_same_tag_at_once_get_one_tag_and_clear_refusals(board):
+    # When six clients add the tag "Billing", in various cases, at the same moment
+    names = ["Billing", "billing", "BILLING"]
+    results, errors = run_at_once(6, lambda index: tag_create(board=board, name=names[index % 3]))
+
+    # Then one tag exists and the five others were told the name is taken
+    assert len(results) == 1
+    assert [type(error) for error in errors] == [InvalidInput] * 5
+    assert all("name" in error.fields for error in errors)
+    assert board.tags.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admins_adding_the_same_user_at_once_make_one_membership(board, outsider_user):
+    # When four admins add the same user at the same moment
+    results, errors = run_at_once(
+        4, lambda index: membership_add(board=board, user=outsider_user, role=Role.GUEST)
+    )
+
+    # Then the user is on the board once, and the other three were told so
+    assert len(results) == 1
+    assert [type(error) for error in errors] == [InvalidInput] * 3
+    assert Membership.objects.filter(board=board, user=outsider_user).count() == 1
+
+
