@@ -1,6 +1,6 @@
 """Every change to boards, columns, tags and memberships. The rules live here, once."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from boards.locks import lock_board, lock_columns
@@ -24,6 +24,16 @@ UNSET = object()
 
 
 # --- Boards ------------------------------------------------------------------------------------
+def _save_board(board: Board, **options) -> None:
+    """Save; a key taken since validation (by a concurrent create) is a field error too."""
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction survives
+            board.save(**options)
+    except IntegrityError:
+        message = f"The key {board.key} is already taken."
+        raise InvalidInput(message, fields={"key": [message]}) from None
+
+
 @transaction.atomic
 def board_create(
     *,
@@ -48,7 +58,7 @@ def board_create(
         created_by=created_by,
     )
     full_clean_or_raise(board)
-    board.save()
+    _save_board(board)
     Membership.objects.create(board=board, user=created_by, role=Role.ADMIN)
     Column.objects.bulk_create(
         Column(board=board, name=column_name, position=index)
@@ -66,7 +76,7 @@ def board_update(*, board: Board, **changes) -> Board:
         setattr(board, field, value.strip().upper() if field == "key" else value)
     full_clean_or_raise(board, exclude=["created_by"])
     # Only the fields changed here: a full save from a stale copy would turn back next_number.
-    board.save(update_fields=[*changes, "updated_at"])
+    _save_board(board, update_fields=[*changes, "updated_at"])
     return board
 
 

@@ -3,8 +3,8 @@ for all but one client, never in a database error."""
 
 import pytest
 
-from boards.models import Membership, Role
-from boards.services import membership_add, tag_create
+from boards.models import Board, Membership, Role
+from boards.services import board_create, membership_add, tag_create
 from csboard.core.exceptions import InvalidInput
 from tests.threads import run_at_once
 
@@ -35,3 +35,15 @@ def test_admins_adding_the_same_user_at_once_make_one_membership(board, outsider
     assert Membership.objects.filter(board=board, user=outsider_user).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_users_creating_boards_with_the_same_key_at_once_get_one_board(admin_user):
+    # When four clients create a board keyed "SAME" at the same moment
+    results, errors = run_at_once(
+        4, lambda index: board_create(name=f"Board {index}", key="SAME", created_by=admin_user)
+    )
+
+    # Then one board has the key, and the other three were told it is taken
+    assert len(results) == 1
+    assert [type(error) for error in errors] == [InvalidInput] * 3
+    assert all("key" in error.fields for error in errors)
+    assert Board.objects.filter(key="SAME").count() == 1
