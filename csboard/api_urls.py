@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
@@ -9,6 +9,21 @@ from notifications.apis import NotificationViewSet
 from tickets.apis import TicketViewSet
 
 BOARD = r"boards/(?P<board_id>[0-9]+)"
+
+
+class AnyPathConverter:
+    """Any remainder of a path, newlines included (Django's <path:> stops at a newline)."""
+
+    regex = r"[\s\S]*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AnyPathConverter, "anypath")
 
 router = SimpleRouter()
 router.register("boards", BoardViewSet, basename="board")
@@ -24,5 +39,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
-    re_path(r"(?s)^.*$", api_not_found),
+    path("<anypath:rest>", api_not_found),
 ]
