@@ -25,7 +25,10 @@ class ColumnDeleteSerializer(serializers.Serializer):
     """The query of a column delete: where its tickets go, a column of the same board."""
 
     move_to = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), required=False, allow_null=True
+        queryset=Column.objects.none(),
+        required=False,
+        allow_null=True,
+        pk_field=serializers.IntegerField(),
     )
 
     def __init__(self, *args, board: Board | None = None, **kwargs):

@@ -45,7 +45,10 @@ class TicketInputSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    column = serializers.PrimaryKeyRelatedField(queryset=Column.objects.none(), required=False)
+    # pk_field: an id is a whole number; 1.5 would otherwise be read as column 1.
+    column = serializers.PrimaryKeyRelatedField(
+        queryset=Column.objects.none(), required=False, pk_field=serializers.IntegerField()
+    )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     customer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -55,7 +58,7 @@ class TicketInputSerializer(serializers.Serializer):
         slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
     )
     tags = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Tag.objects.none(), required=False
+        many=True, queryset=Tag.objects.none(), required=False, pk_field=serializers.IntegerField()
     )
     due_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -71,7 +74,9 @@ class TicketInputSerializer(serializers.Serializer):
 
 
 class TicketMoveSerializer(serializers.Serializer):
-    column = serializers.PrimaryKeyRelatedField(queryset=Column.objects.none())
+    column = serializers.PrimaryKeyRelatedField(
+        queryset=Column.objects.none(), pk_field=serializers.IntegerField()
+    )
     position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
     def __init__(self, *args, board: Board | None = None, **kwargs):

@@ -466,6 +466,36 @@ def test_malformed_move_input_is_a_400(board, ticket, api_as, body):
     assert response.status_code == 400, response.content
 
 
+def test_a_fractional_column_id_is_a_400_not_rounded_to_a_column(board, columns, api_as):
+    response = api_as("member").post(
+        tickets_url(board), {"title": "ok", "column": columns[1].pk + 0.5}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "column" in response.json()
+
+
+def test_a_fractional_tag_id_is_a_400_not_rounded_to_a_tag(board, ticket, api_as):
+    tag = tag_create(board=board, name="Billing")
+
+    response = api_as("member").patch(
+        tickets_url(board, ticket.number), {"tags": [tag.pk + 0.5]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert not ticket.tags.exists()
+
+
+def test_a_fractional_column_id_is_a_400_on_move(board, columns, ticket, api_as):
+    response = api_as("member").post(
+        tickets_url(board, ticket.number, "move"), {"column": columns[1].pk + 0.5}, format="json"
+    )
+
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.column == columns[0]
+
+
 @pytest.mark.parametrize(
     "data",
     ["not json", "[1, 2]", '"title"', "null"],
