@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -578,3 +579,11 @@ def test_the_api_docs_are_served_to_a_signed_in_user(member_user, client):
     client.force_login(member_user)
 
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_openapi_schema_validates_without_warnings(db, tmp_path):
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
+
+    assert (tmp_path / "schema.yml").read_text().startswith("openapi:")
