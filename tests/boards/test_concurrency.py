@@ -4,8 +4,8 @@ for all but one client, never in a database error."""
 import pytest
 
 from boards.models import Board, Membership, Role
-from boards.services import board_create, membership_add, tag_create
-from csboard.core.exceptions import InvalidInput
+from boards.services import board_create, membership_add, membership_set_role, tag_create
+from csboard.core.exceptions import InvalidInput, LastAdmin
 from tests.threads import run_at_once
 
 
@@ -47,3 +47,21 @@ def test_users_creating_boards_with_the_same_key_at_once_get_one_board(admin_use
     assert [type(error) for error in errors] == [InvalidInput] * 3
     assert all("key" in error.fields for error in errors)
     assert Board.objects.filter(key="SAME").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(board, admin_user, member_user):
+    # Given a board with two admins
+    second = Membership.objects.get(board=board, user=member_user)
+    membership_set_role(membership=second, role=Role.ADMIN)
+    admins = list(Membership.objects.filter(board=board, role=Role.ADMIN))
+
+    # When each demotes the other at the same moment
+    results, errors = run_at_once(
+        2, lambda index: membership_set_role(membership=admins[index], role=Role.MEMBER)
+    )
+
+    # Then one demotion wins and the other is refused: the board keeps an admin
+    assert len(results) == 1
+    assert [type(error) for error in errors] == [LastAdmin]
+    assert Membership.objects.filter(board=board, role=Role.ADMIN).count() == 1
