@@ -143,7 +143,8 @@ def ticket_update(
     full_clean_or_raise(ticket)
     # Only the fields edited here: a full save from a stale copy would undo a concurrent move
     # (column and position), even into a column at its WIP limit.
-    ticket.save(update_fields=[*changes, "resolved_at", "updated_at"])
+    stamped = ["resolved_at"] if "status" in changes else []
+    ticket.save(update_fields=[*changes, *stamped, "updated_at"])
     if assignees is not None:
         ticket.assignees.set(_check_assignees(ticket.board, assignees))
     if tags is not None:

@@ -189,6 +189,18 @@ def test_editing_a_ticket_from_a_stale_copy_does_not_undo_a_move(board, columns,
     assert positions(columns[0]) == []
 
 
+def test_editing_a_ticket_from_a_stale_copy_keeps_its_resolution_time(board, member_user):
+    ticket = create(board, member_user)
+    stale = Ticket.objects.get(pk=ticket.pk)
+    ticket_update(ticket=ticket, status=Status.RESOLVED)
+
+    ticket_update(ticket=stale, title="Edited")
+
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.title, fresh.status) == ("Edited", Status.RESOLVED)
+    assert fresh.resolved_at is not None
+
+
 def test_editing_the_ticket_number_is_refused(board, member_user):
     ticket = create(board, member_user)
 
