@@ -8,7 +8,7 @@ from django.utils import timezone
 from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.services import column_ensure_room
-from csboard.core.exceptions import InvalidInput
+from csboard.core.exceptions import InvalidInput, NotFound
 from csboard.core.ordering import place
 from csboard.core.validation import full_clean_or_raise
 from tickets.models import Status, Ticket
@@ -58,6 +58,13 @@ def _check_tags(board: Board, tags: Iterable[Tag]) -> list[Tag]:
     return tags
 
 
+def _column_of(current) -> int:
+    column_id = current.first()
+    if column_id is None:
+        raise NotFound("This ticket was deleted meanwhile.")
+    return column_id
+
+
 def _lock_with_column(ticket_pk: int, *other_column_ids: int) -> tuple[Ticket, dict[int, Column]]:
     """Lock the ticket's column (with `other_column_ids`), then the ticket. Every write that
     renumbers a column holds that column's lock, so such writes queue instead of deadlocking
@@ -65,10 +72,10 @@ def _lock_with_column(ticket_pk: int, *other_column_ids: int) -> tuple[Ticket, d
     current = Ticket.objects.filter(pk=ticket_pk).values_list("column_id", flat=True)
     while True:
         with transaction.atomic():  # a savepoint, so that a failed attempt gives its locks back
-            column_id = current.get()
+            column_id = _column_of(current)
             columns = lock_columns(column_id, *other_column_ids)
             # Nobody moves the ticket out of a column whose lock we hold: check it is still there.
-            if current.get() == column_id:
+            if _column_of(current) == column_id:
                 ticket = (
                     Ticket.objects.select_related("board")
                     .select_for_update(of=("self",))

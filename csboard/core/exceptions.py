@@ -24,6 +24,13 @@ class InvalidInput(ApplicationError):
     code = "invalid"
 
 
+class NotFound(ApplicationError):
+    """The object went away while the request was under way (e.g. deleted by someone else)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
 class Conflict(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"

@@ -4,10 +4,10 @@ import pytest
 
 from boards.models import Board
 from boards.services import column_update
-from csboard.core.exceptions import WipLimitReached
+from csboard.core.exceptions import NotFound, WipLimitReached
 from tests.threads import run_at_once
 from tickets.models import Ticket
-from tickets.services import ticket_create, ticket_move, ticket_update
+from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
 
 
 @pytest.mark.django_db(transaction=True)
@@ -130,3 +130,26 @@ def test_clients_editing_and_moving_the_same_ticket_at_once_all_succeed(
             .values_list("position", flat=True)
         )
         assert positions == list(range(len(positions)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_racing_a_delete_of_the_same_ticket_is_refused_as_not_found(
+    board, columns, member_user
+):
+    # Given tickets that clients move while others delete them
+    tickets = [ticket_create(board=board, created_by=member_user, title=f"T{i}") for i in range(4)]
+
+    copies = [Ticket.objects.get(pk=tickets[index // 2].pk) for index in range(8)]
+
+    def work(index):
+        copy = copies[index]
+        if index % 2:
+            return ticket_delete(ticket=copy)
+        return ticket_move(ticket=copy, column=columns[1], position=0)
+
+    # When each ticket is moved and deleted at the same moment
+    _, errors = run_at_once(8, work)
+
+    # Then every ticket is gone, and a move that lost the race is a clean "not found"
+    assert not Ticket.objects.filter(board=board).exists()
+    assert all(isinstance(error, NotFound) for error in errors), errors
