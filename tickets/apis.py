@@ -64,10 +64,12 @@ class TicketViewSet(
     @extend_schema(request=TicketInputSerializer, responses=TicketSerializer, parameters=[NUMBER])
     def partial_update(self, request, board_id=None, number=None):
         data = self._input(TicketInputSerializer, partial=True)
-        return self._output(services.ticket_update(ticket=self.get_object(), **data))
+        return self._output(
+            services.ticket_update(ticket=self.get_object(), by=request.user, **data)
+        )
 
     def destroy(self, request, board_id=None, number=None):
-        services.ticket_delete(ticket=self.get_object())
+        services.ticket_delete(ticket=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=TicketMoveSerializer, responses=TicketSerializer, parameters=[NUMBER])
@@ -75,6 +77,9 @@ class TicketViewSet(
     def move(self, request, board_id=None, number=None):
         data = self._input(TicketMoveSerializer)
         ticket = services.ticket_move(
-            ticket=self.get_object(), column=data["column"], position=data.get("position")
+            ticket=self.get_object(),
+            column=data["column"],
+            position=data.get("position"),
+            by=request.user,
         )
         return self._output(ticket)

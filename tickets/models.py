@@ -43,6 +43,8 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The first chat message or status change by a team member: the first-response SLA clock.
+    first_response_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["column__position", "position", "number"]

@@ -36,6 +36,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "resolved_at",
+            "first_response_at",
         ]
         read_only_fields = fields
 

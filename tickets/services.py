@@ -132,18 +132,43 @@ def ticket_create(
     return ticket
 
 
+def ticket_record_first_response(*, ticket: Ticket, by, at=None) -> None:
+    """Stop the first-response clock, once: the first chat message or status change by a member
+    or admin of the board (not a guest, not the system). Later responses change nothing."""
+    if ticket.first_response_at is not None or by is None:
+        return
+    is_team = Membership.objects.filter(
+        board_id=ticket.board_id, user=by, role__gte=Role.MEMBER
+    ).exists()
+    if not is_team:
+        return
+    at = at or timezone.now()
+    if Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
+        first_response_at=at
+    ):
+        ticket.first_response_at = at
+
+
 @transaction.atomic
 def ticket_update(
-    *, ticket: Ticket, assignees=None, tags=None, column: Column | None = None, **changes
+    *,
+    ticket: Ticket,
+    by=None,
+    assignees=None,
+    tags=None,
+    column: Column | None = None,
+    **changes,
 ) -> Ticket:
-    """Edit fields; a `column` different from the ticket's own moves it there (last place)."""
+    """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
+    place). A status change by a team member counts as the first response."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     if column is not None and column.pk != ticket.column_id:
         # Move first: it locks the columns before the ticket, as every writer must. Saving
         # the ticket first would hold its row while waiting for the columns: a deadlock.
-        ticket = ticket_move(ticket=ticket, column=column)
+        ticket = ticket_move(ticket=ticket, column=column, by=by)
+    status_changed = "status" in changes and changes["status"] != ticket.status
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
@@ -156,11 +181,13 @@ def ticket_update(
         ticket.assignees.set(_check_assignees(ticket.board, assignees))
     if tags is not None:
         ticket.tags.set(_check_tags(ticket.board, tags))
+    if status_changed:
+        ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
 @transaction.atomic
-def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None) -> Ticket:
+def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, by=None) -> Ticket:
     """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
     WIP limit is refused; reordering within a column always works."""
     column = _check_column(ticket.board, column)
@@ -181,7 +208,7 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None) 
 
 
 @transaction.atomic
-def ticket_delete(*, ticket: Ticket) -> None:
+def ticket_delete(*, ticket: Ticket, by=None) -> None:
     ticket, _ = _lock_with_column(ticket.pk)
     column_id = ticket.column_id
     ticket.delete()

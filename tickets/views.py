@@ -55,7 +55,7 @@ def ticket_edit(request, board_id, number):
     form = TicketForm(request.POST, board=board)
     if form.is_valid():
         try:
-            services.ticket_update(ticket=ticket, **form.cleaned_data)
+            services.ticket_update(ticket=ticket, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             add_refusal(form, exc)
         else:
@@ -76,7 +76,9 @@ def ticket_move(request, board_id, number):
         return redirect_back(request, ticket_url(ticket))
     column = form.cleaned_data["column"]
     with refusals_as_messages(request):
-        services.ticket_move(ticket=ticket, column=column, position=form.cleaned_data["position"])
+        services.ticket_move(
+            ticket=ticket, column=column, position=form.cleaned_data["position"], by=request.user
+        )
         messages.success(request, f"{ticket.reference} moved to “{column.name}”.")
     return redirect_back(request, ticket_url(ticket))
 
@@ -86,7 +88,7 @@ def ticket_move(request, board_id, number):
 def ticket_delete(request, board_id, number):
     board = board_for(request.user, board_id, need=Role.ADMIN)
     ticket = ticket_for(board, number)
-    services.ticket_delete(ticket=ticket)
+    services.ticket_delete(ticket=ticket, by=request.user)
     messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
     return redirect(board_url(board))
 

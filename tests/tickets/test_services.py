@@ -5,7 +5,13 @@ from boards.services import board_create, column_update, membership_add, tag_cre
 from csboard.core.exceptions import InvalidInput, WipLimitReached
 from tests.factories import UserFactory
 from tickets.models import Status, Ticket
-from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
+from tickets.services import (
+    ticket_create,
+    ticket_delete,
+    ticket_move,
+    ticket_record_first_response,
+    ticket_update,
+)
 
 
 @pytest.fixture
@@ -301,3 +307,35 @@ def test_deleting_a_ticket_closes_the_gap_in_its_column(board, columns, member_u
     ticket_delete(ticket=Ticket.objects.get(number=2))
 
     assert positions(columns[0]) == [(1, 0), (3, 1)]
+
+
+def test_a_status_change_by_a_member_is_the_first_response(ticket, member_user):
+    ticket_update(ticket=ticket, by=member_user, status=Status.IN_PROGRESS)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is not None
+
+
+def test_a_later_status_change_keeps_the_first_response_time(ticket, member_user, admin_user):
+    ticket_update(ticket=ticket, by=member_user, status=Status.IN_PROGRESS)
+    ticket.refresh_from_db()
+    first = ticket.first_response_at
+
+    ticket_update(ticket=ticket, by=admin_user, status=Status.NEEDS_REVIEW)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at == first
+
+
+def test_an_edit_that_keeps_the_status_is_no_response(ticket, member_user):
+    ticket_update(ticket=ticket, by=member_user, title="Renamed", status=ticket.status)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+
+
+def test_a_guest_cannot_give_the_first_response(ticket, guest_user):
+    ticket_record_first_response(ticket=ticket, by=guest_user)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
