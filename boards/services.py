@@ -1,7 +1,6 @@
 """Every change to boards, columns, tags and memberships. The rules live here, once."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from boards.locks import lock_board, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
@@ -113,7 +112,7 @@ def column_create(
     lock_board(board.pk)  # serialises concurrent column edits on one board
     _check_wip_limit(wip_limit)
     column = Column(board=board, name=name.strip(), wip_limit=wip_limit)
-    column.position = (board.columns.aggregate(m=Max("position"))["m"] or 0) + 1
+    column.position = board.columns.count()  # positions are dense: the count is the next index
     full_clean_or_raise(column)
     column.save()
     if position is not None:

@@ -405,3 +405,14 @@ def test_visible_boards_lists_member_and_signed_in_boards_only(board, outsider_u
     own = board_create(name="Own", key="OWN", created_by=outsider_user)
 
     assert set(visible_boards(outsider_user)) == {open_board, own}
+
+
+def test_the_first_column_of_an_empty_board_gets_position_zero(board):
+    for column in list(board.columns.all())[1:]:
+        column.delete()
+    only = board.columns.get()
+    only.delete()
+
+    column = column_create(board=board, name="Inbox")
+
+    assert column.position == 0
