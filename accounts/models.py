@@ -5,6 +5,9 @@ from django.db.models.functions import Lower
 
 class User(AbstractUser):
     display_name = models.CharField(max_length=150, blank=True)
+    # Per-user settings that need no query of their own: the board zoom, which reminder emails
+    # to receive, … Read and written through accounts.services.preference_* only.
+    preferences = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

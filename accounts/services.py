@@ -50,3 +50,14 @@ def user_create(*, username: str, email: str, password: str, display_name: str =
     full_clean_or_raise(user)
     user.save()
     return user
+
+
+def preference_get(user, key: str, default=None):
+    return (user.preferences or {}).get(key, default)
+
+
+def preference_set(user, key: str, value) -> None:
+    """Set one preference, keeping the others."""
+
+    user.preferences = {**(user.preferences or {}), key: value}
+    type(user).objects.filter(pk=user.pk).update(preferences=user.preferences)

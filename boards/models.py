@@ -58,6 +58,8 @@ class Column(models.Model):
     name = models.CharField(max_length=80)
     position = models.PositiveIntegerField(default=0)
     wip_limit = models.PositiveIntegerField(null=True, blank=True)
+    # Entering a done column resolves a ticket (for SLA clocks and metrics).
+    is_done = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "id"]

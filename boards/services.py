@@ -59,9 +59,11 @@ def board_create(
     full_clean_or_raise(board)
     _save_board(board)
     Membership.objects.create(board=board, user=created_by, role=Role.ADMIN)
+    names = BOARD_TEMPLATES[template]
+    # Every template ends with its done column: tickets that reach it are resolved.
     Column.objects.bulk_create(
-        Column(board=board, name=column_name, position=index)
-        for index, column_name in enumerate(BOARD_TEMPLATES[template])
+        Column(board=board, name=name, position=index, is_done=index == len(names) - 1)
+        for index, name in enumerate(names)
     )
     return board
 

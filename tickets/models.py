@@ -40,6 +40,8 @@ class Ticket(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     due_at = models.DateTimeField(null=True, blank=True)
+    # True once a person set the due date by hand: SLA recalculation then leaves it alone.
+    due_is_manual = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -416,3 +416,9 @@ def test_the_first_column_of_an_empty_board_gets_position_zero(board):
     column = column_create(board=board, name="Inbox")
 
     assert column.position == 0
+
+
+def test_a_template_board_ends_with_its_done_column(board):
+    done = [column.name for column in board.columns.all() if column.is_done]
+
+    assert done == ["Done"]
