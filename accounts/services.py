@@ -61,3 +61,25 @@ def preference_set(user, key: str, value) -> None:
 
     user.preferences = {**(user.preferences or {}), key: value}
     type(user).objects.filter(pk=user.pk).update(preferences=user.preferences)
+
+
+def token_create(*, user, request=None):
+    """Issue an API token; returns (token row, the secret shown once). Only its digest is kept."""
+    from knox.models import AuthToken
+
+    instance, secret = AuthToken.objects.create(user=user)
+    audit_record(
+        kind=AuditEvent.Kind.TOKEN_CREATED, actor=user, request=request, token=instance.token_key
+    )
+    return instance, secret
+
+
+def token_revoke(*, user, token_key: str, request=None) -> None:
+    """Revoke one of the user's own tokens; someone else's is "not found"."""
+    from django.http import Http404
+    from knox.models import AuthToken
+
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    if not deleted:
+        raise Http404("No such token.")
+    audit_record(kind=AuditEvent.Kind.TOKEN_REVOKED, actor=user, request=request, token=token_key)

@@ -50,9 +50,9 @@ def seed(sizes):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
+    from accounts.services import token_create
     from boards.services import board_create, tag_create
     from tickets.models import Priority, Status, Ticket
 
@@ -60,7 +60,7 @@ def seed(sizes):
     call_command("collectstatic", interactive=False, verbosity=0)
     user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")
     helper = User.objects.create_user("helper", "helper@example.com", "bench-password-1")
-    token = Token.objects.create(user=user).key
+    token = token_create(user=user)[1]
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

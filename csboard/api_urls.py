@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from accounts.apis import TokenCreateView, TokenViewSet
 from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
 from csboard.core.views import api_not_found
 from notifications.apis import NotificationViewSet
@@ -32,9 +32,10 @@ router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("auth/tokens", TokenViewSet, basename="token")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenCreateView.as_view(), name="token-create"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

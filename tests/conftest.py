@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.services import token_create
 from boards.models import Role, Visibility
 from boards.services import board_create, membership_add
 from tests.factories import PASSWORD, UserFactory
@@ -90,13 +91,11 @@ def api_as(user_for):
     """An API client authenticated by token as the given role (anonymous: no credentials)."""
 
     def make(role: str) -> APIClient:
-        from rest_framework.authtoken.models import Token
-
         client = APIClient()
         user = user_for(role)
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, secret = token_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
         return client
 
     return make

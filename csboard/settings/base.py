@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -219,7 +219,7 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns "not signed in" into a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,7 +235,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_USER_RATE", default="1200/minute"),
         "anon": env("API_ANON_RATE", default="60/minute"),
+        # Issuing tokens checks a password: throttled hard, besides the django-axes lockout.
+        "token": env("API_TOKEN_RATE", default="10/minute"),
     },
+}
+# API tokens (django-rest-knox): stored only as digests, several per user, each revocable.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "TOKEN_PREFIX": "csb_",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CS Board API",

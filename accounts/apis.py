@@ -1,0 +1,72 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuthToken
+        fields = ["token_key", "created", "expiry", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        used = self.context["request"].auth
+        return used is not None and getattr(used, "digest", None) == token.digest
+
+
+class TokenCreateView(APIView):
+    """Exchange a username and password for an API token (`Authorization: Token …`)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer(
+                "IssuedToken",
+                {
+                    "token": serializers.CharField(),
+                    "token_key": serializers.CharField(),
+                    "expiry": serializers.DateTimeField(allow_null=True),
+                },
+            )
+        },
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, secret = services.token_create(
+            user=serializer.validated_data["user"], request=request
+        )
+        return Response({"token": secret, "token_key": token.token_key, "expiry": token.expiry})
+
+
+class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's own API tokens: list them, revoke one by its key."""
+
+    serializer_class = TokenSerializer
+    queryset = AuthToken.objects.none()
+    lookup_field = "token_key"
+    lookup_value_regex = "[A-Za-z0-9_]+"
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AuthToken.objects.none()
+        return AuthToken.objects.filter(user=self.request.user).order_by("-created")
+
+    def destroy(self, request, token_key=None):
+        services.token_revoke(user=request.user, token_key=token_key, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

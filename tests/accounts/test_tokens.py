@@ -1,0 +1,77 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import AuditEvent
+from accounts.services import token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _issue(username, password):
+    return APIClient().post(
+        "/api/auth/token/", {"username": username, "password": password}, format="json"
+    )
+
+
+def test_an_issued_token_is_listed_for_its_owner(member_user, password):
+    secret = _issue("mia", password).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+
+    tokens = client.get("/api/auth/tokens/").json()
+
+    assert len(tokens) == 1
+    assert secret.startswith(tokens[0]["token_key"])
+    assert tokens[0]["current"] is True
+
+
+def test_the_secret_is_never_stored(member_user):
+    token, secret = token_create(user=member_user)
+
+    assert secret not in token.digest
+    assert token.digest != secret
+
+
+def test_a_revoked_token_no_longer_signs_in(member_user):
+    token, secret = token_create(user=member_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+
+    assert client.delete(f"/api/auth/tokens/{token.token_key}/").status_code == 204
+
+    assert client.get("/api/boards/").status_code == 401
+
+
+def test_nobody_can_list_or_revoke_someone_elses_token(api_as, admin_user):
+    token, secret = token_create(user=admin_user)
+    client = api_as("member")
+
+    assert client.get("/api/auth/tokens/").json()[0]["token_key"] != token.token_key
+    assert client.delete(f"/api/auth/tokens/{token.token_key}/").status_code == 404
+
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert other.get("/api/boards/").status_code == 200
+
+
+def test_creating_and_revoking_tokens_is_audited(member_user):
+    token, _ = token_create(user=member_user)
+    client = APIClient()
+    client.force_authenticate(member_user)
+
+    client.delete(f"/api/auth/tokens/{token.token_key}/")
+
+    kinds = list(AuditEvent.objects.filter(actor=member_user).values_list("kind", flat=True))
+    assert AuditEvent.Kind.TOKEN_CREATED in kinds
+    assert AuditEvent.Kind.TOKEN_REVOKED in kinds
+
+
+def test_anonymous_callers_cannot_list_tokens():
+    assert APIClient().get("/api/auth/tokens/").status_code == 401
+
+
+def test_issuing_tokens_is_throttled(member_user, settings):
+    for _ in range(10):
+        _issue("mia", "wrong-password")
+
+    assert _issue("mia", "wrong-password").status_code == 429
