@@ -56,7 +56,11 @@ class AuditEvent(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     board = models.ForeignKey(
-        "boards.Board", null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+        "boards.Board",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)

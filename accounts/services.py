@@ -19,6 +19,7 @@ def audit_record(
     actor=None,
     target_user=None,
     board=None,
+    board_id=None,
     request=None,
     actor_username: str = "",
     **data,
@@ -32,7 +33,7 @@ def audit_record(
         actor=actor,
         actor_username=actor.username if actor else actor_username,
         target_user=target_user,
-        board=board,
+        board_id=board.pk if board is not None else board_id,
         ip_address=client_ip(request),
         data=data,
     )

@@ -62,7 +62,7 @@ class BoardViewSet(viewsets.GenericViewSet):
         board = board_for(request.user, pk, need=Role.ADMIN)
         data = _validated(BoardInputSerializer, request.data, partial=True)
         data.pop("template", None)
-        services.board_update(board=board, **data)
+        services.board_update(board=board, by=request.user, **data)
         return Response(BoardSerializer(self._board(pk)).data)
 
     def destroy(self, request, pk=None):
@@ -171,7 +171,10 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     def create(self, request, board_id=None):
         data = _validated(MembershipInputSerializer, request.data)
         membership = services.membership_add(
-            board=self.board, user=data["user"], role=data.get("role", Role.MEMBER)
+            board=self.board,
+            user=data["user"],
+            role=data.get("role", Role.MEMBER),
+            by=request.user,
         )
         return Response(MembershipSerializer(membership).data, status=201)
 
@@ -184,9 +187,13 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     def partial_update(self, request, board_id=None, pk=None):
         membership = get_object_or_404(board_members(self.board), pk=pk)
         data = _validated(MembershipRoleSerializer, request.data)
-        membership = services.membership_set_role(membership=membership, role=data["role"])
+        membership = services.membership_set_role(
+            membership=membership, role=data["role"], by=request.user
+        )
         return Response(MembershipSerializer(membership).data)
 
     def destroy(self, request, board_id=None, pk=None):
-        services.membership_remove(membership=get_object_or_404(board_members(self.board), pk=pk))
+        services.membership_remove(
+            membership=get_object_or_404(board_members(self.board), pk=pk), by=request.user
+        )
         return Response(status=204)

@@ -2,6 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import AuditEvent
+from accounts.services import audit_record
 from boards.locks import lock_board, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from csboard.core.exceptions import (
@@ -69,8 +71,9 @@ def board_create(
 
 
 @transaction.atomic
-def board_update(*, board: Board, **changes) -> Board:
+def board_update(*, board: Board, by=None, **changes) -> Board:
     allowed = {"name", "key", "description", "visibility"}
+    old_visibility = board.visibility
     for field, value in changes.items():
         if field not in allowed:
             raise InvalidInput(f"{field} cannot be changed here.", fields={field: ["Read-only."]})
@@ -78,6 +81,14 @@ def board_update(*, board: Board, **changes) -> Board:
     full_clean_or_raise(board, exclude=["created_by"])
     # Only the fields changed here: a full save from a stale copy would turn back next_number.
     _save_board(board, update_fields=[*changes, "updated_at"])
+    if board.visibility != old_visibility:
+        audit_record(
+            kind=AuditEvent.Kind.VISIBILITY_CHANGED,
+            actor=by,
+            board=board,
+            old=old_visibility,
+            new=board.visibility,
+        )
     return board
 
 
@@ -230,33 +241,58 @@ def _unassign_everywhere(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_add(*, board: Board, user, role: int = Role.MEMBER) -> Membership:
+def membership_add(*, board: Board, user, role: int = Role.MEMBER, by=None) -> Membership:
     lock_board(board.pk)  # two admins adding the same user: the second sees the first's
     if Membership.objects.filter(board=board, user=user).exists():
         raise InvalidInput(
             f"{user.username} is already a member of this board.",
             fields={"user": [f"{user.username} is already a member of this board."]},
         )
-    return Membership.objects.create(board=board, user=user, role=Role(role))
+    membership = Membership.objects.create(board=board, user=user, role=Role(role))
+    audit_record(
+        kind=AuditEvent.Kind.MEMBER_ADDED,
+        actor=by,
+        target_user=user,
+        board=board,
+        role=Role(role).slug,
+    )
+    return membership
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, role: int) -> Membership:
+def membership_set_role(*, membership: Membership, role: int, by=None) -> Membership:
     lock_board(membership.board_id)  # two admins demoting each other at once: one must lose
     membership.refresh_from_db()
     if role != Role.ADMIN:
         _ensure_another_admin(membership)
+    old_role = Role(membership.role)
     membership.role = Role(role)
     membership.save(update_fields=["role"])
+    if membership.role != old_role:
+        audit_record(
+            kind=AuditEvent.Kind.ROLE_CHANGED,
+            actor=by,
+            target_user=membership.user,
+            board_id=membership.board_id,
+            old=old_role.slug,
+            new=membership.role.slug,
+        )
     if membership.role < Role.MEMBER:
         _unassign_everywhere(membership)
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, by=None) -> None:
     lock_board(membership.board_id)
     membership.refresh_from_db()
     _ensure_another_admin(membership)
     _unassign_everywhere(membership)
+    audit_record(
+        kind=AuditEvent.Kind.MEMBER_REMOVED,
+        actor=by,
+        target_user=membership.user,
+        board_id=membership.board_id,
+        role=Role(membership.role).slug,
+    )
     membership.delete()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import board_audit_events
 from boards import services
 from boards.forms import (
     ROLE_CHOICES,
@@ -36,6 +37,8 @@ from csboard.core.pages import add_refusal, first_error, refusals_as_messages
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets
+
+AUDIT_EVENTS_SHOWN = 50
 
 
 @dataclass
@@ -125,6 +128,7 @@ def _render_settings(request, board: Board, general_form: BoardForm | None = Non
         "member_form": MemberAddForm(),
         "roles": ROLE_CHOICES,
         "delete_form": BoardDeleteForm(board=board),
+        "audit_events": board_audit_events(board)[:AUDIT_EVENTS_SHOWN],
     }
     return render(request, "boards/settings.html", context)
 
@@ -142,7 +146,7 @@ def board_update(request, board_id):
     form = BoardForm(request.POST)
     if form.is_valid():
         try:
-            services.board_update(board=board, **form.cleaned_data)
+            services.board_update(board=board, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             add_refusal(form, exc)
         else:
@@ -279,7 +283,9 @@ def member_add(request, board_id):
         return redirect(_settings_url(board.pk, "members"))
     user = form.cleaned_data["login"]
     with refusals_as_messages(request):
-        membership = services.membership_add(board=board, user=user, role=form.cleaned_data["role"])
+        membership = services.membership_add(
+            board=board, user=user, role=form.cleaned_data["role"], by=request.user
+        )
         messages.success(request, f"{user.name} joined as {membership.get_role_display().lower()}.")
     return redirect(_settings_url(board.pk, "members"))
 
@@ -294,7 +300,9 @@ def member_role(request, board_id, membership_id):
         messages.error(request, first_error(form))
         return redirect(_settings_url(board.pk, "members"))
     with refusals_as_messages(request):
-        services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+        services.membership_set_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
         messages.success(
             request, f"{membership.user.name} is now {membership.get_role_display().lower()}."
         )
@@ -309,7 +317,7 @@ def member_remove(request, board_id, membership_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
     membership = get_object_or_404(board_members(board), pk=membership_id)
     with refusals_as_messages(request):
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, by=request.user)
         messages.success(request, f"{membership.user.name} was removed from the board.")
         if membership.user_id == request.user.pk:
             return redirect("boards:list")

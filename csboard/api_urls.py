@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from accounts.apis import TokenCreateView, TokenViewSet
+from accounts.apis import BoardAuditViewSet, TokenCreateView, TokenViewSet
 from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
 from csboard.core.views import api_not_found
 from notifications.apis import NotificationViewSet
@@ -33,6 +33,7 @@ router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
+router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
