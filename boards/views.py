@@ -33,7 +33,7 @@ from boards.selectors import (
     boards_for_user,
 )
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, first_error, refusals_as_messages
+from csboard.core.pages import add_refusal, refusals_as_messages, submitted
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets
@@ -178,12 +178,11 @@ def _column(board: Board, column_id) -> Column:
 @require_POST
 def column_add(request, board_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
-    form = ColumnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, ColumnForm(request.POST))
+    if data is None:
         return redirect(_settings_url(board.pk, "columns"))
     with refusals_as_messages(request):
-        column = services.column_create(board=board, **form.cleaned_data)
+        column = services.column_create(board=board, **data)
         messages.success(request, f"Column “{column.name}” added.")
     return redirect(_settings_url(board.pk, "columns"))
 
@@ -193,12 +192,11 @@ def column_add(request, board_id):
 def column_edit(request, board_id, column_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
     column = _column(board, column_id)
-    form = ColumnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, ColumnForm(request.POST))
+    if data is None:
         return redirect(_settings_url(board.pk, "columns"))
     with refusals_as_messages(request):
-        services.column_update(column=column, **form.cleaned_data)
+        services.column_update(column=column, **data)
         messages.success(request, f"Column “{column.name}” saved.")
     return redirect(_settings_url(board.pk, "columns"))
 
@@ -222,12 +220,11 @@ def column_reorder(request, board_id, column_id):
 def column_delete(request, board_id, column_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
     column = _column(board, column_id)
-    form = ColumnDeleteForm(request.POST, column=column)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, ColumnDeleteForm(request.POST, column=column))
+    if data is None:
         return redirect(_settings_url(board.pk, "columns"))
     with refusals_as_messages(request):
-        services.column_delete(column=column, move_to=form.cleaned_data["move_to"])
+        services.column_delete(column=column, move_to=data["move_to"])
         messages.success(request, f"Column “{column.name}” deleted.")
     return redirect(_settings_url(board.pk, "columns"))
 
@@ -237,12 +234,11 @@ def column_delete(request, board_id, column_id):
 @require_POST
 def tag_add(request, board_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
-    form = TagForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, TagForm(request.POST))
+    if data is None:
         return redirect(_settings_url(board.pk, "tags"))
     with refusals_as_messages(request):
-        tag = services.tag_create(board=board, **form.cleaned_data)
+        tag = services.tag_create(board=board, **data)
         messages.success(request, f"Tag “{tag.name}” added.")
     return redirect(_settings_url(board.pk, "tags"))
 
@@ -252,12 +248,11 @@ def tag_add(request, board_id):
 def tag_edit(request, board_id, tag_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
     tag = get_object_or_404(board.tags, pk=tag_id)
-    form = TagForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, TagForm(request.POST))
+    if data is None:
         return redirect(_settings_url(board.pk, "tags"))
     with refusals_as_messages(request):
-        services.tag_update(tag=tag, **form.cleaned_data)
+        services.tag_update(tag=tag, **data)
         messages.success(request, f"Tag “{tag.name}” saved.")
     return redirect(_settings_url(board.pk, "tags"))
 
@@ -277,14 +272,13 @@ def tag_delete(request, board_id, tag_id):
 @require_POST
 def member_add(request, board_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
-    form = MemberAddForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, MemberAddForm(request.POST))
+    if data is None:
         return redirect(_settings_url(board.pk, "members"))
-    user = form.cleaned_data["login"]
+    user = data["login"]
     with refusals_as_messages(request):
         membership = services.membership_add(
-            board=board, user=user, role=form.cleaned_data["role"], by=request.user
+            board=board, user=user, role=data["role"], by=request.user
         )
         messages.success(request, f"{user.name} joined as {membership.get_role_display().lower()}.")
     return redirect(_settings_url(board.pk, "members"))
@@ -295,14 +289,11 @@ def member_add(request, board_id):
 def member_role(request, board_id, membership_id):
     board = board_for(request.user, board_id, need=Role.ADMIN)
     membership = get_object_or_404(board_members(board), pk=membership_id)
-    form = MemberRoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
+    data = submitted(request, MemberRoleForm(request.POST))
+    if data is None:
         return redirect(_settings_url(board.pk, "members"))
     with refusals_as_messages(request):
-        services.membership_set_role(
-            membership=membership, role=form.cleaned_data["role"], by=request.user
-        )
+        services.membership_set_role(membership=membership, role=data["role"], by=request.user)
         messages.success(
             request, f"{membership.user.name} is now {membership.get_role_display().lower()}."
         )

@@ -32,6 +32,14 @@ def refusals_as_messages(request: HttpRequest) -> Iterator[None]:
         messages.error(request, exc.message)
 
 
+def submitted(request: HttpRequest, form: forms.Form) -> dict | None:
+    """The form's cleaned data, or None once the user has been told what is wrong with it."""
+    if form.is_valid():
+        return form.cleaned_data
+    messages.error(request, first_error(form))
+    return None
+
+
 def add_refusal(form: forms.Form, exc: ApplicationError) -> None:
     """Put a domain refusal on the form: on the fields it names, or above the form."""
     placed = False
