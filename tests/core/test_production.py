@@ -1,0 +1,88 @@
+"""Production settings: deploy checks, security headers, structured logs, error reporting."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "csboard.settings.production",
+    "SECRET_KEY": "a-long-random-production-secret-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "csboard.example.com",
+    "DATABASE_URL": "sqlite:////tmp/csboard-deploy-check.sqlite3",
+}
+
+
+def _run(*args, **env):
+    environment = {**os.environ, **PRODUCTION_ENV, **env}
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_the_deploy_check_is_clean_under_production_settings():
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    environment = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != "SECRET_KEY"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_logs_are_json_lines():
+    code = "import logging, django; django.setup(); logging.getLogger('csboard').warning('hello')"
+
+    result = _run("-c", code)
+
+    record = json.loads(result.stderr.strip().splitlines()[-1])
+    assert record["message"] == "hello"
+    assert record["level"] == "WARNING"
+
+
+def test_errors_are_reported_to_sentry_when_a_dsn_is_set():
+    code = "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().is_active())"
+
+    result = _run("-c", code, SENTRY_DSN="https://public@sentry.example.com/1")
+
+    assert result.stdout.strip().endswith("True"), result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/accounts/login/")
+
+    csp = response["Content-Security-Policy"]
+    script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_no_page_template_has_an_inline_script():
+    inline = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        html = template.read_text()
+        for chunk in html.split("<script")[1:]:
+            if "src=" not in chunk.split(">", 1)[0]:
+                inline.append(str(template.relative_to(ROOT)))
+    assert inline == []
