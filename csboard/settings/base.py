@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csboard.core.context_processors.site",
             ],
+            "builtins": ["csboard.core.templatetags.ui"],
         },
     },
 ]

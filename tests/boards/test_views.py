@@ -262,12 +262,19 @@ def test_a_column_without_a_limit_shows_a_plain_count(board, ticket, client_as):
     assert 'title="1 ticket">1</span>' in response.content.decode()
 
 
-def test_a_member_gets_a_quick_add_form_and_a_move_form_per_card(board, ticket, client_as):
+def test_a_member_gets_a_quick_add_form_and_a_move_link_per_card(board, ticket, client_as):
     response = client_as("member").get(f"/boards/{board.pk}/")
 
     actions = post_form_actions(response)
     assert actions.count(f"/boards/{board.pk}/tickets/new/") == 5
-    assert f"/boards/{board.pk}/tickets/1/move/" in actions
+    assert f'href="/boards/{board.pk}/tickets/1/#move"' in response.content.decode()
+
+
+def test_the_move_link_leads_to_a_move_form_without_javascript(board, ticket, client_as):
+    response = client_as("member").get(f"/boards/{board.pk}/tickets/1/")
+
+    assert 'id="move"' in response.content.decode()
+    assert f"/boards/{board.pk}/tickets/1/move/" in post_form_actions(response)
 
 
 def test_a_guests_board_page_has_no_edit_forms_and_no_settings_link(board, ticket, client_as):

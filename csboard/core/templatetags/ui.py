@@ -1,0 +1,46 @@
+"""Template tags every page may use without {% load %} (registered as builtins in settings)."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Line icons drawn on a 24×24 grid; the paths are constants, never user input.
+ICON_PATHS = {
+    "search": '<circle cx="11" cy="11" r="7"/><path d="M20 20l-3.5-3.5"/>',
+    "plus": '<path d="M12 5v14M5 12h14"/>',
+    "calendar": '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>',
+    "settings": '<path d="M4 6h9M19 6h1M4 12h3M13 12h7M4 18h11M21 18h-1"/><circle cx="16" cy="6" r="2.5"/><circle cx="10" cy="12" r="2.5"/><circle cx="17.5" cy="18" r="2.5"/>',
+    "move": '<path d="M5 12h14M13 6l6 6-6 6"/>',
+    "up": '<path d="M6 15l6-6 6 6"/>',
+    "down": '<path d="M6 9l6 6 6-6"/>',
+    "trash": '<path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3"/>',
+    "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
+    "users": '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.3-5.5 6.5-5.5s5.7 1.9 6.5 5.5M16 4.5a3.5 3.5 0 0 1 0 7M18 14.5c2 .6 3.2 2.4 3.5 5.5"/>',
+    "mail": '<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 7l9 6 9-6"/>',
+    "company": '<path d="M4 21V5a2 2 0 0 1 2-2h8a2 2 0 0 1 2 2v16M16 9h2a2 2 0 0 1 2 2v10M3 21h18M8 7h4M8 11h4M8 15h4"/>',
+    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+    "board": '<rect x="3" y="4" width="7" height="16" rx="1.5"/><rect x="14" y="4" width="7" height="10" rx="1.5"/>',
+    "x": '<path d="M6 6l12 12M18 6L6 18"/>',
+    "alert": '<circle cx="12" cy="12" r="9"/><path d="M12 7.5v5.5M12 16.5v.01"/>',
+    "info": '<circle cx="12" cy="12" r="9"/><path d="M12 11v5.5M12 7.5v.01"/>',
+    "check": '<path d="M5 12.5l4.5 4.5L19 7.5"/>',
+    "edit": '<path d="M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4"/>',
+    "user": '<circle cx="12" cy="8" r="4"/><path d="M4 21c1-4.5 4-6.5 8-6.5s7 2 8 6.5"/>',
+    "tag": '<path d="M3 12V4h8l10 10-8 8L3 12z"/><circle cx="7.5" cy="8.5" r="1.5"/>',
+    "filter": '<path d="M4 5h16l-6 8v6l-4-2v-4L4 5z"/>',
+    "arrow-left": '<path d="M19 12H5M11 6l-6 6 6 6"/>',
+}
+SVG = (
+    '<svg class="icon{}" viewBox="0 0 24 24" width="16" height="16" fill="none" '
+    'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" '
+    'aria-hidden="true" focusable="false">{}</svg>'
+)
+
+
+@register.simple_tag
+def icon(name: str, css_class: str = "") -> str:
+    """`{% icon "lock" %}`: an inline SVG icon. A tag, not an include: a board page draws
+    thousands of them, and an include costs a template render each."""
+    return format_html(SVG, f" {css_class}" if css_class else "", mark_safe(ICON_PATHS[name]))
