@@ -17,8 +17,14 @@ PRODUCTION_ENV = {
 }
 
 
+def _environment(**env):
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, **PRODUCTION_ENV, **env}
+
+
 def _run(*args, **env):
-    environment = {**os.environ, **PRODUCTION_ENV, **env}
+    environment = _environment(**env)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
     )
@@ -32,7 +38,7 @@ def test_the_deploy_check_is_clean_under_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    environment = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != "SECRET_KEY"}
+    environment = {k: v for k, v in _environment().items() if k != "SECRET_KEY"}
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
