@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Board, Column, Tag
@@ -63,6 +64,9 @@ class Ticket(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.board_id, self.number])
+
     @property
     def reference(self) -> str:
         return f"{self.board.key}-{self.number}"
@@ -74,3 +78,53 @@ class Ticket(models.Model):
             and self.status != Status.RESOLVED
             and self.due_at < timezone.now()
         )
+
+
+class Activity(models.Model):
+    """One change to a ticket, as data: who, when, what, and for moves and status changes the
+    before and after, so that metrics (first response, time in column, cycle time) are computed
+    from this history by the database. Newest first."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        MOVED = "moved", "Moved"
+        STATUS = "status", "Status changed"
+        PRIORITY = "priority", "Priority changed"
+        ASSIGNEES = "assignees", "Assignees changed"
+        DUE = "due", "Due date changed"
+        TAGS = "tags", "Tags changed"
+        CHECKLIST = "checklist", "Checklist changed"
+        ATTACHMENT = "attachment", "Attachment changed"
+        COMMENT = "comment", "Message"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Moves (and creation): the column left and the column entered.
+    from_column = models.ForeignKey(
+        Column, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_column = models.ForeignKey(
+        Column, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Status, priority, due date: the value before and after (as stored, e.g. "in_progress").
+    from_value = models.CharField(max_length=64, blank=True)
+    to_value = models.CharField(max_length=64, blank=True)
+    # Anything else worth showing: fields edited, users or tags added/removed, item text...
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["ticket", "-created_at"], name="activity_ticket_recent_idx"),
+            models.Index(fields=["board", "kind", "created_at"], name="activity_board_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,9 @@ from boards.models import Board, Column, Membership, Role, Tag
 from boards.services import column_ensure_room
 from csboard.core.exceptions import InvalidInput, NotFound
 from csboard.core.validation import full_clean_or_raise
-from tickets.models import Status, Ticket
+from notifications.models import Notification
+from notifications.services import notify
+from tickets.models import Activity, Status, Ticket
 
 EDITABLE_FIELDS = {
     "title",
@@ -85,6 +87,29 @@ def _lock_with_column(ticket_pk: int, *other_column_ids: int) -> tuple[Ticket, d
             transaction.set_rollback(True)
 
 
+def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
+    """Write one entry of the ticket's history. Every service that changes a ticket calls it,
+    inside its own transaction, so that history and change land (or fail) together."""
+    return Activity.objects.create(
+        board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
+    )
+
+
+def _stamp(value) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _notify_assigned(ticket: Ticket, users: Iterable, by) -> None:
+    notify(
+        recipients=users,
+        kind=Notification.Kind.ASSIGNED,
+        actor=by,
+        ticket=ticket,
+        title=f"You were assigned {ticket.reference}: {ticket.title}",
+        url=ticket.get_absolute_url(),
+    )
+
+
 def _apply_status(ticket: Ticket) -> None:
     if ticket.status == Status.RESOLVED and ticket.resolved_at is None:
         ticket.resolved_at = timezone.now()
@@ -129,6 +154,15 @@ def ticket_create(
     ticket.save()
     ticket.assignees.set(assignees)
     ticket.tags.set(tags)
+    activity_record(
+        ticket=ticket,
+        by=created_by,
+        kind=Activity.Kind.CREATED,
+        to_column=column,
+        to_value=ticket.status,
+        data={"priority": ticket.priority},
+    )
+    _notify_assigned(ticket, assignees, created_by)
     return ticket
 
 
@@ -168,7 +202,7 @@ def ticket_update(
         # Move first: it locks the columns before the ticket, as every writer must. Saving
         # the ticket first would hold its row while waiting for the columns: a deadlock.
         ticket = ticket_move(ticket=ticket, column=column, by=by)
-    status_changed = "status" in changes and changes["status"] != ticket.status
+    before = {field: getattr(ticket, field) for field in changes}
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
@@ -177,13 +211,67 @@ def ticket_update(
     # (column and position), even into a column at its WIP limit.
     stamped = ["resolved_at"] if "status" in changes else []
     ticket.save(update_fields=[*changes, *stamped, "updated_at"])
+    changed = [field for field in changes if getattr(ticket, field) != before[field]]
     if assignees is not None:
-        ticket.assignees.set(_check_assignees(ticket.board, assignees))
+        _set_assignees(ticket, _check_assignees(ticket.board, assignees), by)
     if tags is not None:
-        ticket.tags.set(_check_tags(ticket.board, tags))
-    if status_changed:
+        _set_tags(ticket, _check_tags(ticket.board, tags), by)
+    _record_changes(ticket, by, before, changed)
+    if "status" in changed:
         ticket_record_first_response(ticket=ticket, by=by)
     return ticket
+
+
+def _record_changes(ticket: Ticket, by, before: dict, changed: list[str]) -> None:
+    for field, kind, show in (
+        ("status", Activity.Kind.STATUS, str),
+        ("priority", Activity.Kind.PRIORITY, str),
+        ("due_at", Activity.Kind.DUE, _stamp),
+    ):
+        if field in changed:
+            activity_record(
+                ticket=ticket,
+                by=by,
+                kind=kind,
+                from_value=show(before[field]),
+                to_value=show(getattr(ticket, field)),
+            )
+    edited = [f for f in changed if f not in ("status", "priority", "due_at")]
+    if edited:
+        activity_record(ticket=ticket, by=by, kind=Activity.Kind.EDITED, data={"fields": edited})
+
+
+def _set_assignees(ticket: Ticket, users: list, by) -> None:
+    current = {user.pk: user for user in ticket.assignees.all()}
+    wanted = {user.pk: user for user in users}
+    added = [user for pk, user in wanted.items() if pk not in current]
+    removed = [user for pk, user in current.items() if pk not in wanted]
+    if not (added or removed):
+        return
+    ticket.assignees.set(users)
+    activity_record(
+        ticket=ticket,
+        by=by,
+        kind=Activity.Kind.ASSIGNEES,
+        data={
+            "added": [user.username for user in added],
+            "removed": [user.username for user in removed],
+        },
+    )
+    _notify_assigned(ticket, added, by)
+
+
+def _set_tags(ticket: Ticket, tags: list[Tag], by) -> None:
+    current = {tag.pk: tag for tag in ticket.tags.all()}
+    wanted = {tag.pk: tag for tag in tags}
+    added = [tag.name for pk, tag in wanted.items() if pk not in current]
+    removed = [tag.name for pk, tag in current.items() if pk not in wanted]
+    if not (added or removed):
+        return
+    ticket.tags.set(tags)
+    activity_record(
+        ticket=ticket, by=by, kind=Activity.Kind.TAGS, data={"added": added, "removed": removed}
+    )
 
 
 def _shift(column_id: int, low: int, high: int | None, step: int) -> None:
@@ -214,6 +302,13 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, 
         new = _index(position, target.tickets.count())
         _shift(ticket.column_id, old + 1, None, -1)
         _shift(target.pk, new, None, +1)
+        activity_record(
+            ticket=ticket,
+            by=by,
+            kind=Activity.Kind.MOVED,
+            from_column_id=ticket.column_id,
+            to_column=target,
+        )
         ticket.column = target
     else:
         new = _index(position, target.tickets.count() - 1)

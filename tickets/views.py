@@ -98,4 +98,4 @@ def board_url(board: Board) -> str:
 
 
 def ticket_url(ticket: Ticket) -> str:
-    return reverse("tickets:detail", args=[ticket.board_id, ticket.number])
+    return ticket.get_absolute_url()
