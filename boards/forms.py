@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.selectors import user_by_login
-from boards.models import Board, Column, Role, Visibility
+from boards.models import Board, Column, Role, Visibility, time_zone_names
 from boards.services import BOARD_TEMPLATES
 
 TEMPLATE_LABELS = {"customer-success": "Customer success", "simple": "Simple"}
@@ -27,10 +27,20 @@ class BoardForm(forms.Form):
     visibility = forms.ChoiceField(
         choices=Visibility.choices, initial=Visibility.PRIVATE, widget=forms.RadioSelect
     )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=lambda: [(name, name.replace("_", " ")) for name in time_zone_names()],
+        initial="UTC",
+        required=False,
+        help_text="Business hours, reminders and the weekly digest follow this time zone.",
+    )
+
+    def clean_timezone(self) -> str:
+        return self.cleaned_data["timezone"] or "UTC"
 
     @classmethod
     def for_board(cls, board: Board) -> "BoardForm":
-        fields = ("name", "key", "description", "visibility")
+        fields = ("name", "key", "description", "visibility", "timezone")
         return cls(initial={field: getattr(board, field) for field in fields})
 
 

@@ -1,4 +1,7 @@
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -31,12 +34,28 @@ board_key_validator = RegexValidator(
 )
 
 
+def time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def time_zone_validator(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Berlin).")
+
+
 class Board(models.Model):
     name = models.CharField(max_length=120)
     key = models.CharField(max_length=10, unique=True, validators=[board_key_validator])
     description = models.TextField(blank=True)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    # Business hours, reminders and weekly digests are reckoned in the board's own time zone.
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[time_zone_validator],
+        help_text="e.g. Europe/Berlin",
     )
     # The next ticket number; only ever read and bumped under a row lock (tickets.services).
     next_number = models.PositiveIntegerField(default=1, editable=False)

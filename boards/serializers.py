@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from rest_framework import serializers
 
-from boards.models import Board, Column, Membership, Tag, Visibility
+from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_names
 from boards.services import BOARD_TEMPLATES
 from csboard.core.api import RoleField
 
@@ -49,6 +49,7 @@ class BoardSerializer(serializers.ModelSerializer):
             "key",
             "description",
             "visibility",
+            "timezone",
             "my_role",
             "columns",
             "created_at",
@@ -65,6 +66,9 @@ class BoardInputSerializer(serializers.Serializer):
     )
     description = serializers.CharField(required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    timezone = serializers.ChoiceField(
+        choices=time_zone_names(), required=False, help_text="IANA name, e.g. Europe/Berlin."
+    )
     template = serializers.ChoiceField(
         choices=list(BOARD_TEMPLATES), required=False, write_only=True
     )

@@ -43,6 +43,7 @@ def board_create(
     created_by,
     description: str = "",
     visibility: str = Visibility.PRIVATE,
+    timezone: str = "UTC",
     template: str | None = None,
 ) -> Board:
     template = template or DEFAULT_TEMPLATE
@@ -56,6 +57,7 @@ def board_create(
         key=key.strip().upper(),
         description=description,
         visibility=visibility,
+        timezone=timezone,
         created_by=created_by,
     )
     full_clean_or_raise(board)
@@ -72,7 +74,7 @@ def board_create(
 
 @transaction.atomic
 def board_update(*, board: Board, by=None, **changes) -> Board:
-    allowed = {"name", "key", "description", "visibility"}
+    allowed = {"name", "key", "description", "visibility", "timezone"}
     old_visibility = board.visibility
     for field, value in changes.items():
         if field not in allowed:

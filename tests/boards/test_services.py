@@ -422,3 +422,17 @@ def test_a_template_board_ends_with_its_done_column(board):
     done = [column.name for column in board.columns.all() if column.is_done]
 
     assert done == ["Done"]
+
+
+def test_a_board_keeps_its_own_time_zone(board):
+    board_update(board=board, timezone="Europe/Berlin")
+
+    board.refresh_from_db()
+    assert board.timezone == "Europe/Berlin"
+
+
+def test_an_unknown_time_zone_is_refused_with_a_field_error(board):
+    with pytest.raises(InvalidInput) as refused:
+        board_update(board=board, timezone="Mars/Olympus")
+
+    assert "timezone" in refused.value.fields
