@@ -1,5 +1,6 @@
 import pytest
 
+from notifications.models import Notification
 from sla.services import reminder_deliver, sla_sweep
 
 
@@ -27,3 +28,14 @@ def sweep_at():
         return [(r.kind, r.outcome) for r in Reminder.objects.filter(pk__in=ids)]
 
     return run
+
+
+@pytest.fixture
+def assigned(ticket, member_user, admin_user):
+    """The ticket, assigned to mia; after its first response (so only due-date reminders)."""
+    from tickets.services import ticket_record_first_response, ticket_update
+
+    ticket_update(ticket=ticket, by=admin_user, assignees=[member_user])
+    ticket_record_first_response(ticket=ticket, by=member_user)
+    Notification.objects.all().delete()
+    return ticket

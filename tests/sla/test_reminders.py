@@ -22,15 +22,6 @@ def notified(kind):
     return sorted(n.recipient.username for n in Notification.objects.filter(kind=kind))
 
 
-@pytest.fixture
-def assigned(ticket, member_user, admin_user):
-    """The ticket, assigned to mia; after its first response (so only due-date reminders)."""
-    ticket_update(ticket=ticket, by=admin_user, assignees=[member_user])
-    ticket_record_first_response(ticket=ticket, by=member_user)
-    Notification.objects.all().delete()
-    return ticket
-
-
 def test_nothing_fires_before_its_moment(assigned, sweep_at):
     assert sweep_at(assigned.due_at - timedelta(hours=24) - MINUTE) == []
 
