@@ -69,6 +69,10 @@ class Clock:
     def label(self) -> str:
         return LABELS[self.state]
 
+    @property
+    def short_name(self) -> str:
+        return self.name.split()[-1].capitalize()
+
 
 def _clock(name, deadline, stopped_at, warn_from, now) -> Clock | None:
     if deadline is None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import preference_get, preference_set
@@ -251,7 +252,7 @@ def _email(reminder: Reminder, ticket: Ticket, user, title: str) -> EmailMultiAl
         "user": user,
         "title": title,
         "ticket_url": settings.SITE_URL + ticket.get_absolute_url(),
-        "preferences_url": settings.SITE_URL + "/settings/email/",
+        "preferences_url": settings.SITE_URL + reverse("sla:email_preferences"),
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
