@@ -85,7 +85,7 @@ def _candidates(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
     """(ticket_id, board_id, kind, deadline, lead) of every reminder whose moment fell in
     (since, now]. Each query is a range scan of a partial index over open tickets, bounded by
     the window: its cost follows the reminders due, not the tickets stored."""
-    due = _open_tickets().values_list("id", "board_id", "due_at")
+    due = _open_tickets().order_by().values_list("id", "board_id", "due_at")
     for row in due.filter(due_at__gt=since, due_at__lte=now).iterator(BATCH_SIZE):
         yield (*row, Reminder.Kind.OVERDUE, timedelta(0))
     for lead in _distinct(policies, "leads"):
@@ -101,6 +101,7 @@ def _candidates(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
         _open_tickets()
         .filter(first_response_at__isnull=True)
         .filter(first_response_due_at__gt=since, first_response_due_at__lte=now)
+        .order_by()
         .values_list("id", "board_id", "first_response_due_at")
     )
     for row in awaiting.iterator(BATCH_SIZE):
