@@ -75,6 +75,14 @@ class SlaPolicyForm(forms.Form):
             raise forms.ValidationError("Give hours as numbers, e.g. 24, 1.") from None
 
 
+KIND_HELP = {
+    Reminder.Kind.DUE_SOON: "Before a ticket of yours falls due, at the board’s lead times.",
+    Reminder.Kind.OVERDUE: "When a ticket of yours passes its due date.",
+    Reminder.Kind.FIRST_RESPONSE_MISSED: "When a customer waited past the first-response target.",
+    Reminder.Kind.ESCALATION: "Board admins: a ticket has been overdue for too long.",
+}
+
+
 class EmailPreferencesForm(forms.Form):
     """One checkbox per reminder kind: email on or off (in-app notifications always arrive)."""
 
@@ -82,5 +90,8 @@ class EmailPreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind, label in Reminder.Kind.choices:
             self.fields[kind] = forms.BooleanField(
-                label=label, required=False, initial=wanted.get(kind, True)
+                label=label,
+                required=False,
+                initial=wanted.get(kind, True),
+                help_text=KIND_HELP[kind],
             )

@@ -238,7 +238,7 @@ def _hours(delta: timedelta) -> str:
 
 def reminder_title(reminder: Reminder, ticket: Ticket) -> str:
     headline = {
-        Reminder.Kind.DUE_SOON: f"is due in {_hours(reminder.lead)}",
+        Reminder.Kind.DUE_SOON: f"is due within {_hours(reminder.lead)}",
         Reminder.Kind.OVERDUE: "is overdue",
         Reminder.Kind.FIRST_RESPONSE_MISSED: "missed its first-response target",
         Reminder.Kind.ESCALATION: f"has been overdue for over {_hours(reminder.lead)}",

@@ -37,8 +37,8 @@ def test_due_soon_fires_at_each_lead_time_to_the_assignees(assigned, sweep_at):
     assert notified(DUE_SOON) == ["mia", "mia"]
     titles = sorted(Notification.objects.values_list("title", flat=True))
     assert titles == [
-        f"{assigned.reference} is due in 1 h: {assigned.title}",
-        f"{assigned.reference} is due in 24 h: {assigned.title}",
+        f"{assigned.reference} is due within 1 h: {assigned.title}",
+        f"{assigned.reference} is due within 24 h: {assigned.title}",
     ]
 
 
@@ -229,8 +229,8 @@ def test_turning_one_kind_off_leaves_the_other_kinds_on(assigned, member_user, s
     sweep_at(assigned.due_at - timedelta(minutes=30))
 
     assert sorted(m.subject for m in mail.outbox) == [
-        f"[CS Board] {assigned.reference} is due in 1 h: {assigned.title}",
-        f"[CS Board] {assigned.reference} is due in 24 h: {assigned.title}",
+        f"[CS Board] {assigned.reference} is due within 1 h: {assigned.title}",
+        f"[CS Board] {assigned.reference} is due within 24 h: {assigned.title}",
     ]
 
 
