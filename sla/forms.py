@@ -56,6 +56,10 @@ class SlaPolicyForm(forms.Form):
             for priority, _ in PRIORITIES
             for clock in ("first_response", "resolution")
         }
+        initial = {  # 2 hours, not 2.0
+            name: int(value) if isinstance(value, float) and value.is_integer() else value
+            for name, value in initial.items()
+        }
         initial["due_soon_leads"] = ", ".join(f"{lead:g}" for lead in policy.due_soon_leads)
         return cls(initial=initial)
 
