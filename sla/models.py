@@ -1,6 +1,6 @@
 """SLA policies (one per board) and the reminders they give rise to, each recorded once."""
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -142,6 +142,22 @@ class SlaPolicy(models.Model):
             )
         else:
             self.due_soon_leads = sorted({float(lead) for lead in leads}, reverse=True)
+        if not errors and self.business_hours and self.closes_at > self.opens_at:
+            # The business calendar looks five years ahead: every target must fit well within.
+            day = datetime.combine(date.min, self.closes_at) - datetime.combine(
+                date.min, self.opens_at
+            )
+            yearly_hours = len(self.working_days) * day.total_seconds() / 3600 * 52
+            longest = max(
+                getattr(self, f"{priority}_{clock}_hours") or 0
+                for priority in Priority.values
+                for clock in ("first_response", "resolution")
+            )
+            if longest > yearly_hours * 4:
+                errors["business_hours"] = (
+                    f"A {longest:g}-hour target takes more than four years of these business "
+                    "hours: open longer, or shorten the target."
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -88,3 +88,20 @@ def test_bad_input_is_refused_with_field_errors(board, api_as, body, field):
     assert response.status_code == 400
     assert field in response.json()
     assert policy_for(board).is_default
+
+
+def test_a_target_longer_than_years_of_business_hours_is_refused(board, api_as):
+    response = api_as("admin").patch(
+        URL.format(board.pk),
+        {
+            "business_hours": True,
+            "working_days": [0],
+            "opens_at": "09:00",
+            "closes_at": "09:30",
+            "low_resolution_hours": 8000,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "business_hours" in response.json()

@@ -175,3 +175,19 @@ def test_the_clocks_add_no_query_per_card(board, member_user, client_as):
 
     assert many == few
     assert "sla__clock" in client.get(f"/boards/{board.pk}/").content.decode()
+
+
+def test_business_hours_too_short_for_a_target_are_refused_on_the_form(board, client_as):
+    response = client_as("admin").post(
+        POLICY.format(board=board.pk),
+        policy_data(
+            business_hours="on",
+            working_days=["0"],
+            opens_at="09:00",
+            closes_at="09:30",
+            low_resolution_hours="8000",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "takes more than four years of these business hours" in response.content.decode()
