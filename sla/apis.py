@@ -20,6 +20,9 @@ class SlaPolicyViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "put", "patch", "head", "options"]
     action_roles = {**BoardScopedMixin.action_roles, "update": Role.ADMIN}
 
+    def get_object(self):
+        return policy_for(self.board)
+
     def _save(self, request, partial: bool):
         serializer = SlaPolicySerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -30,7 +33,7 @@ class SlaPolicyViewSet(BoardScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=SlaPolicySerializer)
     def retrieve(self, request, board_id=None):
-        return Response(SlaPolicySerializer(policy_for(self.board)).data)
+        return Response(SlaPolicySerializer(self.get_object()).data)
 
     @extend_schema(request=SlaPolicySerializer, responses=SlaPolicySerializer)
     def update(self, request, board_id=None):

@@ -19,7 +19,7 @@ def test_a_board_without_a_policy_answers_the_defaults(board, api_as):
     assert body["urgent_resolution_hours"] == 4
     assert body["due_soon_leads"] == [24, 1]
     assert body["working_days"] == [0, 1, 2, 3, 4]
-    assert body["opens_at"] == "09:00:00"
+    assert body["opens_at"] == "09:00"
     assert body["timezone"] == "UTC"
 
 
@@ -105,3 +105,10 @@ def test_a_target_longer_than_years_of_business_hours_is_refused(board, api_as):
 
     assert response.status_code == 400
     assert "business_hours" in response.json()
+
+
+def test_options_describes_the_policy_to_an_admin(board, api_as):
+    response = api_as("admin").options(URL.format(board.pk))
+
+    assert response.status_code == 200
+    assert "urgent_resolution_hours" in response.json()["actions"]["PUT"]
