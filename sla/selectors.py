@@ -21,6 +21,10 @@ def policy_for(board: Board) -> SlaPolicy:
     return policy
 
 
+def forget_policy(board: Board) -> None:
+    board.__dict__.pop(_CACHE, None)
+
+
 def _to_minute(moment: datetime) -> datetime:
     """Deadlines in whole minutes: what a date-time field shows is what is stored."""
     return moment.replace(second=0, microsecond=0)

@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import preference_get, preference_set
+from boards.locks import lock_board
 from boards.models import Board, Membership, Role
 from csboard.core.validation import full_clean_or_raise
 from notifications.services import notify
 from sla.models import Reminder, SlaPolicy, SweepMark
+from sla.selectors import forget_policy
 from tickets.models import Ticket
 
 BATCH_SIZE = 500
@@ -46,7 +48,8 @@ def _batched(iterable, size: int):
 def sla_policy_set(*, board: Board, replace: bool = False, **fields) -> SlaPolicy:
     """Set the board's policy. `replace`: the fields not given go back to their defaults (PUT);
     otherwise they keep their current values (PATCH). Existing tickets keep their deadlines."""
-    current = SlaPolicy.objects.select_for_update().filter(board_id=board.pk).first()
+    lock_board(board.pk)  # two first saves at once: the second waits, then updates
+    current = SlaPolicy.objects.filter(board_id=board.pk).first()
     policy = SlaPolicy(board=board)
     if current is not None:
         policy._state.adding = False
@@ -59,7 +62,7 @@ def sla_policy_set(*, board: Board, replace: bool = False, **fields) -> SlaPolic
         setattr(policy, name, value)
     full_clean_or_raise(policy, exclude=["board"], validate_unique=False)
     policy.save(force_insert=current is None, force_update=current is not None)
-    board.__dict__.pop("_sla_policy_cached", None)
+    forget_policy(board)
     return policy
 
 

@@ -61,3 +61,17 @@ def test_two_deliveries_of_one_reminder_at_once_send_it_once(assigned):
     assert results == [Reminder.Outcome.SENT, Reminder.Outcome.SENT]
     assert Notification.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_saving_a_boards_first_policy_at_once_both_succeed(board):
+    from sla.models import SlaPolicy
+    from sla.services import sla_policy_set
+
+    results, errors = run_at_once(
+        2, lambda index: sla_policy_set(board=board, urgent_resolution_hours=2 + index)
+    )
+
+    assert errors == []
+    assert len(results) == 2
+    assert SlaPolicy.objects.get(board=board).urgent_resolution_hours in (2, 3)
