@@ -246,3 +246,17 @@ def test_a_mail_server_failure_records_nothing_so_the_retry_sends_it(assigned, s
     assert outcome == SENT
     assert notified(OVERDUE) == ["mia"]
     assert len(mail.outbox) == 1
+
+
+def test_the_email_gives_times_in_the_boards_time_zone(board, assigned, sweep_at):
+    from zoneinfo import ZoneInfo
+
+    from boards.services import board_update
+
+    board_update(board=board, timezone="Asia/Tokyo")
+
+    sweep_at(assigned.due_at + MINUTE)
+
+    local = assigned.due_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    [message] = mail.outbox
+    assert f"Due: {local:%-d %b %Y, %H:%M} (Asia/Tokyo)" in message.body
