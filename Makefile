@@ -13,7 +13,7 @@ export HOST PORT
 help:
 	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
 	@echo "make test   - lint, schema and the whole test suite on PostgreSQL + Redis, browser tests included"
-	@echo "make bench  - the HTTP benchmark"
+	@echo "make bench  - the HTTP benchmark and the SLA sweep benchmark"
 	@echo "make lint / make format"
 
 $(BIN)/activate:
@@ -67,6 +67,7 @@ test: install services chromium lint check-compose
 
 bench: install services
 	$(PY) bench/run.py
+	$(PY) bench/sla_sweep.py
 
 clean:
 	rm -rf $(VENV) var node_modules

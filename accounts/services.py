@@ -61,7 +61,7 @@ def preference_set(user, key: str, value) -> None:
     """Set one preference, keeping the others."""
 
     user.preferences = {**(user.preferences or {}), key: value}
-    type(user).objects.filter(pk=user.pk).update(preferences=user.preferences)
+    User.objects.filter(pk=user.pk).update(preferences=user.preferences)
 
 
 def token_create(*, user, request=None):

@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -293,7 +294,11 @@ def write_results(rows, args):
             f"| {r['size']:,} | {r['case']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
             f"{r['p95_ms']:.1f} | {r['queries']} | {r['ratio']:.2f} | {r['errors']} |"
         )
-    (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
+    # Other benchmarks (bench/sla_sweep.py) keep their own sections between markers.
+    path = ROOT / "bench" / "results.md"
+    previous = path.read_text() if path.exists() else ""
+    own = "".join(re.findall(r"\n<!-- begin:.*?<!-- end:[^>]*-->\n", previous, re.S))
+    path.write_text("\n".join(lines) + "\n" + own)
     (ROOT / "bench" / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
     print("\n".join(lines))
 

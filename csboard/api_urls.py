@@ -6,6 +6,7 @@ from accounts.apis import BoardAuditViewSet, TokenCreateView, TokenViewSet
 from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
 from csboard.core.views import api_not_found
 from notifications.apis import NotificationViewSet
+from sla.apis import SlaPolicyViewSet
 from tickets.apis import TicketViewSet
 
 BOARD = r"boards/(?P<board_id>[0-9]+)"
@@ -40,6 +41,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    path(
+        "boards/<int:board_id>/sla/",
+        SlaPolicyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),
+        name="board-sla",
+    ),
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
     path("<anypath:rest>", api_not_found),
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("boards.urls")),
     path("", include("tickets.urls")),
+    path("", include("sla.urls")),
 ]

@@ -55,6 +55,10 @@ MATRIX = [
     ("patch", BOARD + "tickets/{ticket}/", {"title": "Edited"}, WORK),
     ("delete", BOARD + "tickets/{ticket}/", None, expect(204, 403, 403, 404)),
     ("post", BOARD + "tickets/{ticket}/move/", {"column": "{column}", "position": 0}, WORK),
+    # SLA policy
+    ("get", BOARD + "sla/", None, READ),
+    ("put", BOARD + "sla/", {"normal_resolution_hours": 48}, MANAGE),
+    ("patch", BOARD + "sla/", {"escalate_after_hours": 2}, MANAGE),
 ]
 
 

@@ -25,6 +25,8 @@ def pages(board, ticket):
         f"/boards/{board.pk}/",
         f"/boards/{board.pk}/settings/",
         f"/boards/{board.pk}/tickets/{ticket.number}/",
+        f"/boards/{board.pk}/settings/sla/",
+        "/settings/email/",
     ]
 
 

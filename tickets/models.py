@@ -48,6 +48,8 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     # The first chat message or status change by a team member: the first-response SLA clock.
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # When the first response is due by the board's SLA policy (sla.selectors.ticket_deadlines).
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["column__position", "position", "number"]
@@ -59,6 +61,21 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["column", "position"], name="tickets_column_position_idx"),
             models.Index(fields=["board", "due_at"], name="tickets_board_due_idx"),
+            # The SLA sweep reads only open tickets whose deadline it is crossing (sla.services).
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(resolved_at__isnull=True, due_at__isnull=False),
+                name="tickets_open_due_idx",
+            ),
+            models.Index(
+                fields=["first_response_due_at"],
+                condition=models.Q(
+                    resolved_at__isnull=True,
+                    first_response_at__isnull=True,
+                    first_response_due_at__isnull=False,
+                ),
+                name="tickets_awaiting_response_idx",
+            ),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from csboard.core.exceptions import InvalidInput, NotFound
 from csboard.core.validation import full_clean_or_raise
 from notifications.models import Notification
 from notifications.services import notify
+from sla.selectors import ticket_deadlines
 from tickets.models import Activity, Status, Ticket
 
 EDITABLE_FIELDS = {
@@ -110,11 +111,28 @@ def _notify_assigned(ticket: Ticket, users: Iterable, by) -> None:
     )
 
 
-def _apply_status(ticket: Ticket) -> None:
-    if ticket.status == Status.RESOLVED and ticket.resolved_at is None:
+def _mark_resolved(ticket: Ticket) -> None:
+    """The moment a ticket becomes resolved: it enters the Resolved status or a done column.
+    The one place that stamps `resolved_at` (SLA clocks stop, reminders stop); runs inside the
+    caller's transaction before the ticket is saved, so side effects belong in on_commit."""
+    if ticket.resolved_at is None:
         ticket.resolved_at = timezone.now()
-    elif ticket.status != Status.RESOLVED:
+
+
+def _apply_status(ticket: Ticket) -> None:
+    if ticket.status == Status.RESOLVED:
+        _mark_resolved(ticket)
+    elif not ticket.column.is_done:
         ticket.resolved_at = None
+
+
+def _apply_sla(ticket: Ticket, start) -> None:
+    """Deadlines from the board's SLA policy for the ticket's priority; a due date a person set
+    by hand stays."""
+    deadlines = ticket_deadlines(board=ticket.board, priority=ticket.priority, start=start)
+    ticket.first_response_due_at = deadlines.first_response
+    if not ticket.due_is_manual:
+        ticket.due_at = deadlines.resolution
 
 
 @transaction.atomic
@@ -145,8 +163,12 @@ def ticket_create(
         column=column,
         position=column.tickets.count(),
         created_by=created_by,
+        due_is_manual=fields.get("due_at") is not None,
         **fields,
     )
+    _apply_sla(ticket, start=timezone.now())
+    if column.is_done:
+        _mark_resolved(ticket)
     _apply_status(ticket)
     full_clean_or_raise(ticket)
     board.next_number += 1
@@ -202,16 +224,26 @@ def ticket_update(
         # Move first: it locks the columns before the ticket, as every writer must. Saving
         # the ticket first would hold its row while waiting for the columns: a deadlock.
         ticket = ticket_move(ticket=ticket, column=column, by=by)
-    before = {field: getattr(ticket, field) for field in changes}
+    if "due_at" in changes and changes["due_at"] == ticket.due_at:
+        del changes["due_at"]  # the same date sent back (e.g. by the edit form) sets nothing
+    # A priority change may move the SLA due date: history shows that as a due change too.
+    watched = {*changes, "due_at"} if "priority" in changes else set(changes)
+    before = {field: getattr(ticket, field) for field in watched}
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
+    stamped = ["resolved_at"] if "status" in changes else []
+    if "due_at" in changes or "priority" in changes:
+        # A date set by hand sticks; clearing it hands the due date back to the SLA policy.
+        if "due_at" in changes:
+            ticket.due_is_manual = changes["due_at"] is not None
+        _apply_sla(ticket, start=ticket.created_at)
+        stamped += ["due_at", "due_is_manual", "first_response_due_at"]
     full_clean_or_raise(ticket)
     # Only the fields edited here: a full save from a stale copy would undo a concurrent move
     # (column and position), even into a column at its WIP limit.
-    stamped = ["resolved_at"] if "status" in changes else []
-    ticket.save(update_fields=[*changes, *stamped, "updated_at"])
-    changed = [field for field in changes if getattr(ticket, field) != before[field]]
+    ticket.save(update_fields=list({*changes, *stamped, "updated_at"}))
+    changed = [field for field in before if getattr(ticket, field) != before[field]]
     if assignees is not None:
         _set_assignees(ticket, _check_assignees(ticket.board, assignees), by)
     if tags is not None:
@@ -310,6 +342,10 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, 
             to_column=target,
         )
         ticket.column = target
+        if target.is_done:
+            _mark_resolved(ticket)
+        elif ticket.status != Status.RESOLVED:
+            ticket.resolved_at = None
     else:
         new = _index(position, target.tickets.count() - 1)
         if new < old:
@@ -317,7 +353,7 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, 
         elif new > old:
             _shift(target.pk, old + 1, new, -1)
     ticket.position = new
-    ticket.save(update_fields=["column", "position", "updated_at"])
+    ticket.save(update_fields=["column", "position", "resolved_at", "updated_at"])
     return ticket
 
 

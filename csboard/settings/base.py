@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "boards",
     "tickets",
     "notifications",
+    "sla",
 ]
 
 MIDDLEWARE = [
@@ -119,8 +120,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The SLA sweep finds reminders that fell due; every minute unless set otherwise.
+SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=60)
 # The one beat schedule of the project; later features add their periodic tasks here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sla-sweep": {
+        "task": "sla.tasks.sla_sweep_task",
+        "schedule": SLA_SWEEP_SECONDS,
+        # A sweep nobody picked up before the next one is due is superseded by it.
+        "options": {"expires": SLA_SWEEP_SECONDS},
+    },
+}
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -180,6 +190,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Email -------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CS Board <csboard@localhost>")
+# Where links in emails point: the address people use to reach this server.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # --- I18N --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -11,7 +11,10 @@ from .base import VAR_DIR, env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The locmem outbox is the SMTP mock; a Celery worker started by a test writes files instead.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "test-mail"))
+SITE_URL = "https://csboard.example"
 MEDIA_ROOT = str(VAR_DIR / "test-media")
 # Django's test client signs in without a request, which django-axes refuses; the lockout tests
 # switch it back on with the `settings` fixture.

@@ -355,8 +355,9 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
 
 
 # The user, the board with the caller's role, columns with counts, the tickets, their assignees,
-# their tags, and the filter bar's people and tags: none depends on the number of tickets.
-BOARD_PAGE_QUERIES = 8
+# their tags, the filter bar's people and tags, and the board's SLA policy (read once for every
+# card's SLA clocks): none depends on the number of tickets.
+BOARD_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [5, 60])

@@ -48,6 +48,7 @@ def test_reordering_within_a_column_is_not_history(board, ticket, columns, membe
 
 def test_status_priority_and_due_changes_keep_before_and_after(ticket, member_user):
     due = timezone.now() + timedelta(days=2)
+    sla_due = ticket.due_at  # a new ticket's due date comes from the board's SLA policy
 
     ticket_update(
         ticket=ticket, by=member_user, status=Status.IN_PROGRESS, priority=Priority.HIGH, due_at=due
@@ -56,7 +57,7 @@ def test_status_priority_and_due_changes_keep_before_and_after(ticket, member_us
     entries = {a.kind: (a.from_value, a.to_value) for a in ticket.activities.all()}
     assert entries[Activity.Kind.STATUS] == (Status.READY, Status.IN_PROGRESS)
     assert entries[Activity.Kind.PRIORITY] == (Priority.NORMAL, Priority.HIGH)
-    assert entries[Activity.Kind.DUE] == ("", due.isoformat())
+    assert entries[Activity.Kind.DUE] == (sla_due.isoformat(), due.isoformat())
 
 
 def test_an_unchanged_value_records_nothing(ticket, member_user):

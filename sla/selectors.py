@@ -1,0 +1,111 @@
+"""Reading SLA policies and computing deadlines and clock states: no writes here."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from boards.models import Board
+from sla.models import SlaPolicy
+
+_CACHE = "_sla_policy_cached"
+
+
+def policy_for(board: Board) -> SlaPolicy:
+    """The board's policy, or the defaults if its admins set none. Remembered on the board
+    object, so a page that shows a hundred cards asks the database once."""
+    policy = board.__dict__.get(_CACHE)
+    if policy is None:
+        policy = SlaPolicy.objects.filter(board_id=board.pk).first() or SlaPolicy(board=board)
+        board.__dict__[_CACHE] = policy
+    return policy
+
+
+def forget_policy(board: Board) -> None:
+    board.__dict__.pop(_CACHE, None)
+
+
+def _to_minute(moment: datetime) -> datetime:
+    """Deadlines in whole minutes: what a date-time field shows is what is stored."""
+    return moment.replace(second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    first_response: datetime
+    resolution: datetime
+
+
+def ticket_deadlines(*, board: Board, priority: str, start: datetime) -> Deadlines:
+    """When a ticket of `priority` opened at `start` must get a first response and be resolved,
+    in the business hours of the board's policy (its time zone)."""
+    policy = policy_for(board)
+    calendar = policy.calendar(board.timezone)
+    return Deadlines(
+        first_response=_to_minute(calendar.add(start, policy.first_response_hours(priority))),
+        resolution=_to_minute(calendar.add(start, policy.resolution_hours(priority))),
+    )
+
+
+class ClockState:
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    BREACHED = "breached"
+    MET = "met"
+
+
+LABELS = {
+    ClockState.ON_TRACK: "On track",
+    ClockState.DUE_SOON: "Due soon",
+    ClockState.BREACHED: "Breached",
+    ClockState.MET: "Met",
+}
+
+
+@dataclass(frozen=True)
+class Clock:
+    name: str
+    state: str
+    deadline: datetime
+    stopped_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.state]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.split()[-1].capitalize()
+
+
+def _clock(name, deadline, stopped_at, warn_from, now) -> Clock | None:
+    if deadline is None:
+        return None
+    if stopped_at is not None:
+        state = ClockState.MET if stopped_at <= deadline else ClockState.BREACHED
+    elif now > deadline:
+        state = ClockState.BREACHED
+    elif now >= warn_from:
+        state = ClockState.DUE_SOON
+    else:
+        state = ClockState.ON_TRACK
+    return Clock(name=name, state=state, deadline=deadline, stopped_at=stopped_at)
+
+
+def ticket_clocks(ticket, policy: SlaPolicy, now: datetime | None = None) -> list[Clock]:
+    """The first-response and resolution clocks of a ticket, from its own fields and the board's
+    policy only (no query). Resolution is "due soon" from the first due-soon reminder on; first
+    response once three quarters of its time are gone."""
+    now = now or timezone.now()
+    clocks = []
+    first = ticket.first_response_due_at
+    if first is not None:
+        warn_from = first - (first - ticket.created_at) / 4
+        # A ticket resolved without a word to the customer stops this clock too.
+        stopped = ticket.first_response_at or ticket.resolved_at
+        clocks.append(_clock("First response", first, stopped, warn_from, now))
+    due = ticket.due_at
+    if due is not None:
+        lead = max(policy.leads, default=timedelta(0))
+        clocks.append(_clock("Resolution", due, ticket.resolved_at, due - lead, now))
+    return clocks

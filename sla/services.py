@@ -1,0 +1,310 @@
+"""SLA writes: setting a board's policy, the reminder sweep, and delivering one reminder.
+
+Exactly once: the sweep writes each reminder row (ticket, kind, deadline, lead) under a unique
+constraint before anything is sent, and enqueues delivery only for the rows it wrote. Delivery
+locks the row, re-reads the ticket, and marks the row delivered in the same transaction that
+writes the notifications, so a second run finds it done.
+"""
+
+from datetime import datetime, timedelta
+from itertools import islice
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import preference_get, preference_set
+from boards.locks import lock_board
+from boards.models import Board, Membership, Role
+from csboard.core.validation import full_clean_or_raise
+from notifications.services import notify
+from sla.models import Reminder, SlaPolicy, SweepMark
+from sla.selectors import forget_policy
+from tickets.models import Ticket
+
+BATCH_SIZE = 500
+# Deadlines crossed just before the last sweep's end may belong to tickets written by
+# transactions that committed after it looked: every sweep looks back this far again.
+OVERLAP = timedelta(minutes=5)
+# The very first sweep (or one after the mark was lost) looks back this far.
+FIRST_LOOK_BACK = timedelta(days=1)
+# A reminder still undelivered this long after it was written lost its task: send it again.
+REDRIVE_AFTER = timedelta(minutes=10)
+REDRIVE_WINDOW = timedelta(days=2)
+EMAIL_PREFERENCE = "email_reminders"
+
+
+def _batched(iterable, size: int):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- Policy ------------------------------------------------------------------------------------
+@transaction.atomic
+def sla_policy_set(*, board: Board, replace: bool = False, **fields) -> SlaPolicy:
+    """Set the board's policy. `replace`: the fields not given go back to their defaults (PUT);
+    otherwise they keep their current values (PATCH). Existing tickets keep their deadlines."""
+    lock_board(board.pk)  # two first saves at once: the second waits, then updates
+    current = SlaPolicy.objects.filter(board_id=board.pk).first()
+    policy = SlaPolicy(board=board)
+    if current is not None:
+        policy._state.adding = False
+        if not replace:
+            policy = current
+    unknown = set(fields) - {f.name for f in SlaPolicy._meta.concrete_fields}
+    if unknown or "board" in fields:
+        raise ValueError(f"Unknown SLA policy field(s): {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    full_clean_or_raise(policy, exclude=["board"], validate_unique=False)
+    policy.save(force_insert=current is None, force_update=current is not None)
+    forget_policy(board)
+    return policy
+
+
+# --- Email preferences -------------------------------------------------------------------------
+def email_wanted(user, kind: str) -> bool:
+    return bool(user.email) and preference_get(user, EMAIL_PREFERENCE, {}).get(kind, True)
+
+
+def email_preferences_set(*, user, wanted: dict[str, bool]) -> None:
+    """Turn reminder emails on or off per kind (in-app notifications always arrive)."""
+    kinds = set(Reminder.Kind.values)
+    preference_set(
+        user, EMAIL_PREFERENCE, {kind: bool(on) for kind, on in wanted.items() if kind in kinds}
+    )
+
+
+# --- The sweep ---------------------------------------------------------------------------------
+def _open_tickets():
+    return Ticket.objects.filter(resolved_at__isnull=True)
+
+
+def _candidates(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
+    """(ticket_id, board_id, kind, deadline, lead) of every reminder whose moment fell in
+    (since, now]. Each query is a range scan of a partial index over open tickets, bounded by
+    the window: its cost follows the reminders due, not the tickets stored."""
+    due = _open_tickets().order_by().values_list("id", "board_id", "due_at")
+    for row in due.filter(due_at__gt=since, due_at__lte=now).iterator(BATCH_SIZE):
+        yield (*row, Reminder.Kind.OVERDUE, timedelta(0))
+    for lead in _distinct(policies, "leads"):
+        # A sweep that comes late does not say "due in an hour" about what is already overdue.
+        window = due.filter(due_at__gt=max(since + lead, now), due_at__lte=now + lead)
+        for row in window.iterator(BATCH_SIZE):
+            yield (*row, Reminder.Kind.DUE_SOON, lead)
+    for after in _distinct(policies, "escalate_after"):
+        window = due.filter(due_at__gt=since - after, due_at__lte=now - after)
+        for ticket_id, board_id, due_at in window.iterator(BATCH_SIZE):
+            yield ticket_id, board_id, due_at, Reminder.Kind.ESCALATION, after
+    awaiting = (
+        _open_tickets()
+        .filter(first_response_at__isnull=True)
+        .filter(first_response_due_at__gt=since, first_response_due_at__lte=now)
+        .order_by()
+        .values_list("id", "board_id", "first_response_due_at")
+    )
+    for row in awaiting.iterator(BATCH_SIZE):
+        yield (*row, Reminder.Kind.FIRST_RESPONSE_MISSED, timedelta(0))
+
+
+def _distinct(policies: dict[int, SlaPolicy], attribute: str) -> list[timedelta]:
+    values = set()
+    for policy in policies.values():
+        value = getattr(policy, attribute)
+        values.update(value if isinstance(value, list) else [value])
+    return sorted(value for value in values if value is not None)
+
+
+def _policy_wants(policy: SlaPolicy, kind: str, lead: timedelta) -> bool:
+    if kind == Reminder.Kind.DUE_SOON:
+        return lead in policy.leads
+    if kind == Reminder.Kind.ESCALATION:
+        return policy.escalate_after == lead
+    return True
+
+
+def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the ids of the rows this call wrote. A row
+    another sweep wrote first (even one still in flight) is skipped, so it is sent once."""
+    if not rows:
+        return []
+    table = Reminder._meta.db_table
+    fields = [Reminder._meta.get_field(name) for name in ("due_for", "lead", "created_at")]
+    values, params = [], []
+    for ticket_id, kind, due_for, lead in rows:
+        values.append("(%s, %s, %s, %s, %s, %s)")
+        params += [
+            ticket_id,
+            kind,
+            fields[0].get_db_prep_value(due_for, connection),
+            fields[1].get_db_prep_value(lead, connection),
+            fields[2].get_db_prep_value(created_at, connection),
+            "",
+        ]
+    sql = (
+        f"INSERT INTO {table} (ticket_id, kind, due_for, lead, created_at, outcome) "
+        f"VALUES {', '.join(values)} ON CONFLICT DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def sla_sweep(*, now: datetime | None = None) -> list[int]:
+    """Write the reminders that fell due since the last sweep and enqueue their delivery (after
+    commit). Safe to run twice or on two workers at once. Returns the ids of the rows written."""
+    from sla.tasks import reminder_deliver_task
+
+    now = now or timezone.now()
+    mark = SweepMark.objects.filter(pk=1).first()
+    since = (mark.swept_until - OVERLAP) if mark else now - FIRST_LOOK_BACK
+    since = min(since, now)
+    # Every policy row (boards are few next to tickets), so that per-board lead times and
+    # escalation delays each get their own indexed window.
+    policies = {policy.board_id: policy for policy in SlaPolicy.objects.all()}
+    default = SlaPolicy()
+    written = []
+    for batch in _batched(_candidates(since, now, policies | {None: default}), BATCH_SIZE):
+        rows = [
+            (ticket_id, kind, deadline, lead)
+            for ticket_id, board_id, deadline, kind, lead in batch
+            if _policy_wants(policies.get(board_id, default), kind, lead)
+        ]
+        with transaction.atomic():
+            ids = _insert(rows, created_at=now)
+            for reminder_id in ids:
+                reminder_deliver_task.delay_on_commit(reminder_id)
+        written += ids
+    with transaction.atomic():
+        lost = Reminder.objects.filter(
+            delivered_at__isnull=True,
+            created_at__lte=now - REDRIVE_AFTER,
+            created_at__gt=now - REDRIVE_WINDOW,
+        ).values_list("id", flat=True)
+        for reminder_id in lost:
+            reminder_deliver_task.delay_on_commit(reminder_id)
+        _advance_mark(now)
+    return written
+
+
+def _advance_mark(now: datetime) -> None:
+    updated = SweepMark.objects.filter(pk=1, swept_until__lt=now).update(swept_until=now)
+    if not updated:
+        SweepMark.objects.bulk_create([SweepMark(pk=1, swept_until=now)], ignore_conflicts=True)
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+def _deadline_of(ticket: Ticket, kind: str) -> datetime | None:
+    if kind == Reminder.Kind.FIRST_RESPONSE_MISSED:
+        return ticket.first_response_due_at
+    return ticket.due_at
+
+
+def _why_not(reminder: Reminder, ticket: Ticket) -> str:
+    if ticket.resolved_at is not None:
+        return Reminder.Outcome.RESOLVED
+    if _deadline_of(ticket, reminder.kind) != reminder.due_for:
+        return Reminder.Outcome.MOVED
+    if reminder.kind == Reminder.Kind.FIRST_RESPONSE_MISSED and ticket.first_response_at:
+        return Reminder.Outcome.ANSWERED
+    return ""
+
+
+def _admins(board_id: int) -> list:
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            board_id=board_id, role=Role.ADMIN
+        ).select_related("user")
+    ]
+
+
+def reminder_recipients(reminder: Reminder, ticket: Ticket) -> list:
+    """The assignees, or the board's admins when nobody is assigned; escalations go to admins."""
+    if reminder.kind != Reminder.Kind.ESCALATION:
+        assignees = list(ticket.assignees.all())
+        if assignees:
+            return assignees
+    return _admins(ticket.board_id)
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    return f"{hours:g} h"
+
+
+def reminder_title(reminder: Reminder, ticket: Ticket) -> str:
+    headline = {
+        Reminder.Kind.DUE_SOON: f"is due within {_hours(reminder.lead)}",
+        Reminder.Kind.OVERDUE: "is overdue",
+        Reminder.Kind.FIRST_RESPONSE_MISSED: "missed its first-response target",
+        Reminder.Kind.ESCALATION: f"has been overdue for over {_hours(reminder.lead)}",
+    }[reminder.kind]
+    return f"{ticket.reference} {headline}: {ticket.title}"
+
+
+def _email(reminder: Reminder, ticket: Ticket, user, title: str) -> EmailMultiAlternatives:
+    context = {
+        "reminder": reminder,
+        "ticket": ticket,
+        "user": user,
+        "title": title,
+        "ticket_url": settings.SITE_URL + ticket.get_absolute_url(),
+        "preferences_url": settings.SITE_URL + reverse("sla:email_preferences"),
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[CS Board] {title}",
+        body=render_to_string("sla/email/reminder.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("sla/email/reminder.html", context), "text/html")
+    return message
+
+
+def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Deliver one reminder: in-app notifications and emails, unless it was delivered already,
+    the ticket got resolved, or its deadline moved. Returns the outcome."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related("ticket__board")
+            .filter(pk=reminder_id)
+            .first()
+        )
+        if reminder is None:
+            return "gone"  # its ticket was deleted
+        if reminder.delivered_at is not None:
+            return reminder.outcome
+        ticket = reminder.ticket
+        reminder.outcome = _why_not(reminder, ticket) or Reminder.Outcome.SENT
+        reminder.delivered_at = now
+        if reminder.outcome == Reminder.Outcome.SENT:
+            recipients = reminder_recipients(reminder, ticket)
+            title = reminder_title(reminder, ticket)
+            notify(
+                recipients=recipients,
+                kind=reminder.kind,
+                title=title,
+                ticket=ticket,
+                url=ticket.get_absolute_url(),
+                data={"due_for": reminder.due_for.isoformat(), "reminder": reminder.pk},
+            )
+            emails = [
+                _email(reminder, ticket, user, title)
+                for user in recipients
+                if email_wanted(user, reminder.kind)
+            ]
+            # Last, and inside the transaction: if the mail server fails, nothing is recorded
+            # and the task retries the whole reminder.
+            if emails:
+                get_connection(fail_silently=False).send_messages(emails)
+        reminder.save(update_fields=["outcome", "delivered_at"])
+    return reminder.outcome

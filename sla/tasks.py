@@ -1,0 +1,26 @@
+"""Thin Celery tasks over sla.services. Both are idempotent, so they are acknowledged late: a
+worker killed mid-task leaves the message for another worker, and running it again is harmless."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from sla import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sla_sweep_task() -> int:
+    return len(services.sla_sweep())
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=15 * 60,
+    retry_jitter=True,
+    max_retries=10,
+)
+def reminder_deliver_task(reminder_id: int) -> str:
+    return services.reminder_deliver(reminder_id=reminder_id)

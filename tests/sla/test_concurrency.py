@@ -1,0 +1,77 @@
+"""Two workers at once, for real: threads on their own PostgreSQL connections."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from notifications.models import Notification
+from sla.models import Reminder
+from sla.services import reminder_deliver, sla_sweep
+from tests.threads import run_at_once
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_the_same_moment_send_each_reminder_once(assigned, celery_eager):
+    # Given a ticket that just went overdue, and tasks that run as soon as they are enqueued
+    moment = assigned.due_at + MINUTE
+
+    # When two sweeps run at the same moment, each delivering what it wrote
+    results, errors = run_at_once(2, lambda index: sla_sweep(now=moment))
+
+    # Then one of them wrote the reminder and mia got one notification and one email
+    assert errors == []
+    assert sorted(len(ids) for ids in results) == [0, 1]
+    assert Reminder.objects.get().outcome == Reminder.Outcome.SENT
+    assert Notification.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_sweeps_at_once_over_many_tickets_write_each_reminder_once(
+    board, member_user, celery_eager
+):
+    from tickets.services import ticket_create
+
+    tickets = [
+        ticket_create(board=board, created_by=member_user, title=f"T{index}") for index in range(20)
+    ]
+    moment = max(ticket.due_at for ticket in tickets) + MINUTE
+
+    results, errors = run_at_once(6, lambda index: sla_sweep(now=moment))
+
+    assert errors == []
+    written = sorted(reminder_id for ids in results for reminder_id in ids)
+    assert written == sorted(Reminder.objects.values_list("id", flat=True))
+    assert Reminder.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 20
+    assert Notification.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_of_one_reminder_at_once_send_it_once(assigned):
+    reminder_id = Reminder.objects.create(
+        ticket=assigned, kind=Reminder.Kind.OVERDUE, due_for=assigned.due_at
+    ).pk
+
+    results, errors = run_at_once(2, lambda index: reminder_deliver(reminder_id=reminder_id))
+
+    assert errors == []
+    assert results == [Reminder.Outcome.SENT, Reminder.Outcome.SENT]
+    assert Notification.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_saving_a_boards_first_policy_at_once_both_succeed(board):
+    from sla.models import SlaPolicy
+    from sla.services import sla_policy_set
+
+    results, errors = run_at_once(
+        2, lambda index: sla_policy_set(board=board, urgent_resolution_hours=2 + index)
+    )
+
+    assert errors == []
+    assert len(results) == 2
+    assert SlaPolicy.objects.get(board=board).urgent_resolution_hours in (2, 3)

@@ -1,0 +1,262 @@
+"""Reminders: each kind fires once, at its moment, to the right people; never twice, never for a
+resolved ticket; a moved due date re-arms them. The clock is moved by passing `now`."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from notifications.models import Notification
+from sla.models import Reminder
+from sla.services import email_preferences_set, reminder_deliver, sla_policy_set, sla_sweep
+from tickets.models import Status
+from tickets.services import ticket_record_first_response, ticket_update
+
+MINUTE = timedelta(minutes=1)
+DUE_SOON, OVERDUE = Reminder.Kind.DUE_SOON, Reminder.Kind.OVERDUE
+MISSED, ESCALATION = Reminder.Kind.FIRST_RESPONSE_MISSED, Reminder.Kind.ESCALATION
+SENT = Reminder.Outcome.SENT
+
+
+def notified(kind):
+    return sorted(n.recipient.username for n in Notification.objects.filter(kind=kind))
+
+
+def test_nothing_fires_before_its_moment(assigned, sweep_at):
+    assert sweep_at(assigned.due_at - timedelta(hours=24) - MINUTE) == []
+
+
+def test_due_soon_fires_at_each_lead_time_to_the_assignees(assigned, sweep_at):
+    sweep_at(assigned.due_at - timedelta(hours=25))
+
+    first = sweep_at(assigned.due_at - timedelta(hours=24) + MINUTE)
+    between = sweep_at(assigned.due_at - timedelta(hours=2))
+    second = sweep_at(assigned.due_at - timedelta(hours=1) + MINUTE)
+
+    assert (first, between, second) == ([(DUE_SOON, SENT)], [], [(DUE_SOON, SENT)])
+    assert notified(DUE_SOON) == ["mia", "mia"]
+    titles = sorted(Notification.objects.values_list("title", flat=True))
+    assert titles == [
+        f"{assigned.reference} is due within 1 h: {assigned.title}",
+        f"{assigned.reference} is due within 24 h: {assigned.title}",
+    ]
+
+
+def test_overdue_fires_once_the_due_date_passes(assigned, sweep_at):
+    sweep_at(assigned.due_at - MINUTE)
+
+    fired = sweep_at(assigned.due_at + MINUTE)
+
+    assert fired == [(OVERDUE, SENT)]
+    assert notified(OVERDUE) == ["mia"]
+
+
+def test_a_late_first_sweep_sends_overdue_but_no_stale_due_soon(assigned, sweep_at):
+    assert sweep_at(assigned.due_at + MINUTE) == [(OVERDUE, SENT)]
+
+
+def test_escalation_goes_to_the_admins_after_the_set_time(assigned, sweep_at):
+    sweep_at(assigned.due_at + MINUTE)
+
+    early = sweep_at(assigned.due_at + timedelta(hours=4) - MINUTE)
+    fired = sweep_at(assigned.due_at + timedelta(hours=4) + MINUTE)
+
+    assert (early, fired) == ([], [(ESCALATION, SENT)])
+    assert notified(ESCALATION) == ["alice"]
+
+
+def test_escalation_follows_the_boards_setting(board, assigned, sweep_at):
+    sla_policy_set(board=board, escalate_after_hours=1)
+    sweep_at(assigned.due_at + MINUTE)
+
+    assert sweep_at(assigned.due_at + timedelta(hours=1) + MINUTE) == [(ESCALATION, SENT)]
+
+
+def test_a_board_may_turn_escalation_off(board, assigned, sweep_at):
+    sla_policy_set(board=board, escalate_after_hours=None)
+    sweep_at(assigned.due_at + MINUTE)
+
+    assert sweep_at(assigned.due_at + timedelta(days=1)) == []
+
+
+def test_due_soon_lead_times_are_set_per_board(board, assigned, sweep_at):
+    sla_policy_set(board=board, due_soon_leads=[2])
+    sweep_at(assigned.due_at - timedelta(hours=25))
+
+    assert sweep_at(assigned.due_at - timedelta(hours=23)) == []
+    assert sweep_at(assigned.due_at - timedelta(hours=2) + MINUTE) == [(DUE_SOON, SENT)]
+    assert sweep_at(assigned.due_at - timedelta(minutes=30)) == []
+
+
+def test_a_missed_first_response_tells_the_admins_of_an_unassigned_ticket(ticket, sweep_at):
+    sweep_at(ticket.first_response_due_at - MINUTE)
+
+    fired = sweep_at(ticket.first_response_due_at + MINUTE)
+
+    assert fired == [(MISSED, SENT)]
+    assert notified(MISSED) == ["alice"]
+
+
+def test_a_ticket_answered_in_time_gets_no_first_response_reminder(ticket, member_user, sweep_at):
+    ticket_record_first_response(ticket=ticket, by=member_user)
+
+    assert sweep_at(ticket.first_response_due_at + MINUTE) == []
+
+
+def test_unassigned_tickets_remind_the_board_admins(ticket, sweep_at):
+    sweep_at(ticket.due_at - MINUTE)
+
+    sweep_at(ticket.due_at + MINUTE)
+
+    assert notified(OVERDUE) == ["alice"]
+
+
+def test_a_second_sweep_sends_nothing_more(assigned, sweep_at):
+    moment = assigned.due_at + MINUTE
+    sweep_at(moment)
+
+    assert sweep_at(moment) == []
+    assert sweep_at(moment + MINUTE) == []
+    assert notified(OVERDUE) == ["mia"]
+
+
+def test_a_reminder_delivered_twice_is_sent_once(assigned):
+    [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
+
+    reminder_deliver(reminder_id=reminder_id)
+    reminder_deliver(reminder_id=reminder_id)
+
+    assert notified(OVERDUE) == ["mia"]
+    assert len(mail.outbox) == 1
+
+
+def test_a_resolved_ticket_gets_no_reminders(assigned, member_user, sweep_at):
+    ticket_update(ticket=assigned, by=member_user, status=Status.RESOLVED)
+
+    assert sweep_at(assigned.due_at + timedelta(days=2)) == []
+    assert not Reminder.objects.exists()
+
+
+def test_a_reminder_written_before_resolution_is_skipped(assigned, member_user):
+    [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
+    ticket_update(ticket=assigned, by=member_user, status=Status.RESOLVED)
+
+    outcome = reminder_deliver(reminder_id=reminder_id)
+
+    assert outcome == Reminder.Outcome.RESOLVED
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_reminder_for_a_moved_due_date_is_skipped(assigned, member_user):
+    [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=assigned.due_at + timedelta(days=3))
+
+    assert reminder_deliver(reminder_id=reminder_id) == Reminder.Outcome.MOVED
+    assert not Notification.objects.exists()
+
+
+def test_a_due_date_moved_later_re_arms_the_reminders(assigned, member_user, sweep_at):
+    first_due = assigned.due_at
+    sweep_at(first_due + MINUTE)
+    later = first_due + timedelta(days=2)
+    ticket_update(ticket=assigned, by=member_user, due_at=later)
+
+    again = [
+        sweep_at(later - timedelta(hours=24) + MINUTE),
+        sweep_at(later - timedelta(hours=1) + MINUTE),
+        sweep_at(later + MINUTE),
+    ]
+
+    assert again == [[(DUE_SOON, SENT)], [(DUE_SOON, SENT)], [(OVERDUE, SENT)]]
+    assert notified(OVERDUE) == ["mia", "mia"]
+
+
+def test_a_lost_delivery_is_enqueued_again_by_a_later_sweep(
+    assigned, django_capture_on_commit_callbacks
+):
+    moment = assigned.due_at + MINUTE
+    with django_capture_on_commit_callbacks() as first:
+        [reminder_id] = sla_sweep(now=moment)
+    with django_capture_on_commit_callbacks() as later:
+        sla_sweep(now=moment + timedelta(minutes=15))
+
+    assert len(first) == 1
+    assert len(later) == 1  # the same reminder, still undelivered
+    assert Reminder.objects.get().pk == reminder_id
+
+
+def test_the_sweep_enqueues_delivery_only_after_commit(
+    assigned, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sla_sweep(now=assigned.due_at + MINUTE)
+
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+# --- Email -------------------------------------------------------------------------------------
+def test_the_email_has_a_text_and_an_html_part_linking_to_the_ticket(assigned, sweep_at):
+    sweep_at(assigned.due_at + MINUTE)
+
+    [message] = mail.outbox
+    link = f"https://csboard.example/boards/{assigned.board_id}/tickets/{assigned.number}/"
+    assert message.to == ["mia@example.com"]
+    assert message.subject == f"[CS Board] {assigned.reference} is overdue: {assigned.title}"
+    assert link in message.body
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert f'href="{link}"' in html
+
+
+def test_a_user_who_turned_an_email_kind_off_gets_only_the_notification(
+    assigned, member_user, sweep_at
+):
+    email_preferences_set(user=member_user, wanted={OVERDUE: False})
+    sweep_at(assigned.due_at - timedelta(minutes=30))
+    mail.outbox.clear()
+
+    sweep_at(assigned.due_at + MINUTE)
+
+    assert notified(OVERDUE) == ["mia"]
+    assert mail.outbox == []
+
+
+def test_turning_one_kind_off_leaves_the_other_kinds_on(assigned, member_user, sweep_at):
+    email_preferences_set(user=member_user, wanted={OVERDUE: False})
+
+    sweep_at(assigned.due_at - timedelta(minutes=30))
+
+    assert sorted(m.subject for m in mail.outbox) == [
+        f"[CS Board] {assigned.reference} is due within 1 h: {assigned.title}",
+        f"[CS Board] {assigned.reference} is due within 24 h: {assigned.title}",
+    ]
+
+
+def test_a_mail_server_failure_records_nothing_so_the_retry_sends_it(assigned, settings):
+    [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+
+    with pytest.raises(ConnectionRefusedError):
+        reminder_deliver(reminder_id=reminder_id)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outcome = reminder_deliver(reminder_id=reminder_id)
+
+    assert outcome == SENT
+    assert notified(OVERDUE) == ["mia"]
+    assert len(mail.outbox) == 1
+
+
+def test_the_email_gives_times_in_the_boards_time_zone(board, assigned, sweep_at):
+    from zoneinfo import ZoneInfo
+
+    from boards.services import board_update
+
+    board_update(board=board, timezone="Asia/Tokyo")
+
+    sweep_at(assigned.due_at + MINUTE)
+
+    local = assigned.due_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    [message] = mail.outbox
+    assert f"Due: {local:%-d %b %Y, %H:%M} (Asia/Tokyo)" in message.body
