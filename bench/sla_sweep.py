@@ -30,17 +30,6 @@ SMALL = 10_000
 SECTION = "sla-sweep"
 
 
-def recreate_database():
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-
-
 def seed(now):
     from django.core.management import call_command
     from django.db import connection
@@ -152,7 +141,9 @@ def write_section(lines):
 def main():
     import django
 
-    recreate_database()
+    from bench.run import recreate_database
+
+    recreate_database(DB_NAME)
     django.setup()
     from csboard.celery import app
     from sla.models import Reminder
