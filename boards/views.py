@@ -3,6 +3,7 @@ boards.permissions (access), boards.selectors (reads) and boards.services (write
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +38,7 @@ from csboard.core.pages import add_refusal, refusals_as_messages, submitted
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets
+from workspace.selectors import board_files, recent_board_messages
 
 AUDIT_EVENTS_SHOWN = 50
 
@@ -112,6 +114,9 @@ def board_detail(request, board_id):
             "priorities": Priority.choices,
             "people": board_assignable_users(board),
             "tags": board.tags.all(),
+            "chat_messages": recent_board_messages(board),
+            "files": list(board_files(board)),
+            "max_upload": settings.ATTACHMENT_MAX_BYTES,
         },
     )
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("boards.urls")),
     path("", include("tickets.urls")),
     path("", include("sla.urls")),
+    path("", include("workspace.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -36,6 +36,7 @@ class TicketForm(forms.Form):
     customer_name = forms.CharField(max_length=150, required=False, label="Name")
     customer_email = forms.EmailField(required=False, label="Email")
     customer_company = forms.CharField(max_length=150, required=False, label="Company")
+    customer_phone = forms.CharField(max_length=40, required=False, label="Phone")
     assignees = _PeopleField(
         queryset=None,
         required=False,

@@ -33,6 +33,7 @@ class Ticket(models.Model):
     customer_name = models.CharField(max_length=150, blank=True)
     customer_email = models.EmailField(blank=True)
     customer_company = models.CharField(max_length=150, blank=True)
+    customer_phone = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -145,3 +146,50 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def summary(self) -> str:
+        """What happened, in words ("moved from New tickets to Open tickets"); needs from_column
+        and to_column selected with the row."""
+        data, kind = self.data or {}, self.Kind
+        if self.kind == kind.CREATED:
+            return f"created this ticket in {_name(self.to_column)}"
+        if self.kind == kind.MOVED:
+            return f"moved it from {_name(self.from_column)} to {_name(self.to_column)}"
+        if self.kind == kind.STATUS:
+            return f"changed the status from {_label(Status, self.from_value)} to {_label(Status, self.to_value)}"
+        if self.kind == kind.PRIORITY:
+            return f"changed the priority from {_label(Priority, self.from_value)} to {_label(Priority, self.to_value)}"
+        if self.kind == kind.DUE:
+            return "cleared the due date" if not self.to_value else "set the due date"
+        if self.kind in (kind.ASSIGNEES, kind.TAGS):
+            what = "assigned" if self.kind == kind.ASSIGNEES else "tagged"
+            parts = []
+            if data.get("added"):
+                parts.append(f"{what} {', '.join(data['added'])}")
+            if data.get("removed"):
+                parts.append(f"removed {', '.join(data['removed'])}")
+            return "; ".join(parts) or f"changed the {self.kind}"
+        if self.kind == kind.EDITED:
+            fields = ", ".join(f.replace("customer_", "customer ") for f in data.get("fields", []))
+            return f"edited {fields}"
+        if self.kind == kind.CHECKLIST:
+            return f"{data.get('action', 'changed')} checklist item “{data.get('text', '')}”"
+        if self.kind == kind.ATTACHMENT:
+            return f"{data.get('action', 'changed')} file “{data.get('name', '')}”"
+        if self.kind == kind.COMMENT:
+            return {"edited": "edited a message", "deleted": "deleted a message"}.get(
+                data.get("action"), "wrote a message"
+            )
+        return self.get_kind_display()
+
+
+def _name(column) -> str:
+    return f"“{column.name}”" if column is not None else "a removed column"
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "none"

@@ -1,8 +1,16 @@
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from boards.models import Board
 from tickets.models import Ticket
+from workspace.models import ChecklistItem
+
+
+def _checklist_count(**conditions) -> Coalesce:
+    items = ChecklistItem.objects.filter(ticket=OuterRef("pk"), **conditions).order_by()
+    counted = items.values("ticket").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def board_tickets(board: Board) -> QuerySet[Ticket]:
@@ -11,6 +19,11 @@ def board_tickets(board: Board) -> QuerySet[Ticket]:
         Ticket.objects.filter(board=board)
         .select_related("board", "column", "created_by")
         .prefetch_related("assignees", "tags")
+        # The card's checklist progress ("2/5"), counted by the database in the same query.
+        .annotate(
+            checklist_total=_checklist_count(),
+            checklist_done=_checklist_count(done_at__isnull=False),
+        )
         .order_by("column__position", "position", "number")
     )
 

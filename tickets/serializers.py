@@ -28,6 +28,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "customer_name",
             "customer_email",
             "customer_company",
+            "customer_phone",
             "created_by",
             "assignees",
             "tags",
@@ -55,6 +56,7 @@ class TicketInputSerializer(serializers.Serializer):
     customer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     customer_email = serializers.EmailField(required=False, allow_blank=True)
     customer_company = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    customer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     assignees = serializers.SlugRelatedField(
         slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
     )

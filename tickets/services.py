@@ -24,6 +24,7 @@ EDITABLE_FIELDS = {
     "customer_name",
     "customer_email",
     "customer_company",
+    "customer_phone",
     "due_at",
 }
 

@@ -1,6 +1,7 @@
 """Ticket pages and actions. Thin adapters: access through boards.permissions.board_for, tickets
 through tickets.selectors.ticket_for, every change through tickets.services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -15,10 +16,26 @@ from tickets import services
 from tickets.forms import TicketForm, TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
 from tickets.selectors import ticket_for
+from workspace.selectors import (
+    ticket_activity,
+    ticket_attachments,
+    ticket_checklist,
+    ticket_messages,
+)
 
 
 def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | None = None):
-    context = {"board": board, "ticket": ticket}
+    checklist = list(ticket_checklist(ticket))
+    context = {
+        "board": board,
+        "ticket": ticket,
+        "checklist": checklist,
+        "checklist_done": sum(item.is_done for item in checklist),
+        "chat_messages": list(ticket_messages(ticket)),
+        "files": list(ticket_attachments(ticket)),
+        "activity": list(ticket_activity(ticket)),
+        "max_upload": settings.ATTACHMENT_MAX_BYTES,
+    }
     if can(board.my_role, "work"):
         context["form"] = form or TicketForm.for_ticket(ticket, board)
         context["move_form"] = TicketMoveForm(

@@ -36,6 +36,18 @@ class Conflict(ApplicationError):
     code = "conflict"
 
 
+class PayloadTooLarge(ApplicationError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "too_large"
+
+
+class PermissionRefused(ApplicationError):
+    """The caller may see the object but not do this to it (e.g. delete someone else's message)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
 class WipLimitReached(Conflict):
     code = "wip_limit_reached"
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "sla",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csboard.core.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
             "builtins": ["csboard.core.templatetags.ui"],
         },
@@ -210,6 +212,10 @@ STATICFILES_DIRS = [
     ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
 ]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Attachments and board files: larger uploads are refused with 413 (25 MB by default).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Up to 20 files per upload (Django's own cap on form fields would refuse more as a 400).
+ATTACHMENT_MAX_FILES = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

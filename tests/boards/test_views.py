@@ -22,6 +22,7 @@ from tests.pages import (
 )
 from tickets.models import Priority, Ticket
 from tickets.services import ticket_create
+from workspace.services import checklist_item_add, link_add, message_post
 
 BOARD = "/boards/{board}/"
 MATRIX = [
@@ -355,9 +356,10 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
 
 
 # The user, the board with the caller's role, columns with counts, the tickets, their assignees,
-# their tags, the filter bar's people and tags, and the board's SLA policy (read once for every
-# card's SLA clocks): none depends on the number of tickets.
-BOARD_PAGE_QUERIES = 9
+# their tags, the filter bar's people and tags, the board's SLA policy (read once for every
+# card's SLA clocks), the bell's unread count, the board chat and the board files: none depends
+# on the number of tickets, checklist items, messages or files.
+BOARD_PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [5, 60])
@@ -367,7 +369,7 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
     tags = [tag_create(board=board, name=name) for name in ("billing", "vip")]
     due = timezone.now() + timedelta(days=1)
     for index in range(count):
-        ticket_create(
+        ticket = ticket_create(
             board=board,
             created_by=member_user,
             title=f"Ticket {index}",
@@ -376,12 +378,16 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
             assignees=[member_user, admin_user],
             due_at=due,
         )
+        checklist_item_add(ticket=ticket, by=member_user, text="Call back")
+        message_post(board=board, by=member_user, body=f"Board note {index}")
+        link_add(board=board, by=member_user, title=f"Doc {index}", url="https://example.com/d")
     client = client_as("member")
 
     with django_assert_max_num_queries(BOARD_PAGE_QUERIES):
         response = client.get(f"/boards/{board.pk}/?status=ready")
 
     assert sum(len(lane.tickets) for lane in response.context["lanes"]) == count
+    assert "0/1" in response.content.decode()  # each card's checklist progress
 
 
 # --- Settings: general -------------------------------------------------------------------------

@@ -168,18 +168,20 @@ def test_the_ticket_page_shows_every_field(board, member_user, admin_user, clien
         assert text in content, text
 
 
-def test_the_description_is_escaped_and_keeps_its_line_breaks(board, member_user, client_as):
+def test_the_description_is_rendered_as_markdown_without_its_script(
+    board, member_user, client_as
+):
     ticket_create(
         board=board,
         created_by=member_user,
         title="XSS?",
-        description="<script>alert(1)</script>\nSecond line",
+        description="<script>alert(1)</script>\n\n**Second** line",
     )
 
     content = client_as("guest").get(ticket_url(board, 1)).content.decode()
 
-    assert "<script>alert(1)</script>" not in content
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>Second line" in content
+    assert "<script>alert(1)" not in content
+    assert "<strong>Second</strong> line" in content
 
 
 def test_a_guests_ticket_page_has_no_edit_controls(board, ticket, client_as):

@@ -31,6 +31,14 @@ ICON_PATHS = {
     "tag": '<path d="M3 12V4h8l10 10-8 8L3 12z"/><circle cx="7.5" cy="8.5" r="1.5"/>',
     "filter": '<path d="M4 5h16l-6 8v6l-4-2v-4L4 5z"/>',
     "arrow-left": '<path d="M19 12H5M11 6l-6 6 6 6"/>',
+    "bell": '<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4l2-2zM10 21h4"/>',
+    "chat": '<path d="M4 5h16v11H9l-5 4V5z"/>',
+    "paperclip": '<path d="M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17.5a2 2 0 0 1-3-3l7.5-7.5"/>',
+    "list": '<path d="M9 6h11M9 12h11M9 18h11M4 6h.01M4 12h.01M4 18h.01"/>',
+    "history": '<path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2"/>',
+    "download": '<path d="M12 4v11M7 10l5 5 5-5M5 20h14"/>',
+    "link": '<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>',
+    "phone": '<path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z"/>',
 }
 SVG = (
     '<svg class="icon{}" viewBox="0 0 24 24" width="16" height="16" fill="none" '
@@ -44,3 +52,11 @@ def icon(name: str, css_class: str = "") -> str:
     """`{% icon "lock" %}`: an inline SVG icon. A tag, not an include: a board page draws
     thousands of them, and an include costs a template render each."""
     return format_html(SVG, f" {css_class}" if css_class else "", mark_safe(ICON_PATHS[name]))
+
+
+@register.filter
+def markdown(text: str) -> str:
+    """`{{ ticket.description|markdown }}`: Markdown rendered and sanitised (csboard.core.markdown)."""
+    from csboard.core.markdown import render
+
+    return render(text)

@@ -1,0 +1,280 @@
+"""Every change to checklists, chat and files. Each records the ticket's history (Activity) and
+tells the people concerned (notifications), in the same transaction as the change itself."""
+
+import mimetypes
+import unicodedata
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from boards.locks import lock_board
+from boards.models import Board, Membership, Role
+from csboard.core.exceptions import InvalidInput, PayloadTooLarge, PermissionRefused
+from csboard.core.markdown import mentions
+from csboard.core.ordering import place
+from notifications.models import Notification
+from notifications.services import notify
+from tickets.models import Activity, Ticket
+from tickets.services import activity_record, ticket_record_first_response
+from workspace.models import Attachment, ChecklistItem, Message
+
+NAME_MAX = 200
+
+
+def _role(board: Board, user) -> int | None:
+    return Membership.objects.filter(board=board, user=user).values_list("role", flat=True).first()
+
+
+def _own_or_admin(board: Board, owner_id: int | None, by, what: str) -> None:
+    if owner_id == by.pk or _role(board, by) == Role.ADMIN:
+        return
+    raise PermissionRefused(f"Only its author or a board admin can delete this {what}.")
+
+
+def _lock_ticket(ticket: Ticket) -> Ticket:
+    """Serialise writers of one ticket's checklist (positions stay dense 0..n-1)."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _text(value: str, field: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput("This cannot be empty.", fields={field: ["This cannot be empty."]})
+    if len(value) > max_length:
+        message = f"At most {max_length} characters."
+        raise InvalidInput(message, fields={field: [message]})
+    if "\x00" in value:
+        raise InvalidInput("Invalid characters.", fields={field: ["Invalid characters."]})
+    return value
+
+
+# --- Checklist -------------------------------------------------------------------------------
+def _record_checklist(item: ChecklistItem, by, action: str) -> None:
+    activity_record(
+        ticket=item.ticket, by=by, kind=Activity.Kind.CHECKLIST,
+        data={"action": action, "text": item.text},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def checklist_item_add(*, ticket: Ticket, by, text: str) -> ChecklistItem:
+    _lock_ticket(ticket)
+    item = ChecklistItem.objects.create(
+        ticket=ticket, text=_text(text, "text", 500), position=ticket.checklist.count()
+    )
+    _record_checklist(item, by, "added")
+    return item
+
+
+@transaction.atomic
+def checklist_item_update(
+    *, item: ChecklistItem, by, text: str | None = None, done: bool | None = None,
+    position: int | None = None,
+) -> ChecklistItem:  # fmt: skip
+    """Edit the text, tick or untick (who and when are kept), or move the item to `position`."""
+    _lock_ticket(item.ticket)
+    item.refresh_from_db()
+    if text is not None and text.strip() != item.text:
+        item.text = _text(text, "text", 500)
+        item.save(update_fields=["text"])
+        _record_checklist(item, by, "edited")
+    if done is not None and done != item.is_done:
+        item.done_at, item.done_by = (timezone.now(), by) if done else (None, None)
+        item.save(update_fields=["done_at", "done_by"])
+        _record_checklist(item, by, "ticked" if done else "unticked")
+    if position is not None and position != item.position:
+        place(list(item.ticket.checklist.all()), item, position)
+    return item
+
+
+@transaction.atomic
+def checklist_item_delete(*, item: ChecklistItem, by) -> None:
+    _lock_ticket(item.ticket)
+    item.delete()
+    place(list(item.ticket.checklist.all()))
+    _record_checklist(item, by, "removed")
+
+
+# --- Chat --------------------------------------------------------------------------------------
+def _mentioned(board: Board, body: str) -> list:
+    names = mentions(body)
+    if not names:
+        return []
+    members = Membership.objects.filter(board=board).select_related("user")
+    return [m.user for m in members if m.user.username.lower() in names]
+
+
+def _where(message: Message) -> str:
+    if message.ticket_id:
+        return message.ticket.reference
+    return f"the {message.board.name} board chat"
+
+
+def _link(board: Board, ticket: Ticket | None) -> str:
+    from django.urls import reverse
+
+    if ticket is not None:
+        return f"{ticket.get_absolute_url()}#chat"
+    return f"{reverse('boards:detail', args=[board.pk])}#board-chat"
+
+
+@transaction.atomic
+def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -> Message:
+    """Post to a ticket's chat (or the board chat when `ticket` is None). @username mentions of
+    board members notify them once; a ticket's assignees hear of the message (once, and not the
+    author); a first message by a team member stops the ticket's first-response clock."""
+    message = Message.objects.create(
+        board=board, ticket=ticket, author=by, body=_text(body, "body", 10_000)
+    )
+    mentioned = _mentioned(board, message.body)
+    url = _link(board, ticket)
+    notify(
+        recipients=mentioned, kind=Notification.Kind.MENTION, actor=by, board=board,
+        ticket=ticket, title=f"{by} mentioned you in {_where(message)}",
+        body=message.body[:300], url=url,
+    )  # fmt: skip
+    if ticket is not None:
+        told = {user.pk for user in mentioned}
+        assignees = [user for user in ticket.assignees.all() if user.pk not in told]
+        notify(
+            recipients=assignees, kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
+            title=f"{by} wrote on {ticket.reference}: {ticket.title}",
+            body=message.body[:300], url=url,
+        )  # fmt: skip
+        activity_record(
+            ticket=ticket, by=by, kind=Activity.Kind.COMMENT,
+            data={"action": "posted", "message": message.pk},
+        )  # fmt: skip
+        ticket_record_first_response(ticket=ticket, by=by)
+    return message
+
+
+@transaction.atomic
+def message_edit(*, message: Message, by, body: str) -> Message:
+    if message.author_id != by.pk:
+        raise PermissionRefused("Only its author can edit this message.")
+    message.body = _text(body, "body", 10_000)
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "edited_at"])
+    if message.ticket_id:
+        activity_record(
+            ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,
+            data={"action": "edited", "message": message.pk},
+        )  # fmt: skip
+    return message
+
+
+@transaction.atomic
+def message_delete(*, message: Message, by) -> None:
+    _own_or_admin(message.board, message.author_id, by, "message")
+    if message.ticket_id:
+        activity_record(
+            ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,
+            data={"action": "deleted", "message": message.pk},
+        )  # fmt: skip
+    message.delete()
+
+
+# --- Files -------------------------------------------------------------------------------------
+def clean_file_name(name: str) -> str:
+    """The name a file is shown and downloaded under: no directories, no control or format
+    characters, at most NAME_MAX characters (the extension kept)."""
+    name = (name or "").replace("\\", "/")
+    name = PurePosixPath(name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
+    name = " ".join(name.split()).strip(" .")
+    if not name:
+        return "file"
+    if len(name) > NAME_MAX:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext[:20] if dot else ""
+        name = f"{(stem if dot else name)[: NAME_MAX - len(ext) - 1]}{'.' if ext else ''}{ext}"
+    return name
+
+
+def _check_uploads(files: list[UploadedFile]) -> None:
+    if not files:
+        raise InvalidInput("Choose at least one file.", fields={"files": ["Choose a file."]})
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        message = f"At most {settings.ATTACHMENT_MAX_FILES} files at once."
+        raise InvalidInput(message, fields={"files": [message]})
+    limit = settings.ATTACHMENT_MAX_BYTES
+    for upload in files:
+        if upload.size > limit:
+            raise PayloadTooLarge(
+                f"“{clean_file_name(upload.name)}” is {upload.size / 1_048_576:.1f} MB; "
+                f"files can be at most {limit / 1_048_576:.0f} MB.",
+                fields={"files": [f"At most {limit / 1_048_576:.0f} MB per file."]},
+            )
+
+
+def attachments_upload(
+    *, board: Board, by, files: Iterable[UploadedFile], ticket: Ticket | None = None
+) -> list[Attachment]:
+    """Store every file, or none: a failure half-way deletes the files already written, and the
+    rows roll back with the transaction, so nothing is left orphaned."""
+    files = list(files)
+    _check_uploads(files)
+    created: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            for upload in files:
+                name = clean_file_name(upload.name)
+                attachment = Attachment(
+                    board=board, ticket=ticket, uploaded_by=by, name=name, size=upload.size,
+                    content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                )  # fmt: skip
+                attachment.file.save(name, upload, save=False)
+                created.append(attachment)
+                attachment.save()
+                if ticket is not None:
+                    activity_record(
+                        ticket=ticket, by=by, kind=Activity.Kind.ATTACHMENT,
+                        data={"action": "added", "name": name, "size": upload.size},
+                    )  # fmt: skip
+    except BaseException:
+        for attachment in created:
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+    return created
+
+
+@transaction.atomic
+def link_add(*, board: Board, by, title: str, url: str) -> Attachment:
+    """A board file that is a link (e.g. a shared document): http(s) only."""
+    title = _text(title, "title", NAME_MAX)
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        message = "Enter a web address starting with http:// or https://."
+        raise InvalidInput(message, fields={"url": [message]}) from None
+    lock_board(board.pk)
+    return Attachment.objects.create(board=board, uploaded_by=by, name=title, url=url)
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by) -> None:
+    _own_or_admin(attachment.board, attachment.uploaded_by_id, by, "file")
+    if attachment.ticket_id:
+        activity_record(
+            ticket=attachment.ticket, by=by, kind=Activity.Kind.ATTACHMENT,
+            data={"action": "removed", "name": attachment.name},
+        )  # fmt: skip
+    attachment.delete()  # the stored file goes after commit (workspace.signals)
+
+
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+
+
+def served_inline(attachment: Attachment) -> bool:
+    """Only images and PDFs open in the browser; anything it could run (HTML, SVG, scripts...)
+    is a download."""
+    return attachment.content_type in INLINE_TYPES
