@@ -8,6 +8,14 @@ from csboard.core.views import api_not_found
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import TicketViewSet
+from workspace.apis import (
+    ActivityViewSet,
+    AttachmentViewSet,
+    BoardFileViewSet,
+    BoardMessageViewSet,
+    ChecklistViewSet,
+    CommentViewSet,
+)
 
 BOARD = r"boards/(?P<board_id>[0-9]+)"
 
@@ -35,6 +43,13 @@ router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
+TICKET = rf"{BOARD}/tickets/(?P<number>[0-9]+)"
+router.register(f"{TICKET}/checklist", ChecklistViewSet, basename="ticket-checklist")
+router.register(f"{TICKET}/comments", CommentViewSet, basename="ticket-comment")
+router.register(f"{TICKET}/attachments", AttachmentViewSet, basename="ticket-attachment")
+router.register(f"{TICKET}/activity", ActivityViewSet, basename="ticket-activity")
+router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-message")
+router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),

@@ -23,6 +23,7 @@ WORK = expect(200, 200, 403, 404)  # members and admins
 MANAGE = expect(200, 403, 403, 404)  # admins only
 
 BOARD = "/api/boards/{board}/"
+TICKET = BOARD + "tickets/{ticket}/"
 MATRIX = [
     # Boards
     ("get", "/api/boards/", None, expect(200, 200, 200, 200)),
@@ -59,6 +60,31 @@ MATRIX = [
     ("get", BOARD + "sla/", None, READ),
     ("put", BOARD + "sla/", {"normal_resolution_hours": 48}, MANAGE),
     ("patch", BOARD + "sla/", {"escalate_after_hours": 2}, MANAGE),
+    # Ticket workspace (downloads and multipart uploads: tests/workspace/test_apis.py)
+    ("get", TICKET + "checklist/", None, READ),
+    ("post", TICKET + "checklist/", {"text": "Call back"}, expect(201, 201, 403, 404)),
+    ("patch", TICKET + "checklist/{item}/", {"done": True}, WORK),
+    ("delete", TICKET + "checklist/{item}/", None, expect(204, 204, 403, 404)),
+    ("get", TICKET + "comments/", None, READ),
+    ("post", TICKET + "comments/", {"body": "On it"}, expect(201, 201, 403, 404)),
+    # {comment} and {attachment} are mia's (the member's): only she edits; she or an admin deletes.
+    ("patch", TICKET + "comments/{comment}/", {"body": "Fixed"}, expect(403, 200, 403, 404)),
+    ("delete", TICKET + "comments/{comment}/", None, expect(204, 204, 403, 404)),
+    ("get", TICKET + "attachments/", None, READ),
+    ("delete", TICKET + "attachments/{attachment}/", None, expect(204, 204, 403, 404)),
+    ("get", TICKET + "activity/", None, READ),
+    ("get", BOARD + "messages/", None, READ),
+    ("post", BOARD + "messages/", {"body": "Standup at 10"}, expect(201, 201, 403, 404)),
+    ("patch", BOARD + "messages/{message}/", {"body": "At 11"}, expect(403, 200, 403, 404)),
+    ("delete", BOARD + "messages/{message}/", None, expect(204, 204, 403, 404)),
+    ("get", BOARD + "files/", None, READ),
+    (
+        "post",
+        BOARD + "files/link/",
+        {"title": "Playbook", "url": "https://example.com/p"},
+        expect(201, 201, 403, 404),
+    ),
+    ("delete", BOARD + "files/{file}/", None, expect(204, 204, 403, 404)),
 ]
 
 
@@ -81,11 +107,24 @@ def cases():
 
 
 @pytest.fixture
-def objects(board, columns, ticket, guest_user):
+def objects(board, columns, ticket, guest_user, member_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from tests.factories import UserFactory
+    from workspace import services as workspace
 
     UserFactory(username="newbie")
+    upload = SimpleUploadedFile("notes.txt", b"hello")
     return {
+        "item": workspace.checklist_item_add(ticket=ticket, by=member_user, text="Refund").pk,
+        "comment": workspace.message_post(board=board, ticket=ticket, by=member_user, body="Hi").pk,
+        "attachment": workspace.attachments_upload(
+            board=board, ticket=ticket, by=member_user, files=[upload]
+        )[0].pk,
+        "message": workspace.message_post(board=board, by=member_user, body="Team").pk,
+        "file": workspace.link_add(
+            board=board, by=member_user, title="Doc", url="https://example.com/d"
+        ).pk,
         "board": board.pk,
         "column": columns[2].pk,
         "ticket": ticket.number,

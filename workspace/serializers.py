@@ -1,0 +1,87 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from csboard.core.markdown import render
+from tickets.models import Activity
+from workspace.models import Attachment, ChecklistItem, Message
+
+USERNAME = {"slug_field": "username", "read_only": True}
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    done = serializers.BooleanField(source="is_done", read_only=True)
+    done_by = serializers.SlugRelatedField(**USERNAME)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "text", "position", "done", "done_by", "done_at", "created_at"]
+        read_only_fields = fields
+
+
+class ChecklistItemInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+    done = serializers.BooleanField(required=False)
+    position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(**USERNAME)
+    html = serializers.SerializerMethodField(help_text="The body as sanitised HTML.")
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "body", "html", "created_at", "edited_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_html(self, message: Message) -> str:
+        return str(render(message.body))
+
+
+class MessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(**USERNAME)
+    is_link = serializers.BooleanField(read_only=True)
+    # A link's address, or "" for a stored file (fetched through the download action).
+    url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "is_link",
+            "url",
+            "uploaded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class UploadSerializer(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), help_text="One or more files."
+    )
+
+
+class LinkSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    url = serializers.CharField(max_length=1000, help_text="An http(s) address.")
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(**USERNAME)
+    summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "kind", "actor", "summary", "from_column", "to_column", "from_value",
+            "to_value", "data", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
