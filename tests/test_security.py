@@ -27,7 +27,26 @@ def pages(board, ticket):
         f"/boards/{board.pk}/tickets/{ticket.number}/",
         f"/boards/{board.pk}/settings/sla/",
         "/settings/email/",
+        "/notifications/",
     ]
+
+
+@pytest.fixture(autouse=True)
+def workspace(board, ticket, admin_user, member_user, settings, tmp_path):
+    """A checklist item, messages, files and a notification, so their forms are on the pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workspace import services
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    services.checklist_item_add(ticket=ticket, by=admin_user, text=PAYLOAD)
+    services.message_post(board=board, ticket=ticket, by=admin_user, body=PAYLOAD + " @mia")
+    services.message_post(board=board, by=admin_user, body=PAYLOAD + " [x](javascript:alert(1))")
+    services.attachments_upload(
+        board=board, ticket=ticket, by=admin_user, files=[SimpleUploadedFile(PAYLOAD, b"x")]
+    )
+    services.link_add(board=board, by=admin_user, title=PAYLOAD, url="https://example.com/")
+    services.message_post(board=board, by=member_user, body="@alice " + PAYLOAD)
 
 
 @pytest.fixture
@@ -93,6 +112,7 @@ def test_stored_script_payloads_come_back_escaped_on_every_page(client_as, poiso
         html = client.get(page).content.decode()
         assert "<script>alert" not in html, page
         assert "<img src=x onerror" not in html, page
+        assert "href=\"javascript:" not in html, page
         assert "&lt;script&gt;alert" in html or page == "/boards/new/", page
 
 

@@ -168,9 +168,7 @@ def test_the_ticket_page_shows_every_field(board, member_user, admin_user, clien
         assert text in content, text
 
 
-def test_the_description_is_rendered_as_markdown_without_its_script(
-    board, member_user, client_as
-):
+def test_the_description_is_rendered_as_markdown_without_its_script(board, member_user, client_as):
     ticket_create(
         board=board,
         created_by=member_user,
