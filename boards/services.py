@@ -6,6 +6,7 @@ from accounts.models import AuditEvent
 from accounts.services import audit_record
 from boards.locks import lock_board, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
+from boards.realtime import board_changed
 from csboard.core.exceptions import (
     ColumnNotEmpty,
     Conflict,
@@ -132,6 +133,7 @@ def column_create(
     column.save()
     if position is not None:
         place(list(board.columns.all()), column, position)
+    board_changed(board.pk, kind="columns")
     return column
 
 
@@ -151,6 +153,7 @@ def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET
         column.save(update_fields=changed)
     if position is not UNSET and position is not None:
         place(list(Column.objects.filter(board_id=column.board_id)), column, position)
+    board_changed(column.board_id, kind="columns")
     return column
 
 
@@ -184,6 +187,7 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
         type(tickets[0]).objects.bulk_update(tickets, ["column", "position"])
     column.delete()
     place(others)
+    board_changed(column.board_id, kind="columns")
 
 
 # --- Tags --------------------------------------------------------------------------------------

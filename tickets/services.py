@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag
+from boards.realtime import board_changed
 from boards.services import column_ensure_room
 from csboard.core.exceptions import InvalidInput, NotFound
 from csboard.core.validation import full_clean_or_raise
@@ -92,6 +93,7 @@ def _lock_with_column(ticket_pk: int, *other_column_ids: int) -> tuple[Ticket, d
 def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     """Write one entry of the ticket's history. Every service that changes a ticket calls it,
     inside its own transaction, so that history and change land (or fail) together."""
+    board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
     return Activity.objects.create(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
     )
@@ -353,6 +355,7 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, 
             _shift(target.pk, new, old - 1, +1)
         elif new > old:
             _shift(target.pk, old + 1, new, -1)
+        board_changed(ticket.board_id, kind="reordered", ticket=ticket.number)
     ticket.position = new
     ticket.save(update_fields=["column", "position", "resolved_at", "updated_at"])
     return ticket
@@ -363,3 +366,4 @@ def ticket_delete(*, ticket: Ticket, by=None) -> None:
     ticket, _ = _lock_with_column(ticket.pk)
     ticket.delete()
     _shift(ticket.column_id, ticket.position + 1, None, -1)
+    board_changed(ticket.board_id, kind="deleted", ticket=ticket.number)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from boards.locks import lock_board
 from boards.models import Board, Membership, Role
+from boards.realtime import board_changed
 from csboard.core.exceptions import InvalidInput, PayloadTooLarge, PermissionRefused
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
@@ -152,6 +153,8 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
             data={"action": "posted", "message": message.pk},
         )  # fmt: skip
         ticket_record_first_response(ticket=ticket, by=by)
+    else:
+        board_changed(board.pk, kind="chat")
     return message
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "workspace",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -304,3 +305,18 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+
+# --- Live updates (Django Channels) ------------------------------------------------------------
+# Redis carries board events between web processes; the embedded default (one process) keeps them
+# in memory.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "csboard:ws"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+ASGI_APPLICATION = "csboard.asgi.application"
