@@ -19,4 +19,5 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && chown -R csboard:csboard /app
 USER csboard
 EXPOSE 8000
-CMD ["gunicorn", "csboard.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# ASGI: HTTP and the live-update WebSockets in one server; scale with --workers or replicas.
+CMD ["uvicorn", "csboard.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "3", "--proxy-headers"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """`make bench`: CS Board under its production server, driven over HTTP on loopback.
 
-Seeds boards of 100, 1,000 and 5,000 tickets in a fresh PostgreSQL database, starts gunicorn with
+Seeds boards of 100, 1,000 and 5,000 tickets in a fresh PostgreSQL database, starts uvicorn (the production ASGI server) with
 the production settings (workers as in the Dockerfile), and drives each case with concurrent
 clients for a fixed time. For every case it reports requests per second, p50 and p95 latency,
 SQL queries per request (counted in-process with Django's test client), and the ratio of its p50
@@ -249,17 +249,20 @@ def free_port():
 
 def start_server(workers):
     port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    uvicorn = Path(sys.executable).with_name("uvicorn")
     server = subprocess.Popen(
         [
-            str(gunicorn),
-            "csboard.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
+            str(uvicorn),
+            "csboard.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
             "--workers",
             str(workers),
             "--log-level",
             "warning",
+            "--no-access-log",
         ],
         cwd=ROOT,
         env=os.environ.copy(),
@@ -273,7 +276,7 @@ def start_server(workers):
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not come up")
+    raise SystemExit("uvicorn did not come up")
 
 
 def write_results(rows, args):
@@ -281,7 +284,7 @@ def write_results(rows, args):
     lines = [
         "# Benchmark results",
         "",
-        f"`make bench`, {stamp}: gunicorn with {args.workers} sync workers (production settings) on",
+        f"`make bench`, {stamp}: uvicorn (ASGI) with {args.workers} workers (production settings) on",
         f"loopback, PostgreSQL and Redis on the same machine, {args.clients} concurrent clients for",
         f"{args.seconds} s per case, {os.cpu_count()} cores. Latencies are whole HTTP requests, one",
         "connection each. Queries are SQL queries per request. ×baseline is the case's p50 over the",

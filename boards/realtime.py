@@ -2,6 +2,9 @@
 change that rolls back). Events are small: what kind of change and which ticket; the page then
 fetches what it shows through its usual, permission-checked view."""
 
+import asyncio
+import threading
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -21,4 +24,15 @@ def _send(board_id: int, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group_name(board_id), {"type": "board.event", "event": event})
+    send = async_to_sync(layer.group_send)
+    message = {"type": "board.event", "event": event}
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(group_name(board_id), message)
+        return
+    # A synchronous caller on a thread that runs an event loop (e.g. a script driving a browser)
+    # cannot block that loop: send from a helper thread instead.
+    helper = threading.Thread(target=send, args=(group_name(board_id), message))
+    helper.start()
+    helper.join(timeout=5)

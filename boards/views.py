@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import board_audit_events
+from accounts.services import preference_get, preference_set
 from boards import services
 from boards.forms import (
     ROLE_CHOICES,
@@ -34,7 +35,7 @@ from boards.selectors import (
     boards_for_user,
 )
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, refusals_as_messages, submitted
+from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets
@@ -89,6 +90,20 @@ def board_new(request):
     )
 
 
+ZOOM_PREFERENCE = "board_zoomed_out"
+
+
+@login_required
+@require_POST
+def board_zoom(request, board_id):
+    """Switch between full cards and the zoomed-out view (reference and title); remembered for
+    the user across boards and devices."""
+    board = board_for(request.user, board_id)
+    zoomed = not preference_get(request.user, ZOOM_PREFERENCE, False)
+    preference_set(request.user, ZOOM_PREFERENCE, zoomed)
+    return redirect_back(request, reverse("boards:detail", args=[board.pk]))
+
+
 @login_required
 def board_detail(request, board_id):
     board = board_for(request.user, board_id)
@@ -114,6 +129,7 @@ def board_detail(request, board_id):
             "priorities": Priority.choices,
             "people": board_assignable_users(board),
             "tags": board.tags.all(),
+            "zoomed": preference_get(request.user, ZOOM_PREFERENCE, False),
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,

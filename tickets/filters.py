@@ -1,5 +1,7 @@
 """Ticket filters, shared by the board page and the API, so a filtered URL means the same in both."""
 
+from datetime import datetime, time, timedelta
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -17,13 +19,18 @@ class TicketFilter(django_filters.FilterSet):
     )
     tag = django_filters.CharFilter(method="filter_tag", help_text="A tag id or name.")
     overdue = StrictBooleanFilter(method="filter_overdue")
+    due = django_filters.ChoiceFilter(
+        choices=[("day", "Due within a day"), ("week", "Due this week")],
+        method="filter_due",
+        help_text='"day": due in the next 24 hours; "week": due by the end of Sunday. Open tickets.',
+    )
     q = django_filters.CharFilter(
         method="filter_text", help_text="Text in the title, description or customer."
     )
 
     class Meta:
         model = Ticket
-        fields = ["column", "status", "priority", "assignee", "tag", "overdue", "q"]
+        fields = ["column", "status", "priority", "assignee", "tag", "overdue", "due", "q"]
 
     def filter_assignee(self, queryset, name, value):
         if value == "none":
@@ -41,6 +48,16 @@ class TicketFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(due_at__lt=timezone.now()) & ~Q(status=Status.RESOLVED)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_due(self, queryset, name, value):
+        now = timezone.now()
+        if value == "day":
+            until = now + timedelta(days=1)
+        else:
+            today = timezone.localdate(now)
+            sunday = today + timedelta(days=6 - today.weekday())
+            until = timezone.make_aware(datetime.combine(sunday + timedelta(days=1), time.min))
+        return queryset.filter(due_at__gte=now, due_at__lt=until).exclude(status=Status.RESOLVED)
 
     def filter_text(self, queryset, name, value):
         text = Q()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -88,6 +90,14 @@ class Ticket(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.board.key}-{self.number}"
+
+    @property
+    def is_due_soon(self) -> bool:
+        """Due within the next 24 hours (and not yet overdue or resolved)."""
+        if self.due_at is None or self.status == Status.RESOLVED:
+            return False
+        now = timezone.now()
+        return now <= self.due_at < now + timedelta(days=1)
 
     @property
     def is_overdue(self) -> bool:

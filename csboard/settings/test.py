@@ -23,3 +23,8 @@ AXES_VERBOSE = False
 
 # Parallel test runs on one machine (several worktrees or engineers) each name their own database.
 DATABASES["default"]["TEST"] = {"NAME": env("CSBOARD_TEST_DB", default="test_csboard")}  # noqa: F405
+
+# The browser tests' ASGI server (tests/browser/conftest.py) serves static files the way
+# production does, through WhiteNoise, but straight from the source folders (no collectstatic).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -281,7 +281,8 @@ def test_the_move_link_leads_to_a_move_form_without_javascript(board, ticket, cl
 def test_a_guests_board_page_has_no_edit_forms_and_no_settings_link(board, ticket, client_as):
     response = client_as("guest").get(f"/boards/{board.pk}/")
 
-    assert post_form_actions(response) == ["/accounts/logout/"]
+    # Signing out and the zoom switch (a personal view preference) are the only forms.
+    assert post_form_actions(response) == ["/accounts/logout/", f"/boards/{board.pk}/zoom/"]
     assert f"/boards/{board.pk}/settings/" not in response.content.decode()
 
 

@@ -48,9 +48,12 @@ def test_a_guest_sees_the_board_and_its_tickets_without_any_edit_control(
     expect(page.locator("form.quick-add")).to_have_count(0)
     expect(page.locator(".card__move")).to_have_count(0)
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
-    # The only form that changes anything is "Sign out".
-    expect(page.locator("form[method=post]")).to_have_count(1)
-    expect(page.locator("form[method=post]")).to_have_attribute("action", "/accounts/logout/")
+    # The only forms are "Sign out" and the guest's own view preference (zoom).
+    forms = page.locator("form[method=post]")
+    expect(forms).to_have_count(2)
+    expect(forms.first).to_have_attribute("action", "/accounts/logout/")
+    expect(forms.last).to_have_attribute("action", f"/boards/{board.pk}/zoom/")
+    expect(page.locator("[data-ticket][tabindex]")).to_have_count(0)  # nothing to pick up
 
 
 def test_a_guest_opens_a_ticket_and_reads_it_without_any_edit_control(

@@ -1,0 +1,200 @@
+// Moving tickets on the board: drag and drop (mouse and touch, SortableJS) and the keyboard
+// (Space picks a ticket up, arrows move it, Space drops, Escape cancels). Every move is saved
+// through the API's move endpoint, i.e. the same domain function as everywhere else; when the
+// server refuses (WIP limit, guest, ticket moved meanwhile) the card goes back and the reason
+// is shown in words. Admins also drag columns by their header to reorder them.
+(function () {
+  "use strict";
+
+  const board = document.querySelector("[data-board]");
+  if (!board || board.dataset.canWork !== "true") return;
+  const boardId = board.dataset.board;
+  const announcer = document.querySelector("[data-announcer]");
+  const toast = document.querySelector("[data-toast]");
+  let toastTimer = null;
+
+  function announce(text) {
+    announcer.textContent = "";
+    window.setTimeout(() => { announcer.textContent = text; }, 30);
+  }
+
+  function showError(text) {
+    toast.textContent = text;
+    toast.hidden = false;
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(() => { toast.hidden = true; }, 6000);
+    announce(text);
+  }
+
+  function columnName(list) {
+    return list.closest("[data-column]").dataset.name;
+  }
+
+  // The position the API expects (an index in the whole column), worked out from the card's
+  // neighbours: with filters on, the page may show only some of the column's tickets.
+  function targetPosition(item, fromList, oldPosition) {
+    const sameColumn = item.parentElement === fromList;
+    const prev = item.previousElementSibling && item.previousElementSibling.closest("[data-ticket]");
+    const next = item.nextElementSibling && item.nextElementSibling.closest("[data-ticket]");
+    if (prev) {
+      const p = Number(prev.dataset.position);
+      return sameColumn && p > oldPosition ? p : p + 1;
+    }
+    if (next) {
+      const n = Number(next.dataset.position);
+      return sameColumn && n > oldPosition ? n - 1 : n;
+    }
+    return 0;
+  }
+
+  function putBack(item, fromList, oldIndex) {
+    const items = Array.from(fromList.children).filter((el) => el !== item);
+    fromList.insertBefore(item, items[oldIndex] || null);
+  }
+
+  async function post(url, body, method) {
+    const response = await fetch(url, {
+      method: method || "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": board.dataset.csrf },
+      body: JSON.stringify(body),
+    });
+    if (response.ok) return null;
+    let message = "The move could not be saved.";
+    try {
+      const data = await response.json();
+      message = data.detail || message;
+    } catch (error) { /* not JSON: keep the general message */ }
+    if (response.status === 404) message = "This ticket was moved or deleted meanwhile. " + message;
+    return message;
+  }
+
+  // Save a move already made in the page; on refusal, undo it in the page.
+  async function save(item, fromList, oldIndex, oldPosition) {
+    const toList = item.parentElement;
+    if (toList === fromList && Array.from(fromList.children).indexOf(item) === oldIndex) return;
+    const position = targetPosition(item, fromList, oldPosition);
+    const reference = item.dataset.reference;
+    const refusal = await post(
+      `/api/boards/${boardId}/tickets/${item.dataset.ticket}/move/`,
+      { column: Number(toList.dataset.column), position: position },
+    );
+    if (refusal) {
+      putBack(item, fromList, oldIndex);
+      showError(`${reference} went back to “${columnName(fromList)}”: ${refusal}`);
+    } else {
+      announce(`${reference} moved to “${columnName(toList)}”, position ${position + 1}.`);
+    }
+    document.dispatchEvent(new CustomEvent("board:changed"));
+  }
+
+  // --- Drag and drop ---------------------------------------------------------------------------
+  let sortables = [];
+
+  function setUp() {
+    sortables.forEach((sortable) => sortable.destroy());
+    sortables = [];
+    board.querySelectorAll(".column__cards").forEach((list) => {
+      sortables.push(Sortable.create(list, {
+        group: "tickets",
+        draggable: "[data-ticket]",
+        filter: ".column__empty",
+        animation: 120,
+        forceFallback: true, // the same pointer-driven drag for mouse, pen and touch
+        fallbackTolerance: 4,
+        ghostClass: "card--ghost",
+        onStart: () => { document.body.dataset.dragging = "true"; },
+        onEnd: (event) => {
+          delete document.body.dataset.dragging;
+          const oldPosition = Number(event.item.dataset.position);
+          save(event.item, event.from, event.oldIndex, oldPosition);
+        },
+      }));
+    });
+    if (board.dataset.canManage === "true") {
+      sortables.push(Sortable.create(board, {
+        draggable: ".column",
+        handle: ".column__header",
+        animation: 150,
+        forceFallback: true,
+        onStart: () => { document.body.dataset.dragging = "true"; },
+        onEnd: async (event) => {
+          delete document.body.dataset.dragging;
+          if (event.oldIndex === event.newIndex) return;
+          const refusal = await post(
+            `/api/boards/${boardId}/columns/${event.item.dataset.column}/`,
+            { position: event.newIndex },
+            "PATCH",
+          );
+          if (refusal) showError(refusal);
+          document.dispatchEvent(new CustomEvent("board:changed"));
+        },
+      }));
+    }
+  }
+
+  // --- Keyboard --------------------------------------------------------------------------------
+  let held = null; // {item, fromList, oldIndex, oldPosition}
+
+  function lists() {
+    return Array.from(board.querySelectorAll(".column__cards"));
+  }
+
+  function place(item, list, index) {
+    const items = Array.from(list.querySelectorAll(":scope > [data-ticket]")).filter((el) => el !== item);
+    list.insertBefore(item, items[index] || list.querySelector(":scope > .column__empty") || null);
+    item.focus();
+  }
+
+  board.addEventListener("keydown", (event) => {
+    const item = event.target.closest && event.target.closest("[data-ticket]");
+    if (!item || event.target !== item) return;
+    const list = item.parentElement;
+    const siblings = Array.from(list.querySelectorAll(":scope > [data-ticket]"));
+    const index = siblings.indexOf(item);
+    if (event.key === " " || event.key === "Enter") {
+      event.preventDefault();
+      if (!held) {
+        held = { item, fromList: list, oldIndex: Array.from(list.children).indexOf(item),
+                 oldPosition: Number(item.dataset.position) };
+        item.classList.add("is-held");
+        item.setAttribute("aria-grabbed", "true");
+        announce(`Picked up ${item.dataset.reference} in “${columnName(list)}”. Arrow keys move it, Space drops it, Escape cancels.`);
+      } else {
+        const move = held;
+        held = null;
+        item.classList.remove("is-held");
+        item.removeAttribute("aria-grabbed");
+        delete document.body.dataset.dragging;
+        save(move.item, move.fromList, move.oldIndex, move.oldPosition);
+      }
+      return;
+    }
+    if (!held || held.item !== item) return;
+    const columns = lists();
+    const col = columns.indexOf(list);
+    document.body.dataset.dragging = "true";
+    if (event.key === "ArrowUp" && index > 0) place(item, list, index - 1);
+    else if (event.key === "ArrowDown" && index < siblings.length - 1) place(item, list, index + 1);
+    else if (event.key === "ArrowLeft" && col > 0) place(item, columns[col - 1], index);
+    else if (event.key === "ArrowRight" && col < columns.length - 1) place(item, columns[col + 1], index);
+    else if (event.key === "Escape") {
+      putBack(item, held.fromList, held.oldIndex);
+      item.classList.remove("is-held");
+      item.removeAttribute("aria-grabbed");
+      item.focus();
+      held = null;
+      delete document.body.dataset.dragging;
+      announce("Move cancelled.");
+      event.preventDefault();
+      return;
+    } else return;
+    event.preventDefault();
+    const now = item.parentElement;
+    const position = Array.from(now.querySelectorAll(":scope > [data-ticket]")).indexOf(item);
+    announce(`${item.dataset.reference}: “${columnName(now)}”, position ${position + 1}.`);
+  });
+
+  document.addEventListener("board:replaced", setUp);
+  setUp();
+})();
