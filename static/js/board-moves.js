@@ -27,7 +27,7 @@
   }
 
   function columnName(list) {
-    return list.closest("[data-column]").dataset.name;
+    return list.closest(".column").dataset.name;
   }
 
   // The position the API expects (an index in the whole column), worked out from the card's

@@ -1,0 +1,120 @@
+"""The interactive board in Chromium, against the real ASGI server (pages, API and sockets)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from boards.services import column_update
+from tests.factories import PASSWORD
+from tickets.models import Priority, Ticket
+from tickets.services import ticket_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def card(page, ticket):
+    return page.locator(f'[data-ticket="{ticket.number}"]')
+
+
+def column(page, col):
+    return page.locator(f'.column__cards[data-column="{col.pk}"]')
+
+
+def drag(page, source, target):
+    """A pointer drag, as a mouse or a finger does it (SortableJS's fallback mode)."""
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + 30, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=20)
+    page.mouse.up()
+
+
+def open_board(new_page, sign_in, board, user="mia", query=""):
+    page = new_page()
+    sign_in(page, user, PASSWORD)
+    page.goto(f"/boards/{board.pk}/{query}")
+    expect(page.locator("[data-live-status]")).to_have_text("Live")
+    return page
+
+
+def test_a_dragged_card_is_in_its_new_column_after_a_reload(
+    new_page, sign_in, asgi_server, board, columns, ticket
+):
+    page = open_board(new_page, sign_in, board)
+
+    drag(page, card(page, ticket), column(page, columns[1]))
+
+    expect(column(page, columns[1]).locator(f'[data-ticket="{ticket.number}"]')).to_be_visible()
+    expect(page.locator("[data-announcer]")).to_contain_text("moved to “Open tickets”")
+    page.reload()
+    expect(column(page, columns[1]).locator(f'[data-ticket="{ticket.number}"]')).to_be_visible()
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+
+
+def test_a_card_dropped_on_a_full_column_goes_back_with_the_reason(
+    new_page, sign_in, asgi_server, board, columns, ticket, member_user
+):
+    column_update(column=columns[1], wip_limit=1)
+    ticket_create(board=board, created_by=member_user, title="Fills it", column=columns[1])
+    page = open_board(new_page, sign_in, board)
+
+    drag(page, card(page, ticket), column(page, columns[1]))
+
+    expect(page.locator("[data-toast]")).to_contain_text("went back to “New tickets”")
+    expect(page.locator("[data-toast]")).to_contain_text("WIP limit")
+    expect(column(page, columns[0]).locator(f'[data-ticket="{ticket.number}"]')).to_be_visible()
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[0]
+
+
+def test_a_card_moves_with_the_keyboard_alone(
+    new_page, sign_in, asgi_server, board, columns, ticket
+):
+    page = open_board(new_page, sign_in, board)
+
+    card(page, ticket).focus()
+    page.keyboard.press("Space")
+    expect(page.locator("[data-announcer]")).to_contain_text("Picked up CS-1")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+
+    expect(page.locator("[data-announcer]")).to_contain_text("moved to “Feature requests”")
+    expect(column(page, columns[2]).locator('[data-ticket="1"]')).to_be_visible()
+    page.wait_for_timeout(300)
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[2]
+
+
+def test_a_move_in_one_browser_shows_in_another_within_two_seconds(
+    new_page, sign_in, asgi_server, board, columns, ticket
+):
+    mia = open_board(new_page, sign_in, board, "mia")
+    gus = open_board(new_page, sign_in, board, "gus")
+
+    drag(mia, card(mia, ticket), column(mia, columns[1]))
+
+    expect(column(gus, columns[1]).locator('[data-ticket="1"]')).to_be_visible(timeout=2000)
+    expect(gus.locator(f'[data-column="{columns[1].pk}"] .count')).to_have_text("1")
+
+
+def test_a_filtered_url_shows_only_matching_cards(
+    new_page, sign_in, asgi_server, board, member_user
+):
+    ticket_create(board=board, created_by=member_user, title="Calm", priority=Priority.LOW)
+    ticket_create(board=board, created_by=member_user, title="Fire", priority=Priority.URGENT)
+
+    page = open_board(new_page, sign_in, board, query="?priority=urgent")
+
+    expect(page.locator("[data-ticket]")).to_have_count(1)
+    expect(page.locator("[data-ticket]")).to_contain_text("Fire")
+    expect(page.get_by_text("1 of 2")).to_be_visible()
+
+
+def test_the_zoomed_out_view_is_remembered(new_page, sign_in, asgi_server, board, ticket):
+    page = open_board(new_page, sign_in, board)
+
+    page.get_by_role("button", name="Zoom out").click()
+    expect(page.locator(".card--compact")).to_have_count(1)
+    page.goto(f"/boards/{board.pk}/")
+
+    expect(page.locator(".card--compact")).to_have_count(1)
+    expect(page.get_by_role("button", name="Full cards")).to_be_visible()
