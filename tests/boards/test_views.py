@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.services import preference_set
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from boards.services import board_create, board_update, column_update, tag_create
 from tests.factories import UserFactory
@@ -35,6 +36,8 @@ MATRIX = [
         expect(302, 302, 302, 302),
     ),
     ("get", BOARD, None, READ),
+    # Zooming out is a personal view preference: anyone who may see the board may switch it.
+    ("post", BOARD + "zoom/", {}, expect(302, 302, 302, 404)),
     ("get", BOARD + "settings/", None, MANAGE_PAGE),
     (
         "post",
@@ -363,10 +366,13 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
 BOARD_PAGE_QUERIES = 12
 
 
+@pytest.mark.parametrize("zoomed", [False, True], ids=["full", "zoomed"])
 @pytest.mark.parametrize("count", [5, 60])
 def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tickets(
-    count, board, columns, member_user, admin_user, client_as, django_assert_max_num_queries
-):
+    count, zoomed, board, columns, member_user, admin_user, client_as,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    preference_set(member_user, "board_zoomed_out", zoomed)
     tags = [tag_create(board=board, name=name) for name in ("billing", "vip")]
     due = timezone.now() + timedelta(days=1)
     for index in range(count):
@@ -388,7 +394,52 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
         response = client.get(f"/boards/{board.pk}/?status=ready")
 
     assert sum(len(lane.tickets) for lane in response.context["lanes"]) == count
-    assert "0/1" in response.content.decode()  # each card's checklist progress
+    if not zoomed:
+        assert "0/1" in response.content.decode()  # each card's checklist progress
+
+
+def test_zooming_out_shows_reference_and_title_only_and_is_remembered(
+    board, ticket, member_user, client_as
+):
+    client = client_as("member")
+
+    client.post(f"/boards/{board.pk}/zoom/")
+    html = client.get(f"/boards/{board.pk}/").content.decode()
+
+    assert 'class="card card--compact' in html
+    assert "card__customer" not in html
+    member_user.refresh_from_db()
+    assert member_user.preferences["board_zoomed_out"] is True
+
+
+def test_critical_tickets_carry_marks_in_words(board, member_user, client_as):
+    soon = timezone.now() + timedelta(hours=3)
+    ticket_create(board=board, created_by=member_user, title="Soon", due_at=soon)
+    ticket_create(
+        board=board, created_by=member_user, title="Late", due_at=soon - timedelta(days=1)
+    )
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "Due within a day" in html
+    assert "Overdue" in html
+
+
+def test_the_due_this_week_filter_keeps_open_tickets_due_by_sunday(board, member_user, api_as):
+    now = timezone.now()
+    ticket_create(
+        board=board, created_by=member_user, title="Soon", due_at=now + timedelta(hours=1)
+    )
+    ticket_create(
+        board=board, created_by=member_user, title="Later", due_at=now + timedelta(days=8)
+    )
+    ticket_create(
+        board=board, created_by=member_user, title="Late", due_at=now - timedelta(hours=1)
+    )
+
+    rows = api_as("member").get(f"/api/boards/{board.pk}/tickets/?due=week").json()["results"]
+
+    assert [row["title"] for row in rows] == ["Soon"]
 
 
 # --- Settings: general -------------------------------------------------------------------------
