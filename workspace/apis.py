@@ -30,6 +30,7 @@ from workspace.serializers import (
     LinkSerializer,
     MessageInputSerializer,
     MessageSerializer,
+    UploadedSerializer,
     UploadSerializer,
 )
 from workspace.views import serve_file
@@ -42,6 +43,7 @@ WRITES = {"create": Role.MEMBER, "partial_update": Role.MEMBER, "destroy": Role.
 class _Scoped(BoardScopedMixin):
     """Children of a ticket (when the URL names one) or of the board; looked up through it."""
 
+    parser_classes = [JSONParser]
     action_roles = {**BoardScopedMixin.action_roles, **WRITES}
     ticket = None
 
@@ -142,14 +144,14 @@ class _FileViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer(many=True)},
+        responses={201: UploadedSerializer},
     )
     def create(self, request, board_id=None, number=None):
         created = services.attachments_upload(
             board=self.board, ticket=self.ticket, by=request.user,
             files=request.FILES.getlist("files"),
         )  # fmt: skip
-        data = AttachmentSerializer(created, many=True).data
+        data = {"files": AttachmentSerializer(created, many=True).data}
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[ID])

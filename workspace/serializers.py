@@ -1,11 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from csboard.core.api import StrictBooleanField, StrictCharField, StrictIntegerField
 from csboard.core.markdown import render
 from tickets.models import Activity
 from workspace.models import Attachment, ChecklistItem, Message
 
-USERNAME = {"slug_field": "username", "read_only": True}
+USERNAME = {"slug_field": "username", "read_only": True, "allow_null": True}
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -19,9 +20,9 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
 
 class ChecklistItemInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
-    done = serializers.BooleanField(required=False)
-    position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    text = StrictCharField(max_length=500)
+    done = StrictBooleanField(required=False)
+    position = StrictIntegerField(min_value=0, max_value=100_000, required=False)
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -39,7 +40,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class MessageInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000)
+    body = StrictCharField(max_length=10_000)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -70,8 +71,12 @@ class UploadSerializer(serializers.Serializer):
 
 
 class LinkSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    url = serializers.CharField(max_length=1000, help_text="An http(s) address.")
+    title = StrictCharField(max_length=200)
+    url = StrictCharField(max_length=1000, help_text="An http(s) address.")
+
+
+class UploadedSerializer(serializers.Serializer):
+    files = AttachmentSerializer(many=True, help_text="The files stored, in the order sent.")
 
 
 class ActivitySerializer(serializers.ModelSerializer):

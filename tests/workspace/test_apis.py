@@ -20,7 +20,10 @@ def test_a_member_uploads_several_files_in_one_request(board, ticket, api_as):
     )
 
     assert response.status_code == 201
-    assert sorted((f["name"], f["size"]) for f in response.json()) == [("a.txt", 1), ("b.txt", 2)]
+    assert sorted((f["name"], f["size"]) for f in response.json()["files"]) == [
+        ("a.txt", 1),
+        ("b.txt", 2),
+    ]
 
 
 def test_a_too_large_file_answers_413_with_a_clear_message(board, ticket, api_as, settings):
