@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.apis import BoardAuditViewSet, TokenCreateView, TokenViewSet
 from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
 from csboard.core.views import api_not_found
+from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import TicketViewSet
@@ -50,6 +51,7 @@ router.register(f"{TICKET}/attachments", AttachmentViewSet, basename="ticket-att
 router.register(f"{TICKET}/activity", ActivityViewSet, basename="ticket-activity")
 router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-message")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
+router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
@@ -60,6 +62,11 @@ urlpatterns = [
         "boards/<int:board_id>/sla/",
         SlaPolicyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),
         name="board-sla",
+    ),
+    path(
+        "boards/<int:board_id>/feedback/intake/",
+        FeedbackIntakeView.as_view(),
+        name="feedback-intake",
     ),
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
     path("<anypath:rest>", api_not_found),

@@ -85,6 +85,9 @@ MATRIX = [
         expect(201, 201, 403, 404),
     ),
     ("delete", BOARD + "files/{file}/", None, expect(204, 204, 403, 404)),
+    # Feedback (the intake answers to the board's secret instead: tests/feedback/)
+    ("get", BOARD + "feedback/", None, READ),
+    ("post", BOARD + "feedback/secret/", None, expect(201, 403, 403, 404)),
 ]
 
 

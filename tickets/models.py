@@ -36,8 +36,16 @@ class Ticket(models.Model):
     customer_email = models.EmailField(blank=True)
     customer_company = models.CharField(max_length=150, blank=True)
     customer_phone = models.CharField(max_length=40, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    # Empty for tickets the system opens (e.g. from detractor feedback).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_tickets"

@@ -12,6 +12,7 @@ from boards.realtime import board_changed
 from boards.services import column_ensure_room
 from csboard.core.exceptions import InvalidInput, NotFound
 from csboard.core.validation import full_clean_or_raise
+from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import ticket_deadlines
@@ -122,6 +123,13 @@ def _mark_resolved(ticket: Ticket) -> None:
         ticket.resolved_at = timezone.now()
 
 
+def _attach_customer(ticket: Ticket) -> None:
+    """A ticket with a customer email belongs to that customer (created on first sight)."""
+    ticket.customer = customer_for_email(
+        email=ticket.customer_email, name=ticket.customer_name, company=ticket.customer_company
+    )
+
+
 def _apply_status(ticket: Ticket) -> None:
     if ticket.status == Status.RESOLVED:
         _mark_resolved(ticket)
@@ -169,6 +177,7 @@ def ticket_create(
         due_is_manual=fields.get("due_at") is not None,
         **fields,
     )
+    _attach_customer(ticket)
     _apply_sla(ticket, start=timezone.now())
     if column.is_done:
         _mark_resolved(ticket)
@@ -236,6 +245,9 @@ def ticket_update(
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
     stamped = ["resolved_at"] if "status" in changes else []
+    if "customer_email" in changes:
+        _attach_customer(ticket)
+        stamped.append("customer")
     if "due_at" in changes or "priority" in changes:
         # A date set by hand sticks; clearing it hands the due date back to the SLA policy.
         if "due_at" in changes:

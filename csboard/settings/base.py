@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "workspace",
+    "customers",
+    "feedback",
     "channels",
 ]
 
@@ -257,6 +259,8 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_RATE", default="60/minute"),
         # Issuing tokens checks a password: throttled hard, besides the django-axes lockout.
         "token": env("API_TOKEN_RATE", default="10/minute"),
+        # Feedback intake (survey tools, webhooks), per sending address.
+        "feedback": env("API_FEEDBACK_RATE", default="600/minute"),
     },
 }
 # API tokens (django-rest-knox): stored only as digests, several per user, each revocable.
@@ -275,7 +279,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "csboard.core.api.ROLE_SLUGS"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "csboard.core.api.ROLE_SLUGS",
+        "FeedbackKindEnum": "feedback.models.FeedbackResponse.Kind",
+    },
 }
 
 # --- Logs and error reporting ------------------------------------------------------------------

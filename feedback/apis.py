@@ -1,0 +1,86 @@
+"""Feedback over the API. The intake answers to the board's intake secret, not to a user: a
+survey tool or a webhook sends it in the `X-Feedback-Secret` header. A missing or wrong secret,
+or a board that does not exist, all get the same 403."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from boards.models import Board, Role
+from csboard.core.api import BOARD_ID, BoardScopedMixin
+from feedback import services
+from feedback.models import FeedbackResponse
+from feedback.serializers import (
+    FeedbackIntakeSerializer,
+    FeedbackResponseSerializer,
+    FeedbackSecretSerializer,
+)
+
+SECRET = OpenApiParameter(
+    "X-Feedback-Secret", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description="The board's intake secret (board admins rotate it).",
+)  # fmt: skip
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="Alternative to the body's idempotency_key.",
+)  # fmt: skip
+
+
+class FeedbackIntakeView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "feedback"
+
+    @extend_schema(
+        parameters=[BOARD_ID, SECRET, IDEMPOTENCY],
+        request=FeedbackIntakeSerializer,
+        responses={
+            201: FeedbackResponseSerializer,
+            200: OpenApiResponse(FeedbackResponseSerializer, "A retry: the first response."),
+            400: OpenApiResponse(description="What is wrong with the input, by field."),
+            403: OpenApiResponse(description="Missing or wrong secret."),
+        },
+        auth=[],
+    )
+    def post(self, request, board_id):
+        if not services.feedback_secret_matches(
+            board_id=board_id, secret=request.headers.get("X-Feedback-Secret")
+        ):
+            raise PermissionDenied("Missing or wrong feedback secret.")
+        serializer = FeedbackIntakeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.setdefault("idempotency_key", request.headers.get("Idempotency-Key", "")[:100])
+        response, created = services.feedback_receive(board=Board.objects.get(pk=board_id), **data)
+        return Response(
+            FeedbackResponseSerializer(response).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class FeedbackViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The board's feedback, newest first (anyone on the board); admins rotate the secret."""
+
+    serializer_class = FeedbackResponseSerializer
+    queryset = FeedbackResponse.objects.none()
+    action_roles = {**BoardScopedMixin.action_roles, "secret": Role.ADMIN}
+
+    def get_queryset(self):
+        if self.schema_only:
+            return FeedbackResponse.objects.none()
+        return FeedbackResponse.objects.filter(board=self.board).select_related("ticket")
+
+    @extend_schema(request=None, responses={201: FeedbackSecretSerializer})
+    @action(detail=False, methods=["post"])
+    def secret(self, request, board_id=None):
+        secret = services.feedback_secret_rotate(board=self.board)
+        return Response({"secret": secret}, status=status.HTTP_201_CREATED)

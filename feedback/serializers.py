@@ -1,0 +1,39 @@
+from rest_framework import serializers
+
+from csboard.core.api import StrictCharField, StrictIntegerField
+from feedback.models import FeedbackResponse
+
+
+class FeedbackIntakeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FeedbackResponse.Kind.choices)
+    score = StrictIntegerField(min_value=0, max_value=10, help_text="NPS 0-10, CSAT 1-5.")
+    email = serializers.EmailField()
+    name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    comment = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    source = StrictCharField(max_length=50, required=False, allow_blank=True)
+    idempotency_key = StrictCharField(
+        max_length=100, required=False, allow_blank=True,
+        help_text="The sender's id for this response: a retry with the same key changes nothing.",
+    )  # fmt: skip
+
+    def validate(self, data):
+        if data["kind"] == FeedbackResponse.Kind.CSAT and not 1 <= data["score"] <= 5:
+            raise serializers.ValidationError({"score": ["A CSAT score is from 1 to 5."]})
+        return data
+
+
+class FeedbackResponseSerializer(serializers.ModelSerializer):
+    ticket = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    is_detractor = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FeedbackResponse
+        fields = [
+            "id", "kind", "score", "email", "name", "comment", "source", "idempotency_key",
+            "is_detractor", "ticket", "received_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class FeedbackSecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(read_only=True, help_text="Shown once: store it now.")
