@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("sla.urls")),
     path("", include("workspace.urls")),
     path("", include("notifications.urls")),
+    path("", include("feedback.urls")),
 ]

@@ -15,6 +15,8 @@ class FeedbackSettings(models.Model):
         Column, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     duty = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Ask the customer for a CSAT rating (one-click links by email) when a ticket is resolved.
+    csat_on_resolve = models.BooleanField(default=False)
     # Round-robin pointer: the next detractor ticket goes to the duty member after this one.
     last_assigned = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

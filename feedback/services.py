@@ -7,7 +7,12 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from boards.locks import lock_board
@@ -160,3 +165,69 @@ def feedback_receive(
         if not idempotency_key:
             raise
         return FeedbackResponse.objects.get(board=board, idempotency_key=idempotency_key), False
+
+
+# --- CSAT on resolution ------------------------------------------------------------------------
+CSAT_SALT = "csboard.feedback.csat"
+CSAT_LINK_DAYS = 14
+
+
+def csat_token(ticket) -> str:
+    return signing.dumps({"ticket": ticket.pk}, salt=CSAT_SALT, compress=True)
+
+
+def csat_ticket_from_token(token: str):
+    """The ticket a CSAT link was signed for; BadSignature (tampered) or SignatureExpired."""
+    from tickets.models import Ticket
+
+    data = signing.loads(token, salt=CSAT_SALT, max_age=timedelta(days=CSAT_LINK_DAYS))
+    return Ticket.objects.select_related("board").get(pk=data["ticket"])
+
+
+def csat_request_send(*, ticket_id: int) -> bool:
+    """Email the customer one-click rating links, if the board asks for them. Re-reads the
+    ticket: nothing is sent for a ticket reopened or deleted meanwhile."""
+    from tickets.models import Ticket
+
+    ticket = Ticket.objects.select_related("board").filter(pk=ticket_id).first()
+    if ticket is None or ticket.resolved_at is None or not ticket.customer_email:
+        return False
+    config = FeedbackSettings.objects.filter(board_id=ticket.board_id).first()
+    if config is None or not config.csat_on_resolve:
+        return False
+    token = csat_token(ticket)
+    links = [
+        (score, settings.SITE_URL + reverse("feedback:csat", args=[token, score]))
+        for score in range(1, 6)
+    ]
+    context = {"ticket": ticket, "links": links, "days": CSAT_LINK_DAYS}
+    message = EmailMultiAlternatives(
+        subject=f"How did we do? {ticket.reference}: {ticket.title}"[:200],
+        body=render_to_string("feedback/email/csat.txt", context),
+        to=[ticket.customer_email],
+    )
+    message.attach_alternative(render_to_string("feedback/email/csat.html", context), "text/html")
+    message.send()
+    return True
+
+
+@transaction.atomic
+def csat_record(*, ticket, score: int) -> FeedbackResponse:
+    """The customer's rating lands on the ticket and the customer; a second click changes it."""
+    if not 1 <= score <= 5:
+        raise InvalidInput("A rating is from 1 to 5.", fields={"score": ["From 1 to 5."]})
+    response, _ = FeedbackResponse.objects.update_or_create(
+        board=ticket.board,
+        idempotency_key=f"csat-ticket-{ticket.pk}",
+        defaults={
+            "kind": FeedbackResponse.Kind.CSAT,
+            "score": score,
+            "email": ticket.customer_email,
+            "name": ticket.customer_name,
+            "source": "csat-link",
+            "ticket": ticket,
+            "customer": ticket.customer
+            or customer_for_email(email=ticket.customer_email, name=ticket.customer_name),
+        },
+    )
+    return response

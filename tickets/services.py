@@ -121,6 +121,10 @@ def _mark_resolved(ticket: Ticket) -> None:
     caller's transaction before the ticket is saved, so side effects belong in on_commit."""
     if ticket.resolved_at is None:
         ticket.resolved_at = timezone.now()
+        if ticket.pk is not None and ticket.customer_email:
+            from feedback.tasks import csat_request_task
+
+            csat_request_task.delay_on_commit(ticket.pk)
 
 
 def _attach_customer(ticket: Ticket) -> None:
