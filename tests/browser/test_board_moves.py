@@ -118,3 +118,50 @@ def test_the_zoomed_out_view_is_remembered(new_page, sign_in, asgi_server, board
 
     expect(page.locator(".card--compact")).to_have_count(1)
     expect(page.get_by_role("button", name="Full cards")).to_be_visible()
+
+
+def test_an_admin_drags_a_column_to_reorder_the_board(
+    new_page, sign_in, asgi_server, board, columns
+):
+    page = open_board(new_page, sign_in, board, "alice")
+    bugs = page.locator(f'section[data-column="{columns[3].pk}"] .column__header')
+    first = page.locator(f'section[data-column="{columns[0].pk}"] .column__header')
+
+    drag(page, bugs, first)
+
+    expect(page.locator("section.column").first).to_have_attribute(
+        "data-column", str(columns[3].pk)
+    )
+    page.wait_for_timeout(500)
+    assert board.columns.order_by("position").first().name == "Bugs"
+
+
+def test_a_card_moves_by_touch(browser, asgi_server, board, columns, ticket, sign_in):
+    context = browser.new_context(
+        base_url=asgi_server, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
+    page = context.new_page()
+    sign_in(page, "mia", PASSWORD)
+    page.goto(f"/boards/{board.pk}/")
+    start = card(page, ticket).bounding_box()
+    end = column(page, columns[1]).bounding_box()
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + 20
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + 30
+
+    # A finger: touchstart, a few touchmoves, touchend, dispatched as a touch screen sends them.
+    cdp = context.new_cdp_session(page)
+    cdp.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]}
+    )
+    for step in range(1, 21):
+        x, y = x0 + (x1 - x0) * step / 20, y0 + (y1 - y0) * step / 20
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+        )
+        page.wait_for_timeout(15)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    expect(column(page, columns[1]).locator('[data-ticket="1"]')).to_be_visible()
+    page.wait_for_timeout(500)
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+    context.close()
