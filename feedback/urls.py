@@ -6,4 +6,5 @@ app_name = "feedback"
 
 urlpatterns = [
     path("feedback/csat/<str:token>/<int:score>/", views.csat_rate, name="csat"),
+    path("boards/<int:board_id>/export/feedback.csv", views.feedback_export, name="export"),
 ]

@@ -1,9 +1,13 @@
 """The customer's one-click CSAT link: no account needed, the signature is the permission."""
 
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.shortcuts import render
 
+from boards.permissions import board_for
+from csboard.core.csv import csv_response
 from feedback import services
+from feedback.models import FeedbackResponse
 from tickets.models import Ticket
 
 
@@ -22,3 +26,29 @@ def csat_rate(request, token, score):
 
 def _refused(request, message, status):
     return render(request, "feedback/csat_refused.html", {"message": message}, status=status)
+
+
+FEEDBACK_FIELDS = [
+    "received_at",
+    "kind",
+    "score",
+    "email",
+    "name",
+    "comment",
+    "source",
+    "ticket__number",
+]
+
+
+@login_required
+def feedback_export(request, board_id):
+    """The board's feedback as CSV, newest first, streamed."""
+    board = board_for(request.user, board_id)
+    rows = (
+        FeedbackResponse.objects.filter(board=board)
+        .order_by("-received_at", "-id")
+        .values_list(*FEEDBACK_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+    header = [name.replace("ticket__number", "ticket") for name in FEEDBACK_FIELDS]
+    return csv_response(f"{board.key}-feedback.csv", header, rows)

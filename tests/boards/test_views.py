@@ -38,6 +38,8 @@ MATRIX = [
     ("get", BOARD, None, READ),
     # Zooming out is a personal view preference: anyone who may see the board may switch it.
     ("post", BOARD + "zoom/", {}, expect(302, 302, 302, 404)),
+    ("get", BOARD + "export/tickets.csv", None, READ),
+    ("get", BOARD + "export/feedback.csv", None, READ),
     ("get", BOARD + "settings/", None, MANAGE_PAGE),
     (
         "post",
