@@ -40,6 +40,10 @@
     window.addEventListener("hashchange", () => select(fromHash(), false));
     root.classList.add("tabs--ready");
     select(fromHash(), false);
+    // The hash names a tab, not a place to scroll to: the ticket's header stays in view.
+    if (tabs.some((tab) => "#" + tab.dataset.tab === window.location.hash)) {
+      window.requestAnimationFrame(() => window.scrollTo(0, 0));
+    }
   }
 
   document.querySelectorAll("[data-tabs]").forEach(setUp);
