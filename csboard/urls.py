@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("workspace.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
+    path("", include("customers.urls")),
 ]
