@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "csboard_bench"
+DB_NAME = os.environ.get("BENCH_DB", "csboard_bench")  # its own database, dropped and rebuilt
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -63,11 +63,17 @@ def seed(sizes):
     user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")
     helper = User.objects.create_user("helper", "helper@example.com", "bench-password-1")
     token = token_create(user=user)[1]
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    # The helper (a member everywhere) prefers the zoomed-out board: reference and title only.
+    helper.preferences = {"board_zoomed_out": True}
+    helper.save(update_fields=["preferences"])
+
+    def signed_in(person):
+        session = SessionStore()
+        session[SESSION_KEY] = str(person.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+        session.create()
+        return session.session_key
 
     rng = random.Random(42)
     boards = {}
@@ -113,7 +119,12 @@ def seed(sizes):
             [through_t(ticket_id=i, tag_id=rng.choice(tags).pk) for i in ids]
         )
         boards[size] = {"id": board.pk, "columns": [c.pk for c in columns], "size": size}
-    return {"token": token, "session": session.session_key, "boards": boards}
+    return {
+        "token": token,
+        "session": signed_in(user),
+        "zoom_session": signed_in(helper),
+        "boards": boards,
+    }
 
 
 def cases_for(board):
@@ -139,6 +150,7 @@ def cases_for(board):
             "token",
         ),
         ("board page (HTML)", "GET", f"/boards/{bid}/", None, "session"),
+        ("board page, zoomed out (HTML)", "GET", f"/boards/{bid}/", None, "zoom_session"),
         ("board API", "GET", f"/api/boards/{bid}/", None, "token"),
         (
             "ticket list API (50 rows)",
@@ -167,8 +179,8 @@ def cases_for(board):
 
 
 def headers_for(auth, ctx):
-    if auth == "session":
-        return {"Cookie": f"sessionid={ctx['session']}"}
+    if auth in ("session", "zoom_session"):
+        return {"Cookie": f"sessionid={ctx[auth]}"}
     return {"Authorization": f"Token {ctx['token']}"}
 
 

@@ -39,7 +39,7 @@ from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
-from tickets.selectors import board_tickets
+from tickets.selectors import board_tickets, first_per_column, matching_per_column
 from workspace.selectors import board_files, recent_board_messages
 
 AUDIT_EVENTS_SHOWN = 50
@@ -51,10 +51,15 @@ class Lane:
 
     column: Column
     tickets: list[Ticket] = field(default_factory=list)
+    matching: int = 0  # tickets of the column that pass the filters, drawn or not
 
     @property
     def total(self) -> int:
         return self.column.ticket_count
+
+    @property
+    def hidden(self) -> int:
+        return self.matching - len(self.tickets)
 
     @property
     def is_full(self) -> bool:
@@ -92,6 +97,8 @@ def board_new(request):
 
 
 ZOOM_PREFERENCE = "board_zoomed_out"
+CARDS_PER_COLUMN = 50
+ZOOMED_CARDS = 200
 
 
 @login_required
@@ -112,9 +119,19 @@ def board_detail(request, board_id):
     ticket_filter = TicketFilter(
         request.GET or None, queryset=board_tickets(board), request=request
     )
+    zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
     lanes = {column.pk: Lane(column) for column in board_columns(board)}
-    for ticket in ticket_filter.qs:
+    # A column draws its first cards only (more when zoomed out); "Show more" expands one.
+    expand = request.GET.get("expand", "")
+    shown = first_per_column(
+        ticket_filter.qs,
+        ZOOMED_CARDS if zoomed else CARDS_PER_COLUMN,
+        expand=int(expand) if expand.isdecimal() else None,
+    )
+    for ticket in shown:
         lanes[ticket.column_id].tickets.append(ticket)
+    for column_id, count in matching_per_column(ticket_filter.qs).items():
+        lanes[column_id].matching = count
     filtering = ticket_filter.is_bound and any(
         value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
     )
@@ -130,7 +147,7 @@ def board_detail(request, board_id):
             "priorities": Priority.choices,
             "people": board_assignable_users(board),
             "tags": board.tags.all(),
-            "zoomed": preference_get(request.user, ZOOM_PREFERENCE, False),
+            "zoomed": zoomed,
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,

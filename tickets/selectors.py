@@ -1,5 +1,5 @@
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 
 from boards.models import Board
@@ -31,3 +31,26 @@ def board_tickets(board: Board) -> QuerySet[Ticket]:
 def ticket_for(board: Board, number) -> Ticket:
     """A ticket looked up through its board, never by a bare id."""
     return get_object_or_404(board_tickets(board), number=number)
+
+
+def first_per_column(tickets: QuerySet[Ticket], limit: int, expand: int | None = None):
+    """The first `limit` tickets of each column (all of column `expand`), ranked by the
+    database in the same query: a board of thousands of tickets draws a screenful per column."""
+    ranked = tickets.annotate(
+        column_rank=Window(
+            RowNumber(), partition_by=[F("column_id")], order_by=[F("position"), F("number")]
+        )
+    )
+    keep = Q(column_rank__lte=limit)
+    if expand is not None:
+        keep |= Q(column_id=expand)
+    return ranked.filter(keep)
+
+
+def matching_per_column(tickets: QuerySet[Ticket]) -> dict[int, int]:
+    """How many tickets of each column pass the filters, counted in SQL."""
+    ids = tickets.order_by().values("pk")
+    counted = (
+        Ticket.objects.filter(pk__in=ids).order_by().values("column_id").annotate(n=Count("pk"))
+    )
+    return {row["column_id"]: row["n"] for row in counted}

@@ -364,8 +364,8 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
 # The user, the board with the caller's role, columns with counts, the tickets, their assignees,
 # their tags, the filter bar's people and tags, the board's SLA policy (read once for every
 # card's SLA clocks), the bell's unread count, the board chat and the board files: none depends
-# on the number of tickets, checklist items, messages or files.
-BOARD_PAGE_QUERIES = 12
+# on the number of tickets, checklist items, messages or files; plus the matching count per column.
+BOARD_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("zoomed", [False, True], ids=["full", "zoomed"])
@@ -398,6 +398,27 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
     assert sum(len(lane.tickets) for lane in response.context["lanes"]) == count
     if not zoomed:
         assert "0/1" in response.content.decode()  # each card's checklist progress
+
+
+def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(
+    board, columns, member_user, client_as, monkeypatch
+):
+    monkeypatch.setattr("boards.views.CARDS_PER_COLUMN", 3)
+    for index in range(5):
+        ticket_create(board=board, created_by=member_user, title=f"T{index}", column=columns[0])
+    client = client_as("member")
+
+    first = client.get(f"/boards/{board.pk}/?priority=normal")
+    expanded = client.get(f"/boards/{board.pk}/?priority=normal&expand={columns[0].pk}")
+
+    (lane, *_) = first.context["lanes"]
+    assert [t.title for t in lane.tickets] == ["T0", "T1", "T2"]
+    assert (lane.matching, lane.hidden) == (5, 2)
+    html = first.content.decode()
+    assert "Show 2 more" in html
+    assert f"?priority=normal&amp;expand={columns[0].pk}" in html
+    assert "5 of 5" in html
+    assert len(expanded.context["lanes"][0].tickets) == 5
 
 
 def test_zooming_out_shows_reference_and_title_only_and_is_remembered(
