@@ -98,7 +98,7 @@ def board_new(request):
 
 ZOOM_PREFERENCE = "board_zoomed_out"
 CARDS_PER_COLUMN = 50
-ZOOMED_CARDS = 200
+ZOOMED_CARDS = 100
 
 
 @login_required
@@ -148,6 +148,8 @@ def board_detail(request, board_id):
             "people": board_assignable_users(board),
             "tags": board.tags.all(),
             "zoomed": zoomed,
+            # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
+            "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
