@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
     path("", include("customers.urls")),
+    path("", include("metrics.urls")),
 ]

@@ -17,6 +17,8 @@ class FeedbackSettings(models.Model):
     duty = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # Ask the customer for a CSAT rating (one-click links by email) when a ticket is resolved.
     csat_on_resolve = models.BooleanField(default=False)
+    # Guests (auditors, stakeholders) see the metrics dashboard only when the board allows it.
+    guests_see_metrics = models.BooleanField(default=False)
     # Round-robin pointer: the next detractor ticket goes to the duty member after this one.
     last_assigned = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workspace",
     "customers",
     "feedback",
+    "metrics",
     "channels",
 ]
 
@@ -213,6 +214,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Attachments and board files: larger uploads are refused with 413 (25 MB by default).

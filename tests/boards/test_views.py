@@ -40,6 +40,8 @@ MATRIX = [
     ("post", BOARD + "zoom/", {}, expect(302, 302, 302, 404)),
     ("get", BOARD + "export/tickets.csv", None, READ),
     ("get", BOARD + "export/feedback.csv", None, READ),
+    # Guests see metrics only where the board allows it (tests/metrics/).
+    ("get", BOARD + "metrics/", None, expect(200, 200, 403, 404)),
     ("get", BOARD + "settings/", None, MANAGE_PAGE),
     (
         "post",
