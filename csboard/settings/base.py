@@ -136,6 +136,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A sweep nobody picked up before the next one is due is superseded by it.
         "options": {"expires": SLA_SWEEP_SECONDS},
     },
+    # Hourly, so that every board's Monday morning comes round in its own time zone.
+    "weekly-digest": {
+        "task": "metrics.tasks.weekly_digest_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
 
 # --- Auth --------------------------------------------------------------------------------------

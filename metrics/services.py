@@ -1,0 +1,88 @@
+"""The weekly digest: on Monday morning in each board's time zone, its admins get last week's
+numbers against the week before, the SLA breaches and the detractors' comments. Once per board
+and week, whatever the number of beat ticks or workers."""
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from boards.models import Board, Membership, Role
+from feedback.models import FeedbackResponse
+from metrics.models import DigestSent
+from metrics.selectors import Period, board_metrics
+from tickets.models import Ticket
+
+DIGEST_HOURS = range(7, 12)  # "Monday morning": from 07:00 to noon, board time
+
+
+def _due_boards(now):
+    for board in Board.objects.only("pk", "name", "timezone"):
+        local = now.astimezone(zoneinfo.ZoneInfo(board.timezone))
+        if local.weekday() == 0 and local.hour in DIGEST_HOURS:
+            yield board, local.date()
+
+
+def digest_content(board: Board, monday) -> dict:
+    last_week = Period.of(board, monday - timedelta(days=7), monday - timedelta(days=1))
+    week_before = Period.of(board, monday - timedelta(days=14), monday - timedelta(days=8))
+    breaches = (
+        Ticket.objects.filter(
+            board=board,
+            due_at__gte=last_week.start,
+            due_at__lt=last_week.end,
+        )
+        .exclude(resolved_at__lte=F("due_at"))
+        .order_by("due_at")
+    )
+    detractors = [
+        response
+        for response in FeedbackResponse.objects.filter(
+            board=board, received_at__gte=last_week.start, received_at__lt=last_week.end
+        ).select_related("ticket")
+        if response.is_detractor
+    ]
+    return {
+        "board": board,
+        "week": monday - timedelta(days=7),
+        "now": board_metrics(board, last_week),
+        "before": board_metrics(board, week_before),
+        "breaches": list(breaches.select_related("board")[:50]),
+        "detractors": detractors[:50],
+        "board_url": settings.SITE_URL + reverse("boards:detail", args=[board.pk]),
+    }
+
+
+def weekly_digest_send(*, now=None) -> int:
+    """Send every digest that is due now; returns how many went out."""
+    now = now or timezone.now()
+    sent = 0
+    for board, monday in _due_boards(now):
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(board=board, week=monday - timedelta(days=7))
+                admins = Membership.objects.filter(board=board, role=Role.ADMIN).select_related(
+                    "user"
+                )
+                recipients = [m.user.email for m in admins if m.user.email]
+                if recipients:
+                    context = digest_content(board, monday)
+                    message = EmailMultiAlternatives(
+                        subject=f"{board.name}: your week in customer success",
+                        body=render_to_string("metrics/email/digest.txt", context),
+                        to=recipients,
+                    )
+                    message.attach_alternative(
+                        render_to_string("metrics/email/digest.html", context), "text/html"
+                    )
+                    message.send()
+                sent += 1
+        except IntegrityError:
+            continue  # this week's digest of this board went out already
+    return sent
