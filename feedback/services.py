@@ -60,6 +60,17 @@ def feedback_secret_matches(*, board_id, secret: str | None) -> bool:
 
 
 @transaction.atomic
+def feedback_settings_set(
+    *, board: Board, duty, intake_column=None, csat_on_resolve: bool, guests_see_metrics: bool
+) -> FeedbackSettings:
+    config = feedback_duty_set(board=board, users=duty, intake_column=intake_column)
+    config.csat_on_resolve = csat_on_resolve
+    config.guests_see_metrics = guests_see_metrics
+    config.save(update_fields=["csat_on_resolve", "guests_see_metrics"])
+    return config
+
+
+@transaction.atomic
 def feedback_duty_set(*, board: Board, users, intake_column=None) -> FeedbackSettings:
     config = feedback_settings_for(board)
     users = list(users)

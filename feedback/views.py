@@ -1,12 +1,16 @@
 """The customer's one-click CSAT link: no account needed, the signature is the permission."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from boards.models import Role
 from boards.permissions import board_for
 from csboard.core.csv import csv_response
+from csboard.core.pages import refusals_as_messages
 from feedback import services
+from feedback.forms import FeedbackSettingsForm
 from feedback.models import FeedbackResponse
 from tickets.models import Ticket
 
@@ -52,3 +56,38 @@ def feedback_export(request, board_id):
     )
     header = [name.replace("ticket__number", "ticket") for name in FEEDBACK_FIELDS]
     return csv_response(f"{board.key}-feedback.csv", header, rows)
+
+
+@login_required
+def feedback_settings(request, board_id):
+    """Admins: where detractor tickets land, who takes feedback duty, CSAT on resolution, whether
+    guests see the metrics, and the intake secret (shown once when rotated)."""
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    config = services.feedback_settings_for(board)
+    secret = None
+    if request.method == "POST" and "rotate" in request.POST:
+        secret = services.feedback_secret_rotate(board=board)
+        messages.success(request, "New intake secret made. The old one no longer works.")
+    form = FeedbackSettingsForm(
+        request.POST if request.method == "POST" and "rotate" not in request.POST else None,
+        board=board,
+        initial={
+            "intake_column": config.intake_column,
+            "duty": list(config.duty.all()),
+            "csat_on_resolve": config.csat_on_resolve,
+            "guests_see_metrics": config.guests_see_metrics,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        with refusals_as_messages(request):
+            services.feedback_settings_set(board=board, **form.cleaned_data)
+            messages.success(request, "Feedback settings saved.")
+            return redirect("feedback:settings", board_id=board.pk)
+    context = {
+        "board": board,
+        "form": form,
+        "secret": secret,
+        "has_secret": bool(config.secret_digest),
+        "intake_url": request.build_absolute_uri(f"/api/boards/{board.pk}/feedback/intake/"),
+    }
+    return render(request, "feedback/settings.html", context)

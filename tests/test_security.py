@@ -28,6 +28,8 @@ def pages(board, ticket):
         f"/boards/{board.pk}/settings/sla/",
         "/settings/email/",
         "/notifications/",
+        f"/boards/{board.pk}/settings/feedback/",
+        f"/boards/{board.pk}/metrics/",
     ]
 
 
