@@ -1,18 +1,36 @@
 """CS metrics for one board over a date range, computed by the database: counts and ratios by
 aggregation, percentiles with PostgreSQL's percentile_cont. Weeks start on Monday in the board's
-time zone."""
+time zone.
+
+Where a metric is about the course of a ticket (cycle time, first-contact resolution, the flow
+through the columns) it is read from the ticket's activity history; first response and
+resolution are the stamps that the same services write together with that history."""
 
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet
-from django.db.models.functions import Extract, TruncWeek
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Extract, TruncDate, TruncWeek
 
 from boards.models import Board
 from feedback.models import FeedbackResponse
-from tickets.models import Ticket
+from tickets.models import Activity, Status, Ticket
 
 
 class Percentile(Aggregate):
@@ -45,10 +63,20 @@ def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 2) + 0.0
 
 
+def _seconds(since: str, until: str):
+    """`until - since` in seconds, as a database expression (to average or rank)."""
+    if connection.vendor == "postgresql":
+        return Extract(F(until) - F(since), "epoch")
+    return Func(
+        F(until), F(since), template="((julianday(%(expressions)s)) * 86400.0)",
+        arg_joiner=") - julianday(", output_field=FloatField(),
+    )  # fmt: skip
+
+
 def _percentiles(durations: QuerySet, since: str, until: str) -> dict:
     """Median and 90th percentile of `until - since` over `durations`, in hours."""
     if connection.vendor == "postgresql":
-        seconds = Extract(F(until) - F(since), "epoch")
+        seconds = _seconds(since, until)
         row = durations.aggregate(median=Percentile(seconds, 0.5), p90=Percentile(seconds, 0.9))
         return {"median": _hours(row["median"]), "p90": _hours(row["p90"])}
     # The embedded SQLite default has no percentile function: interpolate the same way from the
@@ -67,43 +95,187 @@ def _percentiles(durations: QuerySet, since: str, until: str) -> dict:
     return {"median": _hours(cont(0.5)), "p90": _hours(cont(0.9))}
 
 
-def board_metrics(board: Board, period: Period) -> dict:
-    tickets = Ticket.objects.filter(board=board)
-    created = tickets.filter(created_at__gte=period.start, created_at__lt=period.end)
-    resolved = tickets.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
+def _work_started():
+    """When work on the ticket started: its first status change to In progress or its first move
+    to another column (moves within a column are not history), whichever came first."""
+    started = Activity.objects.filter(ticket=OuterRef("pk")).filter(
+        Q(kind=Activity.Kind.STATUS, to_value=Status.IN_PROGRESS) | Q(kind=Activity.Kind.MOVED)
+    )
+    return Subquery(started.order_by("created_at", "pk").values("created_at")[:1])
 
-    def weekly(qs, field):
+
+def _first_contact(tickets: QuerySet) -> QuerySet:
+    """Tickets resolved at the first contact: at most one message from the team, never reopened
+    (no status change away from Resolved, no move out of a done column)."""
+    history = Activity.objects.filter(ticket=OuterRef("pk"))
+    second_message = Subquery(
+        history.filter(kind=Activity.Kind.COMMENT, data__action="posted", actor__isnull=False)
+        .values("ticket")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("n")[:1]
+    )
+    reopened = history.filter(
+        Q(kind=Activity.Kind.STATUS, from_value=Status.RESOLVED)
+        | Q(kind=Activity.Kind.MOVED, from_column__is_done=True, to_column__is_done=False)
+    )
+    return (
+        tickets.annotate(second_message=second_message)
+        .filter(second_message__isnull=True, resolved_at__isnull=False)
+        .exclude(Exists(reopened))
+    )
+
+
+def _tickets(board: Board, agent=None) -> QuerySet:
+    tickets = Ticket.objects.filter(board=board)
+    return tickets if agent is None else tickets.filter(assignees=agent)
+
+
+def _in(tickets: QuerySet, field: str, period: Period) -> QuerySet:
+    return tickets.filter(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+def weekly_volume(board: Board, period: Period, agent=None) -> list[dict]:
+    """Tickets created and resolved per week of the period."""
+    tickets = _tickets(board, agent)
+
+    def weekly(field):
         rows = (
-            qs.annotate(week=TruncWeek(field, tzinfo=period.tz))
+            _in(tickets, field, period)
+            .annotate(week=TruncWeek(field, tzinfo=period.tz))
             .values("week")
             .annotate(n=Count("pk"))
             .order_by("week")
         )
         return {row["week"].date(): row["n"] for row in rows}
 
-    created_weeks, resolved_weeks = weekly(created, "created_at"), weekly(resolved, "resolved_at")
-    weeks = sorted(set(created_weeks) | set(resolved_weeks))
+    created, resolved = weekly("created_at"), weekly("resolved_at")
+    return [
+        {"week": week, "created": created.get(week, 0), "resolved": resolved.get(week, 0)}
+        for week in sorted(set(created) | set(resolved))
+    ]
+
+
+def key_figures(board: Board, period: Period, agent=None) -> dict:
+    """Totals, first-response, resolution and cycle times, SLA compliance and first-contact
+    resolution of the tickets created (first response) or resolved (the rest) in the period."""
+    tickets = _tickets(board, agent)
+    created, resolved = _in(tickets, "created_at", period), _in(tickets, "resolved_at", period)
     answered = created.filter(first_response_at__isnull=False)
-    first_response = _percentiles(answered, "created_at", "first_response_at")
-    resolution = _percentiles(resolved, "created_at", "resolved_at")
+    started = resolved.annotate(work_started=_work_started()).filter(work_started__isnull=False)
     sla = resolved.filter(due_at__isnull=False).aggregate(
         due=Count("pk"), met=Count("pk", filter=Q(resolved_at__lte=F("due_at")))
     )
+    resolved_count = resolved.count()
+    first_contact = _first_contact(resolved).count()
     return {
-        "weeks": [
-            {"week": w, "created": created_weeks.get(w, 0), "resolved": resolved_weeks.get(w, 0)}
-            for w in weeks
-        ],
         "created": created.count(),
-        "resolved": resolved.count(),
-        "first_response": first_response,
-        "resolution": resolution,
-        "sla": {
-            **sla,
-            "compliance": round(100 * sla["met"] / sla["due"], 1) if sla["due"] else None,
+        "resolved": resolved_count,
+        "first_response": _percentiles(answered, "created_at", "first_response_at"),
+        "resolution": _percentiles(resolved, "created_at", "resolved_at"),
+        "cycle": {**_percentiles(started, "work_started", "resolved_at"), "n": started.count()},
+        "sla": {**sla, "compliance": _percent(sla["met"], sla["due"])},
+        "first_contact": {
+            "resolved": first_contact,
+            "rate": _percent(first_contact, resolved_count),
         },
+    }
+
+
+def board_metrics(board: Board, period: Period, agent=None) -> dict:
+    """Every figure of the dashboard. With `agent`, the ticket figures count only the tickets
+    assigned to that person (the per-agent dashboard); feedback and the flow stay the board's."""
+    return {
+        **key_figures(board, period, agent),
+        "weeks": weekly_volume(board, period, agent),
+        "agents": agent_metrics(board, period, agent),
+        "flow": cumulative_flow(board, period),
         "scores": feedback_scores(board, period),
     }
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def agent_metrics(board: Board, period: Period, agent=None) -> dict:
+    """Per assignee: tickets resolved per week and on average how long each took (created to
+    resolved), over the tickets resolved in the period; a ticket with two assignees counts for
+    both. Returns {"weeks": [...], "rows": [{agent, name, per_week, resolved, hours_per_ticket}]}."""
+    through = Ticket.assignees.through.objects.filter(
+        ticket__board=board,
+        ticket__resolved_at__gte=period.start,
+        ticket__resolved_at__lt=period.end,
+    )
+    if agent is not None:
+        through = through.filter(user=agent)
+    rows = list(
+        through.annotate(
+            week=TruncWeek("ticket__resolved_at", tzinfo=period.tz),
+            seconds=_seconds("ticket__created_at", "ticket__resolved_at"),
+        )
+        .values("user_id", "week")
+        .annotate(n=Count("ticket_id"), seconds=Sum("seconds"))
+        .order_by()
+    )
+    people = get_user_model().objects.in_bulk({row["user_id"] for row in rows})
+    weeks = sorted({row["week"].date() for row in rows})
+    per_agent: dict[int, dict] = {}
+    for row in rows:
+        entry = per_agent.setdefault(row["user_id"], {"per_week": {}, "n": 0, "seconds": 0.0})
+        entry["per_week"][row["week"].date()] = row["n"]
+        entry["n"] += row["n"]
+        entry["seconds"] += row["seconds"] or 0.0
+    table = [
+        {
+            "agent": people[user_id],
+            "name": people[user_id].name,
+            "per_week": [entry["per_week"].get(week, 0) for week in weeks],
+            "resolved": entry["n"],
+            "hours_per_ticket": _hours(entry["seconds"] / entry["n"]),
+        }
+        for user_id, entry in per_agent.items()
+    ]
+    table.sort(key=lambda row: (-row["resolved"], row["name"].lower()))
+    return {"weeks": weeks, "rows": table}
+
+
+def cumulative_flow(board: Board, period: Period) -> dict:
+    """Tickets in each column at the end of each day of the period, from the history of moves:
+    a ticket counts in the column it last entered (created in, or moved to). Counted in four
+    aggregations (entries and exits before the period, then per day), summed up per column.
+    Returns {"columns": [{pk, name, is_done}], "rows": [{day, counts (one per column)}]}."""
+    columns = list(board.columns.order_by("position").values("pk", "name", "is_done"))
+    known = {column["pk"] for column in columns}
+    events = Activity.objects.filter(
+        board=board,
+        kind__in=[Activity.Kind.CREATED, Activity.Kind.MOVED],
+        created_at__lt=period.end,
+    ).order_by()
+    before, during = (
+        events.filter(created_at__lt=period.start),
+        events.filter(created_at__gte=period.start),
+    )
+    level = dict.fromkeys(known, 0)
+    for field, sign in (("to_column", 1), ("from_column", -1)):
+        for row in before.values(field).annotate(n=Count("pk")):
+            if row[field] in known:
+                level[row[field]] += sign * row["n"]
+    change: dict = {}
+    for field, sign in (("to_column", 1), ("from_column", -1)):
+        rows = during.annotate(day=TruncDate("created_at", tzinfo=period.tz)).values("day", field)
+        for row in rows.annotate(n=Count("pk")):
+            if row[field] in known:
+                key = (row["day"], row[field])
+                change[key] = change.get(key, 0) + sign * row["n"]
+    rows = []
+    day, last = period.start.date(), (period.end - timedelta(days=1)).date()
+    while day <= last:
+        for pk in level:
+            level[pk] += change.get((day, pk), 0)
+        rows.append({"day": day, "counts": [level[column["pk"]] for column in columns]})
+        day += timedelta(days=1)
+    return {"columns": columns, "rows": rows}
 
 
 def feedback_scores(board: Board, period: Period) -> list[dict]:

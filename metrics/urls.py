@@ -4,4 +4,7 @@ from metrics import views
 
 app_name = "metrics"
 
-urlpatterns = [path("boards/<int:board_id>/metrics/", views.board_dashboard, name="dashboard")]
+urlpatterns = [
+    path("boards/<int:board_id>/metrics/", views.board_dashboard, name="dashboard"),
+    path("boards/<int:board_id>/metrics/<slug:table>.csv", views.metrics_export, name="export"),
+]

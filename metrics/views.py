@@ -3,18 +3,34 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from boards.models import Role
+from boards.models import Board, Role
 from boards.permissions import board_for
+from boards.selectors import board_assignable_users
+from csboard.core.csv import csv_response
 from feedback.models import FeedbackSettings
-from metrics.selectors import Period, board_metrics
+from metrics import selectors
+from metrics.selectors import Period
+
+LONGEST_RANGE = timedelta(days=731)
+
+
+class _AgentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
 
 
 class RangeForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    agent = _AgentField(queryset=None, required=False, empty_label="Whole team")
+
+    def __init__(self, *args, board: Board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = board_assignable_users(board)
 
     def clean(self):
         data = super().clean()
@@ -23,26 +39,41 @@ class RangeForm(forms.Form):
         data["start"] = data.get("start") or data["end"] - timedelta(weeks=8)
         if data["start"] > data["end"]:
             raise forms.ValidationError("The start comes after the end.")
+        if data["end"] - data["start"] > LONGEST_RANGE:
+            raise forms.ValidationError("Choose a range of two years at most.")
         return data
 
 
-@login_required
-def board_dashboard(request, board_id):
-    """The board's CS metrics over a date range, as charts and as tables."""
+def _metrics_board(request, board_id) -> Board:
     board = board_for(request.user, board_id)
     if (
         board.my_role < Role.MEMBER
         and not FeedbackSettings.objects.filter(board=board, guests_see_metrics=True).exists()
     ):
         raise PermissionDenied("This board shares its metrics with members only.")
-    form = RangeForm(request.GET)
-    errors = None
-    if not form.is_valid():  # say what is wrong, and show the default range meanwhile
-        errors = form.errors
-        form = RangeForm({})
-        form.is_valid()
-    data = form.cleaned_data
-    metrics = board_metrics(board, Period.of(board, data["start"], data["end"]))
+    return board
+
+
+def _range(request, board):
+    """The chosen range and agent, or the default range with the reasons the choice was refused."""
+    form = RangeForm(request.GET, board=board)
+    if form.is_valid():
+        return form.cleaned_data, None
+    errors = form.errors
+    form = RangeForm({}, board=board)
+    form.is_valid()
+    return form.cleaned_data, errors
+
+
+@login_required
+def board_dashboard(request, board_id):
+    """The board's CS metrics over a date range, as charts and as tables; for the whole team or
+    for one agent."""
+    board = _metrics_board(request, board_id)
+    data, errors = _range(request, board)
+    agent = data["agent"]
+    metrics = selectors.board_metrics(board, Period.of(board, data["start"], data["end"]), agent)
+    flow = metrics["flow"]
     chart = {
         "weeks": [str(row["week"]) for row in metrics["weeks"]],
         "created": [row["created"] for row in metrics["weeks"]],
@@ -50,13 +81,78 @@ def board_dashboard(request, board_id):
         "score_weeks": [str(row["week"]) for row in metrics["scores"]],
         "nps": [row["nps"] for row in metrics["scores"]],
         "csat": [row["csat"] for row in metrics["scores"]],
+        "agents": [row["name"] for row in metrics["agents"]["rows"]],
+        "agent_resolved": [row["resolved"] for row in metrics["agents"]["rows"]],
+        "agent_hours": [row["hours_per_ticket"] for row in metrics["agents"]["rows"]],
+        "flow_days": [str(row["day"]) for row in flow["rows"]],
+        "flow": [
+            {"name": column["name"], "counts": [row["counts"][index] for row in flow["rows"]]}
+            for index, column in enumerate(flow["columns"])
+        ],
     }
+    query = {"start": data["start"], "end": data["end"]} | ({"agent": agent.pk} if agent else {})
     context = {
         "board": board,
-        "form": RangeForm(initial={"start": data["start"], "end": data["end"]}),
+        "form": RangeForm(initial=query, board=board),
         "errors": errors,
         "metrics": metrics,
         "chart": chart,
         "range": data,
+        "agent": agent,
+        "query": "&".join(f"{key}={value}" for key, value in query.items()),
     }
     return render(request, "metrics/dashboard.html", context)
+
+
+def _summary_rows(figures):
+    yield "tickets_created", figures["created"]
+    yield "tickets_resolved", figures["resolved"]
+    for name in ("first_response", "resolution", "cycle"):
+        yield f"{name}_median_hours", figures[name]["median"]
+        yield f"{name}_p90_hours", figures[name]["p90"]
+    yield "sla_compliance_percent", figures["sla"]["compliance"]
+    yield "first_contact_resolution_percent", figures["first_contact"]["rate"]
+
+
+def _table(name, board, period, agent):
+    """Header and rows of one of the dashboard's tables."""
+    if name == "summary":
+        return ["metric", "value"], _summary_rows(selectors.key_figures(board, period, agent))
+    if name == "volume":
+        rows = selectors.weekly_volume(board, period, agent)
+        return ["week", "created", "resolved"], (
+            (row["week"], row["created"], row["resolved"]) for row in rows
+        )
+    if name == "agents":
+        table = selectors.agent_metrics(board, period, agent)
+        header = ["agent", "email", *[f"resolved_week_of_{week}" for week in table["weeks"]]]
+        return [*header, "resolved", "hours_per_ticket"], (
+            (row["name"], row["agent"].email, *row["per_week"], row["resolved"],
+             row["hours_per_ticket"])
+            for row in table["rows"]
+        )  # fmt: skip
+    if name == "flow":
+        flow = selectors.cumulative_flow(board, period)
+        return ["day", *[column["name"] for column in flow["columns"]]], (
+            (row["day"], *row["counts"]) for row in flow["rows"]
+        )
+    if name == "scores":
+        keys = ["week", "nps", "nps_answers", "csat", "csat_satisfied", "csat_answers"]
+        rows = selectors.feedback_scores(board, period)
+        return keys, ([row[key] for key in keys] for row in rows)
+    raise Http404("No such table.")
+
+
+METRIC_TABLES = ("summary", "volume", "agents", "flow", "scores")
+
+
+@login_required
+def metrics_export(request, board_id, table):
+    """One table of the dashboard as CSV, for the same range and agent."""
+    if table not in METRIC_TABLES:
+        raise Http404("No such table.")
+    board = _metrics_board(request, board_id)
+    data, _ = _range(request, board)
+    period = Period.of(board, data["start"], data["end"])
+    header, rows = _table(table, board, period, data["agent"])
+    return csv_response(f"{board.key}-{table}-{data['start']}-{data['end']}.csv", header, rows)
