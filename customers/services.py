@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from customers.models import Customer
 
@@ -24,3 +25,28 @@ def customer_for_email(*, email: str, name: str = "", company: str = "") -> Cust
         for field, value in missing.items():
             setattr(customer, field, value)
     return customer
+
+
+def customers_for_emails(people: dict[str, str]) -> dict[str, Customer]:
+    """Bulk `customer_for_email` for an import: `people` maps lower-cased emails to names; the
+    customers (created on first sight, names filling blanks only when new) by lower-cased email.
+    A few queries per thousand addresses, whatever their number."""
+    found: dict[str, Customer] = {}
+    emails = list(people)
+
+    def fetch(chunk):
+        for customer in Customer.objects.annotate(key=Lower("email")).filter(key__in=chunk):
+            found[customer.key] = customer
+
+    for start in range(0, len(emails), 1000):
+        fetch(emails[start : start + 1000])
+    missing = [email for email in emails if email not in found]
+    if missing:
+        Customer.objects.bulk_create(
+            [Customer(email=email, name=people[email]) for email in missing],
+            batch_size=1000,
+            ignore_conflicts=True,  # someone created one meanwhile: fetched below either way
+        )
+        for start in range(0, len(missing), 1000):
+            fetch(missing[start : start + 1000])
+    return found

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -18,6 +18,8 @@ from csboard.core.api import BOARD_ID, BoardScopedMixin
 from feedback import services
 from feedback.models import FeedbackResponse
 from feedback.serializers import (
+    FeedbackImportResultSerializer,
+    FeedbackImportSerializer,
     FeedbackIntakeSerializer,
     FeedbackResponseSerializer,
     FeedbackSecretSerializer,
@@ -68,11 +70,12 @@ class FeedbackIntakeView(APIView):
 
 
 class FeedbackViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The board's feedback, newest first (anyone on the board); admins rotate the secret."""
+    """The board's feedback, newest first (anyone on the board); admins rotate the secret and
+    import past responses from CSV."""
 
     serializer_class = FeedbackResponseSerializer
     queryset = FeedbackResponse.objects.none()
-    action_roles = {**BoardScopedMixin.action_roles, "secret": Role.ADMIN}
+    action_roles = {**BoardScopedMixin.action_roles, "secret": Role.ADMIN, "import_csv": Role.ADMIN}
 
     def get_queryset(self):
         if self.schema_only:
@@ -84,3 +87,18 @@ class FeedbackViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericV
     def secret(self, request, board_id=None):
         secret = services.feedback_secret_rotate(board=self.board)
         return Response({"secret": secret}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": FeedbackImportSerializer},
+        responses={
+            201: FeedbackImportResultSerializer,
+            400: OpenApiResponse(description="The rows that are wrong, and why; nothing imported."),
+            413: OpenApiResponse(description="The file is larger than 5 MB."),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_csv(self, request, board_id=None):
+        serializer = FeedbackImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.feedback_import(board=self.board, file=serializer.validated_data["file"])
+        return Response(FeedbackImportResultSerializer(result).data, status=status.HTTP_201_CREATED)

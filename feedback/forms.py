@@ -34,3 +34,10 @@ class FeedbackSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["intake_column"].queryset = board.columns.order_by("position")
         self.fields["duty"].queryset = board_assignable_users(board)
+
+
+class FeedbackImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from boards.models import Board, Column
 from customers.models import Customer
@@ -47,7 +48,7 @@ class FeedbackResponse(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(default=timezone.now)  # an import gives past dates
 
     class Meta:
         ordering = ["-received_at", "-id"]

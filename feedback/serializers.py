@@ -37,3 +37,18 @@ class FeedbackResponseSerializer(serializers.ModelSerializer):
 
 class FeedbackSecretSerializer(serializers.Serializer):
     secret = serializers.CharField(read_only=True, help_text="Shown once: store it now.")
+
+
+class FeedbackImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV in UTF-8 with a header row: kind (nps or csat), score, email, and "
+        "optionally name, comment, source, received_at (ISO date or date-time, board time if no "
+        "zone) and idempotency_key. All rows or none are imported."
+    )
+
+
+class FeedbackImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(read_only=True)
+    skipped = serializers.IntegerField(
+        read_only=True, help_text="Rows already imported (same idempotency key)."
+    )

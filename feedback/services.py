@@ -2,10 +2,15 @@
 secret (stored as a digest), idempotent by the sender's key, and routes each detractor to the
 next member on feedback duty, in turn."""
 
+import csv
 import hashlib
 import hmac
+import io
+import re
 import secrets
-from datetime import timedelta
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -14,12 +19,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from boards.locks import lock_board
 from boards.models import Board, Membership, Role, Tag
 from boards.services import tag_create
-from csboard.core.exceptions import InvalidInput
-from customers.services import customer_for_email
+from csboard.core.exceptions import InvalidInput, PayloadTooLarge
+from customers.services import customer_for_email, customers_for_emails
 from feedback.models import FeedbackResponse, FeedbackSettings
 from notifications.models import Notification
 from notifications.services import notify
@@ -242,3 +248,151 @@ def csat_record(*, ticket, score: int) -> FeedbackResponse:
         },
     )
     return response
+
+
+# --- CSV import of past responses --------------------------------------------------------------
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 50_000
+IMPORT_COLUMNS = ["kind", "score", "email", "name", "comment", "source", "received_at",
+                  "idempotency_key"]  # fmt: skip
+IMPORT_REQUIRED = {"kind", "score", "email"}
+IMPORT_ERRORS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    skipped: int  # already there (same idempotency key): a file imported twice adds nothing
+
+
+def _received_at(value: str, tz) -> datetime | None:
+    """An ISO date or date-time; without a zone it is the board's local time."""
+    value = value.strip()
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError("Use a date such as 2026-11-02 or 2026-11-02T14:30.")
+        moment = datetime.combine(day, time.min)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=tz)
+    if moment > timezone.now():
+        raise ValueError("This date is in the future.")
+    return moment
+
+
+def _import_key(row: dict) -> str:
+    """A response's key when the file gives none: the same answer imported twice is one."""
+    fields = [row["kind"], str(row["score"]), row["email"].lower(), row["comment"],
+              row["received_at"].isoformat() if row["received_at"] else ""]  # fmt: skip
+    return "import:" + hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:40]
+
+
+def _import_rows(board: Board, file) -> list[dict]:
+    """Every row of the file, checked; InvalidInput naming the rows and fields that are wrong
+    (nothing is written unless every row is right)."""
+    from feedback.serializers import FeedbackIntakeSerializer
+
+    if file.size > IMPORT_MAX_BYTES:
+        raise PayloadTooLarge(
+            f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB.",
+            fields={"file": ["Split it into smaller files."]},
+        )
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "The file is not UTF-8 text.", fields={"file": ["Save it as CSV in UTF-8."]}
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    if missing := IMPORT_REQUIRED - header:
+        message = f"The file has no {', '.join(sorted(missing))} column."
+        raise InvalidInput(message, fields={"file": [message]})
+    tz = zoneinfo.ZoneInfo(board.timezone)
+    rows, errors = [], []
+    for line, raw in enumerate(reader, start=2):
+        if len(rows) >= IMPORT_MAX_ROWS:
+            message = f"A file holds {IMPORT_MAX_ROWS:,} responses at most."
+            raise InvalidInput(message, fields={"file": [message]})
+        values = {
+            (key or "").strip().lower(): (value or "").strip()
+            for key, value in raw.items()
+            if isinstance(value, str)
+        }
+        if not any(values.values()):
+            continue  # a blank line
+        data = {key: values[key] for key in IMPORT_COLUMNS if values.get(key)}
+        data["kind"] = data.get("kind", "").lower()
+        problems = []
+        if re.fullmatch(r"-?[0-9]{1,6}", data.get("score", "")):
+            data["score"] = int(data["score"])  # else the serializer says what is wrong
+        try:
+            received_at = _received_at(data.pop("received_at", ""), tz)
+        except ValueError as exc:
+            problems.append(f"received_at: {exc}")
+        serializer = FeedbackIntakeSerializer(data=data)
+        if not serializer.is_valid():
+            problems += [
+                f"{field}: {' '.join(str(m) for m in messages)}"
+                for field, messages in serializer.errors.items()
+            ]
+        if problems:
+            errors.append(f"Row {line}: {'; '.join(problems)}")
+            continue
+        row = {"name": "", "comment": "", "source": "", "idempotency_key": "",
+               **serializer.validated_data, "received_at": received_at}  # fmt: skip
+        row["idempotency_key"] = row["idempotency_key"] or _import_key(row)
+        rows.append(row)
+    if errors:
+        shown = errors[:IMPORT_ERRORS_SHOWN]
+        if len(errors) > len(shown):
+            shown.append(f"… and {len(errors) - len(shown)} more rows.")
+        raise InvalidInput(
+            f"{len(errors)} row{'s' if len(errors) != 1 else ''} could not be read; "
+            "nothing was imported.",
+            fields={"file": shown},
+        )
+    if not rows:
+        raise InvalidInput("The file has no responses.", fields={"file": ["It is empty."]})
+    return rows
+
+
+@transaction.atomic
+def feedback_import(*, board: Board, file) -> ImportResult:
+    """Past NPS and CSAT responses from a CSV file (columns: kind, score, email, and optionally
+    name, comment, source, received_at, idempotency_key), all or nothing. They count in the
+    scores and attach to their customers; being past, they make no tickets."""
+    rows = _import_rows(board, file)
+    lock_board(board.pk)  # serialises with the intake, so the keys read below stay true
+    keys = [row["idempotency_key"] for row in rows]
+    existing = set()
+    for start in range(0, len(keys), 1000):
+        existing.update(
+            FeedbackResponse.objects.filter(
+                board=board, idempotency_key__in=keys[start : start + 1000]
+            ).values_list("idempotency_key", flat=True)
+        )
+    fresh, seen = [], set(existing)
+    for row in rows:
+        if row["idempotency_key"] not in seen:
+            seen.add(row["idempotency_key"])
+            fresh.append(row)
+    people = {}
+    for row in fresh:
+        people.setdefault(row["email"].lower(), row["name"])
+    customers = customers_for_emails(people)
+    now = timezone.now()
+    FeedbackResponse.objects.bulk_create(
+        [
+            FeedbackResponse(
+                board=board, **{**row, "received_at": row["received_at"] or now},
+                customer=customers.get(row["email"].lower()),
+            )
+            for row in fresh
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    return ImportResult(created=len(fresh), skipped=len(rows) - len(fresh))

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from boards.models import Role
 from boards.permissions import board_for
 from csboard.core.csv import csv_response
+from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import refusals_as_messages
 from feedback import services
-from feedback.forms import FeedbackSettingsForm
+from feedback.forms import FeedbackImportForm, FeedbackSettingsForm
 from feedback.models import FeedbackResponse
 from tickets.models import Ticket
 
@@ -89,5 +91,31 @@ def feedback_settings(request, board_id):
         "secret": secret,
         "has_secret": bool(config.secret_digest),
         "intake_url": request.build_absolute_uri(f"/api/boards/{board.pk}/feedback/intake/"),
+        "import_form": FeedbackImportForm(),
+        "import_columns": services.IMPORT_COLUMNS,
     }
     return render(request, "feedback/settings.html", context)
+
+
+@login_required
+@require_POST
+def feedback_import(request, board_id):
+    """Admins: past responses from a CSV file, all rows or none; each wrong row is named."""
+    board = board_for(request.user, board_id, need=Role.ADMIN)
+    form = FeedbackImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a CSV file to import.")
+        return redirect("feedback:settings", board_id=board.pk)
+    try:
+        result = services.feedback_import(board=board, file=form.cleaned_data["file"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        for problem in exc.fields.get("file", []):
+            messages.error(request, problem)
+    else:
+        already = f" {result.skipped} were there already." if result.skipped else ""
+        messages.success(
+            request,
+            f"Imported {result.created} response{'s' if result.created != 1 else ''}.{already}",
+        )
+    return redirect("feedback:settings", board_id=board.pk)  # the messages show at the top

@@ -125,10 +125,10 @@ def _table(name, board, period, agent):
         )
     if name == "agents":
         table = selectors.agent_metrics(board, period, agent)
-        header = ["agent", "email", *[f"resolved_week_of_{week}" for week in table["weeks"]]]
-        return [*header, "resolved", "hours_per_ticket"], (
-            (row["name"], row["agent"].email, *row["per_week"], row["resolved"],
-             row["hours_per_ticket"])
+        weeks = [f"resolved_week_of_{week}" for week in table["weeks"]]
+        return ["agent", "email", "resolved", "hours_per_ticket", *weeks], (
+            (row["name"], row["agent"].email, row["resolved"], row["hours_per_ticket"],
+             *row["per_week"])
             for row in table["rows"]
         )  # fmt: skip
     if name == "flow":

@@ -187,11 +187,11 @@ def test_each_metric_table_exports_as_csv(board, history, client_as):
     ]  # fmt: skip
     agents = table("agents")
     assert agents[0] == [
-        "agent", "email", "resolved_week_of_2026-11-02", "resolved_week_of_2026-11-09",
-        "resolved", "hours_per_ticket",
+        "agent", "email", "resolved", "hours_per_ticket",
+        "resolved_week_of_2026-11-02", "resolved_week_of_2026-11-09",
     ]  # fmt: skip
     assert agents[1][0] == "Alice Admin"
-    assert agents[1][2:] == ["1", "1", "2", "39.0"]
+    assert agents[1][2:] == ["2", "39.0", "1", "1"]
     flow = table("flow")
     assert flow[0] == ["day", "New tickets", "Open tickets", "Feature requests", "Bugs", "Done"]
     assert flow[10] == ["2026-11-11", "1", "2", "0", "1", "1"]

@@ -1,5 +1,6 @@
 """A demo board a CS team would recognise, with one user per role. Safe to run again."""
 
+import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -9,8 +10,12 @@ from django.utils import timezone
 
 from boards.models import Board, Role, Visibility
 from boards.services import board_create, column_update, membership_add, tag_create
-from tickets.models import Priority, Status
-from tickets.services import ticket_create, ticket_update
+from customers.services import customer_for_email
+from feedback.models import FeedbackResponse
+from tickets.models import Activity, Priority, Status, Ticket
+from tickets.services import ticket_create, ticket_move, ticket_update
+from workspace.models import Message
+from workspace.services import message_post
 
 DEMO_PASSWORD = "csboard-demo"
 DEMO_USERS = [
@@ -131,6 +136,26 @@ TICKETS = [
     ),
 ]
 WIP_LIMITS = {"Open tickets": 5, "Bugs": 3}
+HISTORY_WEEKS = 8
+HISTORY_TICKETS = 40
+HISTORY_TOPICS = [
+    "Password reset email never arrives",
+    "Invoice shows the wrong VAT number",
+    "How do I add a teammate?",
+    "API rate limit questions",
+    "Slack integration stopped",
+    "Change the billing contact",
+    "Data export for our auditors",
+    "Upgrade to annual",
+]
+CUSTOMERS = [
+    ("Priya Patel", "priya@northwind.example"),
+    ("Tom Becker", "tom@globex.example"),
+    ("Lena Novak", "lena@initech.example"),
+    ("Marcus Hale", "marcus@acme.example"),
+    ("Yuki Tanaka", "yuki@umbrella.example"),
+    ("Chris Doyle", "chris@hooli.example"),
+]
 
 
 class Command(BaseCommand):
@@ -173,7 +198,60 @@ class Command(BaseCommand):
                 due_at=now + timedelta(hours=due) if due is not None else None,
             )
             ticket_update(ticket=ticket, status=status)
+        self._history(board, users, columns, now)
         self.stdout.write(self.style.SUCCESS("Demo board CS created."))
+
+    def _history(self, board, users, columns, now):
+        """Eight weeks of worked tickets and feedback, so the metrics dashboard has a story to
+        tell: made through the services, then dated back (ticket, history and message alike)."""
+        rng = random.Random(7)
+        agents = [users["member"], users["sam"], users["admin"]]
+        for index in range(HISTORY_TICKETS):
+            opened = now - timedelta(days=HISTORY_WEEKS * 7 - index * 1.3, hours=rng.randint(0, 8))
+            answered = opened + timedelta(hours=rng.choice([0.5, 1, 2, 3, 5, 9]))
+            started = answered + timedelta(hours=rng.choice([1, 2, 4, 8]))
+            resolved = started + timedelta(hours=rng.choice([2, 6, 12, 20, 30, 52, 80]))
+            if resolved > now:
+                continue
+            name, email = CUSTOMERS[index % len(CUSTOMERS)]
+            agent = agents[index % len(agents)]
+            ticket = ticket_create(
+                board=board, created_by=agent, title=HISTORY_TOPICS[index % len(HISTORY_TOPICS)],
+                column=columns["New tickets"], customer_name=name, customer_email=email,
+                assignees=[agent], priority=rng.choice([Priority.NORMAL, Priority.HIGH]),
+            )  # fmt: skip
+            message_post(board=board, ticket=ticket, by=agent, body="Thanks, on it.")
+            if index % 4 == 0:  # a follow-up: not resolved at the first contact
+                message_post(board=board, ticket=ticket, by=agent, body="One more question…")
+            if index % 3:
+                ticket_move(ticket=ticket, column=columns["Open tickets"], by=agent)
+            ticket_update(ticket=ticket, by=agent, status=Status.IN_PROGRESS)
+            ticket_move(ticket=ticket, column=columns["Done"], by=agent)
+            ticket_update(ticket=ticket, by=agent, status=Status.RESOLVED)
+            history = Activity.objects.filter(ticket=ticket)
+            history.update(created_at=started)
+            history.filter(kind=Activity.Kind.CREATED).update(created_at=opened)
+            history.filter(kind=Activity.Kind.COMMENT).update(created_at=answered)
+            history.filter(to_column=columns["Done"]).update(created_at=resolved)
+            history.filter(to_value=Status.RESOLVED).update(created_at=resolved)
+            Message.objects.filter(ticket=ticket).update(created_at=answered)
+            Ticket.objects.filter(pk=ticket.pk).update(
+                created_at=opened, first_response_at=answered, resolved_at=resolved,
+                first_response_due_at=opened + timedelta(hours=4),
+                due_at=opened + timedelta(hours=48),
+            )  # fmt: skip
+        for index in range(HISTORY_WEEKS * 8):
+            name, email = CUSTOMERS[index % len(CUSTOMERS)]
+            kind = "csat" if index % 3 == 0 else "nps"
+            score = (
+                rng.choice([3, 4, 5, 5]) if kind == "csat" else rng.choice([4, 7, 8, 9, 9, 10, 10])
+            )
+            FeedbackResponse.objects.create(
+                board=board, kind=kind, score=score, email=email, name=name, source="survey",
+                comment="Quick and friendly." if score >= 9 else "",
+                customer=customer_for_email(email=email, name=name),
+                received_at=now - timedelta(days=HISTORY_WEEKS * 7 * (1 - index / (HISTORY_WEEKS * 8))),
+            )  # fmt: skip
 
     def _user(self, username, display_name):
         user, created = get_user_model().objects.get_or_create(
