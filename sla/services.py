@@ -7,11 +7,12 @@ writes the notifications, so a second run finds it done.
 """
 
 from datetime import datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +112,41 @@ def _candidates(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
         yield (*row, Reminder.Kind.FIRST_RESPONSE_MISSED, timedelta(0))
 
 
+def _written_late(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
+    """The same tuples for tickets whose deadlines were written in (since, now]: a deadline
+    written already past, or inside a lead time, is never crossed by a window, so each gets the
+    reminders whose moment it was written after, once. A due-soon reminder only while the due
+    date is still ahead (overdue covers the rest), and only its shortest passed lead time ("due
+    within 1 h" when 30 min remain, not also "within 24 h"). The cost follows the tickets
+    changed since the last sweep, read through a partial index."""
+    longest = max(_distinct(policies, "leads"), default=timedelta(0))
+    changed = (
+        _open_tickets()
+        .filter(sla_changed_at__gt=since, sla_changed_at__lte=now)
+        .filter(
+            Q(due_at__lte=now + longest)
+            | Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+        )
+        .order_by()
+        .values_list("id", "board_id", "due_at", "first_response_due_at", "first_response_at")
+    )
+    for ticket_id, board_id, due_at, first_due, first_at in changed.iterator(BATCH_SIZE):
+        policy = policies.get(board_id, policies[None])
+        if first_at is None and first_due is not None and first_due <= now:
+            yield ticket_id, board_id, first_due, Reminder.Kind.FIRST_RESPONSE_MISSED, timedelta(0)
+        if due_at is None:
+            continue
+        if due_at <= now:
+            yield ticket_id, board_id, due_at, Reminder.Kind.OVERDUE, timedelta(0)
+            after = policy.escalate_after
+            if after is not None and due_at + after <= now:
+                yield ticket_id, board_id, due_at, Reminder.Kind.ESCALATION, after
+            continue
+        passed = [lead for lead in policy.leads if due_at - lead <= now]
+        if passed:
+            yield ticket_id, board_id, due_at, Reminder.Kind.DUE_SOON, min(passed)
+
+
 def _distinct(policies: dict[int, SlaPolicy], attribute: str) -> list[timedelta]:
     values = set()
     for policy in policies.values():
@@ -168,7 +204,12 @@ def sla_sweep(*, now: datetime | None = None) -> list[int]:
     policies = {policy.board_id: policy for policy in SlaPolicy.objects.all()}
     default = SlaPolicy()
     written = []
-    for batch in _batched(_candidates(since, now, policies | {None: default}), BATCH_SIZE):
+    policies_and_default = policies | {None: default}
+    candidates = chain(
+        _candidates(since, now, policies_and_default),
+        _written_late(since, now, policies_and_default),
+    )
+    for batch in _batched(candidates, BATCH_SIZE):
         rows = [
             (ticket_id, kind, deadline, lead)
             for ticket_id, board_id, deadline, kind, lead in batch

@@ -61,6 +61,9 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     # When the first response is due by the board's SLA policy (sla.selectors.ticket_deadlines).
     first_response_due_at = models.DateTimeField(null=True, blank=True)
+    # When due_at or first_response_due_at last changed: the SLA sweep also looks at tickets
+    # changed since its last run, for deadlines written already past (or inside a lead time).
+    sla_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["column__position", "position", "number"]
@@ -86,6 +89,11 @@ class Ticket(models.Model):
                     first_response_due_at__isnull=False,
                 ),
                 name="tickets_awaiting_response_idx",
+            ),
+            models.Index(
+                fields=["sla_changed_at"],
+                condition=models.Q(resolved_at__isnull=True, sla_changed_at__isnull=False),
+                name="tickets_open_sla_changed_idx",
             ),
         ]
 

@@ -141,13 +141,17 @@ def _apply_status(ticket: Ticket) -> None:
         ticket.resolved_at = None
 
 
-def _apply_sla(ticket: Ticket, start) -> None:
+def _apply_sla(ticket: Ticket, start, *, was: tuple | None = None) -> None:
     """Deadlines from the board's SLA policy for the ticket's priority; a due date a person set
-    by hand stays."""
+    by hand stays. `was`: the (first response, due) deadlines before this change, None for a new
+    ticket. A deadline written is stamped, so that the next SLA sweep also reminds of one that
+    is already past (or inside a lead time) when written, not only of those it sees crossed."""
     deadlines = ticket_deadlines(board=ticket.board, priority=ticket.priority, start=start)
     ticket.first_response_due_at = deadlines.first_response
     if not ticket.due_is_manual:
         ticket.due_at = deadlines.resolution
+    if was != (ticket.first_response_due_at, ticket.due_at):
+        ticket.sla_changed_at = timezone.now()
 
 
 @transaction.atomic
@@ -245,6 +249,7 @@ def ticket_update(
     # A priority change may move the SLA due date: history shows that as a due change too.
     watched = {*changes, "due_at"} if "priority" in changes else set(changes)
     before = {field: getattr(ticket, field) for field in watched}
+    deadlines_were = (ticket.first_response_due_at, ticket.due_at)
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
@@ -256,8 +261,8 @@ def ticket_update(
         # A date set by hand sticks; clearing it hands the due date back to the SLA policy.
         if "due_at" in changes:
             ticket.due_is_manual = changes["due_at"] is not None
-        _apply_sla(ticket, start=ticket.created_at)
-        stamped += ["due_at", "due_is_manual", "first_response_due_at"]
+        _apply_sla(ticket, start=ticket.created_at, was=deadlines_were)
+        stamped += ["due_at", "due_is_manual", "first_response_due_at", "sla_changed_at"]
     full_clean_or_raise(ticket)
     # Only the fields edited here: a full save from a stale copy would undo a concurrent move
     # (column and position), even into a column at its WIP limit.

@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from notifications.models import Notification
 from sla.models import Reminder
 from sla.services import email_preferences_set, reminder_deliver, sla_policy_set, sla_sweep
-from tickets.models import Status
-from tickets.services import ticket_record_first_response, ticket_update
+from tickets.models import Priority, Status, Ticket
+from tickets.services import ticket_create, ticket_record_first_response, ticket_update
 
 MINUTE = timedelta(minutes=1)
 DUE_SOON, OVERDUE = Reminder.Kind.DUE_SOON, Reminder.Kind.OVERDUE
@@ -170,6 +171,78 @@ def test_a_due_date_moved_later_re_arms_the_reminders(assigned, member_user, swe
 
     assert again == [[(DUE_SOON, SENT)], [(DUE_SOON, SENT)], [(OVERDUE, SENT)]]
     assert notified(OVERDUE) == ["mia", "mia"]
+
+
+# --- Deadlines written already past, or inside a lead time ---------------------------------------
+def test_a_ticket_created_already_overdue_is_reminded_once_on_the_next_sweep(
+    board, member_user, sweep_at
+):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    late = ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Promised yesterday",
+        due_at=now - timedelta(hours=1),
+        assignees=[member_user],
+    )
+
+    fired = [sweep_at(now + MINUTE), sweep_at(now + 2 * MINUTE)]
+
+    assert fired == [[(OVERDUE, SENT)], []]
+    assert Reminder.objects.get().ticket_id == late.pk
+
+
+def test_raising_an_old_ticket_to_urgent_reminds_of_the_deadlines_it_moved_into_the_past(
+    ticket, admin_user, sweep_at
+):
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=now - timedelta(hours=20))
+    ticket.refresh_from_db()
+    ticket_update(ticket=ticket, by=admin_user, priority=Priority.LOW)
+    sweep_at(now - MINUTE)  # low: first response due in 4 h, resolution in 100 h; nothing due
+
+    ticket_update(ticket=ticket, by=admin_user, priority=Priority.URGENT)
+    fired = sweep_at(now + MINUTE)
+
+    assert ticket.due_at < now  # both deadlines recomputed into the past
+    assert ticket.first_response_due_at < now
+    assert sorted(fired) == [(ESCALATION, SENT), (MISSED, SENT), (OVERDUE, SENT)]
+    assert sweep_at(now + 2 * MINUTE) == []
+
+
+def test_a_due_date_moved_inside_a_lead_time_gets_that_due_soon_reminder_once(
+    assigned, member_user, sweep_at
+):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=now + timedelta(minutes=30))
+
+    fired = [sweep_at(now + MINUTE), sweep_at(now + 2 * MINUTE)]
+
+    assert fired == [[(DUE_SOON, SENT)], []]
+    assert Notification.objects.get(kind=DUE_SOON).title == (
+        f"{assigned.reference} is due within 1 h: {assigned.title}"
+    )
+    assert sweep_at(now + timedelta(minutes=31)) == [(OVERDUE, SENT)]
+
+
+def test_a_due_date_moved_into_the_past_gets_overdue_but_no_stale_due_soon(
+    assigned, member_user, sweep_at
+):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=now - timedelta(minutes=10))
+
+    assert sweep_at(now + MINUTE) == [(OVERDUE, SENT)]
+
+
+def test_a_due_date_moved_far_ahead_writes_nothing_yet(assigned, member_user, sweep_at):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=now + timedelta(days=5))
+
+    assert sweep_at(now + MINUTE) == []
 
 
 def test_a_lost_delivery_is_enqueued_again_by_a_later_sweep(
