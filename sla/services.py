@@ -3,11 +3,13 @@
 Exactly once: the sweep writes each reminder row (ticket, kind, deadline, lead) under a unique
 constraint before anything is sent, and enqueues delivery only for the rows it wrote. Delivery
 locks the row, re-reads the ticket, and marks the row delivered in the same transaction that
-writes the notifications, so a second run finds it done.
+writes the notifications and one row per email to send, so a second run finds it done; each
+email is then marked sent on its own, so a retry sends only the unsent ones.
 """
 
 from datetime import datetime, timedelta
 from itertools import chain, islice
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -22,7 +24,7 @@ from boards.locks import lock_board
 from boards.models import Board, Membership, Role
 from csboard.core.validation import full_clean_or_raise
 from notifications.services import notify
-from sla.models import Reminder, SlaPolicy, SweepMark
+from sla.models import Reminder, ReminderEmail, SlaPolicy, SweepMark
 from sla.selectors import forget_policy
 from tickets.models import Ticket
 
@@ -222,7 +224,7 @@ def sla_sweep(*, now: datetime | None = None) -> list[int]:
         written += ids
     with transaction.atomic():
         lost = Reminder.objects.filter(
-            delivered_at__isnull=True,
+            finished_at__isnull=True,
             created_at__lte=now - REDRIVE_AFTER,
             created_at__gt=now - REDRIVE_WINDOW,
         ).values_list("id", flat=True)
@@ -310,42 +312,88 @@ def _email(reminder: Reminder, ticket: Ticket, user, title: str) -> EmailMultiAl
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
-    """Deliver one reminder: in-app notifications and emails, unless it was delivered already,
-    the ticket got resolved, or its deadline moved. Returns the outcome."""
+    """Deliver one reminder: in-app notifications, then emails, unless the ticket got resolved,
+    its deadline moved, or it was delivered already. Returns the outcome. A mail-server error
+    is raised (the task retries) after every email that could go out went out; the retry sends
+    only those still unsent."""
     now = now or timezone.now()
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(of=("self",))
-            .select_related("ticket__board")
-            .filter(pk=reminder_id)
-            .first()
-        )
-        if reminder is None:
-            return "gone"  # its ticket was deleted
-        if reminder.delivered_at is not None:
-            return reminder.outcome
-        ticket = reminder.ticket
-        reminder.outcome = _why_not(reminder, ticket) or Reminder.Outcome.SENT
-        reminder.delivered_at = now
-        if reminder.outcome == Reminder.Outcome.SENT:
-            recipients = reminder_recipients(reminder, ticket)
-            title = reminder_title(reminder, ticket)
-            notify(
-                recipients=recipients,
-                kind=reminder.kind,
-                title=title,
-                ticket=ticket,
-                url=ticket.get_absolute_url(),
-                data={"due_for": reminder.due_for.isoformat(), "reminder": reminder.pk},
-            )
-            emails = [
-                _email(reminder, ticket, user, title)
-                for user in recipients
-                if email_wanted(user, reminder.kind)
-            ]
-            # Last, and inside the transaction: if the mail server fails, nothing is recorded
-            # and the task retries the whole reminder.
-            if emails:
-                get_connection(fail_silently=False).send_messages(emails)
-        reminder.save(update_fields=["outcome", "delivered_at"])
+    reminder = _reminder_notify(reminder_id, now)
+    if reminder is None:
+        return "gone"  # its ticket was deleted
+    if reminder.finished_at is None:
+        _reminder_send_emails(reminder, now)
     return reminder.outcome
+
+
+@transaction.atomic
+def _reminder_notify(reminder_id: int, now: datetime) -> Reminder | None:
+    """Once per reminder, under its row lock: decide the outcome and, if it is sent, write the
+    notifications and one unsent ReminderEmail per recipient who wants email."""
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("ticket__board")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None or reminder.delivered_at is not None:
+        return reminder
+    ticket = reminder.ticket
+    reminder.outcome = _why_not(reminder, ticket) or Reminder.Outcome.SENT
+    reminder.delivered_at = now
+    if reminder.outcome == Reminder.Outcome.SENT:
+        recipients = reminder_recipients(reminder, ticket)
+        notify(
+            recipients=recipients,
+            kind=reminder.kind,
+            title=reminder_title(reminder, ticket),
+            ticket=ticket,
+            url=ticket.get_absolute_url(),
+            data={"due_for": reminder.due_for.isoformat(), "reminder": reminder.pk},
+        )
+        ReminderEmail.objects.bulk_create(
+            ReminderEmail(reminder=reminder, user=user)
+            for user in recipients
+            if email_wanted(user, reminder.kind)
+        )
+    reminder.save(update_fields=["outcome", "delivered_at"])
+    return reminder
+
+
+def _reminder_send_emails(reminder: Reminder, now: datetime) -> None:
+    """Send each unsent email in its own transaction, marked sent as soon as it went out. A row
+    another run is sending (locked) is left to it."""
+    unsent = list(reminder.emails.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    failures = []
+    if unsent:
+        title = reminder_title(reminder, reminder.ticket)
+        with get_connection(fail_silently=False) as mail_connection:
+            for email_id in unsent:
+                error = _send_one(email_id, reminder, title, mail_connection, now)
+                if error is not None:
+                    failures.append(error)
+    if failures:
+        raise failures[0]
+    if not reminder.emails.filter(sent_at__isnull=True).exists():
+        reminder.finished_at = now
+        reminder.save(update_fields=["finished_at"])
+
+
+@transaction.atomic
+def _send_one(email_id: int, reminder: Reminder, title: str, mail_connection, now: datetime):
+    email = (
+        ReminderEmail.objects.select_for_update(skip_locked=True)
+        .select_related("user")
+        .filter(pk=email_id, sent_at__isnull=True)
+        .first()
+    )
+    if email is None:
+        return None
+    try:
+        mail_connection.send_messages([_email(reminder, reminder.ticket, email.user, title)])
+    except (SMTPException, OSError) as error:
+        email.error = str(error)[:300]
+        email.save(update_fields=["error"])
+        return error
+    email.sent_at, email.error = now, ""
+    email.save(update_fields=["sent_at", "error"])
+    return None

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.models import Notification
-from sla.models import Reminder
+from sla.models import Reminder, ReminderEmail
 from sla.services import email_preferences_set, reminder_deliver, sla_policy_set, sla_sweep
 from tickets.models import Priority, Status, Ticket
 from tickets.services import ticket_create, ticket_record_first_response, ticket_update
@@ -307,18 +307,67 @@ def test_turning_one_kind_off_leaves_the_other_kinds_on(assigned, member_user, s
     ]
 
 
-def test_a_mail_server_failure_records_nothing_so_the_retry_sends_it(assigned, settings):
+def test_a_mail_server_that_is_down_holds_back_only_the_email_until_the_retry(assigned, settings):
     [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
     settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
 
     with pytest.raises(ConnectionRefusedError):
         reminder_deliver(reminder_id=reminder_id)
+    notified_before_the_retry = notified(OVERDUE)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     outcome = reminder_deliver(reminder_id=reminder_id)
 
     assert outcome == SENT
+    assert notified_before_the_retry == ["mia"]
     assert notified(OVERDUE) == ["mia"]
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def two_recipients(assigned, admin_user, member_user):
+    ticket_update(ticket=assigned, by=admin_user, assignees=[admin_user, member_user])
+    Notification.objects.all().delete()
+    return assigned
+
+
+def test_a_mail_server_failing_mid_batch_sends_each_email_once_after_the_retry(
+    two_recipients, settings, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from tests.sla.failing_mail import FailsMidBatch
+
+    [reminder_id] = sla_sweep(now=two_recipients.due_at + MINUTE)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.FailsMidBatch"
+    monkeypatch.setattr(FailsMidBatch, "budget", 1)
+
+    with pytest.raises(SMTPServerDisconnected):
+        reminder_deliver(reminder_id=reminder_id)
+    monkeypatch.setattr(FailsMidBatch, "budget", 10)
+    reminder_deliver(reminder_id=reminder_id)
+    reminder_deliver(reminder_id=reminder_id)
+
+    assert sorted(address for m in mail.outbox for address in m.to) == [
+        "alice@example.com",
+        "mia@example.com",
+    ]
+    assert notified(OVERDUE) == ["alice", "mia"]
+    assert Reminder.objects.get().finished_at is not None
+
+
+def test_a_refused_address_holds_back_nobody_elses_reminder(two_recipients, settings):
+    from smtplib import SMTPRecipientsRefused
+
+    [reminder_id] = sla_sweep(now=two_recipients.due_at + MINUTE)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.RefusesMia"
+
+    with pytest.raises(SMTPRecipientsRefused):
+        reminder_deliver(reminder_id=reminder_id)
+
+    assert notified(OVERDUE) == ["alice", "mia"]
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    assert Reminder.objects.get().finished_at is None  # mia's email is still to be sent
+    assert "no such mailbox" in ReminderEmail.objects.get(sent_at__isnull=True).error
 
 
 def test_the_email_gives_times_in_the_boards_time_zone(board, assigned, sweep_at):
