@@ -183,6 +183,7 @@ class Reminder(models.Model):
         RESOLVED = "resolved", "Skipped: the ticket was resolved"
         MOVED = "moved", "Skipped: the deadline moved"
         ANSWERED = "answered", "Skipped: the customer got a response"
+        FAILED = "failed", "Given up: not delivered in time"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -196,6 +197,10 @@ class Reminder(models.Model):
     # re-drives the reminder if its task got lost.
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    # Delivery attempts that failed on the mail server, and when the next attempt (the task's
+    # retry, or a re-drive) is due: the sweep re-drives only a delivery nobody has scheduled.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -207,7 +212,7 @@ class Reminder(models.Model):
         indexes = [
             # The sweep re-drives reminders whose delivery task got lost: only pending rows.
             models.Index(
-                fields=["created_at"],
+                fields=["next_attempt_at"],
                 condition=models.Q(finished_at__isnull=True),
                 name="sla_reminder_pending_idx",
             ),

@@ -7,6 +7,7 @@ writes the notifications and one row per email to send, so a second run finds it
 email is then marked sent on its own, so a retry sends only the unsent ones.
 """
 
+import logging
 from datetime import datetime, timedelta
 from itertools import chain, islice
 from smtplib import SMTPException
@@ -14,7 +15,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,15 +29,21 @@ from sla.models import Reminder, ReminderEmail, SlaPolicy, SweepMark
 from sla.selectors import forget_policy
 from tickets.models import Ticket
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 500
 # Deadlines crossed just before the last sweep's end may belong to tickets written by
 # transactions that committed after it looked: every sweep looks back this far again.
 OVERLAP = timedelta(minutes=5)
 # The very first sweep (or one after the mark was lost) looks back this far.
 FIRST_LOOK_BACK = timedelta(days=1)
-# A reminder still undelivered this long after it was written lost its task: send it again.
+# A reminder still undelivered this long after its delivery was due lost its task: send it
+# again. One still undelivered REDRIVE_WINDOW after it was written is given up, as an error.
 REDRIVE_AFTER = timedelta(minutes=10)
 REDRIVE_WINDOW = timedelta(days=2)
+# The delivery task's longest wait between retries (sla.tasks): after a mail-server failure,
+# the next attempt is due within this.
+RETRY_WAIT_MAX = timedelta(minutes=15)
 EMAIL_PREFERENCE = "email_reminders"
 
 
@@ -172,19 +179,22 @@ def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
         return []
     table = Reminder._meta.db_table
     fields = [Reminder._meta.get_field(name) for name in ("due_for", "lead", "created_at")]
+    created = fields[2].get_db_prep_value(created_at, connection)
     values, params = [], []
     for ticket_id, kind, due_for, lead in rows:
-        values.append("(%s, %s, %s, %s, %s, %s)")
+        values.append("(%s, %s, %s, %s, %s, %s, 0, %s)")
         params += [
             ticket_id,
             kind,
             fields[0].get_db_prep_value(due_for, connection),
             fields[1].get_db_prep_value(lead, connection),
-            fields[2].get_db_prep_value(created_at, connection),
+            created,
             "",
+            created,  # next_attempt_at: delivery is due at once
         ]
     sql = (
-        f"INSERT INTO {table} (ticket_id, kind, due_for, lead, created_at, outcome) "
+        f"INSERT INTO {table} "
+        "(ticket_id, kind, due_for, lead, created_at, outcome, attempts, next_attempt_at) "
         f"VALUES {', '.join(values)} ON CONFLICT DO NOTHING RETURNING id"
     )
     with connection.cursor() as cursor:
@@ -223,15 +233,43 @@ def sla_sweep(*, now: datetime | None = None) -> list[int]:
                 reminder_deliver_task.delay_on_commit(reminder_id)
         written += ids
     with transaction.atomic():
-        lost = Reminder.objects.filter(
-            finished_at__isnull=True,
-            created_at__lte=now - REDRIVE_AFTER,
-            created_at__gt=now - REDRIVE_WINDOW,
-        ).values_list("id", flat=True)
-        for reminder_id in lost:
-            reminder_deliver_task.delay_on_commit(reminder_id)
+        _redrive(now)
         _advance_mark(now)
     return written
+
+
+def _redrive(now: datetime) -> None:
+    """Enqueue again the pending reminders whose delivery was due a while ago and did not
+    happen (a lost task, or a task out of retries), and due again later rather than on every
+    sweep; give up, with an error for the logs, on those pending since REDRIVE_WINDOW."""
+    from sla.tasks import reminder_deliver_task
+
+    pending = Reminder.objects.filter(finished_at__isnull=True)
+    expired = pending.filter(created_at__lte=now - REDRIVE_WINDOW)
+    for reminder in expired.select_for_update(skip_locked=True).order_by():
+        logger.error(
+            "SLA reminder %s (%s, ticket %s, due %s) undelivered after %s attempt(s) since %s: "
+            "giving up%s",
+            reminder.pk,
+            reminder.kind,
+            reminder.ticket_id,
+            reminder.due_for.isoformat(),
+            reminder.attempts,
+            reminder.created_at.isoformat(),
+            "" if reminder.delivered_at is None else " on its unsent emails",
+            extra={"reminder": reminder.pk, "ticket": reminder.ticket_id},
+        )
+        if reminder.delivered_at is None:
+            reminder.outcome, reminder.delivered_at = Reminder.Outcome.FAILED, now
+        reminder.finished_at = now
+        reminder.save(update_fields=["outcome", "delivered_at", "finished_at"])
+    lost = pending.filter(next_attempt_at__lte=now - REDRIVE_AFTER).select_for_update(
+        skip_locked=True
+    )
+    lost_ids = list(lost.order_by().values_list("id", flat=True))
+    Reminder.objects.filter(pk__in=lost_ids).update(next_attempt_at=now)
+    for reminder_id in lost_ids:
+        reminder_deliver_task.delay_on_commit(reminder_id)
 
 
 def _advance_mark(now: datetime) -> None:
@@ -321,7 +359,14 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
     if reminder is None:
         return "gone"  # its ticket was deleted
     if reminder.finished_at is None:
-        _reminder_send_emails(reminder, now)
+        try:
+            _reminder_send_emails(reminder, now)
+        except (SMTPException, OSError):
+            # The task retries within RETRY_WAIT_MAX: no re-drive before that.
+            Reminder.objects.filter(pk=reminder.pk).update(
+                attempts=F("attempts") + 1, next_attempt_at=now + RETRY_WAIT_MAX
+            )
+            raise
     return reminder.outcome
 
 

@@ -259,6 +259,59 @@ def test_a_lost_delivery_is_enqueued_again_by_a_later_sweep(
     assert Reminder.objects.get().pk == reminder_id
 
 
+def test_a_re_driven_reminder_is_not_enqueued_again_by_the_next_sweep(
+    assigned, django_capture_on_commit_callbacks
+):
+    moment = assigned.due_at + MINUTE
+    sla_sweep(now=moment)
+    with django_capture_on_commit_callbacks() as re_driven:
+        sla_sweep(now=moment + timedelta(minutes=11))
+    with django_capture_on_commit_callbacks() as next_minute:
+        sla_sweep(now=moment + timedelta(minutes=12))
+
+    assert (len(re_driven), len(next_minute)) == (1, 0)
+
+
+def test_a_reminder_waiting_on_a_mail_retry_is_left_to_that_retry(
+    assigned, settings, django_capture_on_commit_callbacks
+):
+    moment = assigned.due_at + MINUTE
+    [reminder_id] = sla_sweep(now=moment)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+    with pytest.raises(ConnectionRefusedError):
+        reminder_deliver(reminder_id=reminder_id, now=moment)
+
+    with django_capture_on_commit_callbacks() as while_the_retry_is_due:
+        sla_sweep(now=moment + timedelta(minutes=20))
+    with django_capture_on_commit_callbacks() as once_it_is_overdue:
+        sla_sweep(now=moment + timedelta(minutes=26))
+
+    assert Reminder.objects.get().attempts == 1
+    assert (len(while_the_retry_is_due), len(once_it_is_overdue)) == (0, 1)
+
+
+def test_a_reminder_undelivered_for_two_days_is_given_up_as_an_error(
+    board, assigned, caplog, django_capture_on_commit_callbacks
+):
+    sla_policy_set(board=board, escalate_after_hours=None)  # no new reminder meanwhile
+    moment = assigned.due_at + MINUTE
+    [reminder_id] = sla_sweep(now=moment)
+
+    with caplog.at_level("ERROR", logger="sla.services"):
+        with django_capture_on_commit_callbacks() as callbacks:
+            sla_sweep(now=moment + timedelta(days=2, minutes=1))
+        sla_sweep(now=moment + timedelta(days=2, minutes=2))
+
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert f"SLA reminder {reminder_id} " in record.getMessage()
+    assert callbacks == []
+    reminder = Reminder.objects.get()
+    assert reminder.outcome == Reminder.Outcome.FAILED
+    assert reminder.finished_at is not None
+    assert reminder_deliver(reminder_id=reminder_id) == Reminder.Outcome.FAILED
+    assert not Notification.objects.exists()
+
+
 def test_the_sweep_enqueues_delivery_only_after_commit(
     assigned, django_capture_on_commit_callbacks
 ):
