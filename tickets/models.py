@@ -109,19 +109,16 @@ class Ticket(models.Model):
 
     @property
     def is_due_soon(self) -> bool:
-        """Due within the next 24 hours (and not yet overdue or resolved)."""
-        if self.due_at is None or self.status == Status.RESOLVED:
+        """Due within the next 24 hours (and not yet overdue or resolved). Resolved is
+        `resolved_at`, as for the SLA clocks: the Resolved status or a done column."""
+        if self.due_at is None or self.resolved_at is not None:
             return False
         now = timezone.now()
         return now <= self.due_at < now + timedelta(days=1)
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.due_at is not None
-            and self.status != Status.RESOLVED
-            and self.due_at < timezone.now()
-        )
+        return self.due_at is not None and self.resolved_at is None and self.due_at < timezone.now()
 
 
 class Activity(models.Model):
