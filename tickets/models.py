@@ -184,6 +184,10 @@ class Activity(models.Model):
         if self.kind == kind.PRIORITY:
             return f"changed the priority from {_label(Priority, self.from_value)} to {_label(Priority, self.to_value)}"
         if self.kind == kind.DUE:
+            if data.get("given_back"):
+                return "gave the due date back to the SLA policy"
+            if data.get("by_sla"):
+                return "moved the due date to the SLA policy's date"
             return "cleared the due date" if not self.to_value else "set the due date"
         if self.kind in (kind.ASSIGNEES, kind.TAGS):
             what = "assigned" if self.kind == kind.ASSIGNEES else "tagged"

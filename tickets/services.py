@@ -258,7 +258,8 @@ def ticket_update(
         _attach_customer(ticket)
         stamped.append("customer")
     if "due_at" in changes or "priority" in changes:
-        # A date set by hand sticks; clearing it hands the due date back to the SLA policy.
+        # A date set by hand sticks; clearing it hands the due date back to the SLA policy (a
+        # ticket has "no due date" only on a board whose policy gives none).
         if "due_at" in changes:
             ticket.due_is_manual = changes["due_at"] is not None
         _apply_sla(ticket, start=ticket.created_at, was=deadlines_were)
@@ -272,13 +273,17 @@ def ticket_update(
         _set_assignees(ticket, _check_assignees(ticket.board, assignees), by)
     if tags is not None:
         _set_tags(ticket, _check_tags(ticket.board, tags), by)
-    _record_changes(ticket, by, before, changed)
+    due_note = {}
+    if "due_at" in changed and not ticket.due_is_manual:
+        # The date now comes from the SLA policy: given back by a person, or moved by priority.
+        due_note = {"by_sla": True, "given_back": "due_at" in changes}
+    _record_changes(ticket, by, before, changed, due_note)
     if "status" in changed:
         ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
-def _record_changes(ticket: Ticket, by, before: dict, changed: list[str]) -> None:
+def _record_changes(ticket: Ticket, by, before: dict, changed: list[str], due_note: dict) -> None:
     for field, kind, show in (
         ("status", Activity.Kind.STATUS, str),
         ("priority", Activity.Kind.PRIORITY, str),
@@ -291,6 +296,7 @@ def _record_changes(ticket: Ticket, by, before: dict, changed: list[str]) -> Non
                 kind=kind,
                 from_value=show(before[field]),
                 to_value=show(getattr(ticket, field)),
+                data=due_note if field == "due_at" else {},
             )
     edited = [f for f in changed if f not in ("status", "priority", "due_at")]
     if edited:
