@@ -236,7 +236,8 @@ def ticket_update(
     **changes,
 ) -> Ticket:
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
-    place). A status change by a team member counts as the first response."""
+    place). A status change by a team member counts as the first response (as does a move
+    into a done column, see ticket_move)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -385,6 +386,9 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, 
         board_changed(ticket.board_id, kind="reordered", ticket=ticket.number)
     ticket.position = new
     ticket.save(update_fields=["column", "position", "resolved_at", "updated_at"])
+    if target.is_done:
+        # Closing a ticket answers the customer, as a status change does.
+        ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
