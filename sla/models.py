@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -182,14 +183,24 @@ class Reminder(models.Model):
         RESOLVED = "resolved", "Skipped: the ticket was resolved"
         MOVED = "moved", "Skipped: the deadline moved"
         ANSWERED = "answered", "Skipped: the customer got a response"
+        FAILED = "failed", "Given up: not delivered in time"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     due_for = models.DateTimeField()  # the deadline this reminder was computed for
     lead = models.DurationField(default=timedelta(0))  # due-soon reminders: how long before
     created_at = models.DateTimeField(default=timezone.now)
+    # When the outcome was decided and the in-app notifications (with one ReminderEmail per
+    # email recipient) were written, in one transaction.
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # When nothing is left to do: delivered and every email sent. Until then, the sweep
+    # re-drives the reminder if its task got lost.
+    finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    # Delivery attempts that failed on the mail server, and when the next attempt (the task's
+    # retry, or a re-drive) is due: the sweep re-drives only a delivery nobody has scheduled.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -201,14 +212,34 @@ class Reminder(models.Model):
         indexes = [
             # The sweep re-drives reminders whose delivery task got lost: only pending rows.
             models.Index(
-                fields=["created_at"],
-                condition=models.Q(delivered_at__isnull=True),
+                fields=["next_attempt_at"],
+                condition=models.Q(finished_at__isnull=True),
                 name="sla_reminder_pending_idx",
             ),
         ]
 
     def __str__(self):
         return f"{self.kind} for ticket {self.ticket_id} (due {self.due_for:%Y-%m-%d %H:%M})"
+
+
+class ReminderEmail(models.Model):
+    """A reminder's email to one recipient. Written with the in-app notifications, marked sent
+    right after its own message went out: a retry after a mail-server failure sends only the
+    emails still unsent, and one refused address holds back nobody else's."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="emails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)  # the last failure, if any
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "user"], name="sla_reminder_email_once"),
+        ]
+
+    def __str__(self):
+        state = "sent" if self.sent_at else "unsent"
+        return f"{state} email of reminder {self.reminder_id} to user {self.user_id}"
 
 
 class SweepMark(models.Model):

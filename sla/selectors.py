@@ -74,6 +74,10 @@ class Clock:
         return LABELS[self.state]
 
     @property
+    def key(self) -> str:
+        return self.name.lower().replace(" ", "_")  # "first_response", "resolution"
+
+    @property
     def short_name(self) -> str:
         return self.name.split()[-1].capitalize()
 

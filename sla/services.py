@@ -3,15 +3,19 @@
 Exactly once: the sweep writes each reminder row (ticket, kind, deadline, lead) under a unique
 constraint before anything is sent, and enqueues delivery only for the rows it wrote. Delivery
 locks the row, re-reads the ticket, and marks the row delivered in the same transaction that
-writes the notifications, so a second run finds it done.
+writes the notifications and one row per email to send, so a second run finds it done; each
+email is then marked sent on its own, so a retry sends only the unsent ones.
 """
 
+import logging
 from datetime import datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +25,11 @@ from boards.locks import lock_board
 from boards.models import Board, Membership, Role
 from csboard.core.validation import full_clean_or_raise
 from notifications.services import notify
-from sla.models import Reminder, SlaPolicy, SweepMark
+from sla.models import Reminder, ReminderEmail, SlaPolicy, SweepMark
 from sla.selectors import forget_policy
 from tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 # Deadlines crossed just before the last sweep's end may belong to tickets written by
@@ -31,9 +37,13 @@ BATCH_SIZE = 500
 OVERLAP = timedelta(minutes=5)
 # The very first sweep (or one after the mark was lost) looks back this far.
 FIRST_LOOK_BACK = timedelta(days=1)
-# A reminder still undelivered this long after it was written lost its task: send it again.
+# A reminder still undelivered this long after its delivery was due lost its task: send it
+# again. One still undelivered REDRIVE_WINDOW after it was written is given up, as an error.
 REDRIVE_AFTER = timedelta(minutes=10)
 REDRIVE_WINDOW = timedelta(days=2)
+# The delivery task's longest wait between retries (sla.tasks): after a mail-server failure,
+# the next attempt is due within this.
+RETRY_WAIT_MAX = timedelta(minutes=15)
 EMAIL_PREFERENCE = "email_reminders"
 
 
@@ -111,6 +121,41 @@ def _candidates(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
         yield (*row, Reminder.Kind.FIRST_RESPONSE_MISSED, timedelta(0))
 
 
+def _written_late(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
+    """The same tuples for tickets whose deadlines were written in (since, now]: a deadline
+    written already past, or inside a lead time, is never crossed by a window, so each gets the
+    reminders whose moment it was written after, once. A due-soon reminder only while the due
+    date is still ahead (overdue covers the rest), and only its shortest passed lead time ("due
+    within 1 h" when 30 min remain, not also "within 24 h"). The cost follows the tickets
+    changed since the last sweep, read through a partial index."""
+    longest = max(_distinct(policies, "leads"), default=timedelta(0))
+    changed = (
+        _open_tickets()
+        .filter(sla_changed_at__gt=since, sla_changed_at__lte=now)
+        .filter(
+            Q(due_at__lte=now + longest)
+            | Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+        )
+        .order_by()
+        .values_list("id", "board_id", "due_at", "first_response_due_at", "first_response_at")
+    )
+    for ticket_id, board_id, due_at, first_due, first_at in changed.iterator(BATCH_SIZE):
+        policy = policies.get(board_id, policies[None])
+        if first_at is None and first_due is not None and first_due <= now:
+            yield ticket_id, board_id, first_due, Reminder.Kind.FIRST_RESPONSE_MISSED, timedelta(0)
+        if due_at is None:
+            continue
+        if due_at <= now:
+            yield ticket_id, board_id, due_at, Reminder.Kind.OVERDUE, timedelta(0)
+            after = policy.escalate_after
+            if after is not None and due_at + after <= now:
+                yield ticket_id, board_id, due_at, Reminder.Kind.ESCALATION, after
+            continue
+        passed = [lead for lead in policy.leads if due_at - lead <= now]
+        if passed:
+            yield ticket_id, board_id, due_at, Reminder.Kind.DUE_SOON, min(passed)
+
+
 def _distinct(policies: dict[int, SlaPolicy], attribute: str) -> list[timedelta]:
     values = set()
     for policy in policies.values():
@@ -134,19 +179,22 @@ def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
         return []
     table = Reminder._meta.db_table
     fields = [Reminder._meta.get_field(name) for name in ("due_for", "lead", "created_at")]
+    created = fields[2].get_db_prep_value(created_at, connection)
     values, params = [], []
     for ticket_id, kind, due_for, lead in rows:
-        values.append("(%s, %s, %s, %s, %s, %s)")
+        values.append("(%s, %s, %s, %s, %s, %s, 0, %s)")
         params += [
             ticket_id,
             kind,
             fields[0].get_db_prep_value(due_for, connection),
             fields[1].get_db_prep_value(lead, connection),
-            fields[2].get_db_prep_value(created_at, connection),
+            created,
             "",
+            created,  # next_attempt_at: delivery is due at once
         ]
     sql = (
-        f"INSERT INTO {table} (ticket_id, kind, due_for, lead, created_at, outcome) "
+        f"INSERT INTO {table} "
+        "(ticket_id, kind, due_for, lead, created_at, outcome, attempts, next_attempt_at) "
         f"VALUES {', '.join(values)} ON CONFLICT DO NOTHING RETURNING id"
     )
     with connection.cursor() as cursor:
@@ -168,7 +216,12 @@ def sla_sweep(*, now: datetime | None = None) -> list[int]:
     policies = {policy.board_id: policy for policy in SlaPolicy.objects.all()}
     default = SlaPolicy()
     written = []
-    for batch in _batched(_candidates(since, now, policies | {None: default}), BATCH_SIZE):
+    policies_and_default = policies | {None: default}
+    candidates = chain(
+        _candidates(since, now, policies_and_default),
+        _written_late(since, now, policies_and_default),
+    )
+    for batch in _batched(candidates, BATCH_SIZE):
         rows = [
             (ticket_id, kind, deadline, lead)
             for ticket_id, board_id, deadline, kind, lead in batch
@@ -180,15 +233,43 @@ def sla_sweep(*, now: datetime | None = None) -> list[int]:
                 reminder_deliver_task.delay_on_commit(reminder_id)
         written += ids
     with transaction.atomic():
-        lost = Reminder.objects.filter(
-            delivered_at__isnull=True,
-            created_at__lte=now - REDRIVE_AFTER,
-            created_at__gt=now - REDRIVE_WINDOW,
-        ).values_list("id", flat=True)
-        for reminder_id in lost:
-            reminder_deliver_task.delay_on_commit(reminder_id)
+        _redrive(now)
         _advance_mark(now)
     return written
+
+
+def _redrive(now: datetime) -> None:
+    """Enqueue again the pending reminders whose delivery was due a while ago and did not
+    happen (a lost task, or a task out of retries), and due again later rather than on every
+    sweep; give up, with an error for the logs, on those pending since REDRIVE_WINDOW."""
+    from sla.tasks import reminder_deliver_task
+
+    pending = Reminder.objects.filter(finished_at__isnull=True)
+    expired = pending.filter(created_at__lte=now - REDRIVE_WINDOW)
+    for reminder in expired.select_for_update(skip_locked=True).order_by():
+        logger.error(
+            "SLA reminder %s (%s, ticket %s, due %s) undelivered after %s attempt(s) since %s: "
+            "giving up%s",
+            reminder.pk,
+            reminder.kind,
+            reminder.ticket_id,
+            reminder.due_for.isoformat(),
+            reminder.attempts,
+            reminder.created_at.isoformat(),
+            "" if reminder.delivered_at is None else " on its unsent emails",
+            extra={"reminder": reminder.pk, "ticket": reminder.ticket_id},
+        )
+        if reminder.delivered_at is None:
+            reminder.outcome, reminder.delivered_at = Reminder.Outcome.FAILED, now
+        reminder.finished_at = now
+        reminder.save(update_fields=["outcome", "delivered_at", "finished_at"])
+    lost = pending.filter(next_attempt_at__lte=now - REDRIVE_AFTER).select_for_update(
+        skip_locked=True
+    )
+    lost_ids = list(lost.order_by().values_list("id", flat=True))
+    Reminder.objects.filter(pk__in=lost_ids).update(next_attempt_at=now)
+    for reminder_id in lost_ids:
+        reminder_deliver_task.delay_on_commit(reminder_id)
 
 
 def _advance_mark(now: datetime) -> None:
@@ -269,42 +350,95 @@ def _email(reminder: Reminder, ticket: Ticket, user, title: str) -> EmailMultiAl
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
-    """Deliver one reminder: in-app notifications and emails, unless it was delivered already,
-    the ticket got resolved, or its deadline moved. Returns the outcome."""
+    """Deliver one reminder: in-app notifications, then emails, unless the ticket got resolved,
+    its deadline moved, or it was delivered already. Returns the outcome. A mail-server error
+    is raised (the task retries) after every email that could go out went out; the retry sends
+    only those still unsent."""
     now = now or timezone.now()
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(of=("self",))
-            .select_related("ticket__board")
-            .filter(pk=reminder_id)
-            .first()
-        )
-        if reminder is None:
-            return "gone"  # its ticket was deleted
-        if reminder.delivered_at is not None:
-            return reminder.outcome
-        ticket = reminder.ticket
-        reminder.outcome = _why_not(reminder, ticket) or Reminder.Outcome.SENT
-        reminder.delivered_at = now
-        if reminder.outcome == Reminder.Outcome.SENT:
-            recipients = reminder_recipients(reminder, ticket)
-            title = reminder_title(reminder, ticket)
-            notify(
-                recipients=recipients,
-                kind=reminder.kind,
-                title=title,
-                ticket=ticket,
-                url=ticket.get_absolute_url(),
-                data={"due_for": reminder.due_for.isoformat(), "reminder": reminder.pk},
+    reminder = _reminder_notify(reminder_id, now)
+    if reminder is None:
+        return "gone"  # its ticket was deleted
+    if reminder.finished_at is None:
+        try:
+            _reminder_send_emails(reminder, now)
+        except (SMTPException, OSError):
+            # The task retries within RETRY_WAIT_MAX: no re-drive before that.
+            Reminder.objects.filter(pk=reminder.pk).update(
+                attempts=F("attempts") + 1, next_attempt_at=now + RETRY_WAIT_MAX
             )
-            emails = [
-                _email(reminder, ticket, user, title)
-                for user in recipients
-                if email_wanted(user, reminder.kind)
-            ]
-            # Last, and inside the transaction: if the mail server fails, nothing is recorded
-            # and the task retries the whole reminder.
-            if emails:
-                get_connection(fail_silently=False).send_messages(emails)
-        reminder.save(update_fields=["outcome", "delivered_at"])
+            raise
     return reminder.outcome
+
+
+@transaction.atomic
+def _reminder_notify(reminder_id: int, now: datetime) -> Reminder | None:
+    """Once per reminder, under its row lock: decide the outcome and, if it is sent, write the
+    notifications and one unsent ReminderEmail per recipient who wants email."""
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("ticket__board")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None or reminder.delivered_at is not None:
+        return reminder
+    ticket = reminder.ticket
+    reminder.outcome = _why_not(reminder, ticket) or Reminder.Outcome.SENT
+    reminder.delivered_at = now
+    if reminder.outcome == Reminder.Outcome.SENT:
+        recipients = reminder_recipients(reminder, ticket)
+        notify(
+            recipients=recipients,
+            kind=reminder.kind,
+            title=reminder_title(reminder, ticket),
+            ticket=ticket,
+            url=ticket.get_absolute_url(),
+            data={"due_for": reminder.due_for.isoformat(), "reminder": reminder.pk},
+        )
+        ReminderEmail.objects.bulk_create(
+            ReminderEmail(reminder=reminder, user=user)
+            for user in recipients
+            if email_wanted(user, reminder.kind)
+        )
+    reminder.save(update_fields=["outcome", "delivered_at"])
+    return reminder
+
+
+def _reminder_send_emails(reminder: Reminder, now: datetime) -> None:
+    """Send each unsent email in its own transaction, marked sent as soon as it went out. A row
+    another run is sending (locked) is left to it."""
+    unsent = list(reminder.emails.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    failures = []
+    if unsent:
+        title = reminder_title(reminder, reminder.ticket)
+        with get_connection(fail_silently=False) as mail_connection:
+            for email_id in unsent:
+                error = _send_one(email_id, reminder, title, mail_connection, now)
+                if error is not None:
+                    failures.append(error)
+    if failures:
+        raise failures[0]
+    if not reminder.emails.filter(sent_at__isnull=True).exists():
+        reminder.finished_at = now
+        reminder.save(update_fields=["finished_at"])
+
+
+@transaction.atomic
+def _send_one(email_id: int, reminder: Reminder, title: str, mail_connection, now: datetime):
+    email = (
+        ReminderEmail.objects.select_for_update(skip_locked=True)
+        .select_related("user")
+        .filter(pk=email_id, sent_at__isnull=True)
+        .first()
+    )
+    if email is None:
+        return None
+    try:
+        mail_connection.send_messages([_email(reminder, reminder.ticket, email.user, title)])
+    except (SMTPException, OSError) as error:
+        email.error = str(error)[:300]
+        email.save(update_fields=["error"])
+        return error
+    email.sent_at, email.error = now, ""
+    email.save(update_fields=["sent_at", "error"])
+    return None

@@ -18,7 +18,7 @@ def sla_sweep_task() -> int:
     reject_on_worker_lost=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,
-    retry_backoff_max=15 * 60,
+    retry_backoff_max=int(services.RETRY_WAIT_MAX.total_seconds()),
     retry_jitter=True,
     max_retries=10,
 )

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from boards.models import Role
 from csboard.core.api import BoardScopedMixin
+from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
@@ -44,10 +45,16 @@ class TicketViewSet(
     def get_object(self):
         return ticket_for(self.board, self.kwargs["number"])
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not self.schema_only:
+            context["sla_policy"] = policy_for(self.board)  # once for every row's SLA clocks
+        return context
+
     def _output(self, ticket, status_code=status.HTTP_200_OK):
-        return Response(
-            TicketSerializer(ticket_for(self.board, ticket.number)).data, status=status_code
-        )
+        ticket = ticket_for(self.board, ticket.number)
+        serializer = TicketSerializer(ticket, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
 
     def _input(self, serializer_class, partial=False) -> dict:
         serializer = serializer_class(data=self.request.data, partial=partial, board=self.board)

@@ -46,7 +46,8 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(tags__name__iexact=value)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(due_at__lt=timezone.now()) & ~Q(status=Status.RESOLVED)
+        # Open is `resolved_at` unset, as on the cards: a done column resolves without the status.
+        overdue = Q(due_at__lt=timezone.now(), resolved_at__isnull=True)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_due(self, queryset, name, value):
@@ -57,7 +58,7 @@ class TicketFilter(django_filters.FilterSet):
             today = timezone.localdate(now)
             sunday = today + timedelta(days=6 - today.weekday())
             until = timezone.make_aware(datetime.combine(sunday + timedelta(days=1), time.min))
-        return queryset.filter(due_at__gte=now, due_at__lt=until).exclude(status=Status.RESOLVED)
+        return queryset.filter(due_at__gte=now, due_at__lt=until, resolved_at__isnull=True)
 
     def filter_text(self, queryset, name, value):
         text = Q()

@@ -61,6 +61,9 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     # When the first response is due by the board's SLA policy (sla.selectors.ticket_deadlines).
     first_response_due_at = models.DateTimeField(null=True, blank=True)
+    # When due_at or first_response_due_at last changed: the SLA sweep also looks at tickets
+    # changed since its last run, for deadlines written already past (or inside a lead time).
+    sla_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["column__position", "position", "number"]
@@ -87,6 +90,11 @@ class Ticket(models.Model):
                 ),
                 name="tickets_awaiting_response_idx",
             ),
+            models.Index(
+                fields=["sla_changed_at"],
+                condition=models.Q(resolved_at__isnull=True, sla_changed_at__isnull=False),
+                name="tickets_open_sla_changed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -101,19 +109,16 @@ class Ticket(models.Model):
 
     @property
     def is_due_soon(self) -> bool:
-        """Due within the next 24 hours (and not yet overdue or resolved)."""
-        if self.due_at is None or self.status == Status.RESOLVED:
+        """Due within the next 24 hours (and not yet overdue or resolved). Resolved is
+        `resolved_at`, as for the SLA clocks: the Resolved status or a done column."""
+        if self.due_at is None or self.resolved_at is not None:
             return False
         now = timezone.now()
         return now <= self.due_at < now + timedelta(days=1)
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.due_at is not None
-            and self.status != Status.RESOLVED
-            and self.due_at < timezone.now()
-        )
+        return self.due_at is not None and self.resolved_at is None and self.due_at < timezone.now()
 
 
 class Activity(models.Model):
@@ -179,6 +184,10 @@ class Activity(models.Model):
         if self.kind == kind.PRIORITY:
             return f"changed the priority from {_label(Priority, self.from_value)} to {_label(Priority, self.to_value)}"
         if self.kind == kind.DUE:
+            if data.get("given_back"):
+                return "gave the due date back to the SLA policy"
+            if data.get("by_sla"):
+                return "moved the due date to the SLA policy's date"
             return "cleared the due date" if not self.to_value else "set the due date"
         if self.kind in (kind.ASSIGNEES, kind.TAGS):
             what = "assigned" if self.kind == kind.ASSIGNEES else "tagged"

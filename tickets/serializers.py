@@ -1,8 +1,21 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.models import Board, Column, Tag
+from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.models import Priority, Status, Ticket
+
+
+class SlaClockSerializer(serializers.Serializer):
+    """One SLA clock of a ticket (sla.selectors.ticket_clocks), read-only."""
+
+    clock = serializers.ChoiceField(choices=["first_response", "resolution"], source="key")
+    state = serializers.ChoiceField(
+        choices=[ClockState.ON_TRACK, ClockState.DUE_SOON, ClockState.BREACHED, ClockState.MET]
+    )
+    deadline = serializers.DateTimeField()
+    stopped_at = serializers.DateTimeField(allow_null=True)
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -13,6 +26,7 @@ class TicketSerializer(serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
     # An email address or "" (none given): not `format: email` in the schema.
     customer_email = serializers.CharField(read_only=True)
+    sla = serializers.SerializerMethodField()
 
     class Meta:
         model = Ticket
@@ -38,8 +52,16 @@ class TicketSerializer(serializers.ModelSerializer):
             "updated_at",
             "resolved_at",
             "first_response_at",
+            "first_response_due_at",
+            "sla",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SlaClockSerializer(many=True))
+    def get_sla(self, ticket) -> list:
+        # The view passes the board's policy once: each row's board is its own object.
+        policy = self.context.get("sla_policy") or policy_for(ticket.board)
+        return SlaClockSerializer(ticket_clocks(ticket, policy), many=True).data
 
 
 class TicketInputSerializer(serializers.Serializer):

@@ -141,13 +141,17 @@ def _apply_status(ticket: Ticket) -> None:
         ticket.resolved_at = None
 
 
-def _apply_sla(ticket: Ticket, start) -> None:
+def _apply_sla(ticket: Ticket, start, *, was: tuple | None = None) -> None:
     """Deadlines from the board's SLA policy for the ticket's priority; a due date a person set
-    by hand stays."""
+    by hand stays. `was`: the (first response, due) deadlines before this change, None for a new
+    ticket. A deadline written is stamped, so that the next SLA sweep also reminds of one that
+    is already past (or inside a lead time) when written, not only of those it sees crossed."""
     deadlines = ticket_deadlines(board=ticket.board, priority=ticket.priority, start=start)
     ticket.first_response_due_at = deadlines.first_response
     if not ticket.due_is_manual:
         ticket.due_at = deadlines.resolution
+    if was != (ticket.first_response_due_at, ticket.due_at):
+        ticket.sla_changed_at = timezone.now()
 
 
 @transaction.atomic
@@ -232,7 +236,8 @@ def ticket_update(
     **changes,
 ) -> Ticket:
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
-    place). A status change by a team member counts as the first response."""
+    place). A status change by a team member counts as the first response (as does a move
+    into a done column, see ticket_move)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -245,6 +250,7 @@ def ticket_update(
     # A priority change may move the SLA due date: history shows that as a due change too.
     watched = {*changes, "due_at"} if "priority" in changes else set(changes)
     before = {field: getattr(ticket, field) for field in watched}
+    deadlines_were = (ticket.first_response_due_at, ticket.due_at)
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
     _apply_status(ticket)
@@ -253,11 +259,12 @@ def ticket_update(
         _attach_customer(ticket)
         stamped.append("customer")
     if "due_at" in changes or "priority" in changes:
-        # A date set by hand sticks; clearing it hands the due date back to the SLA policy.
+        # A date set by hand sticks; clearing it hands the due date back to the SLA policy (a
+        # ticket has "no due date" only on a board whose policy gives none).
         if "due_at" in changes:
             ticket.due_is_manual = changes["due_at"] is not None
-        _apply_sla(ticket, start=ticket.created_at)
-        stamped += ["due_at", "due_is_manual", "first_response_due_at"]
+        _apply_sla(ticket, start=ticket.created_at, was=deadlines_were)
+        stamped += ["due_at", "due_is_manual", "first_response_due_at", "sla_changed_at"]
     full_clean_or_raise(ticket)
     # Only the fields edited here: a full save from a stale copy would undo a concurrent move
     # (column and position), even into a column at its WIP limit.
@@ -267,13 +274,17 @@ def ticket_update(
         _set_assignees(ticket, _check_assignees(ticket.board, assignees), by)
     if tags is not None:
         _set_tags(ticket, _check_tags(ticket.board, tags), by)
-    _record_changes(ticket, by, before, changed)
+    due_note = {}
+    if "due_at" in changed and not ticket.due_is_manual:
+        # The date now comes from the SLA policy: given back by a person, or moved by priority.
+        due_note = {"by_sla": True, "given_back": "due_at" in changes}
+    _record_changes(ticket, by, before, changed, due_note)
     if "status" in changed:
         ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
-def _record_changes(ticket: Ticket, by, before: dict, changed: list[str]) -> None:
+def _record_changes(ticket: Ticket, by, before: dict, changed: list[str], due_note: dict) -> None:
     for field, kind, show in (
         ("status", Activity.Kind.STATUS, str),
         ("priority", Activity.Kind.PRIORITY, str),
@@ -286,6 +297,7 @@ def _record_changes(ticket: Ticket, by, before: dict, changed: list[str]) -> Non
                 kind=kind,
                 from_value=show(before[field]),
                 to_value=show(getattr(ticket, field)),
+                data=due_note if field == "due_at" else {},
             )
     edited = [f for f in changed if f not in ("status", "priority", "due_at")]
     if edited:
@@ -374,6 +386,9 @@ def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, 
         board_changed(ticket.board_id, kind="reordered", ticket=ticket.number)
     ticket.position = new
     ticket.save(update_fields=["column", "position", "resolved_at", "updated_at"])
+    if target.is_done:
+        # Closing a ticket answers the customer, as a status change does.
+        ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 

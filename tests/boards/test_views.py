@@ -437,6 +437,28 @@ def test_zooming_out_shows_reference_and_title_only_and_is_remembered(
     assert member_user.preferences["board_zoomed_out"] is True
 
 
+def test_a_zoomed_out_card_marks_a_missed_first_response(board, ticket, member_user, client_as):
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_due_at=timezone.now() - timedelta(minutes=5)
+    )
+    preference_set(member_user, "board_zoomed_out", True)
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "mark--sla-breached" in html
+    assert "Response breached" in html
+
+
+def test_a_zoomed_out_card_says_nothing_of_a_first_response_on_track(
+    board, ticket, member_user, client_as
+):
+    preference_set(member_user, "board_zoomed_out", True)
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "mark--sla" not in html
+
+
 def test_critical_tickets_carry_marks_in_words(board, member_user, client_as):
     soon = timezone.now() + timedelta(hours=3)
     ticket_create(board=board, created_by=member_user, title="Soon", due_at=soon)

@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from notifications.models import Notification
-from sla.models import Reminder
+from sla.models import Reminder, ReminderEmail
 from sla.services import email_preferences_set, reminder_deliver, sla_policy_set, sla_sweep
-from tickets.models import Status
-from tickets.services import ticket_record_first_response, ticket_update
+from tickets.models import Priority, Status, Ticket
+from tickets.services import ticket_create, ticket_record_first_response, ticket_update
 
 MINUTE = timedelta(minutes=1)
 DUE_SOON, OVERDUE = Reminder.Kind.DUE_SOON, Reminder.Kind.OVERDUE
@@ -172,6 +173,78 @@ def test_a_due_date_moved_later_re_arms_the_reminders(assigned, member_user, swe
     assert notified(OVERDUE) == ["mia", "mia"]
 
 
+# --- Deadlines written already past, or inside a lead time ---------------------------------------
+def test_a_ticket_created_already_overdue_is_reminded_once_on_the_next_sweep(
+    board, member_user, sweep_at
+):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    late = ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Promised yesterday",
+        due_at=now - timedelta(hours=1),
+        assignees=[member_user],
+    )
+
+    fired = [sweep_at(now + MINUTE), sweep_at(now + 2 * MINUTE)]
+
+    assert fired == [[(OVERDUE, SENT)], []]
+    assert Reminder.objects.get().ticket_id == late.pk
+
+
+def test_raising_an_old_ticket_to_urgent_reminds_of_the_deadlines_it_moved_into_the_past(
+    ticket, admin_user, sweep_at
+):
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=now - timedelta(hours=20))
+    ticket.refresh_from_db()
+    ticket_update(ticket=ticket, by=admin_user, priority=Priority.LOW)
+    sweep_at(now - MINUTE)  # low: first response due in 4 h, resolution in 100 h; nothing due
+
+    ticket_update(ticket=ticket, by=admin_user, priority=Priority.URGENT)
+    fired = sweep_at(now + MINUTE)
+
+    assert ticket.due_at < now  # both deadlines recomputed into the past
+    assert ticket.first_response_due_at < now
+    assert sorted(fired) == [(ESCALATION, SENT), (MISSED, SENT), (OVERDUE, SENT)]
+    assert sweep_at(now + 2 * MINUTE) == []
+
+
+def test_a_due_date_moved_inside_a_lead_time_gets_that_due_soon_reminder_once(
+    assigned, member_user, sweep_at
+):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=now + timedelta(minutes=30))
+
+    fired = [sweep_at(now + MINUTE), sweep_at(now + 2 * MINUTE)]
+
+    assert fired == [[(DUE_SOON, SENT)], []]
+    assert Notification.objects.get(kind=DUE_SOON).title == (
+        f"{assigned.reference} is due within 1 h: {assigned.title}"
+    )
+    assert sweep_at(now + timedelta(minutes=31)) == [(OVERDUE, SENT)]
+
+
+def test_a_due_date_moved_into_the_past_gets_overdue_but_no_stale_due_soon(
+    assigned, member_user, sweep_at
+):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=now - timedelta(minutes=10))
+
+    assert sweep_at(now + MINUTE) == [(OVERDUE, SENT)]
+
+
+def test_a_due_date_moved_far_ahead_writes_nothing_yet(assigned, member_user, sweep_at):
+    now = timezone.now()
+    sweep_at(now - MINUTE)
+    ticket_update(ticket=assigned, by=member_user, due_at=now + timedelta(days=5))
+
+    assert sweep_at(now + MINUTE) == []
+
+
 def test_a_lost_delivery_is_enqueued_again_by_a_later_sweep(
     assigned, django_capture_on_commit_callbacks
 ):
@@ -184,6 +257,59 @@ def test_a_lost_delivery_is_enqueued_again_by_a_later_sweep(
     assert len(first) == 1
     assert len(later) == 1  # the same reminder, still undelivered
     assert Reminder.objects.get().pk == reminder_id
+
+
+def test_a_re_driven_reminder_is_not_enqueued_again_by_the_next_sweep(
+    assigned, django_capture_on_commit_callbacks
+):
+    moment = assigned.due_at + MINUTE
+    sla_sweep(now=moment)
+    with django_capture_on_commit_callbacks() as re_driven:
+        sla_sweep(now=moment + timedelta(minutes=11))
+    with django_capture_on_commit_callbacks() as next_minute:
+        sla_sweep(now=moment + timedelta(minutes=12))
+
+    assert (len(re_driven), len(next_minute)) == (1, 0)
+
+
+def test_a_reminder_waiting_on_a_mail_retry_is_left_to_that_retry(
+    assigned, settings, django_capture_on_commit_callbacks
+):
+    moment = assigned.due_at + MINUTE
+    [reminder_id] = sla_sweep(now=moment)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+    with pytest.raises(ConnectionRefusedError):
+        reminder_deliver(reminder_id=reminder_id, now=moment)
+
+    with django_capture_on_commit_callbacks() as while_the_retry_is_due:
+        sla_sweep(now=moment + timedelta(minutes=20))
+    with django_capture_on_commit_callbacks() as once_it_is_overdue:
+        sla_sweep(now=moment + timedelta(minutes=26))
+
+    assert Reminder.objects.get().attempts == 1
+    assert (len(while_the_retry_is_due), len(once_it_is_overdue)) == (0, 1)
+
+
+def test_a_reminder_undelivered_for_two_days_is_given_up_as_an_error(
+    board, assigned, caplog, django_capture_on_commit_callbacks
+):
+    sla_policy_set(board=board, escalate_after_hours=None)  # no new reminder meanwhile
+    moment = assigned.due_at + MINUTE
+    [reminder_id] = sla_sweep(now=moment)
+
+    with caplog.at_level("ERROR", logger="sla.services"):
+        with django_capture_on_commit_callbacks() as callbacks:
+            sla_sweep(now=moment + timedelta(days=2, minutes=1))
+        sla_sweep(now=moment + timedelta(days=2, minutes=2))
+
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert f"SLA reminder {reminder_id} " in record.getMessage()
+    assert callbacks == []
+    reminder = Reminder.objects.get()
+    assert reminder.outcome == Reminder.Outcome.FAILED
+    assert reminder.finished_at is not None
+    assert reminder_deliver(reminder_id=reminder_id) == Reminder.Outcome.FAILED
+    assert not Notification.objects.exists()
 
 
 def test_the_sweep_enqueues_delivery_only_after_commit(
@@ -234,18 +360,67 @@ def test_turning_one_kind_off_leaves_the_other_kinds_on(assigned, member_user, s
     ]
 
 
-def test_a_mail_server_failure_records_nothing_so_the_retry_sends_it(assigned, settings):
+def test_a_mail_server_that_is_down_holds_back_only_the_email_until_the_retry(assigned, settings):
     [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
     settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
 
     with pytest.raises(ConnectionRefusedError):
         reminder_deliver(reminder_id=reminder_id)
+    notified_before_the_retry = notified(OVERDUE)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     outcome = reminder_deliver(reminder_id=reminder_id)
 
     assert outcome == SENT
+    assert notified_before_the_retry == ["mia"]
     assert notified(OVERDUE) == ["mia"]
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def two_recipients(assigned, admin_user, member_user):
+    ticket_update(ticket=assigned, by=admin_user, assignees=[admin_user, member_user])
+    Notification.objects.all().delete()
+    return assigned
+
+
+def test_a_mail_server_failing_mid_batch_sends_each_email_once_after_the_retry(
+    two_recipients, settings, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from tests.sla.failing_mail import FailsMidBatch
+
+    [reminder_id] = sla_sweep(now=two_recipients.due_at + MINUTE)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.FailsMidBatch"
+    monkeypatch.setattr(FailsMidBatch, "budget", 1)
+
+    with pytest.raises(SMTPServerDisconnected):
+        reminder_deliver(reminder_id=reminder_id)
+    monkeypatch.setattr(FailsMidBatch, "budget", 10)
+    reminder_deliver(reminder_id=reminder_id)
+    reminder_deliver(reminder_id=reminder_id)
+
+    assert sorted(address for m in mail.outbox for address in m.to) == [
+        "alice@example.com",
+        "mia@example.com",
+    ]
+    assert notified(OVERDUE) == ["alice", "mia"]
+    assert Reminder.objects.get().finished_at is not None
+
+
+def test_a_refused_address_holds_back_nobody_elses_reminder(two_recipients, settings):
+    from smtplib import SMTPRecipientsRefused
+
+    [reminder_id] = sla_sweep(now=two_recipients.due_at + MINUTE)
+    settings.EMAIL_BACKEND = "tests.sla.failing_mail.RefusesMia"
+
+    with pytest.raises(SMTPRecipientsRefused):
+        reminder_deliver(reminder_id=reminder_id)
+
+    assert notified(OVERDUE) == ["alice", "mia"]
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    assert Reminder.objects.get().finished_at is None  # mia's email is still to be sent
+    assert "no such mailbox" in ReminderEmail.objects.get(sent_at__isnull=True).error
 
 
 def test_the_email_gives_times_in_the_boards_time_zone(board, assigned, sweep_at):

@@ -46,6 +46,32 @@ def test_reordering_within_a_column_is_not_history(board, ticket, columns, membe
     assert kinds(ticket) == [Activity.Kind.CREATED]
 
 
+def due_summary(ticket) -> str:
+    return ticket.activities.filter(kind=Activity.Kind.DUE).first().summary
+
+
+def test_setting_a_due_date_by_hand_says_so(ticket, member_user):
+    ticket_update(ticket=ticket, by=member_user, due_at=timezone.now() + timedelta(days=9))
+
+    assert due_summary(ticket) == "set the due date"
+
+
+def test_clearing_a_due_date_says_it_went_back_to_the_sla_policy(ticket, member_user):
+    ticket_update(ticket=ticket, by=member_user, due_at=timezone.now() + timedelta(days=9))
+
+    ticket_update(ticket=ticket, by=member_user, due_at=None)
+
+    entry = ticket.activities.filter(kind=Activity.Kind.DUE).first()
+    assert entry.summary == "gave the due date back to the SLA policy"
+    assert entry.to_value == ticket.due_at.isoformat()  # the policy's date, not none
+
+
+def test_a_priority_change_that_moves_the_due_date_says_the_policy_moved_it(ticket, member_user):
+    ticket_update(ticket=ticket, by=member_user, priority=Priority.URGENT)
+
+    assert due_summary(ticket) == "moved the due date to the SLA policy's date"
+
+
 def test_status_priority_and_due_changes_keep_before_and_after(ticket, member_user):
     due = timezone.now() + timedelta(days=2)
     sla_due = ticket.due_at  # a new ticket's due date comes from the board's SLA policy

@@ -191,6 +191,28 @@ def test_a_ticket_is_read_by_its_number_on_its_board(board, ticket, api_as):
     assert response.json()["title"] == "Team discount?"
 
 
+def test_a_ticket_shows_its_first_response_target_and_both_sla_clocks(board, ticket, api_as):
+    row = api_as("guest").get(tickets_url(board, ticket.number)).json()
+
+    assert row["first_response_due_at"] is not None
+    assert [(clock["clock"], clock["state"]) for clock in row["sla"]] == [
+        ("first_response", "on_track"),
+        ("resolution", "on_track"),
+    ]
+    assert row["sla"][1]["stopped_at"] is None
+
+
+def test_the_sla_clocks_cannot_be_written(board, ticket, api_as):
+    api_as("member").patch(
+        tickets_url(board, ticket.number),
+        {"first_response_due_at": "2000-01-01T00:00:00Z", "sla": []},
+        format="json",
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at.year > 2000
+
+
 def test_a_number_that_only_exists_on_another_board_is_a_404(board, ticket, other_board, api_as):
     assert api_as("admin").get(tickets_url(board, 2)).status_code == 404
 
@@ -239,7 +261,8 @@ def test_the_ticket_list_follows_column_then_position(board, columns, member_use
 @pytest.fixture
 def varied(board, columns, admin_user, member_user):
     """#1 alice, urgent, tag Billing, overdue; #2 mia, in progress, column 2; #3 nobody,
-    resolved and past due (so not overdue), text "refund"."""
+    resolved and past due (so not overdue), text "refund"; #4 past due in the done column
+    without the Resolved status (so not overdue either)."""
     billing = tag_create(board=board, name="Billing")
     past = timezone.now() - timedelta(days=1)
     create(
@@ -267,6 +290,7 @@ def varied(board, columns, admin_user, member_user):
         status=Status.RESOLVED,
         due_at=past,
     )
+    create(board, member_user, "Closed by a move", column=columns[-1], due_at=past)
     return billing
 
 
@@ -278,10 +302,10 @@ def varied(board, columns, admin_user, member_user):
         ("priority=urgent", [1]),
         ("assignee=alice", [1]),
         ("assignee=me", [2]),
-        ("assignee=none", [3]),
+        ("assignee=none", [3, 4]),
         ("tag=billing", [1]),
         ("overdue=true", [1]),
-        ("overdue=false", [2, 3]),
+        ("overdue=false", [2, 3, 4]),
         ("q=refund", [3]),
         ("q=INVOICE", [1]),
         ("tag=²", []),

@@ -339,3 +339,26 @@ def test_a_guest_cannot_give_the_first_response(ticket, guest_user):
 
     ticket.refresh_from_db()
     assert ticket.first_response_at is None
+
+
+def test_closing_a_ticket_by_moving_it_into_a_done_column_is_the_first_response(
+    ticket, columns, member_user
+):
+    ticket_move(ticket=ticket, column=columns[-1], by=member_user)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is not None
+
+
+def test_a_move_into_a_column_that_is_not_done_is_no_response(ticket, columns, member_user):
+    ticket_move(ticket=ticket, column=columns[1], by=member_user)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+
+
+def test_a_ticket_closed_by_the_system_has_no_first_response(ticket, columns):
+    ticket_move(ticket=ticket, column=columns[-1], by=None)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
