@@ -56,10 +56,10 @@ def _text(value: str, field: str, max_length: int) -> str:
 
 
 # --- Checklist -------------------------------------------------------------------------------
-def _record_checklist(item: ChecklistItem, by, action: str) -> None:
+def _record_checklist(item: ChecklistItem, by, action: str, **details) -> None:
     activity_record(
         ticket=item.ticket, by=by, kind=Activity.Kind.CHECKLIST,
-        data={"action": action, "text": item.text},
+        data={"action": action, "text": item.text, **details},
     )  # fmt: skip
 
 
@@ -90,7 +90,10 @@ def checklist_item_update(
         item.save(update_fields=["done_at", "done_by"])
         _record_checklist(item, by, "ticked" if done else "unticked")
     if position is not None and position != item.position:
+        old_position = item.position
         place(list(item.ticket.checklist.all()), item, position)
+        if item.position != old_position:  # a move past either end changes nothing
+            _record_checklist(item, by, "moved", **{"from": old_position, "to": item.position})
     return item
 
 

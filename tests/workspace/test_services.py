@@ -46,11 +46,26 @@ def test_deleting_an_item_closes_the_gap(ticket, member_user):
 
 def test_checklist_changes_are_in_the_history(ticket, member_user):
     item = services.checklist_item_add(ticket=ticket, by=member_user, text="Refund")
+    services.checklist_item_add(ticket=ticket, by=member_user, text="Apologise")
     services.checklist_item_update(item=item, by=member_user, done=True, text="Refund 20 €")
+    services.checklist_item_update(item=item, by=member_user, done=False)
+    services.checklist_item_update(item=item, by=member_user, position=1)
     services.checklist_item_delete(item=item, by=member_user)
 
     actions = [d["action"] for d in history(ticket, Activity.Kind.CHECKLIST)]
-    assert actions == ["removed", "ticked", "edited", "added"]
+    assert actions == ["removed", "moved", "unticked", "ticked", "edited", "added", "added"]
+    moved = ticket.activities.get(kind=Activity.Kind.CHECKLIST, data__action="moved")
+    assert (moved.data["from"], moved.data["to"], moved.actor) == (0, 1, member_user)
+    assert moved.summary == "moved checklist item “Refund 20 €” from position 1 to 2"
+
+
+def test_a_move_past_the_end_of_the_checklist_is_not_history(ticket, member_user):
+    item = services.checklist_item_add(ticket=ticket, by=member_user, text="Refund")
+
+    services.checklist_item_update(item=item, by=member_user, position=5)
+
+    actions = [d["action"] for d in history(ticket, Activity.Kind.CHECKLIST)]
+    assert actions == ["added"]
 
 
 def test_an_empty_checklist_item_is_refused(ticket, member_user):
@@ -246,6 +261,19 @@ def test_a_rolled_back_delete_keeps_the_file(board, ticket, member_user, media):
         delete_then_fail()
 
     assert len(stored_files(media)) == 1
+
+
+def test_deleting_an_attachment_is_in_the_history(board, ticket, member_user, media):
+    (attachment,) = services.attachments_upload(
+        board=board, ticket=ticket, by=member_user, files=[upload("notes.txt")]
+    )
+
+    services.attachment_delete(attachment=attachment, by=member_user)
+
+    removed = ticket.activities.filter(kind=Activity.Kind.ATTACHMENT).first()
+    assert removed.data == {"action": "removed", "name": "notes.txt"}
+    assert removed.actor == member_user
+    assert removed.summary == "removed file “notes.txt”"
 
 
 def test_only_the_uploader_or_an_admin_deletes_a_file(board, admin_user, member_user, media):
