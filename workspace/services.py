@@ -106,8 +106,7 @@ def checklist_item_delete(*, item: ChecklistItem, by) -> None:
 
 
 # --- Chat --------------------------------------------------------------------------------------
-def _mentioned(board: Board, body: str) -> list:
-    names = mentions(body)
+def _members_named(board: Board, names: set[str]) -> list:
     if not names:
         return []
     members = Membership.objects.filter(board=board).select_related("user")
@@ -128,6 +127,14 @@ def _link(board: Board, ticket: Ticket | None) -> str:
     return f"{reverse('boards:detail', args=[board.pk])}#board-chat"
 
 
+def _notify_mentioned(message: Message, users: list, by) -> None:
+    notify(
+        recipients=users, kind=Notification.Kind.MENTION, actor=by, board=message.board,
+        ticket=message.ticket, title=f"{by} mentioned you in {_where(message)}",
+        body=message.body[:300], url=_link(message.board, message.ticket),
+    )  # fmt: skip
+
+
 @transaction.atomic
 def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -> Message:
     """Post to a ticket's chat (or the board chat when `ticket` is None). @username mentions of
@@ -136,13 +143,9 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
     message = Message.objects.create(
         board=board, ticket=ticket, author=by, body=_text(body, "body", 10_000)
     )
-    mentioned = _mentioned(board, message.body)
+    mentioned = _members_named(board, mentions(message.body))
+    _notify_mentioned(message, mentioned, by)
     url = _link(board, ticket)
-    notify(
-        recipients=mentioned, kind=Notification.Kind.MENTION, actor=by, board=board,
-        ticket=ticket, title=f"{by} mentioned you in {_where(message)}",
-        body=message.body[:300], url=url,
-    )  # fmt: skip
     if ticket is not None:
         told = {user.pk for user in mentioned}
         assignees = [user for user in ticket.assignees.all() if user.pk not in told]
@@ -163,11 +166,17 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
 
 @transaction.atomic
 def message_edit(*, message: Message, by, body: str) -> Message:
+    """The author rewrites a message; board members it now mentions, and did not before, are
+    notified (once, as on posting)."""
     if message.author_id != by.pk:
         raise PermissionRefused("Only its author can edit this message.")
-    message.body = _text(body, "body", 10_000)
+    body = _text(body, "body", 10_000)
+    # Only a mention the edit adds is news: whoever the message named before was told then.
+    added = mentions(body) - mentions(message.body)
+    message.body = body
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "edited_at"])
+    _notify_mentioned(message, _members_named(message.board, added), by)
     if message.ticket_id:
         activity_record(
             ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,

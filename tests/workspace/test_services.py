@@ -85,6 +85,42 @@ def test_a_mention_notifies_the_member_exactly_once(board, ticket, member_user, 
     assert [n.recipient for n in notes] == [guest_user]
 
 
+def test_a_mention_added_by_an_edit_notifies_only_the_newly_mentioned_member(
+    board, ticket, admin_user, member_user, guest_user
+):
+    message = services.message_post(board=board, ticket=ticket, by=member_user, body="@gus hi")
+
+    services.message_edit(message=message, by=member_user, body="@gus hi, and @alice too")
+
+    notes = Notification.objects.filter(kind=Notification.Kind.MENTION)
+    assert sorted(n.recipient.username for n in notes) == ["alice", "gus"]
+    alice = notes.get(recipient=admin_user)
+    assert alice.title == f"{member_user} mentioned you in {ticket.reference}"
+    assert alice.body == "@gus hi, and @alice too"
+
+
+def test_saving_a_message_again_with_the_same_mention_notifies_nobody_again(
+    board, ticket, member_user, guest_user
+):
+    message = services.message_post(board=board, ticket=ticket, by=member_user, body="@gus hi")
+
+    services.message_edit(message=message, by=member_user, body="@GUS hi there")
+    services.message_edit(message=message, by=member_user, body="@gus hi there!")
+
+    assert Notification.objects.filter(recipient=guest_user).count() == 1
+
+
+def test_a_mention_added_to_a_board_chat_message_notifies_the_member(
+    board, member_user, guest_user
+):
+    message = services.message_post(board=board, by=member_user, body="Standup at 10")
+
+    services.message_edit(message=message, by=member_user, body="Standup at 10, @gus")
+
+    (note,) = Notification.objects.filter(recipient=guest_user, kind=Notification.Kind.MENTION)
+    assert note.url == f"/boards/{board.pk}/#board-chat"
+
+
 def test_a_mention_of_someone_outside_the_board_notifies_nobody(
     board, ticket, member_user, outsider_user
 ):
