@@ -236,6 +236,10 @@ def attachments_upload(
     rows roll back with the transaction, so nothing is left orphaned."""
     files = list(files)
     _check_uploads(files)
+    field = Attachment._meta.get_field("file")
+    # Each name is kept before its write starts: a write that fails part-way (a full disk, a
+    # dropped connection) can leave a partial file under it that nothing else would remove.
+    written: list[str] = []
     created: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -245,18 +249,19 @@ def attachments_upload(
                     board=board, ticket=ticket, uploaded_by=by, name=name, size=upload.size,
                     content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
                 )  # fmt: skip
-                attachment.file.save(name, upload, save=False)
-                created.append(attachment)
+                written.append(field.generate_filename(attachment, name))
+                written[-1] = field.storage.save(written[-1], upload, max_length=field.max_length)
+                attachment.file = written[-1]
                 attachment.save()
+                created.append(attachment)
                 if ticket is not None:
                     activity_record(
                         ticket=ticket, by=by, kind=Activity.Kind.ATTACHMENT,
                         data={"action": "added", "name": name, "size": upload.size},
                     )  # fmt: skip
     except BaseException:
-        for attachment in created:
-            if attachment.file.name:
-                attachment.file.storage.delete(attachment.file.name)
+        for stored_name in written:
+            field.storage.delete(stored_name)
         raise
     return created
 

@@ -1,6 +1,7 @@
 """Checklists, chat and files: the rules, through the real database and storage."""
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -257,6 +258,48 @@ def test_an_upload_failing_half_way_leaves_no_file_and_no_row(
         services.attachments_upload(
             board=board, ticket=ticket, by=member_user, files=[upload("a.txt"), upload("b.txt")]
         )
+
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+class BrokenUpload(SimpleUploadedFile):
+    """An upload whose reading breaks after the first chunk has been written to disk."""
+
+    def chunks(self, chunk_size=None):
+        yield b"the first half"
+        raise OSError("connection reset")
+
+
+def test_a_write_failing_part_way_leaves_no_partial_file(board, ticket, member_user, media):
+    with pytest.raises(OSError, match="connection reset"):
+        services.attachments_upload(
+            board=board, ticket=ticket, by=member_user,
+            files=[upload("a.txt"), BrokenUpload("b.txt", b"the first half, the second half")],
+        )  # fmt: skip
+
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+class WritesThenFails(FileSystemStorage):
+    """Writes the whole file to disk, then fails, as a storage whose reply is lost would."""
+
+    def _save(self, name, content):
+        super()._save(name, content)
+        raise OSError("lost the reply")
+
+
+def test_a_storage_failing_after_writing_leaves_no_file(
+    board, ticket, member_user, media, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.WritesThenFails"},
+    }
+
+    with pytest.raises(OSError, match="lost the reply"):
+        services.attachments_upload(board=board, ticket=ticket, by=member_user, files=[upload()])
 
     assert not Attachment.objects.exists()
     assert stored_files(media) == []
