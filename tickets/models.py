@@ -201,7 +201,11 @@ class Activity(models.Model):
             fields = ", ".join(f.replace("customer_", "customer ") for f in data.get("fields", []))
             return f"edited {fields}"
         if self.kind == kind.CHECKLIST:
-            return f"{data.get('action', 'changed')} checklist item “{data.get('text', '')}”"
+            said = f"{data.get('action', 'changed')} checklist item “{data.get('text', '')}”"
+            if data.get("action") == "moved" and {"from", "to"} <= data.keys():
+                # Stored as indexes (as the API counts); people count from 1.
+                said += f" from position {data['from'] + 1} to {data['to'] + 1}"
+            return said
         if self.kind == kind.ATTACHMENT:
             return f"{data.get('action', 'changed')} file “{data.get('name', '')}”"
         if self.kind == kind.COMMENT:

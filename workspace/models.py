@@ -1,6 +1,8 @@
 """What a team works with around tickets: checklists, chat and files. Chat and files serve both
 a ticket (ticket set) and the board as a whole (ticket empty), under the same rules."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 
@@ -110,3 +112,12 @@ class Attachment(models.Model):
     @property
     def is_link(self) -> bool:
         return bool(self.url)
+
+    @property
+    def link_host(self) -> str:
+        """Where a link goes (e.g. "docs.example.com"), shown beside its title so that a reader
+        knows the site before following it."""
+        try:
+            return urlsplit(self.url).hostname or ""
+        except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+            return ""

@@ -56,10 +56,10 @@ def _text(value: str, field: str, max_length: int) -> str:
 
 
 # --- Checklist -------------------------------------------------------------------------------
-def _record_checklist(item: ChecklistItem, by, action: str) -> None:
+def _record_checklist(item: ChecklistItem, by, action: str, **details) -> None:
     activity_record(
         ticket=item.ticket, by=by, kind=Activity.Kind.CHECKLIST,
-        data={"action": action, "text": item.text},
+        data={"action": action, "text": item.text, **details},
     )  # fmt: skip
 
 
@@ -90,7 +90,10 @@ def checklist_item_update(
         item.save(update_fields=["done_at", "done_by"])
         _record_checklist(item, by, "ticked" if done else "unticked")
     if position is not None and position != item.position:
+        old_position = item.position
         place(list(item.ticket.checklist.all()), item, position)
+        if item.position != old_position:  # a move past either end changes nothing
+            _record_checklist(item, by, "moved", **{"from": old_position, "to": item.position})
     return item
 
 
@@ -103,8 +106,7 @@ def checklist_item_delete(*, item: ChecklistItem, by) -> None:
 
 
 # --- Chat --------------------------------------------------------------------------------------
-def _mentioned(board: Board, body: str) -> list:
-    names = mentions(body)
+def _members_named(board: Board, names: set[str]) -> list:
     if not names:
         return []
     members = Membership.objects.filter(board=board).select_related("user")
@@ -125,6 +127,14 @@ def _link(board: Board, ticket: Ticket | None) -> str:
     return f"{reverse('boards:detail', args=[board.pk])}#board-chat"
 
 
+def _notify_mentioned(message: Message, users: list, by) -> None:
+    notify(
+        recipients=users, kind=Notification.Kind.MENTION, actor=by, board=message.board,
+        ticket=message.ticket, title=f"{by} mentioned you in {_where(message)}",
+        body=message.body[:300], url=_link(message.board, message.ticket),
+    )  # fmt: skip
+
+
 @transaction.atomic
 def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -> Message:
     """Post to a ticket's chat (or the board chat when `ticket` is None). @username mentions of
@@ -133,13 +143,9 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
     message = Message.objects.create(
         board=board, ticket=ticket, author=by, body=_text(body, "body", 10_000)
     )
-    mentioned = _mentioned(board, message.body)
+    mentioned = _members_named(board, mentions(message.body))
+    _notify_mentioned(message, mentioned, by)
     url = _link(board, ticket)
-    notify(
-        recipients=mentioned, kind=Notification.Kind.MENTION, actor=by, board=board,
-        ticket=ticket, title=f"{by} mentioned you in {_where(message)}",
-        body=message.body[:300], url=url,
-    )  # fmt: skip
     if ticket is not None:
         told = {user.pk for user in mentioned}
         assignees = [user for user in ticket.assignees.all() if user.pk not in told]
@@ -160,11 +166,17 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
 
 @transaction.atomic
 def message_edit(*, message: Message, by, body: str) -> Message:
+    """The author rewrites a message; board members it now mentions, and did not before, are
+    notified (once, as on posting)."""
     if message.author_id != by.pk:
         raise PermissionRefused("Only its author can edit this message.")
-    message.body = _text(body, "body", 10_000)
+    body = _text(body, "body", 10_000)
+    # Only a mention the edit adds is news: whoever the message named before was told then.
+    added = mentions(body) - mentions(message.body)
+    message.body = body
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "edited_at"])
+    _notify_mentioned(message, _members_named(message.board, added), by)
     if message.ticket_id:
         activity_record(
             ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,
@@ -224,6 +236,10 @@ def attachments_upload(
     rows roll back with the transaction, so nothing is left orphaned."""
     files = list(files)
     _check_uploads(files)
+    field = Attachment._meta.get_field("file")
+    # Each name is kept before its write starts: a write that fails part-way (a full disk, a
+    # dropped connection) can leave a partial file under it that nothing else would remove.
+    written: list[str] = []
     created: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -233,18 +249,19 @@ def attachments_upload(
                     board=board, ticket=ticket, uploaded_by=by, name=name, size=upload.size,
                     content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
                 )  # fmt: skip
-                attachment.file.save(name, upload, save=False)
-                created.append(attachment)
+                written.append(field.generate_filename(attachment, name))
+                written[-1] = field.storage.save(written[-1], upload, max_length=field.max_length)
+                attachment.file = written[-1]
                 attachment.save()
+                created.append(attachment)
                 if ticket is not None:
                     activity_record(
                         ticket=ticket, by=by, kind=Activity.Kind.ATTACHMENT,
                         data={"action": "added", "name": name, "size": upload.size},
                     )  # fmt: skip
     except BaseException:
-        for attachment in created:
-            if attachment.file.name:
-                attachment.file.storage.delete(attachment.file.name)
+        for stored_name in written:
+            field.storage.delete(stored_name)
         raise
     return created
 

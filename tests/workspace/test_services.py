@@ -1,6 +1,7 @@
 """Checklists, chat and files: the rules, through the real database and storage."""
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -46,11 +47,26 @@ def test_deleting_an_item_closes_the_gap(ticket, member_user):
 
 def test_checklist_changes_are_in_the_history(ticket, member_user):
     item = services.checklist_item_add(ticket=ticket, by=member_user, text="Refund")
+    services.checklist_item_add(ticket=ticket, by=member_user, text="Apologise")
     services.checklist_item_update(item=item, by=member_user, done=True, text="Refund 20 €")
+    services.checklist_item_update(item=item, by=member_user, done=False)
+    services.checklist_item_update(item=item, by=member_user, position=1)
     services.checklist_item_delete(item=item, by=member_user)
 
     actions = [d["action"] for d in history(ticket, Activity.Kind.CHECKLIST)]
-    assert actions == ["removed", "ticked", "edited", "added"]
+    assert actions == ["removed", "moved", "unticked", "ticked", "edited", "added", "added"]
+    moved = ticket.activities.get(kind=Activity.Kind.CHECKLIST, data__action="moved")
+    assert (moved.data["from"], moved.data["to"], moved.actor) == (0, 1, member_user)
+    assert moved.summary == "moved checklist item “Refund 20 €” from position 1 to 2"
+
+
+def test_a_move_past_the_end_of_the_checklist_is_not_history(ticket, member_user):
+    item = services.checklist_item_add(ticket=ticket, by=member_user, text="Refund")
+
+    services.checklist_item_update(item=item, by=member_user, position=5)
+
+    actions = [d["action"] for d in history(ticket, Activity.Kind.CHECKLIST)]
+    assert actions == ["added"]
 
 
 def test_an_empty_checklist_item_is_refused(ticket, member_user):
@@ -68,6 +84,42 @@ def test_a_mention_notifies_the_member_exactly_once(board, ticket, member_user, 
 
     notes = Notification.objects.filter(kind=Notification.Kind.MENTION)
     assert [n.recipient for n in notes] == [guest_user]
+
+
+def test_a_mention_added_by_an_edit_notifies_only_the_newly_mentioned_member(
+    board, ticket, admin_user, member_user, guest_user
+):
+    message = services.message_post(board=board, ticket=ticket, by=member_user, body="@gus hi")
+
+    services.message_edit(message=message, by=member_user, body="@gus hi, and @alice too")
+
+    notes = Notification.objects.filter(kind=Notification.Kind.MENTION)
+    assert sorted(n.recipient.username for n in notes) == ["alice", "gus"]
+    alice = notes.get(recipient=admin_user)
+    assert alice.title == f"{member_user} mentioned you in {ticket.reference}"
+    assert alice.body == "@gus hi, and @alice too"
+
+
+def test_saving_a_message_again_with_the_same_mention_notifies_nobody_again(
+    board, ticket, member_user, guest_user
+):
+    message = services.message_post(board=board, ticket=ticket, by=member_user, body="@gus hi")
+
+    services.message_edit(message=message, by=member_user, body="@GUS hi there")
+    services.message_edit(message=message, by=member_user, body="@gus hi there!")
+
+    assert Notification.objects.filter(recipient=guest_user).count() == 1
+
+
+def test_a_mention_added_to_a_board_chat_message_notifies_the_member(
+    board, member_user, guest_user
+):
+    message = services.message_post(board=board, by=member_user, body="Standup at 10")
+
+    services.message_edit(message=message, by=member_user, body="Standup at 10, @gus")
+
+    (note,) = Notification.objects.filter(recipient=guest_user, kind=Notification.Kind.MENTION)
+    assert note.url == f"/boards/{board.pk}/#board-chat"
 
 
 def test_a_mention_of_someone_outside_the_board_notifies_nobody(
@@ -211,6 +263,48 @@ def test_an_upload_failing_half_way_leaves_no_file_and_no_row(
     assert stored_files(media) == []
 
 
+class BrokenUpload(SimpleUploadedFile):
+    """An upload whose reading breaks after the first chunk has been written to disk."""
+
+    def chunks(self, chunk_size=None):
+        yield b"the first half"
+        raise OSError("connection reset")
+
+
+def test_a_write_failing_part_way_leaves_no_partial_file(board, ticket, member_user, media):
+    with pytest.raises(OSError, match="connection reset"):
+        services.attachments_upload(
+            board=board, ticket=ticket, by=member_user,
+            files=[upload("a.txt"), BrokenUpload("b.txt", b"the first half, the second half")],
+        )  # fmt: skip
+
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+class WritesThenFails(FileSystemStorage):
+    """Writes the whole file to disk, then fails, as a storage whose reply is lost would."""
+
+    def _save(self, name, content):
+        super()._save(name, content)
+        raise OSError("lost the reply")
+
+
+def test_a_storage_failing_after_writing_leaves_no_file(
+    board, ticket, member_user, media, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.WritesThenFails"},
+    }
+
+    with pytest.raises(OSError, match="lost the reply"):
+        services.attachments_upload(board=board, ticket=ticket, by=member_user, files=[upload()])
+
+    assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_deleting_a_ticket_removes_its_files_from_storage(board, ticket, member_user, media):
     services.attachments_upload(board=board, ticket=ticket, by=member_user, files=[upload()])
@@ -246,6 +340,19 @@ def test_a_rolled_back_delete_keeps_the_file(board, ticket, member_user, media):
         delete_then_fail()
 
     assert len(stored_files(media)) == 1
+
+
+def test_deleting_an_attachment_is_in_the_history(board, ticket, member_user, media):
+    (attachment,) = services.attachments_upload(
+        board=board, ticket=ticket, by=member_user, files=[upload("notes.txt")]
+    )
+
+    services.attachment_delete(attachment=attachment, by=member_user)
+
+    removed = ticket.activities.filter(kind=Activity.Kind.ATTACHMENT).first()
+    assert removed.data == {"action": "removed", "name": "notes.txt"}
+    assert removed.actor == member_user
+    assert removed.summary == "removed file “notes.txt”"
 
 
 def test_only_the_uploader_or_an_admin_deletes_a_file(board, admin_user, member_user, media):

@@ -182,6 +182,29 @@ def test_the_board_page_shows_the_team_chat_and_files(board, client_as):
     assert "Doc" in html
 
 
+def test_a_board_link_shows_the_site_it_goes_to_beside_its_title(board, member_user, client_as):
+    services.link_add(
+        board=board, by=member_user, title="Playbook", url="https://Docs.Example.com/d/1?x=2"
+    )
+
+    html = client_as("guest").get(f"/boards/{board.pk}/").content.decode()
+
+    assert ">Playbook</a>" in html
+    assert 'title="https://Docs.Example.com/d/1?x=2">docs.example.com</span>' in html
+
+
+def test_a_links_host_is_escaped(board, member_user, client_as):
+    # Written past link_add's check, as an older row or another writer might have stored it.
+    Attachment.objects.create(
+        board=board, uploaded_by=member_user, name="Odd", url='https://a"><img src=x onerror=y>.com'
+    )
+
+    html = client_as("guest").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "<img src=x" not in html
+    assert ">a&quot;&gt;&lt;img src=x onerror=y&gt;.com</span>" in html
+
+
 def make_workspace(ticket, board, user, items, messages, files):
     ChecklistItem.objects.bulk_create(
         ChecklistItem(ticket=ticket, text=f"Item {i}", position=i) for i in range(items)
