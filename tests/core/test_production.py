@@ -92,6 +92,21 @@ def test_production_keeps_cache_channel_layer_and_celery_broker_in_redis():
     assert broker == redis
 
 
+def test_an_empty_variable_leaves_the_setting_at_its_default():
+    # docker-compose.yml passes optional settings through as `${VAR:-}`, empty when unset.
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SITE_URL, s.STORAGES['default']['BACKEND'], s.SENTRY_DSN]))"
+    )
+
+    result = _run("-c", code, SITE_URL="", AWS_STORAGE_BUCKET_NAME="", SENTRY_DSN="")
+
+    site_url, storage, sentry_dsn = json.loads(result.stdout.strip().splitlines()[-1])
+    assert site_url == "http://localhost:8000"
+    assert storage == "django.core.files.storage.FileSystemStorage"
+    assert sentry_dsn == ""
+
+
 def test_production_logs_are_json_lines():
     code = "import logging, django; django.setup(); logging.getLogger('csboard').warning('hello')"
 
