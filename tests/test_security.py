@@ -1,14 +1,19 @@
 """Classic breaks, checked across the whole site rather than page by page.
 
-- CSRF: every POST form on every page carries a CSRF token, and every form target refuses a
-  signed-in POST that lacks one.
-- Stored XSS: a script payload saved in every free-text field comes back escaped on every page.
+- CSRF: every POST form on every page, the signed-out ones (sign-in, sign-up, password reset)
+  included, carries a CSRF token, and every form target refuses a POST that lacks one.
+- Stored XSS: a script payload saved in every free-text field comes back escaped on every page
+  and in every HTML email.
 """
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from boards.models import Column, Tag
+from customers.models import Customer
+from feedback.models import FeedbackResponse
+from tests.factories import PASSWORD
 from tests.pages import post_form_actions
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +66,10 @@ def csrf_client(admin_user):
 def _form_targets(client, pages):
     targets = set()
     for page in pages:
-        response = client.get(page)
+        response = client.get(page, follow=True)
         assert response.status_code == 200, page
-        targets.update(action for action in post_form_actions(response) if action)
+        here = response.request["PATH_INFO"]  # a form without an action posts to its page
+        targets.update(action or here for action in post_form_actions(response))
     return sorted(targets)
 
 
@@ -82,6 +88,52 @@ def test_every_form_target_refuses_a_post_without_a_csrf_token(csrf_client, page
     assert {target: code for target, code in refused.items() if code != 403} == {}
 
 
+@pytest.fixture
+def signed_out_pages(member_user):
+    """Every page with a form for someone signed out; the password-reset link, as mailed, first
+    redirects to the page that holds the new-password form."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(member_user.pk))
+    token = default_token_generator.make_token(member_user)
+    return [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password-reset/",
+        f"/accounts/reset/{uid}/{token}/",
+    ]
+
+
+def test_every_signed_out_form_carries_a_csrf_token(signed_out_pages):
+    client = Client(enforce_csrf_checks=True)
+
+    for page in signed_out_pages:
+        response = client.get(page, follow=True)
+        html = response.content.decode()
+        assert post_form_actions(response), page  # the page has its form
+        assert html.count('method="post"') == html.count('name="csrfmiddlewaretoken"'), page
+
+
+def test_every_signed_out_form_target_refuses_a_post_without_a_csrf_token(
+    signed_out_pages, member_user
+):
+    client = Client(enforce_csrf_checks=True)
+    targets = _form_targets(client, signed_out_pages)
+    assert len(targets) == 4  # sign-in, sign-up, reset request and the new-password form
+    assert any(target.endswith("/set-password/") for target in targets)
+
+    refused = {
+        target: client.post(target, {"username": "mia", "new_password1": "x"}).status_code
+        for target in targets
+    }
+
+    assert {target: code for target, code in refused.items() if code != 403} == {}
+    member_user.refresh_from_db()
+    assert member_user.check_password(PASSWORD)
+
+
 def test_the_api_refuses_a_session_write_without_a_csrf_token(csrf_client, board):
     response = csrf_client.post(
         f"/api/boards/{board.pk}/tickets/", {"title": "x"}, content_type="application/json"
@@ -96,26 +148,133 @@ def poisoned(board, ticket, admin_user, member_user):
     board.name = board.description = PAYLOAD
     board.save()
     Column.objects.filter(board=board).update(name=PAYLOAD)
-    Tag.objects.create(board=board, name=PAYLOAD[:40], color="#22c55e")
+    ticket.tags.add(Tag.objects.create(board=board, name=PAYLOAD[:40], color="#22c55e"))
     ticket.title = PAYLOAD[:200]
     ticket.description = ticket.customer_name = ticket.customer_company = PAYLOAD
+    ticket.customer_phone = PAYLOAD[:40]
     ticket.save()
     ticket.assignees.add(member_user)
+    Customer.objects.filter(pk=ticket.customer_id).update(name=PAYLOAD, company=PAYLOAD)
+    FeedbackResponse.objects.create(
+        board=board,
+        kind=FeedbackResponse.Kind.NPS,
+        score=2,
+        email=ticket.customer_email,
+        customer_id=ticket.customer_id,
+        ticket=ticket,
+        name=PAYLOAD,
+        comment=PAYLOAD,
+        source=PAYLOAD[:50],
+    )
     for user in (admin_user, member_user):
         user.display_name = PAYLOAD[:150]
         user.save()
     return board
 
 
-def test_stored_script_payloads_come_back_escaped_on_every_page(client_as, poisoned, pages):
+@pytest.fixture
+def poisoned_pages(pages, poisoned, ticket):
+    return [*pages, f"/customers/{ticket.customer_id}/"]
+
+
+def assert_escaped(html: str, where: str):
+    assert "<script>alert" not in html, where
+    assert "<img src=x onerror" not in html, where
+    assert 'href="javascript:' not in html, where
+
+
+def test_stored_script_payloads_come_back_escaped_on_every_page(client_as, poisoned_pages):
     client = client_as("admin")
 
-    for page in pages:
-        html = client.get(page).content.decode()
-        assert "<script>alert" not in html, page
-        assert "<img src=x onerror" not in html, page
-        assert 'href="javascript:' not in html, page
+    for page in poisoned_pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        assert_escaped(html, page)
         assert "&lt;script&gt;alert" in html or page == "/boards/new/", page
+
+
+def test_the_ticket_page_shows_the_poisoned_phone_tag_and_customer_escaped(
+    client_as, poisoned, ticket
+):
+    html = client_as("admin").get(f"/boards/{poisoned.pk}/tickets/{ticket.number}/").content
+    board_html = client_as("admin").get(f"/boards/{poisoned.pk}/").content.decode()
+
+    assert html.decode().count("&lt;script&gt;alert") >= 4  # title, description, customer, phone
+    assert f'class="chip" style="--chip: #22c55e">{escape(PAYLOAD[:40])}<' in board_html
+
+
+def test_the_customer_page_shows_the_poisoned_customer_and_feedback_escaped(
+    client_as, poisoned, ticket
+):
+    html = client_as("member").get(f"/customers/{ticket.customer_id}/").content.decode()
+
+    assert_escaped(html, "customer page")
+    assert html.count(escape(PAYLOAD)) >= 2  # name, company
+    assert escape(PAYLOAD)[:60] in html.split("</h1>", 1)[1]  # and the feedback comment
+
+
+def _html_of(email) -> str:
+    (html, content_type), *_ = email.alternatives
+    assert content_type == "text/html"
+    return html
+
+
+def test_the_sla_reminder_email_escapes_the_payload(poisoned, ticket, mailoutbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sla.models import Reminder
+    from sla.services import reminder_deliver
+    from tickets.models import Ticket
+
+    due = timezone.now() - timedelta(hours=1)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=due)
+    reminder = Reminder.objects.create(ticket=ticket, kind=Reminder.Kind.OVERDUE, due_for=due)
+
+    assert reminder_deliver(reminder_id=reminder.pk) == Reminder.Outcome.SENT
+
+    assert mailoutbox
+    for email in mailoutbox:
+        html = _html_of(email)
+        assert_escaped(html, "SLA reminder")
+        assert "&lt;script&gt;alert" in html
+
+
+def test_the_csat_request_email_escapes_the_payload(poisoned, ticket, member_user, mailoutbox):
+    from feedback.models import FeedbackSettings
+    from feedback.services import csat_request_send
+    from tickets.models import Status
+    from tickets.services import ticket_update
+
+    FeedbackSettings.objects.create(board=poisoned, csat_on_resolve=False)
+    ticket_update(ticket=ticket, by=member_user, status=Status.RESOLVED)
+    FeedbackSettings.objects.filter(board=poisoned).update(csat_on_resolve=True)
+
+    assert csat_request_send(ticket_id=ticket.pk) is True
+
+    (email,) = mailoutbox
+    html = _html_of(email)
+    assert_escaped(html, "CSAT request")
+    assert "&lt;script&gt;alert" in html
+
+
+def test_the_weekly_digest_email_escapes_a_detractor_comment(poisoned, admin_user, mailoutbox):
+    from datetime import UTC, datetime
+
+    from metrics.services import weekly_digest_send
+
+    FeedbackResponse.objects.filter(board=poisoned).update(
+        received_at=datetime(2026, 11, 20, tzinfo=UTC)
+    )
+
+    assert weekly_digest_send(now=datetime(2026, 11, 23, 9, tzinfo=UTC)) == 1
+
+    (email,) = mailoutbox
+    html = _html_of(email)
+    assert_escaped(html, "weekly digest")
+    assert escape(PAYLOAD)[:60] in html  # the detractor's comment is there, escaped
 
 
 def test_stored_script_payloads_come_back_as_plain_strings_in_the_api(api_as, poisoned, ticket):
