@@ -282,3 +282,101 @@ def test_stored_script_payloads_come_back_as_plain_strings_in_the_api(api_as, po
 
     assert body["Content-Type"] == "application/json"
     assert body.json()["description"] == PAYLOAD
+
+
+# --- Guessed ids: another board's object through this board's URL -----------------------------
+# alice is admin of board A; each row aims one of board B's objects (or mia's notification) at a
+# URL of board A. Board B is either a stranger's or one where alice is admin too and wrote every
+# object herself, so that only the lookup through the URL's own board or ticket stands between
+# her and the object. Either way: the same 404 as for an id that does not exist, nothing changed.
+A_TICKET = "/boards/{a}/tickets/{a_ticket}/"
+API_A = "/api/boards/{a}/"
+API_A_TICKET = API_A + "tickets/{a_ticket}/"
+GUESSED = [
+    # (channel, method, path, data, the object aimed at)
+    ("api", "patch", API_A_TICKET + "checklist/{item}/", {"done": True}, "item"),
+    ("api", "delete", API_A_TICKET + "checklist/{item}/", None, "item"),
+    ("api", "patch", API_A_TICKET + "comments/{comment}/", {"body": "Hijacked"}, "comment"),
+    ("api", "delete", API_A_TICKET + "comments/{comment}/", None, "comment"),
+    ("api", "get", API_A_TICKET + "attachments/{attachment}/download/", None, "attachment"),
+    ("api", "delete", API_A_TICKET + "attachments/{attachment}/", None, "attachment"),
+    ("api", "patch", API_A + "messages/{message}/", {"body": "Hijacked"}, "message"),
+    ("api", "delete", API_A + "messages/{message}/", None, "message"),
+    ("api", "get", API_A + "files/{upload}/download/", None, "upload"),
+    ("api", "delete", API_A + "files/{link}/", None, "link"),
+    ("api", "delete", API_A + "files/{upload}/", None, "upload"),
+    ("html", "post", A_TICKET + "checklist/{item}/", {"done": "true"}, "item"),
+    ("html", "post", A_TICKET + "checklist/{item}/delete/", {}, "item"),
+    ("html", "post", A_TICKET + "chat/{comment}/edit/", {"body": "Hijacked"}, "comment"),
+    ("html", "post", A_TICKET + "chat/{comment}/delete/", {}, "comment"),
+    ("html", "get", A_TICKET + "attachments/{attachment}/", None, "attachment"),
+    ("html", "post", A_TICKET + "attachments/{attachment}/delete/", {}, "attachment"),
+    ("html", "post", "/boards/{a}/chat/{message}/edit/", {"body": "Hijacked"}, "message"),
+    ("html", "post", "/boards/{a}/chat/{message}/delete/", {}, "message"),
+    ("html", "get", "/boards/{a}/files/{link}/", None, "link"),
+    ("html", "get", "/boards/{a}/files/{upload}/", None, "upload"),
+    ("html", "post", "/boards/{a}/files/{link}/delete/", {}, "link"),
+    ("html", "post", "/boards/{a}/files/{upload}/delete/", {}, "upload"),
+    ("html", "post", "/notifications/{notification}/open/", {}, "notification"),
+]
+
+
+@pytest.fixture(params=["stranger", "admin of both"])
+def board_b(request, admin_user, outsider_user, member_user):
+    """Board B, its ticket and one of each workspace object; and a notification of mia's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from boards.services import board_create
+    from notifications.services import notify
+    from tickets.services import ticket_create
+    from workspace import services
+
+    owner = admin_user if request.param == "admin of both" else outsider_user
+    b = board_create(name="Other team", key="OT", created_by=owner)
+    b_ticket = ticket_create(board=b, created_by=owner, title="Theirs")
+    (attachment,) = services.attachments_upload(
+        board=b, ticket=b_ticket, by=owner, files=[SimpleUploadedFile("b.txt", b"b")]
+    )
+    (upload,) = services.attachments_upload(
+        board=b, by=owner, files=[SimpleUploadedFile("plan.txt", b"plan")]
+    )
+    (notification,) = notify(recipients=[member_user], kind="mention", title="Ping", url="/")
+    return {
+        "item": services.checklist_item_add(ticket=b_ticket, by=owner, text="Theirs"),
+        "comment": services.message_post(board=b, ticket=b_ticket, by=owner, body="Theirs"),
+        "attachment": attachment,
+        "message": services.message_post(board=b, by=owner, body="Theirs"),
+        "link": services.link_add(board=b, by=owner, title="Theirs", url="https://example.com"),
+        "upload": upload,
+        "notification": notification,
+    }
+
+
+def _row(obj) -> dict:
+    from django.forms.models import model_to_dict
+
+    return model_to_dict(type(obj).objects.get(pk=obj.pk))
+
+
+@pytest.mark.parametrize(
+    ("channel", "method", "path", "data", "target"),
+    [pytest.param(*row, id=f"{row[0]} {row[1].upper()} {row[2]}") for row in GUESSED],
+)
+def test_another_boards_object_is_not_found_through_this_boards_url(
+    board, ticket, board_b, api_as, client_as, channel, method, path, data, target
+):
+    # Given one of board B's objects (or mia's notification), as it is now
+    obj = board_b[target]
+    before = _row(obj)
+    url = path.format(a=board.pk, a_ticket=ticket.number, **{target: obj.pk})
+
+    # When alice, admin of board A, aims its id at board A's URL
+    if channel == "api":
+        response = getattr(api_as("admin"), method)(url, data, format="json")
+    else:
+        response = getattr(client_as("admin"), method)(url, data)
+
+    # Then it is not found, and the object is untouched
+    assert response.status_code == 404, (url, response.status_code)
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert _row(obj) == before
