@@ -15,7 +15,8 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# Settings need a secret and a Redis address to load; collectstatic uses neither.
+RUN SECRET_KEY=collectstatic-only REDIS_URL=redis://collectstatic-only python manage.py collectstatic --noinput \
     && chown -R csboard:csboard /app
 USER csboard
 EXPOSE 8000

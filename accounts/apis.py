@@ -78,7 +78,10 @@ class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_username", read_only=True)
-    target_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Only membership and role events are about a user.
+    target_user = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AuditEvent

@@ -4,9 +4,12 @@
 Seeds boards of 100, 1,000 and 5,000 tickets in a fresh PostgreSQL database, starts uvicorn (the production ASGI server) with
 the production settings (workers as in the Dockerfile), and drives each case with concurrent
 clients for a fixed time. For every case it reports requests per second, p50 and p95 latency,
-SQL queries per request (counted in-process with Django's test client), and the ratio of its p50
-to the baseline's: the same ticket rows fetched with one raw SQL query and written out as JSON by
-a minimal Django view (bench/urls.py). Results go to bench/results.md and bench/results.json.
+SQL queries per request (counted in-process with Django's test client), and, for an API case, the
+ratio of its p50 to its baseline's: the same rows it answers with, fetched with one raw SQL query
+and written out as JSON by a minimal Django view (bench/urls.py): the ticket rows of a list page
+for the ticket list API, the board and its columns for the board API. Cases with no like-for-like
+baseline (pages, writes, the filtered list) show none. Results go to bench/results.md and
+bench/results.json.
 """
 
 import argparse
@@ -120,6 +123,7 @@ def seed(sizes):
         )
         boards[size] = {"id": board.pk, "columns": [c.pk for c in columns], "size": size}
     return {
+        "user": user.pk,
         "token": token,
         "session": signed_in(user),
         "zoom_session": signed_in(helper),
@@ -127,8 +131,13 @@ def seed(sizes):
     }
 
 
-def cases_for(board):
-    """(name, method, path, body factory or None, auth) for one board."""
+TICKET_ROWS = "baseline: ticket rows (raw SQL, 50 rows)"
+BOARD_ROWS = "baseline: board and columns (raw SQL)"
+
+
+def cases_for(board, user_id):
+    """(name, method, path, body factory or None, auth, baseline it is compared with) for one
+    board; the baselines come first, so that their p50 is known when the others run."""
     bid, columns, size = board["id"], board["columns"], board["size"]
 
     def create_body():
@@ -141,23 +150,20 @@ def cases_for(board):
             "position": 0,
         }
 
+    baseline = f"/bench/baseline/{bid}"
     return [
-        (
-            "baseline (raw SQL, 50 rows)",
-            "GET",
-            f"/bench/baseline/{bid}/?page_size=50",
-            None,
-            "token",
-        ),
-        ("board page (HTML)", "GET", f"/boards/{bid}/", None, "session"),
-        ("board page, zoomed out (HTML)", "GET", f"/boards/{bid}/", None, "zoom_session"),
-        ("board API", "GET", f"/api/boards/{bid}/", None, "token"),
+        (TICKET_ROWS, "GET", f"{baseline}/tickets/?page_size=50", None, "token", TICKET_ROWS),
+        (BOARD_ROWS, "GET", f"{baseline}/board/?user={user_id}", None, "token", BOARD_ROWS),
+        ("board page (HTML)", "GET", f"/boards/{bid}/", None, "session", None),
+        ("board page, zoomed out (HTML)", "GET", f"/boards/{bid}/", None, "zoom_session", None),
+        ("board API", "GET", f"/api/boards/{bid}/", None, "token", BOARD_ROWS),
         (
             "ticket list API (50 rows)",
             "GET",
             f"/api/boards/{bid}/tickets/?page_size=50",
             None,
             "token",
+            TICKET_ROWS,
         ),
         (
             "filtered list API",
@@ -165,6 +171,7 @@ def cases_for(board):
             f"/api/boards/{bid}/tickets/?priority=high&q=invoice",
             None,
             "token",
+            None,
         ),
         (
             "ticket page (HTML)",
@@ -172,9 +179,10 @@ def cases_for(board):
             f"/boards/{bid}/tickets/{max(1, size // 2)}/",
             None,
             "session",
+            None,
         ),
-        ("ticket create API", "POST", f"/api/boards/{bid}/tickets/", create_body, "token"),
-        ("ticket move API", "POST", None, move_target, "token"),
+        ("ticket create API", "POST", f"/api/boards/{bid}/tickets/", create_body, "token", None),
+        ("ticket move API", "POST", None, move_target, "token", None),
     ]
 
 
@@ -196,7 +204,7 @@ def count_queries(case, ctx):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    name, method, path, body_factory, auth = case
+    name, method, path, body_factory, auth, _baseline = case
     client = Client(HTTP_HOST="127.0.0.1")
     extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers_for(auth, ctx).items()}
     path, body = resolve(path, body_factory)
@@ -211,7 +219,7 @@ def count_queries(case, ctx):
 
 
 def drive(port, case, ctx, seconds, clients):
-    _name, method, path, body_factory, auth = case
+    _name, method, path, body_factory, auth, _baseline = case
     headers = {**headers_for(auth, ctx), "Content-Type": "application/json", "Host": "127.0.0.1"}
     latencies, errors = [], []
     lock = threading.Lock()
@@ -300,15 +308,22 @@ def write_results(rows, args):
         f"loopback, PostgreSQL and Redis on the same machine, {args.clients} concurrent clients for",
         f"{args.seconds} s per case, {os.cpu_count()} cores. Latencies are whole HTTP requests, one",
         "connection each. Queries are SQL queries per request. ×baseline is the case's p50 over the",
-        "p50 of the baseline (the same 50 ticket rows, one raw SQL query, JSON, a minimal view).",
+        "p50 of the baseline named beside it: the same rows the API case answers with, one raw SQL",
+        "query, JSON, a minimal view (the ticket rows of a 50-row page for the ticket list API; the",
+        "board and its columns with their ticket counts for the board API). Pages, writes and the",
+        "filtered list have no like-for-like baseline.",
         "",
-        "| tickets | case | req/s | p50 ms | p95 ms | queries | ×baseline | errors |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| tickets | case | req/s | p50 ms | p95 ms | queries | ×baseline | baseline | errors |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for r in rows:
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        baseline = (
+            "—" if r["baseline"] in (None, r["case"]) else r["baseline"].removeprefix("baseline: ")
+        )
         lines.append(
             f"| {r['size']:,} | {r['case']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['queries']} | {r['ratio']:.2f} | {r['errors']} |"
+            f"{r['p95_ms']:.1f} | {r['queries']} | {ratio} | {baseline} | {r['errors']} |"
         )
     # Other benchmarks (bench/sla_sweep.py) keep their own sections between markers.
     path = ROOT / "bench" / "results.md"
@@ -334,22 +349,25 @@ def main():
     rows = []
     try:
         for size in sizes:
-            baseline_p50 = None
-            for case in cases_for(ctx["boards"][size]):
+            baseline_p50 = {}
+            for case in cases_for(ctx["boards"][size], ctx["user"]):
+                name, baseline = case[0], case[-1]
                 queries = count_queries(case, ctx)
                 result = drive(port, case, ctx, args.seconds, args.clients)
-                baseline_p50 = baseline_p50 or result["p50_ms"]
+                if name == baseline:
+                    baseline_p50[name] = result["p50_ms"]
                 rows.append(
                     {
                         "size": size,
-                        "case": case[0],
+                        "case": name,
                         "queries": queries,
-                        "ratio": result["p50_ms"] / baseline_p50,
+                        "baseline": baseline,
+                        "ratio": result["p50_ms"] / baseline_p50[baseline] if baseline else None,
                         **result,
                     }
                 )
                 print(
-                    f"{size:>5} {case[0]:<30} {result['rps']:7.0f} req/s  "
+                    f"{size:>5} {name:<40} {result['rps']:7.0f} req/s  "
                     f"p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
                     f"{queries} queries",
                     flush=True,

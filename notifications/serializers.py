@@ -4,8 +4,11 @@ from notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    ticket_number = serializers.IntegerField(source="ticket.number", read_only=True, default=None)
+    # Reminders have no actor; notifications about a board (or nothing) have no ticket.
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    ticket_number = serializers.IntegerField(
+        source="ticket.number", read_only=True, default=None, allow_null=True
+    )
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -3,10 +3,12 @@
 One row per endpoint: (method, path, body, {role: status}). Paths name the fixtures' objects in
 braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {tag}, {membership}
 (gus's guest membership). Each case runs on fresh fixtures, so destructive rows do not interfere.
-On a board whose visibility is "signed_in" an outsider is treated exactly as a guest.
+On a board whose visibility is "signed_in" an outsider is treated exactly as a guest. A body of
+UPLOAD is sent as a multipart upload of one small file; downloads answer with the file itself.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from boards.models import Membership, Visibility
 from boards.services import board_update, tag_create
@@ -24,6 +26,7 @@ MANAGE = expect(200, 403, 403, 404)  # admins only
 
 BOARD = "/api/boards/{board}/"
 TICKET = BOARD + "tickets/{ticket}/"
+UPLOAD = object()
 MATRIX = [
     # Boards
     ("get", "/api/boards/", None, expect(200, 200, 200, 200)),
@@ -71,6 +74,8 @@ MATRIX = [
     ("patch", TICKET + "comments/{comment}/", {"body": "Fixed"}, expect(403, 200, 403, 404)),
     ("delete", TICKET + "comments/{comment}/", None, expect(204, 204, 403, 404)),
     ("get", TICKET + "attachments/", None, READ),
+    ("post", TICKET + "attachments/", UPLOAD, expect(201, 201, 403, 404)),
+    ("get", TICKET + "attachments/{attachment}/download/", None, READ),
     ("delete", TICKET + "attachments/{attachment}/", None, expect(204, 204, 403, 404)),
     ("get", TICKET + "activity/", None, READ),
     ("get", BOARD + "messages/", None, READ),
@@ -78,6 +83,8 @@ MATRIX = [
     ("patch", BOARD + "messages/{message}/", {"body": "At 11"}, expect(403, 200, 403, 404)),
     ("delete", BOARD + "messages/{message}/", None, expect(204, 204, 403, 404)),
     ("get", BOARD + "files/", None, READ),
+    ("post", BOARD + "files/", UPLOAD, expect(201, 201, 403, 404)),
+    ("get", BOARD + "files/{upload}/download/", None, READ),
     (
         "post",
         BOARD + "files/link/",
@@ -111,8 +118,6 @@ def cases():
 
 @pytest.fixture
 def objects(board, columns, ticket, guest_user, member_user):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from tests.factories import UserFactory
     from workspace import services as workspace
 
@@ -128,6 +133,9 @@ def objects(board, columns, ticket, guest_user, member_user):
         "file": workspace.link_add(
             board=board, by=member_user, title="Doc", url="https://example.com/d"
         ).pk,
+        "upload": workspace.attachments_upload(
+            board=board, by=member_user, files=[SimpleUploadedFile("plan.txt", b"plan")]
+        )[0].pk,
         "board": board.pk,
         "column": columns[2].pk,
         "ticket": ticket.number,
@@ -153,11 +161,18 @@ def test_each_role_gets_the_expected_status_from_each_endpoint(
     board_update(board=board, visibility=visibility)
 
     # When the role calls the endpoint
-    response = getattr(api_as(role), method)(
-        fill_in(path, objects), fill_in(body, objects), format="json"
-    )
+    client, url = api_as(role), fill_in(path, objects)
+    if body is UPLOAD:
+        upload = SimpleUploadedFile("report.txt", b"quarterly numbers", content_type="text/plain")
+        response = getattr(client, method)(url, {"files": [upload]}, format="multipart")
+    else:
+        response = getattr(client, method)(url, fill_in(body, objects), format="json")
 
     # Then it gets the status of the matrix, and a JSON answer unless there is nothing to say
+    # (or the answer is the file asked for)
     assert response.status_code == expected, response.content
-    if expected != 204:
+    if expected == 200 and path.endswith("/download/"):
+        assert response["Content-Type"] == "text/plain"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    elif expected != 204:
         assert response["Content-Type"] == "application/json"

@@ -20,7 +20,10 @@ class SlaClockSerializer(serializers.Serializer):
 
 class TicketSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # None for tickets nobody on the board created (feedback intake) or whose creator is gone.
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (12-factor)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,11 @@ VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# An empty variable counts as unset: docker-compose.yml passes every optional setting through as
+# `${VAR:-}`, and "" must leave the default in place (an empty SITE_URL, S3 endpoint or access key
+# would otherwise win over it, in Django and in boto3 alike).
+for _name in [name for name, value in os.environ.items() if value == ""]:
+    del os.environ[_name]
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=None)

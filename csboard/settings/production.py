@@ -4,6 +4,10 @@ from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
+# No default either: without Redis every web process would keep its own cache and live updates
+# would not cross processes, so a scaled-out deployment would be quietly wrong. base.py has
+# already pointed the cache, the Celery broker and the channel layer at it.
+REDIS_URL = env("REDIS_URL")
 DEBUG = env.bool("DEBUG", default=False)
 
 STORAGES["staticfiles"] = {  # noqa: F405

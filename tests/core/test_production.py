@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "csboard.example.com",
     "DATABASE_URL": "sqlite:////tmp/csboard-deploy-check.sqlite3",
+    "REDIS_URL": "redis://redis.example.internal:6379/0",
 }
 
 
@@ -50,6 +51,60 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    environment = {k: v for k, v in _environment().items() if k != "REDIS_URL"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_production_refuses_an_empty_redis_url():
+    result = _run("manage.py", "check", REDIS_URL="")
+
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_production_keeps_cache_channel_layer_and_celery_broker_in_redis():
+    # Several web processes and workers share all three only through Redis.
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CACHES['default'], s.CHANNEL_LAYERS['default'], s.CELERY_BROKER_URL]))"
+    )
+
+    result = _run("-c", code)
+
+    cache, channel_layer, broker = json.loads(result.stdout.strip().splitlines()[-1])
+    redis = PRODUCTION_ENV["REDIS_URL"]
+    assert cache == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis}
+    assert channel_layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert channel_layer["CONFIG"]["hosts"] == [redis]
+    assert broker == redis
+
+
+def test_an_empty_variable_leaves_the_setting_at_its_default():
+    # docker-compose.yml passes optional settings through as `${VAR:-}`, empty when unset.
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SITE_URL, s.STORAGES['default']['BACKEND'], s.SENTRY_DSN]))"
+    )
+
+    result = _run("-c", code, SITE_URL="", AWS_STORAGE_BUCKET_NAME="", SENTRY_DSN="")
+
+    site_url, storage, sentry_dsn = json.loads(result.stdout.strip().splitlines()[-1])
+    assert site_url == "http://localhost:8000"
+    assert storage == "django.core.files.storage.FileSystemStorage"
+    assert sentry_dsn == ""
 
 
 def test_production_logs_are_json_lines():

@@ -12,6 +12,7 @@ from workspace.models import Attachment, ChecklistItem, Message
 TICKET = "/boards/{board}/tickets/{ticket}/"
 BOARD = "/boards/{board}/"
 OWN = expect(302, 302, 403, 404)  # mia's own object: she, or an admin for deletes
+UPLOAD = object()  # a fresh small file in each request's `files`
 MATRIX = [
     ("post", TICKET + "checklist/", {"text": "Call back"}, WORK),
     ("post", TICKET + "checklist/{item}/", {"done": "true"}, WORK),
@@ -19,11 +20,13 @@ MATRIX = [
     ("post", TICKET + "chat/", {"body": "On it"}, WORK),
     ("post", TICKET + "chat/{comment}/edit/", {"body": "Edited"}, OWN),
     ("post", TICKET + "chat/{comment}/delete/", {}, OWN),
+    ("post", TICKET + "attachments/", {"files": UPLOAD}, WORK),
     ("get", TICKET + "attachments/{attachment}/", None, READ),
     ("post", TICKET + "attachments/{attachment}/delete/", {}, OWN),
     ("post", BOARD + "chat/", {"body": "Standup"}, WORK),
     ("post", BOARD + "chat/{message}/edit/", {"body": "Edited"}, OWN),
     ("post", BOARD + "chat/{message}/delete/", {}, OWN),
+    ("post", BOARD + "files/", {"files": UPLOAD}, WORK),
     ("post", BOARD + "files/link/", {"title": "Doc", "url": "https://example.com"}, WORK),
     ("get", BOARD + "files/{file}/", None, expect(302, 302, 302, 404)),  # a link redirects
     ("post", BOARD + "files/{file}/delete/", {}, OWN),
@@ -54,11 +57,21 @@ def objects(board, columns, ticket, member_user):
 def test_workspace_pages_answer_each_role_as_the_policy_says(
     method, path, data, role, expected, objects, client_as
 ):
-    response = getattr(client_as(role), method)(fill_path(path, objects), fill_data(data, objects))
+    uploads = data and UPLOAD in data.values()
+    data = {
+        key: [SimpleUploadedFile("report.txt", b"numbers")] if value is UPLOAD else value
+        for key, value in fill_data(data, objects).items()
+    }
+    files_before = Attachment.objects.count()
+
+    response = getattr(client_as(role), method)(fill_path(path, objects), data)
 
     assert response.status_code == expected, response.content[:300]
     if role == "anonymous":
         assert response["Location"].startswith(LOGIN)
+    if uploads:  # stored for those allowed, and only for them
+        stored = expected == 302 and role != "anonymous"
+        assert Attachment.objects.count() - files_before == (1 if stored else 0)
 
 
 def page(board, ticket):
