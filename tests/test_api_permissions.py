@@ -4,7 +4,8 @@ One row per endpoint: (method, path, body, {role: status}). Paths name the fixtu
 braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {tag}, {membership}
 (gus's guest membership). Each case runs on fresh fixtures, so destructive rows do not interfere.
 On a board whose visibility is "signed_in" an outsider is treated exactly as a guest. A body of
-UPLOAD is sent as a multipart upload of one small file; downloads answer with the file itself.
+UPLOAD is sent as a multipart upload of one small file, CSV_UPLOAD as a one-response feedback
+CSV; downloads answer with the file itself.
 """
 
 import pytest
@@ -27,6 +28,7 @@ MANAGE = expect(200, 403, 403, 404)  # admins only
 BOARD = "/api/boards/{board}/"
 TICKET = BOARD + "tickets/{ticket}/"
 UPLOAD = object()
+CSV_UPLOAD = object()
 MATRIX = [
     # Boards
     ("get", "/api/boards/", None, expect(200, 200, 200, 200)),
@@ -95,6 +97,7 @@ MATRIX = [
     # Feedback (the intake answers to the board's secret instead: tests/feedback/)
     ("get", BOARD + "feedback/", None, READ),
     ("post", BOARD + "feedback/secret/", None, expect(201, 403, 403, 404)),
+    ("post", BOARD + "feedback/import/", CSV_UPLOAD, expect(201, 403, 403, 404)),
 ]
 
 
@@ -165,6 +168,9 @@ def test_each_role_gets_the_expected_status_from_each_endpoint(
     if body is UPLOAD:
         upload = SimpleUploadedFile("report.txt", b"quarterly numbers", content_type="text/plain")
         response = getattr(client, method)(url, {"files": [upload]}, format="multipart")
+    elif body is CSV_UPLOAD:
+        upload = SimpleUploadedFile("past.csv", b"kind,score,email\nnps,9,a@example.com\n")
+        response = getattr(client, method)(url, {"file": upload}, format="multipart")
     else:
         response = getattr(client, method)(url, fill_in(body, objects), format="json")
 

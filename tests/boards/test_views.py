@@ -42,6 +42,10 @@ MATRIX = [
     ("get", BOARD + "export/feedback.csv", None, READ),
     # Guests see metrics only where the board allows it (tests/metrics/).
     ("get", BOARD + "metrics/", None, expect(200, 200, 403, 404)),
+    *[
+        ("get", BOARD + f"metrics/{table}.csv", None, expect(200, 200, 403, 404))
+        for table in ("summary", "volume", "agents", "flow", "scores")
+    ],
     ("get", BOARD + "settings/", None, MANAGE_PAGE),
     (
         "post",

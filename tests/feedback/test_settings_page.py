@@ -15,6 +15,9 @@ URL = "/boards/{board}/settings/feedback/"
         [
             ("get", URL, None, MANAGE_PAGE),
             ("post", URL, {"rotate": "1"}, expect(200, 403, 403, 404)),
+            # Without a file the admin is sent back with the reason (tests/feedback/test_import.py)
+            ("post", URL + "import/", None, expect(302, 403, 403, 404)),
+            ("get", URL + "import/", None, expect(405, 405, 405, 405)),
         ]
     ),
 )
