@@ -72,7 +72,14 @@ class TicketViewSet(
         services.ticket_delete(ticket=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=TicketMoveSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @extend_schema(
+        request=TicketMoveSerializer,
+        responses=TicketSerializer,
+        parameters=[NUMBER],
+        description="Move the ticket to `position` (an index; empty: last) in `column`. 409 when "
+        "the column is at its WIP limit, or when `from_column`/`from_position` say where the "
+        "caller saw the ticket and someone has moved it since (code `moved_meanwhile`).",
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, board_id=None, number=None):
         data = self._input(TicketMoveSerializer)
@@ -81,5 +88,7 @@ class TicketViewSet(
             column=data["column"],
             position=data.get("position"),
             by=request.user,
+            from_column=data.get("from_column"),
+            from_position=data.get("from_position"),
         )
         return self._output(ticket)

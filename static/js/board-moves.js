@@ -75,9 +75,12 @@
     if (toList === fromList && Array.from(fromList.children).indexOf(item) === oldIndex) return;
     const position = targetPosition(item, fromList, oldPosition);
     const reference = item.dataset.reference;
+    // from_column: where this page showed the ticket. If someone moved it since, the server
+    // refuses (409) instead of silently undoing their move; the live redraw then shows the truth.
     const refusal = await post(
       `/api/boards/${boardId}/tickets/${item.dataset.ticket}/move/`,
-      { column: Number(toList.dataset.column), position: position },
+      { column: Number(toList.dataset.column), position: position,
+        from_column: Number(fromList.dataset.column) },
     );
     if (refusal) {
       putBack(item, fromList, oldIndex);

@@ -66,6 +66,23 @@ def test_a_card_dropped_on_a_full_column_goes_back_with_the_reason(
     assert Ticket.objects.get(pk=ticket.pk).column == columns[0]
 
 
+def test_a_card_moved_meanwhile_goes_back_with_the_reason_and_then_shows_where_it_is(
+    new_page, sign_in, asgi_server, board, columns, ticket
+):
+    page = open_board(new_page, sign_in, board)
+    # Someone moves it before this page heard of it (no event sent: the page stays stale).
+    Ticket.objects.filter(pk=ticket.pk).update(column=columns[1], position=0)
+
+    drag(page, card(page, ticket), column(page, columns[2]))
+
+    toast = page.locator("[data-toast]")
+    expect(toast).to_contain_text("went back to “New tickets”")
+    expect(toast).to_contain_text("Someone moved this ticket meanwhile: it is now in Open tickets.")
+    # The redraw after the refusal shows the truth.
+    expect(column(page, columns[1]).locator(f'[data-ticket="{ticket.number}"]')).to_be_visible()
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+
+
 def test_a_card_moves_with_the_keyboard_alone(
     new_page, sign_in, asgi_server, board, columns, ticket
 ):
