@@ -160,6 +160,8 @@
       if (!held) {
         held = { item, fromList: list, oldIndex: Array.from(list.children).indexOf(item),
                  oldPosition: Number(item.dataset.position) };
+        // From the pick-up on: a live redraw now would replace the held card under the keyboard.
+        document.body.dataset.dragging = "true";
         item.classList.add("is-held");
         item.setAttribute("aria-grabbed", "true");
         announce(`Picked up ${item.dataset.reference} in “${columnName(list)}”. Arrow keys move it, Space drops it, Escape cancels.`);
@@ -176,7 +178,6 @@
     if (!held || held.item !== item) return;
     const columns = lists();
     const col = columns.indexOf(list);
-    document.body.dataset.dragging = "true";
     if (event.key === "ArrowUp" && index > 0) place(item, list, index - 1);
     else if (event.key === "ArrowDown" && index < siblings.length - 1) place(item, list, index + 1);
     else if (event.key === "ArrowLeft" && col > 0) place(item, columns[col - 1], index);
@@ -196,6 +197,21 @@
     const now = item.parentElement;
     const position = Array.from(now.querySelectorAll(":scope > [data-ticket]")).indexOf(item);
     announce(`${item.dataset.reference}: “${columnName(now)}”, position ${position + 1}.`);
+  });
+
+  // Focus leaving the held card (a click elsewhere, Tab) cancels the move: otherwise the board
+  // would stay "dragging" and never redraw.
+  board.addEventListener("focusout", () => {
+    window.setTimeout(() => {
+      if (!held || document.activeElement === held.item) return;
+      const move = held;
+      held = null;
+      putBack(move.item, move.fromList, move.oldIndex);
+      move.item.classList.remove("is-held");
+      move.item.removeAttribute("aria-grabbed");
+      delete document.body.dataset.dragging;
+      announce("Move cancelled.");
+    }, 0);
   });
 
   document.addEventListener("board:replaced", setUp);

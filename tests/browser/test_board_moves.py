@@ -101,6 +101,26 @@ def test_a_card_moves_with_the_keyboard_alone(
     assert Ticket.objects.get(pk=ticket.pk).column == columns[2]
 
 
+def test_a_card_picked_up_with_the_keyboard_survives_a_live_change_before_the_first_arrow(
+    new_page, sign_in, asgi_server, board, columns, ticket, member_user
+):
+    page = open_board(new_page, sign_in, board)
+    card(page, ticket).focus()
+    page.keyboard.press("Space")
+    expect(page.locator("[data-announcer]")).to_contain_text("Picked up CS-1")
+
+    ticket_create(board=board, created_by=member_user, title="Meanwhile", column=columns[3])
+    page.wait_for_timeout(700)  # the event arrives; the board must not redraw under the card
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+
+    expect(page.locator("[data-announcer]")).to_contain_text("moved to “Open tickets”")
+    page.wait_for_timeout(300)
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+    # Dropped: the redraw held back for the move now happens, showing the new ticket.
+    expect(column(page, columns[3]).locator('[data-ticket="2"]')).to_be_visible(timeout=2000)
+
+
 def test_a_move_in_one_browser_shows_in_another_within_two_seconds(
     new_page, sign_in, asgi_server, board, columns, ticket
 ):
