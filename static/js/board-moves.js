@@ -105,6 +105,9 @@
         animation: 120,
         forceFallback: true, // the same pointer-driven drag for mouse, pen and touch
         fallbackTolerance: 4,
+        // A finger picks a card up by resting on it a moment; a swipe scrolls the board.
+        delay: 150,
+        delayOnTouchOnly: true,
         ghostClass: "card--ghost",
         onStart: () => { document.body.dataset.dragging = "true"; },
         onEnd: (event) => {

@@ -185,11 +185,13 @@ def test_a_card_moves_by_touch(browser, asgi_server, board, columns, ticket, sig
     x0, y0 = start["x"] + start["width"] / 2, start["y"] + 20
     x1, y1 = end["x"] + end["width"] / 2, end["y"] + 30
 
-    # A finger: touchstart, a few touchmoves, touchend, dispatched as a touch screen sends them.
+    # A finger: touchstart, a rest on the card (a swipe would scroll), a few touchmoves and
+    # touchend, dispatched as a touch screen sends them.
     cdp = context.new_cdp_session(page)
     cdp.send(
         "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]}
     )
+    page.wait_for_timeout(300)
     for step in range(1, 21):
         x, y = x0 + (x1 - x0) * step / 20, y0 + (y1 - y0) * step / 20
         cdp.send(
@@ -201,4 +203,36 @@ def test_a_card_moves_by_touch(browser, asgi_server, board, columns, ticket, sig
     expect(column(page, columns[1]).locator('[data-ticket="1"]')).to_be_visible()
     page.wait_for_timeout(500)
     assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+    context.close()
+
+
+def test_a_quick_swipe_over_a_card_scrolls_and_does_not_pick_it_up(
+    browser, asgi_server, board, columns, ticket, member_user, sign_in
+):
+    below = ticket_create(board=board, created_by=member_user, title="Below")
+    context = browser.new_context(
+        base_url=asgi_server, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
+    page = context.new_page()
+    sign_in(page, "mia", PASSWORD)
+    page.goto(f"/boards/{board.pk}/")
+    start, end = card(page, ticket).bounding_box(), card(page, below).bounding_box()
+    x, y0, y1 = start["x"] + start["width"] / 2, start["y"] + 20, end["y"] + end["height"] + 10
+    cdp = context.new_cdp_session(page)
+
+    # Straight down over the card below, without resting first: a swipe, not a pick-up.
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
+    for step in range(1, 11):
+        y = y0 + (y1 - y0) * step / 10
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+        )
+        page.wait_for_timeout(10)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    page.wait_for_timeout(500)
+    numbers = column(page, columns[0]).locator("[data-ticket]")
+    expect(numbers).to_have_count(2)
+    assert [n.get_attribute("data-ticket") for n in numbers.all()] == ["1", "2"]
+    assert Ticket.objects.get(pk=ticket.pk).position == 0
     context.close()
