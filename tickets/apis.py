@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from boards.models import Role
 from csboard.core.api import BoardScopedMixin
+from csboard.core.filters import BoardFilterBackend
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
@@ -26,6 +27,7 @@ class TicketViewSet(
 
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
+    filter_backends = [BoardFilterBackend]
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
     action_roles = {

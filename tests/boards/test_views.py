@@ -467,6 +467,63 @@ def test_the_due_this_week_filter_keeps_open_tickets_due_by_sunday(board, member
     assert [row["title"] for row in rows] == ["Soon"]
 
 
+def test_the_due_this_week_filter_ends_the_week_at_sunday_midnight_in_the_boards_time_zone(
+    board, member_user, api_as, client_as
+):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    zone = "Pacific/Kiritimati"  # 14 hours ahead of UTC: its week ends long before UTC's
+    board_update(board=board, timezone=zone)
+    today = timezone.localdate(timezone.now(), ZoneInfo(zone))
+    monday = today + timedelta(days=7 - today.weekday())
+    week_ends = datetime.combine(monday, time.min, tzinfo=ZoneInfo(zone))
+    ticket_create(
+        board=board, created_by=member_user, title="Sunday night there",
+        due_at=week_ends - timedelta(minutes=1),
+    )  # fmt: skip
+    ticket_create(
+        board=board, created_by=member_user, title="Monday there",
+        due_at=week_ends + timedelta(minutes=1),
+    )  # fmt: skip
+
+    rows = api_as("member").get(f"/api/boards/{board.pk}/tickets/?due=week").json()["results"]
+    page = client_as("member").get(f"/boards/{board.pk}/?due=week")
+
+    assert [row["title"] for row in rows] == ["Sunday night there"]
+    assert [t.title for lane in page.context["lanes"] for t in lane.tickets] == [
+        "Sunday night there"
+    ]
+
+
+def test_the_board_page_combines_filters_on_tag_priority_text_and_no_assignee(
+    board, member_user, client_as
+):
+    vip = tag_create(board=board, name="vip")
+    wanted = {"priority": Priority.HIGH, "tags": [vip]}
+    ticket_create(board=board, created_by=member_user, title="Invoice wrong", **wanted)
+    ticket_create(
+        board=board, created_by=member_user, title="Invoice late", assignees=[member_user],
+        **wanted,
+    )  # fmt: skip
+    ticket_create(board=board, created_by=member_user, title="Invoice low", tags=[vip])
+    ticket_create(
+        board=board, created_by=member_user, title="Login", priority=Priority.HIGH, tags=[vip]
+    )
+    ticket_create(
+        board=board, created_by=member_user, title="Invoice untagged", priority=Priority.HIGH
+    )
+
+    response = client_as("member").get(
+        f"/boards/{board.pk}/?tag=vip&priority=high&assignee=none&q=invoice"
+    )
+
+    assert [t.title for lane in response.context["lanes"] for t in lane.tickets] == [
+        "Invoice wrong"
+    ]
+    assert "1 of 5</span>" in response.content.decode()
+
+
 # --- Settings: general -------------------------------------------------------------------------
 def settings_url(board, path=""):
     return f"/boards/{board.pk}/settings/{path}"
