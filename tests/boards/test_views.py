@@ -402,6 +402,33 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
         assert "0/1" in response.content.decode()  # each card's checklist progress
 
 
+@pytest.mark.parametrize("zoomed", [False, True], ids=["full", "zoomed"])
+@pytest.mark.parametrize("count", [5, 120])
+def test_the_board_page_runs_the_same_queries_for_a_column_longer_than_it_draws(
+    count, zoomed, board, columns, member_user, admin_user, client_as,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    # 120 tickets in one column: past both CARDS_PER_COLUMN and ZOOMED_CARDS, so the column
+    # draws its first cards and a "Show N more" link.
+    preference_set(member_user, "board_zoomed_out", zoomed)
+    tags = [tag_create(board=board, name=name) for name in ("billing", "vip")]
+    for index in range(count):
+        ticket = ticket_create(
+            board=board, created_by=member_user, title=f"Ticket {index}", column=columns[0],
+            tags=tags, assignees=[member_user, admin_user],
+        )  # fmt: skip
+        message_post(board=board, by=member_user, body="On it", ticket=ticket)
+    client = client_as("member")
+
+    with django_assert_max_num_queries(BOARD_PAGE_QUERIES):
+        response = client.get(f"/boards/{board.pk}/")
+
+    drawn = len(response.context["lanes"][0].tickets)
+    assert drawn == min(count, 100 if zoomed else 50)
+    if count > drawn:
+        assert f"Show {count - drawn} more" in response.content.decode()
+
+
 def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(
     board, columns, member_user, client_as, monkeypatch
 ):
@@ -522,6 +549,31 @@ def test_the_board_page_combines_filters_on_tag_priority_text_and_no_assignee(
         "Invoice wrong"
     ]
     assert "1 of 5</span>" in response.content.decode()
+
+
+def test_a_card_shows_how_many_comments_its_ticket_has(board, ticket, member_user, client_as):
+    for body in ("Called them", "Sent the quote"):
+        message_post(board=board, by=member_user, body=body, ticket=ticket)
+    message_post(board=board, by=member_user, body="Board chat, not a comment")
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert 'title="2 comments"' in html
+    assert '2<span class="visually-hidden"> comments</span>' in html
+
+
+def test_a_card_without_comments_shows_no_comment_count(board, ticket, client_as):
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "card__comments" not in html
+
+
+def test_a_guests_cards_are_not_movable(board, ticket, client_as):
+    html = client_as("guest").get(f"/boards/{board.pk}/").content.decode()
+
+    assert 'data-can-work="false"' in html
+    assert 'aria-roledescription="movable ticket"' not in html
+    assert "tabindex" not in html.split("data-board=")[1]
 
 
 # --- Settings: general -------------------------------------------------------------------------

@@ -133,6 +133,105 @@ def test_a_move_in_one_browser_shows_in_another_within_two_seconds(
     expect(gus.locator(f'[data-column="{columns[1].pk}"] .count')).to_have_text("1")
 
 
+def test_the_wip_counter_follows_a_ticket_created_elsewhere_within_two_seconds(
+    new_page, sign_in, asgi_server, board, columns, member_user
+):
+    column_update(column=columns[1], wip_limit=3)
+    ticket_create(board=board, created_by=member_user, title="First", column=columns[1])
+    page = open_board(new_page, sign_in, board, "gus")
+    counter = page.locator(f'section[data-column="{columns[1].pk}"] .wip')
+    expect(counter).to_have_text("1 / 3")
+
+    ticket_create(board=board, created_by=member_user, title="Second", column=columns[1])
+
+    expect(counter).to_have_text("2 / 3", timeout=2000)
+    expect(column(page, columns[1]).locator('[data-ticket="2"]')).to_be_visible()
+
+
+def test_a_comment_and_a_board_chat_message_show_without_a_reload(
+    new_page, sign_in, asgi_server, board, ticket, admin_user
+):
+    from workspace.services import message_post
+
+    page = open_board(new_page, sign_in, board, "gus")
+    page.locator("#board-chat summary").click()
+
+    message_post(board=board, by=admin_user, body="Called them back", ticket=ticket)
+    message_post(board=board, by=admin_user, body="Standup moved to 10:00")
+
+    expect(card(page, ticket).locator(".card__comments")).to_contain_text("1", timeout=2000)
+    chat = page.locator("#board-chat")
+    expect(chat.locator(".chat__messages")).to_contain_text("Standup moved to 10:00", timeout=2000)
+    expect(chat.locator("summary .tabs__count")).to_have_text("1")
+    expect(chat).to_have_attribute("open", "")  # the open panel stays open
+
+
+SOCKETS_COUNTED = """
+window.__sockets = [];
+const Native = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new Native(...args);
+  window.__sockets.push(socket);
+  return socket;
+};
+window.WebSocket.prototype = Native.prototype;
+"""
+
+
+def test_after_a_dropped_socket_the_board_catches_up_on_what_it_missed(
+    new_page, sign_in, asgi_server, board, columns, member_user
+):
+    page = new_page()
+    page.add_init_script(SOCKETS_COUNTED)
+    sign_in(page, "mia", PASSWORD)
+    page.goto(f"/boards/{board.pk}/")
+    status = page.locator("[data-live-status]")
+    expect(status).to_have_text("Live")
+
+    page.evaluate("window.__sockets.at(-1).close()")  # the connection drops
+    expect(status).to_have_text("Reconnecting…")
+    ticket_create(board=board, created_by=member_user, title="Missed", column=columns[2])
+
+    expect(status).to_have_text("Live", timeout=5000)
+    expect(column(page, columns[2]).locator('[data-ticket="1"]')).to_be_visible(timeout=2000)
+
+
+def test_a_member_removed_while_watching_stops_listening_and_stops_retrying(
+    new_page, sign_in, asgi_server, board, member_user, admin_user
+):
+    from boards.models import Membership
+    from boards.services import membership_remove
+
+    page = new_page()
+    page.add_init_script(SOCKETS_COUNTED)
+    sign_in(page, "mia", PASSWORD)
+    page.goto(f"/boards/{board.pk}/")
+    status = page.locator("[data-live-status]")
+    expect(status).to_have_text("Live")
+
+    membership_remove(
+        membership=Membership.objects.get(board=board, user=member_user), by=admin_user
+    )
+
+    expect(status).to_have_text("Not live")
+    page.wait_for_timeout(2500)  # a retry would come after 1 s
+    assert page.evaluate("window.__sockets.length") == 1
+    assert page.evaluate("window.__sockets[0].readyState") == 3  # CLOSED
+
+
+def test_a_guests_board_has_no_drag_and_a_drag_moves_nothing(
+    new_page, sign_in, asgi_server, board, columns, ticket
+):
+    page = open_board(new_page, sign_in, board, "gus")
+    expect(card(page, ticket)).not_to_have_attribute("tabindex", "0")
+
+    drag(page, card(page, ticket), column(page, columns[1]))
+
+    page.wait_for_timeout(500)
+    expect(column(page, columns[0]).locator(f'[data-ticket="{ticket.number}"]')).to_be_visible()
+    assert Ticket.objects.get(pk=ticket.pk).column == columns[0]
+
+
 def test_a_filtered_url_shows_only_matching_cards(
     new_page, sign_in, asgi_server, board, member_user
 ):
