@@ -576,6 +576,21 @@ def test_a_guests_cards_are_not_movable(board, ticket, client_as):
     assert "tabindex" not in html.split("data-board=")[1]
 
 
+def test_compact_cards_mark_urgent_and_high_with_different_icons_and_words(
+    board, member_user, client_as
+):
+    preference_set(member_user, "board_zoomed_out", True)
+    ticket_create(board=board, created_by=member_user, title="Fire", priority=Priority.URGENT)
+    ticket_create(board=board, created_by=member_user, title="Soon", priority=Priority.HIGH)
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    urgent = html.split('class="mark mark--urgent"')[1].split("</span></span>")[0]
+    high = html.split('class="mark mark--high"')[1].split("</span></span>")[0]
+    assert "Urgent" in urgent and "High" in high
+    assert urgent.split("<svg")[1].split("</svg>")[0] != high.split("<svg")[1].split("</svg>")[0]
+
+
 # --- Settings: general -------------------------------------------------------------------------
 def settings_url(board, path=""):
     return f"/boards/{board.pk}/settings/{path}"
