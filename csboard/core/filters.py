@@ -27,4 +27,7 @@ class BoardFilterBackend(DjangoFilterBackend):
     for its time zone), as the board page passes it."""
 
     def get_filterset_kwargs(self, request, queryset, view):
-        return {**super().get_filterset_kwargs(request, queryset, view), "board": getattr(view, "board", None)}
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "board": getattr(view, "board", None),
+        }

@@ -221,9 +221,11 @@ def test_an_outsiders_socket_closes_when_an_open_board_turns_private(
         board,
         outsider_user,
         lambda: board_update(board=board, by=admin_user, visibility=Visibility.PRIVATE),
+        then=lambda: ticket_create(board=board, created_by=admin_user, title="Private now"),
     )
 
     assert message == {"type": "websocket.close", "code": 4404}
+    assert quiet is True
 
 
 def test_a_member_demoted_to_guest_keeps_listening(board, member_user, admin_user):
