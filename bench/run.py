@@ -198,8 +198,9 @@ def resolve(path, body_factory):
     return path, body_factory() if body_factory else None
 
 
-def count_queries(case, ctx):
-    """SQL queries of one request of this case, counted in-process."""
+def measure(case, ctx):
+    """One request of this case, in-process: its SQL queries, and for a page its HTML size and
+    the number of ticket cards it draws (the zoomed-out board must stay usable)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -215,7 +216,13 @@ def count_queries(case, ctx):
             response = client.post(path, json.dumps(body), content_type="application/json", **extra)
     if response.status_code >= 400:
         raise SystemExit(f"{name}: {method} {path} answered {response.status_code}")
-    return len(queries)
+    page = {"html_kb": None, "cards": None}
+    if response["Content-Type"].startswith("text/html"):
+        page = {
+            "html_kb": len(response.content) / 1024,
+            "cards": response.content.count(b'class="column__item"'),
+        }
+    return len(queries), page
 
 
 def drive(port, case, ctx, seconds, clients):
@@ -313,17 +320,24 @@ def write_results(rows, args):
         "board and its columns with their ticket counts for the board API). Pages, writes and the",
         "filtered list have no like-for-like baseline.",
         "",
-        "| tickets | case | req/s | p50 ms | p95 ms | queries | ×baseline | baseline | errors |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "HTML KB and cards: the page's size and the ticket cards it draws (the rest of a long",
+        'column behind "Show N more").',
+        "",
+        "| tickets | case | req/s | p50 ms | p95 ms | queries | ×baseline | baseline | errors "
+        "| HTML KB | cards |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in rows:
         ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}"
         baseline = (
             "—" if r["baseline"] in (None, r["case"]) else r["baseline"].removeprefix("baseline: ")
         )
+        kb = f"{r['html_kb']:.0f}" if r.get("html_kb") is not None else ""
+        cards = r.get("cards") if r.get("cards") is not None else ""
         lines.append(
             f"| {r['size']:,} | {r['case']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['queries']} | {ratio} | {baseline} | {r['errors']} |"
+            f"{r['p95_ms']:.1f} | {r['queries']} | {ratio} | {baseline} | {r['errors']} | "
+            f"{kb} | {cards} |"
         )
     # Other benchmarks (bench/sla_sweep.py) keep their own sections between markers.
     path = ROOT / "bench" / "results.md"
@@ -352,7 +366,7 @@ def main():
             baseline_p50 = {}
             for case in cases_for(ctx["boards"][size], ctx["user"]):
                 name, baseline = case[0], case[-1]
-                queries = count_queries(case, ctx)
+                queries, page = measure(case, ctx)
                 result = drive(port, case, ctx, args.seconds, args.clients)
                 if name == baseline:
                     baseline_p50[name] = result["p50_ms"]
@@ -363,13 +377,19 @@ def main():
                         "queries": queries,
                         "baseline": baseline,
                         "ratio": result["p50_ms"] / baseline_p50[baseline] if baseline else None,
+                        **page,
                         **result,
                     }
                 )
                 print(
                     f"{size:>5} {name:<40} {result['rps']:7.0f} req/s  "
                     f"p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
-                    f"{queries} queries",
+                    f"{queries} queries"
+                    + (
+                        f"  {page['html_kb']:.0f} KB, {page['cards']} cards"
+                        if page["cards"]
+                        else ""
+                    ),
                     flush=True,
                 )
     finally:

@@ -1,38 +1,69 @@
 """Live board updates over WebSockets. A socket joins a board's group only after the same access
-check as the board page (`board_for`): a non-member never hears a private board."""
+check as the board page (`board_for`): a non-member never hears a private board. Access is
+checked again while the socket listens, so a member removed from the board (or a board made
+private) stops hearing it."""
+
+import time
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
 from django.http import Http404
 
 from boards.permissions import board_for
-from boards.realtime import group_name
+from boards.realtime import ACCESS_CHANGED, group_name
+
+# Close codes in 4400–4499 tell the page to stop reconnecting: it has no access to this board.
+NOT_SIGNED_IN = 4401
+NO_ACCESS = 4404
+# Between access events, a listening socket re-checks its access at most this often.
+RECHECK_SECONDS = 30
 
 
 class BoardConsumer(JsonWebsocketConsumer):
     group = None
+    board_id = None
+    checked_at = 0.0
 
     def connect(self):
         user = self.scope.get("user")
-        board_id = self.scope["url_route"]["kwargs"]["board_id"]
+        self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
+        # Refused sockets are accepted and then closed with a code: closing before accept()
+        # ends the handshake, and the browser sees only 1006 (and would retry for ever).
         if user is None or not user.is_authenticated:
-            self.close(code=4401)
+            self.refuse(NOT_SIGNED_IN)
             return
-        try:
-            board = board_for(user, board_id)
-        except Http404:
-            self.close(code=4404)
+        if not self.may_listen():
+            self.refuse(NO_ACCESS)
             return
-        self.group = group_name(board.pk)
+        self.group = group_name(self.board_id)
         async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
         self.accept()
+
+    def refuse(self, code: int) -> None:
+        self.accept()
+        self.close(code=code)
+
+    def may_listen(self) -> bool:
+        try:
+            board_for(self.scope["user"], self.board_id)
+        except Http404:
+            return False
+        self.checked_at = time.monotonic()
+        return True
 
     def disconnect(self, code):
         if self.group:
             async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+            self.group = None
 
     def receive_json(self, content, **kwargs):
         """Listening only: clients change the board through the HTTP API."""
 
     def board_event(self, message):
-        self.send_json(message["event"])
+        event = message["event"]
+        stale = time.monotonic() - self.checked_at > RECHECK_SECONDS
+        if (event["kind"] == ACCESS_CHANGED or stale) and not self.may_listen():
+            self.disconnect(NO_ACCESS)
+            self.close(code=NO_ACCESS)
+            return
+        self.send_json(event)

@@ -9,6 +9,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+# Who may see the board changed (a member removed or demoted, the visibility changed): every
+# socket listening to it checks its access again before hearing anything more.
+ACCESS_CHANGED = "access"
+
 
 def group_name(board_id: int) -> str:
     return f"board-{board_id}"

@@ -6,7 +6,7 @@ from accounts.models import AuditEvent
 from accounts.services import audit_record
 from boards.locks import lock_board, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
-from boards.realtime import board_changed
+from boards.realtime import ACCESS_CHANGED, board_changed
 from csboard.core.exceptions import (
     ColumnNotEmpty,
     Conflict,
@@ -85,6 +85,7 @@ def board_update(*, board: Board, by=None, **changes) -> Board:
     # Only the fields changed here: a full save from a stale copy would turn back next_number.
     _save_board(board, update_fields=[*changes, "updated_at"])
     if board.visibility != old_visibility:
+        board_changed(board.pk, kind=ACCESS_CHANGED)
         audit_record(
             kind=AuditEvent.Kind.VISIBILITY_CHANGED,
             actor=by,
@@ -98,6 +99,7 @@ def board_update(*, board: Board, by=None, **changes) -> Board:
 @transaction.atomic
 def board_delete(*, board: Board) -> None:
     # Tickets protect their column from deletion; remove them first, then the rest cascades.
+    board_changed(board.pk, kind=ACCESS_CHANGED)  # its open sockets close
     board.tickets.all().delete()
     board.delete()
 
@@ -275,6 +277,7 @@ def membership_set_role(*, membership: Membership, role: int, by=None) -> Member
     membership.role = Role(role)
     membership.save(update_fields=["role"])
     if membership.role != old_role:
+        board_changed(membership.board_id, kind=ACCESS_CHANGED)
         audit_record(
             kind=AuditEvent.Kind.ROLE_CHANGED,
             actor=by,
@@ -302,3 +305,4 @@ def membership_remove(*, membership: Membership, by=None) -> None:
         role=Role(membership.role).slug,
     )
     membership.delete()
+    board_changed(membership.board_id, kind=ACCESS_CHANGED)

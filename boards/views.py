@@ -117,7 +117,7 @@ def board_detail(request, board_id):
     board = board_for(request.user, board_id)
     # The same filters as the API's ticket list, so a filtered URL means the same in both.
     ticket_filter = TicketFilter(
-        request.GET or None, queryset=board_tickets(board), request=request
+        request.GET or None, queryset=board_tickets(board), request=request, board=board
     )
     zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
     lanes = {column.pk: Lane(column) for column in board_columns(board)}
@@ -377,7 +377,10 @@ def board_export_tickets(request, board_id):
     """The board's tickets as CSV, with the same filters as the board page, streamed."""
     board = board_for(request.user, board_id)
     tickets = TicketFilter(
-        request.GET or None, queryset=Ticket.objects.filter(board=board), request=request
+        request.GET or None,
+        queryset=Ticket.objects.filter(board=board),
+        request=request,
+        board=board,
     ).qs
     rows = (
         tickets.order_by("number")

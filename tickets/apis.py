@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from boards.models import Role
 from csboard.core.api import BoardScopedMixin
+from csboard.core.filters import BoardFilterBackend
 from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
@@ -27,6 +28,7 @@ class TicketViewSet(
 
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
+    filter_backends = [BoardFilterBackend]
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
     action_roles = {
@@ -79,7 +81,14 @@ class TicketViewSet(
         services.ticket_delete(ticket=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=TicketMoveSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @extend_schema(
+        request=TicketMoveSerializer,
+        responses=TicketSerializer,
+        parameters=[NUMBER],
+        description="Move the ticket to `position` (an index; empty: last) in `column`. 409 when "
+        "the column is at its WIP limit, or when `from_column`/`from_position` say where the "
+        "caller saw the ticket and someone has moved it since (code `moved_meanwhile`).",
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, board_id=None, number=None):
         data = self._input(TicketMoveSerializer)
@@ -88,5 +97,7 @@ class TicketViewSet(
             column=data["column"],
             position=data.get("position"),
             by=request.user,
+            from_column=data.get("from_column"),
+            from_position=data.get("from_position"),
         )
         return self._output(ticket)

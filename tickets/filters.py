@@ -1,11 +1,13 @@
 """Ticket filters, shared by the board page and the API, so a filtered URL means the same in both."""
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from boards.models import Board
 from csboard.core.filters import StrictBooleanFilter
 from tickets.models import Priority, Status, Ticket
 
@@ -32,6 +34,10 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields = ["column", "status", "priority", "assignee", "tag", "overdue", "due", "q"]
 
+    def __init__(self, *args, board: Board | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+
     def filter_assignee(self, queryset, name, value):
         if value == "none":
             return queryset.filter(assignees__isnull=True)
@@ -55,9 +61,11 @@ class TicketFilter(django_filters.FilterSet):
         if value == "day":
             until = now + timedelta(days=1)
         else:
-            today = timezone.localdate(now)
+            # The board's week: its Sunday ends at midnight where the team works.
+            zone = ZoneInfo(self.board.timezone) if self.board else timezone.get_current_timezone()
+            today = timezone.localdate(now, zone)
             sunday = today + timedelta(days=6 - today.weekday())
-            until = timezone.make_aware(datetime.combine(sunday + timedelta(days=1), time.min))
+            until = datetime.combine(sunday + timedelta(days=1), time.min, tzinfo=zone)
         return queryset.filter(due_at__gte=now, due_at__lt=until, resolved_at__isnull=True)
 
     def filter_text(self, queryset, name, value):

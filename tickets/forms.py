@@ -71,6 +71,8 @@ class TicketMoveForm(forms.Form):
     position = forms.IntegerField(
         min_value=1, required=False, help_text="1 is the top; empty puts it last."
     )
+    # The column the page showed the ticket in: a move from a stale page is refused.
+    from_column = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)

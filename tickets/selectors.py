@@ -4,12 +4,14 @@ from django.shortcuts import get_object_or_404
 
 from boards.models import Board
 from tickets.models import Ticket
-from workspace.models import ChecklistItem
+from workspace.models import ChecklistItem, Message
 
 
-def _checklist_count(**conditions) -> Coalesce:
-    items = ChecklistItem.objects.filter(ticket=OuterRef("pk"), **conditions).order_by()
-    counted = items.values("ticket").annotate(n=Count("pk")).values("n")
+def _count_of(model, **conditions) -> Coalesce:
+    """How many `model` rows belong to each ticket, as a subquery: no join that would multiply
+    the ticket rows, and no query per card."""
+    rows = model.objects.filter(ticket=OuterRef("pk"), **conditions).order_by()
+    counted = rows.values("ticket").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -19,10 +21,12 @@ def board_tickets(board: Board) -> QuerySet[Ticket]:
         Ticket.objects.filter(board=board)
         .select_related("board", "column", "created_by")
         .prefetch_related("assignees", "tags")
-        # The card's checklist progress ("2/5"), counted by the database in the same query.
+        # The card's checklist progress ("2/5") and comment count, counted by the database in
+        # the same query.
         .annotate(
-            checklist_total=_checklist_count(),
-            checklist_done=_checklist_count(done_at__isnull=False),
+            checklist_total=_count_of(ChecklistItem),
+            checklist_done=_count_of(ChecklistItem, done_at__isnull=False),
+            comment_count=_count_of(Message),
         )
         .order_by("column__position", "position", "number")
     )

@@ -106,6 +106,19 @@ class TicketMoveSerializer(serializers.Serializer):
         queryset=Column.objects.none(), pk_field=serializers.IntegerField()
     )
     position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    # Where the caller last saw the ticket. Optional, so older clients keep working; when sent,
+    # a ticket moved since is not moved again but answered 409 (code "moved_meanwhile").
+    from_column = serializers.IntegerField(
+        required=False,
+        help_text="The column id the caller saw the ticket in. If the ticket has left it since, "
+        'the move is refused with 409 and code "moved_meanwhile".',
+    )
+    from_position = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The index the caller saw the ticket at. If it differs now, the move is "
+        'refused with 409 and code "moved_meanwhile".',
+    )
 
     def __init__(self, *args, board: Board | None = None, **kwargs):
         super().__init__(*args, **kwargs)

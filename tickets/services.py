@@ -10,7 +10,7 @@ from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.realtime import board_changed
 from boards.services import column_ensure_room
-from csboard.core.exceptions import InvalidInput, NotFound
+from csboard.core.exceptions import InvalidInput, MovedMeanwhile, NotFound
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
@@ -351,13 +351,40 @@ def _index(position: int | None, size: int) -> int:
     return size if position is None else max(0, min(position, size))
 
 
+def _ensure_where_expected(
+    ticket: Ticket, columns: dict[int, Column], from_column: int | None, from_position: int | None
+) -> None:
+    """Refuse a move made from a stale view: the caller says where it saw the ticket, and
+    someone has moved it since. Checked under the column locks, so no move slips in between."""
+    here = columns[ticket.column_id]
+    if from_column is not None and from_column != ticket.column_id:
+        raise MovedMeanwhile(f"Someone moved this ticket meanwhile: it is now in {here.name}.")
+    if from_position is not None and from_position != ticket.position:
+        raise MovedMeanwhile(
+            "Someone moved this ticket meanwhile: it is now at position "
+            f"{ticket.position + 1} in {here.name}."
+        )
+
+
 @transaction.atomic
-def ticket_move(*, ticket: Ticket, column: Column, position: int | None = None, by=None) -> Ticket:
+def ticket_move(
+    *,
+    ticket: Ticket,
+    column: Column,
+    position: int | None = None,
+    by=None,
+    from_column: int | None = None,
+    from_position: int | None = None,
+) -> Ticket:
     """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
     WIP limit is refused; reordering within a column always works. Positions stay dense (0..n-1)
-    in both columns; only the rows between the old and the new place are shifted, in SQL."""
+    in both columns; only the rows between the old and the new place are shifted, in SQL.
+    `from_column` (an id) and `from_position`, when given, are where the caller last saw the
+    ticket: if it has moved since, the move is refused (MovedMeanwhile) rather than silently
+    undoing someone else's."""
     column = _check_column(ticket.board, column)
     ticket, locked = _lock_with_column(ticket.pk, column.pk)
+    _ensure_where_expected(ticket, locked, from_column, from_position)
     target = locked[column.pk]
     old = ticket.position
     if ticket.column_id != target.pk:

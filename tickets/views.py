@@ -39,7 +39,12 @@ def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | Non
     if can(board.my_role, "work"):
         context["form"] = form or TicketForm.for_ticket(ticket, board)
         context["move_form"] = TicketMoveForm(
-            initial={"column": ticket.column_id, "position": ticket.position + 1}, board=board
+            initial={
+                "column": ticket.column_id,
+                "position": ticket.position + 1,
+                "from_column": ticket.column_id,
+            },
+            board=board,
         )
     return render(request, "tickets/detail.html", context)
 
@@ -94,7 +99,11 @@ def ticket_move(request, board_id, number):
     column = form.cleaned_data["column"]
     with refusals_as_messages(request):
         services.ticket_move(
-            ticket=ticket, column=column, position=form.cleaned_data["position"], by=request.user
+            ticket=ticket,
+            column=column,
+            position=form.cleaned_data["position"],
+            by=request.user,
+            from_column=form.cleaned_data["from_column"],
         )
         messages.success(request, f"{ticket.reference} moved to “{column.name}”.")
     return redirect_back(request, ticket_url(ticket))

@@ -60,6 +60,12 @@ class ColumnNotEmpty(Conflict):
     code = "column_not_empty"
 
 
+class MovedMeanwhile(Conflict):
+    """A move based on where the caller last saw the ticket, which someone changed since."""
+
+    code = "moved_meanwhile"
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code, **exc.fields}

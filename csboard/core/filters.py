@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -19,3 +20,14 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class BoardFilterBackend(DjangoFilterBackend):
+    """django-filter for board-scoped API views: the filter set also gets the view's board (e.g.
+    for its time zone), as the board page passes it."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "board": getattr(view, "board", None),
+        }

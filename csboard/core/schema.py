@@ -25,7 +25,11 @@ ERRORS = {
     "401": (ErrorSerializer, "Not signed in."),
     "403": (ErrorSerializer, "Signed in, but the board role does not allow this."),
     "404": (ErrorSerializer, "No such object, or not visible to the caller."),
-    "409": (ErrorSerializer, "Refused by a board rule: WIP limit, last admin, non-empty column."),
+    "409": (
+        ErrorSerializer,
+        "Refused by a board rule (WIP limit, last admin, non-empty column) or by a ticket "
+        "moved meanwhile.",
+    ),
     "429": (ErrorSerializer, "Too many requests."),
 }
 

@@ -1,6 +1,7 @@
 // Live updates: the board listens on a WebSocket for changes anyone makes (create, edit, move,
 // comment, delete) and redraws its columns from the server within a moment, keeping the
-// filters of the URL. It reconnects by itself, with growing pauses, after a drop.
+// filters of the URL. It reconnects by itself, with growing pauses, after a drop, and then
+// redraws once to catch up; a socket refused (closed 4400–4499: no access) stops retrying.
 (function () {
   "use strict";
 
@@ -11,6 +12,7 @@
   const url = `${scheme}://${window.location.host}/ws/boards/${board.dataset.board}/`;
   let retry = 0;
   let pending = null;
+  let dropped = false; // the socket was open and went away: refresh once it is back
 
   function setStatus(live) {
     if (!status) return;
@@ -32,6 +34,7 @@
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.querySelector("[data-board]");
     if (!fresh || document.body.dataset.dragging) return;
+    redrawPanels(page);
     const focused = document.activeElement && document.activeElement.closest("[data-ticket]");
     const focusedTicket = focused && focused.dataset.ticket;
     board.innerHTML = fresh.innerHTML;
@@ -42,6 +45,18 @@
     document.dispatchEvent(new CustomEvent("board:replaced"));
   }
 
+  // The board chat and files panels sit outside [data-board]: redraw their lists and counts
+  // only, so an open panel stays open and a message being typed is kept.
+  function redrawPanels(page) {
+    ["#board-chat", "#board-files"].forEach((panel) => {
+      [".tabs__count", ".chat__messages", ".file-list"].forEach((part) => {
+        const here = document.querySelector(`${panel} ${part}`);
+        const there = page.querySelector(`${panel} ${part}`);
+        if (here && there && here.innerHTML !== there.innerHTML) here.innerHTML = there.innerHTML;
+      });
+    });
+  }
+
   function schedule() {
     if (pending === null) pending = window.setTimeout(refresh, 150);
   }
@@ -49,6 +64,9 @@
   function connect() {
     const socket = new WebSocket(url);
     socket.addEventListener("open", () => {
+      // Back after a drop: whatever changed while the socket was down was not heard; catch up.
+      if (dropped) schedule();
+      dropped = false;
       retry = 0;
       setStatus(true);
       board.dataset.live = "true";
@@ -57,7 +75,11 @@
     socket.addEventListener("close", (event) => {
       setStatus(false);
       delete board.dataset.live;
-      if (event.code >= 4400 && event.code < 4500) return; // refused: no access to this board
+      if (event.code >= 4400 && event.code < 4500) { // refused: no access to this board
+        if (status) status.textContent = "Not live";
+        return;
+      }
+      dropped = true;
       retry = Math.min(retry + 1, 6);
       window.setTimeout(connect, 500 * 2 ** retry);
     });

@@ -75,9 +75,12 @@
     if (toList === fromList && Array.from(fromList.children).indexOf(item) === oldIndex) return;
     const position = targetPosition(item, fromList, oldPosition);
     const reference = item.dataset.reference;
+    // from_column: where this page showed the ticket. If someone moved it since, the server
+    // refuses (409) instead of silently undoing their move; the live redraw then shows the truth.
     const refusal = await post(
       `/api/boards/${boardId}/tickets/${item.dataset.ticket}/move/`,
-      { column: Number(toList.dataset.column), position: position },
+      { column: Number(toList.dataset.column), position: position,
+        from_column: Number(fromList.dataset.column) },
     );
     if (refusal) {
       putBack(item, fromList, oldIndex);
@@ -102,6 +105,9 @@
         animation: 120,
         forceFallback: true, // the same pointer-driven drag for mouse, pen and touch
         fallbackTolerance: 4,
+        // A finger picks a card up by resting on it a moment; a swipe scrolls the board.
+        delay: 150,
+        delayOnTouchOnly: true,
         ghostClass: "card--ghost",
         onStart: () => { document.body.dataset.dragging = "true"; },
         onEnd: (event) => {
@@ -157,6 +163,8 @@
       if (!held) {
         held = { item, fromList: list, oldIndex: Array.from(list.children).indexOf(item),
                  oldPosition: Number(item.dataset.position) };
+        // From the pick-up on: a live redraw now would replace the held card under the keyboard.
+        document.body.dataset.dragging = "true";
         item.classList.add("is-held");
         item.setAttribute("aria-grabbed", "true");
         announce(`Picked up ${item.dataset.reference} in “${columnName(list)}”. Arrow keys move it, Space drops it, Escape cancels.`);
@@ -173,7 +181,6 @@
     if (!held || held.item !== item) return;
     const columns = lists();
     const col = columns.indexOf(list);
-    document.body.dataset.dragging = "true";
     if (event.key === "ArrowUp" && index > 0) place(item, list, index - 1);
     else if (event.key === "ArrowDown" && index < siblings.length - 1) place(item, list, index + 1);
     else if (event.key === "ArrowLeft" && col > 0) place(item, columns[col - 1], index);
@@ -193,6 +200,21 @@
     const now = item.parentElement;
     const position = Array.from(now.querySelectorAll(":scope > [data-ticket]")).indexOf(item);
     announce(`${item.dataset.reference}: “${columnName(now)}”, position ${position + 1}.`);
+  });
+
+  // Focus leaving the held card (a click elsewhere, Tab) cancels the move: otherwise the board
+  // would stay "dragging" and never redraw.
+  board.addEventListener("focusout", () => {
+    window.setTimeout(() => {
+      if (!held || document.activeElement === held.item) return;
+      const move = held;
+      held = null;
+      putBack(move.item, move.fromList, move.oldIndex);
+      move.item.classList.remove("is-held");
+      move.item.removeAttribute("aria-grabbed");
+      delete document.body.dataset.dragging;
+      announce("Move cancelled.");
+    }, 0);
   });
 
   document.addEventListener("board:replaced", setUp);

@@ -406,6 +406,33 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
         assert "0/1" in response.content.decode()  # each card's checklist progress
 
 
+@pytest.mark.parametrize("zoomed", [False, True], ids=["full", "zoomed"])
+@pytest.mark.parametrize("count", [5, 120])
+def test_the_board_page_runs_the_same_queries_for_a_column_longer_than_it_draws(
+    count, zoomed, board, columns, member_user, admin_user, client_as,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    # 120 tickets in one column: past both CARDS_PER_COLUMN and ZOOMED_CARDS, so the column
+    # draws its first cards and a "Show N more" link.
+    preference_set(member_user, "board_zoomed_out", zoomed)
+    tags = [tag_create(board=board, name=name) for name in ("billing", "vip")]
+    for index in range(count):
+        ticket = ticket_create(
+            board=board, created_by=member_user, title=f"Ticket {index}", column=columns[0],
+            tags=tags, assignees=[member_user, admin_user],
+        )  # fmt: skip
+        message_post(board=board, by=member_user, body="On it", ticket=ticket)
+    client = client_as("member")
+
+    with django_assert_max_num_queries(BOARD_PAGE_QUERIES):
+        response = client.get(f"/boards/{board.pk}/")
+
+    drawn = len(response.context["lanes"][0].tickets)
+    assert drawn == min(count, 100 if zoomed else 50)
+    if count > drawn:
+        assert f"Show {count - drawn} more" in response.content.decode()
+
+
 def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(
     board, columns, member_user, client_as, monkeypatch
 ):
@@ -491,6 +518,104 @@ def test_the_due_this_week_filter_keeps_open_tickets_due_by_sunday(board, member
     rows = api_as("member").get(f"/api/boards/{board.pk}/tickets/?due=week").json()["results"]
 
     assert [row["title"] for row in rows] == ["Soon"]
+
+
+def test_the_due_this_week_filter_ends_the_week_at_sunday_midnight_in_the_boards_time_zone(
+    board, member_user, api_as, client_as
+):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    zone = "Pacific/Kiritimati"  # 14 hours ahead of UTC: its week ends long before UTC's
+    board_update(board=board, timezone=zone)
+    today = timezone.localdate(timezone.now(), ZoneInfo(zone))
+    monday = today + timedelta(days=7 - today.weekday())
+    week_ends = datetime.combine(monday, time.min, tzinfo=ZoneInfo(zone))
+    ticket_create(
+        board=board, created_by=member_user, title="Sunday night there",
+        due_at=week_ends - timedelta(minutes=1),
+    )  # fmt: skip
+    ticket_create(
+        board=board, created_by=member_user, title="Monday there",
+        due_at=week_ends + timedelta(minutes=1),
+    )  # fmt: skip
+
+    rows = api_as("member").get(f"/api/boards/{board.pk}/tickets/?due=week").json()["results"]
+    page = client_as("member").get(f"/boards/{board.pk}/?due=week")
+
+    assert [row["title"] for row in rows] == ["Sunday night there"]
+    assert [t.title for lane in page.context["lanes"] for t in lane.tickets] == [
+        "Sunday night there"
+    ]
+
+
+def test_the_board_page_combines_filters_on_tag_priority_text_and_no_assignee(
+    board, member_user, client_as
+):
+    vip = tag_create(board=board, name="vip")
+    wanted = {"priority": Priority.HIGH, "tags": [vip]}
+    ticket_create(board=board, created_by=member_user, title="Invoice wrong", **wanted)
+    ticket_create(
+        board=board, created_by=member_user, title="Invoice late", assignees=[member_user],
+        **wanted,
+    )  # fmt: skip
+    ticket_create(board=board, created_by=member_user, title="Invoice low", tags=[vip])
+    ticket_create(
+        board=board, created_by=member_user, title="Login", priority=Priority.HIGH, tags=[vip]
+    )
+    ticket_create(
+        board=board, created_by=member_user, title="Invoice untagged", priority=Priority.HIGH
+    )
+
+    response = client_as("member").get(
+        f"/boards/{board.pk}/?tag=vip&priority=high&assignee=none&q=invoice"
+    )
+
+    assert [t.title for lane in response.context["lanes"] for t in lane.tickets] == [
+        "Invoice wrong"
+    ]
+    assert "1 of 5</span>" in response.content.decode()
+
+
+def test_a_card_shows_how_many_comments_its_ticket_has(board, ticket, member_user, client_as):
+    for body in ("Called them", "Sent the quote"):
+        message_post(board=board, by=member_user, body=body, ticket=ticket)
+    message_post(board=board, by=member_user, body="Board chat, not a comment")
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert 'title="2 comments"' in html
+    assert '2<span class="visually-hidden"> comments</span>' in html
+
+
+def test_a_card_without_comments_shows_no_comment_count(board, ticket, client_as):
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert "card__comments" not in html
+
+
+def test_a_guests_cards_are_not_movable(board, ticket, client_as):
+    html = client_as("guest").get(f"/boards/{board.pk}/").content.decode()
+
+    assert 'data-can-work="false"' in html
+    assert 'aria-roledescription="movable ticket"' not in html
+    assert "tabindex" not in html.split("data-board=")[1]
+
+
+def test_compact_cards_mark_urgent_and_high_with_different_icons_and_words(
+    board, member_user, client_as
+):
+    preference_set(member_user, "board_zoomed_out", True)
+    ticket_create(board=board, created_by=member_user, title="Fire", priority=Priority.URGENT)
+    ticket_create(board=board, created_by=member_user, title="Soon", priority=Priority.HIGH)
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    urgent = html.split('class="mark mark--urgent"')[1].split("</span></span>")[0]
+    high = html.split('class="mark mark--high"')[1].split("</span></span>")[0]
+    assert "Urgent" in urgent
+    assert "High" in high
+    assert urgent.split("<svg")[1].split("</svg>")[0] != high.split("<svg")[1].split("</svg>")[0]
 
 
 # --- Settings: general -------------------------------------------------------------------------

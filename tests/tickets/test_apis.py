@@ -394,6 +394,51 @@ def test_a_move_into_a_full_column_is_a_409_naming_the_column_and_limit(
     assert placed(columns[0]) == [(1, 0)]
 
 
+def test_a_move_of_a_ticket_moved_meanwhile_is_a_409_saying_where_it_is_now(
+    board, columns, member_user, api_as
+):
+    create(board, member_user, column=columns[1])  # someone moved it there since the page loaded
+
+    response = api_as("member").post(
+        tickets_url(board, 1, "move"),
+        {"column": columns[2].pk, "position": 0, "from_column": columns[0].pk},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Someone moved this ticket meanwhile: it is now in Open tickets.",
+        "code": "moved_meanwhile",
+    }
+    assert placed(columns[1]) == [(1, 0)]
+
+
+def test_a_move_with_the_right_from_column_goes_ahead(board, columns, member_user, api_as):
+    create(board, member_user)
+
+    response = api_as("member").post(
+        tickets_url(board, 1, "move"),
+        {"column": columns[1].pk, "from_column": columns[0].pk, "from_position": 0},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert placed(columns[1]) == [(1, 0)]
+
+
+def test_a_move_without_from_column_still_works_for_older_clients(
+    board, columns, member_user, api_as
+):
+    create(board, member_user, column=columns[1])
+
+    response = api_as("member").post(
+        tickets_url(board, 1, "move"), {"column": columns[2].pk}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert placed(columns[2]) == [(1, 0)]
+
+
 def test_a_move_inside_a_full_column_is_allowed(board, columns, member_user, api_as):
     column_update(column=columns[0], wip_limit=2)
     create(board, member_user)

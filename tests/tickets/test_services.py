@@ -2,7 +2,7 @@ import pytest
 
 from boards.models import Role
 from boards.services import board_create, column_update, membership_add, tag_create
-from csboard.core.exceptions import InvalidInput, WipLimitReached
+from csboard.core.exceptions import InvalidInput, MovedMeanwhile, WipLimitReached
 from tests.factories import UserFactory
 from tickets.models import Status, Ticket
 from tickets.services import (
@@ -287,6 +287,42 @@ def test_reordering_inside_a_column_over_its_limit_is_allowed(board, columns, me
     ticket_move(ticket=Ticket.objects.get(number=3), column=columns[0], position=0)
 
     assert positions(columns[0]) == [(3, 0), (1, 1), (2, 2)]
+
+
+def test_a_move_from_a_stale_column_is_refused_naming_where_the_ticket_is_now(
+    board, columns, member_user
+):
+    ticket = create(board, member_user)
+    ticket_move(ticket=ticket, column=columns[1])  # someone else's move, made first
+
+    with pytest.raises(MovedMeanwhile) as refused:
+        ticket_move(ticket=ticket, column=columns[2], from_column=columns[0].pk)
+
+    assert refused.value.message == (
+        "Someone moved this ticket meanwhile: it is now in Open tickets."
+    )
+    assert refused.value.status_code == 409
+    assert positions(columns[1]) == [(1, 0)]
+    assert positions(columns[2]) == []
+
+
+def test_a_move_from_a_stale_position_is_refused(board, columns, member_user):
+    create(board, member_user)
+    second = create(board, member_user)
+    ticket_move(ticket=second, column=columns[0], position=0)
+
+    with pytest.raises(MovedMeanwhile, match="now at position 1 in New tickets"):
+        ticket_move(ticket=second, column=columns[1], from_column=columns[0].pk, from_position=1)
+
+    assert positions(columns[0]) == [(2, 0), (1, 1)]
+
+
+def test_a_move_from_where_the_ticket_still_is_goes_ahead(board, columns, member_user):
+    ticket = create(board, member_user)
+
+    ticket_move(ticket=ticket, column=columns[1], from_column=columns[0].pk, from_position=0)
+
+    assert positions(columns[1]) == [(1, 0)]
 
 
 def test_moving_a_ticket_into_a_column_of_another_board_is_refused(board, other_board, member_user):

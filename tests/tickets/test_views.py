@@ -18,7 +18,7 @@ from tests.pages import (
     post_form_actions,
 )
 from tickets.models import Priority, Status, Ticket
-from tickets.services import ticket_create
+from tickets.services import ticket_create, ticket_move
 
 TICKET = "/boards/{board}/tickets/{ticket}/"
 MATRIX = [
@@ -326,6 +326,26 @@ def test_a_move_without_a_position_puts_the_ticket_last(
 
     ticket.refresh_from_db()
     assert (ticket.column, ticket.position) == (columns[3], 1)
+
+
+def test_a_move_from_a_stale_ticket_page_is_refused_with_where_the_ticket_is_now(
+    board, columns, ticket, client_as
+):
+    client = client_as("member")
+    page = client.get(ticket_url(board, ticket.number))
+    assert f'name="from_column" value="{columns[0].pk}"' in page.content.decode()
+    ticket_move(ticket=ticket, column=columns[1])  # someone else, after the page was drawn
+
+    response = client.post(
+        ticket_url(board, ticket.number, "move/"),
+        {"column": columns[2].pk, "from_column": columns[0].pk},
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.column == columns[1]
+    assert messages_of(response) == [
+        "Someone moved this ticket meanwhile: it is now in Open tickets."
+    ]
 
 
 def test_a_move_from_the_board_returns_to_the_board(board, columns, ticket, client_as):

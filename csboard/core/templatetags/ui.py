@@ -14,6 +14,7 @@ ICON_PATHS = {
     "settings": '<path d="M4 6h9M19 6h1M4 12h3M13 12h7M4 18h11M21 18h-1"/><circle cx="16" cy="6" r="2.5"/><circle cx="10" cy="12" r="2.5"/><circle cx="17.5" cy="18" r="2.5"/>',
     "move": '<path d="M5 12h14M13 6l6 6-6 6"/>',
     "up": '<path d="M6 15l6-6 6 6"/>',
+    "up-double": '<path d="M6 12l6-6 6 6M6 18l6-6 6 6"/>',
     "down": '<path d="M6 9l6 6 6-6"/>',
     "trash": '<path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3"/>',
     "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
