@@ -30,16 +30,18 @@ ERRORS = {
         "Refused by a board rule (WIP limit, last admin, non-empty column) or by a ticket "
         "moved meanwhile.",
     ),
+    "415": (ErrorSerializer, "The body's content type is not one this operation reads."),
     "429": (ErrorSerializer, "Too many requests."),
 }
+# 409 for any write; 415 where a body is read.
+ONLY_FOR = {"409": ("POST", "PUT", "PATCH", "DELETE"), "415": ("POST", "PUT", "PATCH")}
 
 
 class AutoSchema(BaseAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         for code, (serializer, description) in ERRORS.items():
-            if code in responses or (code == "409" and not writes):
+            if code in responses or self.method not in ONLY_FOR.get(code, (self.method,)):
                 continue
             response = self._get_response_for_code(serializer, code, direction=direction)
             response["description"] = description
