@@ -37,6 +37,7 @@ from boards.selectors import (
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
+from metrics.selectors import metrics_visible
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets, first_per_column, matching_per_column
@@ -153,6 +154,7 @@ def board_detail(request, board_id):
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
+            "metrics_visible": metrics_visible(board),
         },
     )
 

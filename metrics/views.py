@@ -7,11 +7,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from boards.models import Board, Role
+from boards.models import Board
 from boards.permissions import board_for
 from boards.selectors import board_assignable_users
 from csboard.core.csv import csv_response
-from feedback.models import FeedbackSettings
 from metrics import selectors
 from metrics.selectors import Period
 
@@ -46,10 +45,7 @@ class RangeForm(forms.Form):
 
 def _metrics_board(request, board_id) -> Board:
     board = board_for(request.user, board_id)
-    if (
-        board.my_role < Role.MEMBER
-        and not FeedbackSettings.objects.filter(board=board, guests_see_metrics=True).exists()
-    ):
+    if not selectors.metrics_visible(board):
         raise PermissionDenied("This board shares its metrics with members only.")
     return board
 

@@ -133,3 +133,14 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200
     assert len(few) <= 24
+
+
+def test_the_board_links_its_metrics_only_for_those_who_may_see_them(board, client_as):
+    def has_link(role):
+        html = client_as(role).get(f"/boards/{board.pk}/").content.decode()
+        return f'href="/boards/{board.pk}/metrics/"' in html
+
+    assert has_link("member")
+    assert not has_link("guest")
+    FeedbackSettings.objects.create(board=board, guests_see_metrics=True)
+    assert has_link("guest")
