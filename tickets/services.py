@@ -402,6 +402,8 @@ def ticket_move(
         ticket.column = target
         if target.is_done:
             _mark_resolved(ticket)
+            # Closing a ticket answers the customer, as a status change does.
+            ticket_record_first_response(ticket=ticket, by=by)
         elif ticket.status != Status.RESOLVED:
             ticket.resolved_at = None
     else:
@@ -413,9 +415,6 @@ def ticket_move(
         board_changed(ticket.board_id, kind="reordered", ticket=ticket.number)
     ticket.position = new
     ticket.save(update_fields=["column", "position", "resolved_at", "updated_at"])
-    if target.is_done:
-        # Closing a ticket answers the customer, as a status change does.
-        ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
