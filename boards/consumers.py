@@ -10,7 +10,7 @@ from channels.generic.websocket import JsonWebsocketConsumer
 from django.http import Http404
 
 from boards.permissions import board_for
-from boards.realtime import ACCESS_CHANGED, group_name
+from boards.realtime import ACCESS_CHANGED, HELLO, changed_at, group_name
 
 # Close codes in 4400–4499 tell the page to stop reconnecting: it has no access to this board.
 NOT_SIGNED_IN = 4401
@@ -38,6 +38,11 @@ class BoardConsumer(JsonWebsocketConsumer):
         self.group = group_name(self.board_id)
         async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
         self.accept()
+        # Joined: from now on every change is heard. Say when the board last changed, so that a
+        # page drawn before then (a change between its render and this moment) catches up.
+        self.send_json(
+            {"kind": HELLO, "board": self.board_id, "changed_at": changed_at(self.board_id)}
+        )
 
     def refuse(self, code: int) -> None:
         self.accept()

@@ -4,18 +4,41 @@ fetches what it shows through its usual, permission-checked view."""
 
 import asyncio
 import threading
+import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.db import transaction
 
 # Who may see the board changed (a member removed or demoted, the visibility changed): every
 # socket listening to it checks its access again before hearing anything more.
 ACCESS_CHANGED = "access"
+# The first message on a socket once it listens (see BoardConsumer.connect).
+HELLO = "hello"
+
+
+# A page rendered before its socket joined the board's group would not hear a change made in
+# between: the socket's first message says when the board last changed, and a page drawn
+# before that draws itself again. Kept for a day; a page that old has reconnected since.
+CHANGED_AT_TIMEOUT = 24 * 60 * 60
 
 
 def group_name(board_id: int) -> str:
     return f"board-{board_id}"
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _changed_at_key(board_id: int) -> str:
+    return f"board-changed-at:{board_id}"
+
+
+def changed_at(board_id: int) -> int | None:
+    """When (epoch ms) a change to the board was last broadcast, if within CHANGED_AT_TIMEOUT."""
+    return cache.get(_changed_at_key(board_id))
 
 
 def board_changed(board_id: int, *, kind: str, ticket: int | None = None) -> None:
@@ -25,6 +48,7 @@ def board_changed(board_id: int, *, kind: str, ticket: int | None = None) -> Non
 
 
 def _send(board_id: int, event: dict) -> None:
+    cache.set(_changed_at_key(board_id), now_ms(), CHANGED_AT_TIMEOUT)
     layer = get_channel_layer()
     if layer is None:
         return

@@ -27,6 +27,7 @@ from boards.forms import (
 )
 from boards.models import Board, Column, Role
 from boards.permissions import board_for
+from boards.realtime import now_ms
 from boards.selectors import (
     board_assignable_users,
     board_columns,
@@ -115,6 +116,7 @@ def board_zoom(request, board_id):
 
 @login_required
 def board_detail(request, board_id):
+    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
     board = board_for(request.user, board_id)
     # The same filters as the API's ticket list, so a filtered URL means the same in both.
     ticket_filter = TicketFilter(
@@ -141,6 +143,7 @@ def board_detail(request, board_id):
         "boards/detail.html",
         {
             "board": board,
+            "rendered_at": rendered_at,
             "lanes": list(lanes.values()),
             "filtering": filtering,
             "filters": request.GET,

@@ -1,7 +1,9 @@
 // Live updates: the board listens on a WebSocket for changes anyone makes (create, edit, move,
 // comment, delete) and redraws its columns from the server within a moment, keeping the
-// filters of the URL. It reconnects by itself, with growing pauses, after a drop, and then
-// redraws once to catch up; a socket refused (closed 4400–4499: no access) stops retrying.
+// filters of the URL. The socket's first message says when the board last changed: a page
+// drawn before then (a change made while the page loaded, or while the socket was down)
+// redraws once to catch up. It reconnects by itself, with growing pauses, after a drop; a
+// socket refused (closed 4400–4499: no access) stops retrying.
 (function () {
   "use strict";
 
@@ -12,7 +14,8 @@
   const url = `${scheme}://${window.location.host}/ws/boards/${board.dataset.board}/`;
   let retry = 0;
   let pending = null;
-  let dropped = false; // the socket was open and went away: refresh once it is back
+  let dropped = false; // the socket was open and went away
+  let renderedAt = Number(board.dataset.renderedAt); // when the server drew what is shown
 
   function setStatus(live) {
     if (!status) return;
@@ -34,6 +37,7 @@
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.querySelector("[data-board]");
     if (!fresh || document.body.dataset.dragging) return;
+    renderedAt = Number(fresh.dataset.renderedAt);
     redrawPanels(page);
     const focused = document.activeElement && document.activeElement.closest("[data-ticket]");
     const focusedTicket = focused && focused.dataset.ticket;
@@ -64,14 +68,22 @@
   function connect() {
     const socket = new WebSocket(url);
     socket.addEventListener("open", () => {
-      // Back after a drop: whatever changed while the socket was down was not heard; catch up.
-      if (dropped) schedule();
-      dropped = false;
       retry = 0;
       setStatus(true);
       board.dataset.live = "true";
     });
-    socket.addEventListener("message", schedule);
+    socket.addEventListener("message", (message) => {
+      const event = JSON.parse(message.data);
+      if (event.kind !== "hello") {
+        schedule();
+        return;
+      }
+      // Listening from now on; catch up on a change made before. With no record of the last
+      // change (expired), only a page whose socket dropped may have missed one.
+      const missed = event.changed_at === null ? dropped : event.changed_at >= renderedAt;
+      dropped = false;
+      if (missed) schedule();
+    });
     socket.addEventListener("close", (event) => {
       setStatus(false);
       delete board.dataset.live;

@@ -45,6 +45,15 @@ def closed_with(communicator) -> int | None:
     return async_to_sync(scenario)()
 
 
+async def joined(communicator) -> dict:
+    """Connect a socket that is let in; returns its first message, the hello."""
+    connected, _ = await communicator.connect()
+    assert connected
+    hello = await communicator.receive_json_from(timeout=5)
+    assert hello["kind"] == "hello"
+    return hello
+
+
 def test_a_non_members_socket_is_refused_on_a_private_board(board, outsider_user):
     assert closed_with(socket(board, outsider_user)) == 4404
 
@@ -85,8 +94,7 @@ def test_a_member_hears_a_move_once_it_is_committed(board, columns, member_user,
     communicator = socket(board, guest_user)
 
     async def scenario():
-        connected, _ = await communicator.connect()
-        assert connected
+        await joined(communicator)
         await sync_to_async(ticket_move)(ticket=ticket, column=columns[1], by=member_user)
         event = await communicator.receive_json_from(timeout=5)
         await communicator.disconnect()
@@ -104,7 +112,7 @@ def test_another_boards_changes_are_not_heard(board, columns, member_user, outsi
     communicator = socket(board, member_user)
 
     async def scenario():
-        await communicator.connect()
+        await joined(communicator)
         await sync_to_async(ticket_create)(board=other, created_by=outsider_user, title="Secret")
         heard_nothing = await communicator.receive_nothing(timeout=0.5)
         await communicator.disconnect()
@@ -118,8 +126,7 @@ def heard(board, user, change):
     communicator = socket(board, user)
 
     async def scenario():
-        connected, _ = await communicator.connect()
-        assert connected
+        await joined(communicator)
         await sync_to_async(change)()
         events = [await communicator.receive_json_from(timeout=5)]
         while not await communicator.receive_nothing(timeout=0.3):
@@ -179,8 +186,7 @@ def closes_after(board, user, change, then=None):
     communicator = socket(board, user)
 
     async def scenario():
-        connected, _ = await communicator.connect()
-        assert connected
+        await joined(communicator)
         await sync_to_async(change)()
         message = await communicator.receive_output(timeout=5)
         if then is not None:
@@ -260,3 +266,53 @@ def test_a_socket_rechecks_its_access_after_a_while_even_without_an_access_event
     )
 
     assert message == {"type": "websocket.close", "code": 4404}
+
+
+def hello_for(board, user) -> dict:
+    communicator = socket(board, user)
+
+    async def scenario():
+        hello = await joined(communicator)
+        await communicator.disconnect()
+        return hello
+
+    return async_to_sync(scenario)()
+
+
+def test_a_sockets_first_message_says_when_the_board_last_changed(board, member_user):
+    from django.core.cache import cache
+
+    from boards.realtime import now_ms
+
+    cache.clear()  # the board's creation was broadcast too: start with no record
+    assert hello_for(board, member_user) == {"kind": "hello", "board": board.pk, "changed_at": None}
+
+    before = now_ms()
+    ticket_create(board=board, created_by=member_user, title="While the page loaded")
+    changed_at = hello_for(board, member_user)["changed_at"]
+
+    assert before <= changed_at <= now_ms()
+
+
+def test_a_change_rolled_back_leaves_no_record_of_a_change(board, member_user):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.clear()
+    with transaction.atomic():
+        ticket_create(board=board, created_by=member_user, title="Never")
+        transaction.set_rollback(True)
+
+    assert hello_for(board, member_user)["changed_at"] is None
+
+
+def test_the_board_page_says_when_it_was_drawn(board, member_user):
+    from boards.realtime import now_ms
+
+    client = Client()
+    client.force_login(member_user)
+    before = now_ms()
+    response = client.get(f"/boards/{board.pk}/")
+
+    drawn = int(response.content.decode().split('data-rendered-at="')[1].split('"')[0])
+    assert before <= drawn <= now_ms()

@@ -133,6 +133,25 @@ def test_a_move_in_one_browser_shows_in_another_within_two_seconds(
     expect(gus.locator(f'[data-column="{columns[1].pk}"] .count')).to_have_text("1")
 
 
+def test_a_ticket_created_while_the_page_loads_shows_once_its_socket_listens(
+    new_page, sign_in, asgi_server, board, columns, member_user
+):
+    page = new_page()
+    sign_in(page, "gus", PASSWORD)
+    expect(page.locator("[data-live-status]")).to_have_count(0)
+
+    def create_first(route):
+        # The page is drawn; its socket is not open yet (the script that opens it is held).
+        ticket_create(board=board, created_by=member_user, title="Meanwhile", column=columns[1])
+        route.continue_()
+
+    page.route("**/js/board-live*.js", create_first)
+    page.goto(f"/boards/{board.pk}/")
+
+    expect(page.locator("[data-live-status]")).to_have_text("Live")
+    expect(column(page, columns[1]).locator('[data-ticket="1"]')).to_be_visible(timeout=2000)
+
+
 def test_the_wip_counter_follows_a_ticket_created_elsewhere_within_two_seconds(
     new_page, sign_in, asgi_server, board, columns, member_user
 ):
