@@ -182,6 +182,8 @@ def message_edit(*, message: Message, by, body: str) -> Message:
             ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,
             data={"action": "edited", "message": message.pk},
         )  # fmt: skip
+    else:
+        board_changed(message.board_id, kind="chat")
     return message
 
 
@@ -193,6 +195,8 @@ def message_delete(*, message: Message, by) -> None:
             ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,
             data={"action": "deleted", "message": message.pk},
         )  # fmt: skip
+    else:
+        board_changed(message.board_id, kind="chat")
     message.delete()
 
 
@@ -259,6 +263,8 @@ def attachments_upload(
                         ticket=ticket, by=by, kind=Activity.Kind.ATTACHMENT,
                         data={"action": "added", "name": name, "size": upload.size},
                     )  # fmt: skip
+            if ticket is None:
+                board_changed(board.pk, kind="files")
     except BaseException:
         for stored_name in written:
             field.storage.delete(stored_name)
@@ -277,6 +283,7 @@ def link_add(*, board: Board, by, title: str, url: str) -> Attachment:
         message = "Enter a web address starting with http:// or https://."
         raise InvalidInput(message, fields={"url": [message]}) from None
     lock_board(board.pk)
+    board_changed(board.pk, kind="files")
     return Attachment.objects.create(board=board, uploaded_by=by, name=title, url=url)
 
 
@@ -288,6 +295,8 @@ def attachment_delete(*, attachment: Attachment, by) -> None:
             ticket=attachment.ticket, by=by, kind=Activity.Kind.ATTACHMENT,
             data={"action": "removed", "name": attachment.name},
         )  # fmt: skip
+    else:
+        board_changed(attachment.board_id, kind="files")
     attachment.delete()  # the stored file goes after commit (workspace.signals)
 
 

@@ -181,6 +181,63 @@ def test_a_member_hears_a_ticket_deleted(board, ticket, member_user, admin_user)
     assert events == [{"kind": "deleted", "board": board.pk, "ticket": ticket.number}]
 
 
+def _board_chat_edit(board, admin_user):
+    from workspace.services import message_edit, message_post
+
+    message = message_post(board=board, by=admin_user, body="Standup")
+    return lambda: message_edit(message=message, by=admin_user, body="Standup at 10:00")
+
+
+def _board_chat_delete(board, admin_user):
+    from workspace.services import message_delete, message_post
+
+    message = message_post(board=board, by=admin_user, body="Standup")
+    return lambda: message_delete(message=message, by=admin_user)
+
+
+def _board_file_upload(board, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workspace.services import attachments_upload
+
+    upload = SimpleUploadedFile("playbook.txt", b"Call within a day")
+    return lambda: attachments_upload(board=board, by=admin_user, files=[upload])
+
+
+def _board_link_add(board, admin_user):
+    from workspace.services import link_add
+
+    return lambda: link_add(board=board, by=admin_user, title="Runbook", url="https://ex.com/rb")
+
+
+def _board_file_delete(board, admin_user):
+    from workspace.services import attachment_delete, link_add
+
+    link = link_add(board=board, by=admin_user, title="Runbook", url="https://ex.com/rb")
+    return lambda: attachment_delete(attachment=link, by=admin_user)
+
+
+@pytest.mark.parametrize(
+    ("prepare", "kind"),
+    [
+        (_board_chat_edit, "chat"),
+        (_board_chat_delete, "chat"),
+        (_board_file_upload, "files"),
+        (_board_link_add, "files"),
+        (_board_file_delete, "files"),
+    ],
+)
+def test_a_member_hears_the_board_chat_and_files_change(
+    board, member_user, admin_user, prepare, kind, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    change = prepare(board, admin_user)
+
+    events = heard(board, member_user, change)
+
+    assert events == [{"kind": kind, "board": board.pk, "ticket": None}]
+
+
 def closes_after(board, user, change, then=None):
     """(close code, events heard) for `user`'s open socket when `change()` runs, then `then()`."""
     communicator = socket(board, user)
