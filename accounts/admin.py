@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEvent, User
+from csboard.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -11,7 +12,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The whole audit log, boardless events (sign-ins, failed sign-ins, tokens) included, for
     the site's staff. A log is evidence: nobody adds, edits or deletes a line of it here."""
 
@@ -21,12 +22,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ("target_user", "board")
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
