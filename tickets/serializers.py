@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -60,11 +61,17 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _clock_serializer(self) -> SlaClockSerializer:
+        # One for every row of a list (a list serializer has one child): building a serializer
+        # per row copies its fields each time, a fifth of a 50-row page's time.
+        return SlaClockSerializer()
+
     @extend_schema_field(SlaClockSerializer(many=True))
     def get_sla(self, ticket) -> list:
         # The view passes the board's policy once: each row's board is its own object.
         policy = self.context.get("sla_policy") or policy_for(ticket.board)
-        return SlaClockSerializer(ticket_clocks(ticket, policy), many=True).data
+        return [self._clock_serializer.to_representation(c) for c in ticket_clocks(ticket, policy)]
 
 
 class TicketInputSerializer(serializers.Serializer):
