@@ -1,5 +1,7 @@
 """The interactive board in Chromium, against the real ASGI server (pages, API and sockets)."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -27,6 +29,15 @@ def drag(page, source, target):
     page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + 30, steps=5)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=20)
     page.mouse.up()
+
+
+def eventually(check, timeout=5.0):
+    """Wait until the server has done what the page shows as done (its request may still be in
+    flight when the page redraws): poll the database instead of sleeping a fixed time."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the server did not get there in time"
+        time.sleep(0.05)
 
 
 def open_board(new_page, sign_in, board, user="mia", query=""):
@@ -97,8 +108,7 @@ def test_a_card_moves_with_the_keyboard_alone(
 
     expect(page.locator("[data-announcer]")).to_contain_text("moved to “Feature requests”")
     expect(column(page, columns[2]).locator('[data-ticket="1"]')).to_be_visible()
-    page.wait_for_timeout(300)
-    assert Ticket.objects.get(pk=ticket.pk).column == columns[2]
+    eventually(lambda: Ticket.objects.get(pk=ticket.pk).column == columns[2])
 
 
 def test_a_card_picked_up_with_the_keyboard_survives_a_live_change_before_the_first_arrow(
@@ -115,8 +125,7 @@ def test_a_card_picked_up_with_the_keyboard_survives_a_live_change_before_the_fi
     page.keyboard.press("Space")
 
     expect(page.locator("[data-announcer]")).to_contain_text("moved to “Open tickets”")
-    page.wait_for_timeout(300)
-    assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+    eventually(lambda: Ticket.objects.get(pk=ticket.pk).column == columns[1])
     # Dropped: the redraw held back for the move now happens, showing the new ticket.
     expect(column(page, columns[3]).locator('[data-ticket="2"]')).to_be_visible(timeout=2000)
 
@@ -287,8 +296,7 @@ def test_an_admin_drags_a_column_to_reorder_the_board(
     expect(page.locator("section.column").first).to_have_attribute(
         "data-column", str(columns[3].pk)
     )
-    page.wait_for_timeout(500)
-    assert board.columns.order_by("position").first().name == "Bugs"
+    eventually(lambda: board.columns.order_by("position").first().name == "Bugs")
 
 
 def test_a_card_moves_by_touch(browser, asgi_server, board, columns, ticket, sign_in):
@@ -319,8 +327,7 @@ def test_a_card_moves_by_touch(browser, asgi_server, board, columns, ticket, sig
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
     expect(column(page, columns[1]).locator('[data-ticket="1"]')).to_be_visible()
-    page.wait_for_timeout(500)
-    assert Ticket.objects.get(pk=ticket.pk).column == columns[1]
+    eventually(lambda: Ticket.objects.get(pk=ticket.pk).column == columns[1])
     context.close()
 
 
