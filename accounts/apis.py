@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -34,6 +35,9 @@ class TokenCreateView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    # `curl -d username=… -d password=…` too: both fields are required, so a form's empty field
+    # is a 400 here, never read as "not sent".
+    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
         request=AuthTokenSerializer,

@@ -4,7 +4,12 @@ from rest_framework import serializers
 
 from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_names
 from boards.services import BOARD_TEMPLATES
-from csboard.core.api import RoleField
+from csboard.core.api import (
+    RoleField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictRegexField,
+)
 
 
 class ColumnSerializer(serializers.ModelSerializer):
@@ -16,9 +21,9 @@ class ColumnSerializer(serializers.ModelSerializer):
 
 
 class ColumnInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=80)
-    wip_limit = serializers.IntegerField(min_value=1, allow_null=True, required=False)
-    position = serializers.IntegerField(min_value=0, required=False)
+    name = StrictCharField(max_length=80)
+    wip_limit = StrictIntegerField(min_value=1, allow_null=True, required=False)
+    position = StrictIntegerField(min_value=0, required=False)
 
 
 class ColumnDeleteSerializer(serializers.Serializer):
@@ -28,7 +33,7 @@ class ColumnDeleteSerializer(serializers.Serializer):
         queryset=Column.objects.none(),
         required=False,
         allow_null=True,
-        pk_field=serializers.IntegerField(),
+        pk_field=serializers.IntegerField(),  # a query string: every value is text
     )
 
     def __init__(self, *args, board: Board | None = None, **kwargs):
@@ -58,13 +63,13 @@ class BoardSerializer(serializers.ModelSerializer):
 
 
 class BoardInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    key = serializers.RegexField(
+    name = StrictCharField(max_length=120)
+    key = StrictRegexField(
         r"^[A-Za-z][A-Za-z0-9]{1,9}$",
         max_length=10,
         help_text="2 to 10 letters or digits, starting with a letter; stored in capitals.",
     )
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = StrictCharField(required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     timezone = serializers.ChoiceField(
         choices=time_zone_names(), required=False, help_text="IANA name, e.g. Europe/Berlin."
@@ -81,8 +86,8 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class TagInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=40)
-    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+    name = StrictCharField(max_length=40)
+    color = StrictRegexField(r"^#[0-9a-fA-F]{6}$", required=False)
 
 
 class MemberUserSerializer(serializers.ModelSerializer):
@@ -100,7 +105,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "role", "created_at"]
 
 
-class UserByNameOrEmailField(serializers.CharField):
+class UserByNameOrEmailField(StrictCharField):
     def run_validation(self, data=serializers.empty):
         # Look the user up only after CharField's own checks (blank, length, NUL characters).
         value = super().run_validation(data)

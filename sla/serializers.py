@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from csboard.core.api import StrictFloatField, StrictIntegerField, StrictModelSerializer
 from sla.models import MAX_HOURS, MAX_LEADS, MIN_HOURS, SlaPolicy
 from tickets.models import Priority
 
@@ -21,7 +22,7 @@ POLICY_FIELDS = [
 
 
 def _hours(**kwargs):
-    return serializers.FloatField(min_value=MIN_HOURS, max_value=MAX_HOURS, **kwargs)
+    return StrictFloatField(min_value=MIN_HOURS, max_value=MAX_HOURS, **kwargs)
 
 
 @extend_schema_field(
@@ -35,14 +36,14 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
-class SlaPolicySerializer(serializers.ModelSerializer):
+class SlaPolicySerializer(StrictModelSerializer):
     """Targets in hours per priority; business hours in the board's time zone; due-soon lead
     times in hours before the due date; escalation to admins after this long overdue."""
 
     timezone = serializers.CharField(source="board.timezone", read_only=True)
     is_default = serializers.BooleanField(read_only=True)
     working_days = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6),
+        child=StrictIntegerField(min_value=0, max_value=6),
         min_length=1,
         max_length=7,
         required=False,

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.models import Board, Column, Tag
+from csboard.core.api import StrictCharField, StrictEmailField, StrictIntegerField
 from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.models import Priority, Status, Ticket
 
@@ -77,23 +78,23 @@ class TicketSerializer(serializers.ModelSerializer):
 class TicketInputSerializer(serializers.Serializer):
     """What a caller may send. Related objects are looked up through the board only."""
 
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True)
     # pk_field: an id is a whole number; 1.5 would otherwise be read as column 1.
     column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), required=False, pk_field=serializers.IntegerField()
+        queryset=Column.objects.none(), required=False, pk_field=StrictIntegerField()
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    customer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    customer_email = serializers.EmailField(required=False, allow_blank=True)
-    customer_company = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    customer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    customer_name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    customer_email = StrictEmailField(required=False, allow_blank=True)
+    customer_company = StrictCharField(max_length=150, required=False, allow_blank=True)
+    customer_phone = StrictCharField(max_length=40, required=False, allow_blank=True)
     assignees = serializers.SlugRelatedField(
         slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
     )
     tags = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Tag.objects.none(), required=False, pk_field=serializers.IntegerField()
+        many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIntegerField()
     )
     due_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -110,17 +111,17 @@ class TicketInputSerializer(serializers.Serializer):
 
 class TicketMoveSerializer(serializers.Serializer):
     column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), pk_field=serializers.IntegerField()
+        queryset=Column.objects.none(), pk_field=StrictIntegerField()
     )
-    position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    position = StrictIntegerField(min_value=0, required=False, allow_null=True)
     # Where the caller last saw the ticket. Optional, so older clients keep working; when sent,
     # a ticket moved since is not moved again but answered 409 (code "moved_meanwhile").
-    from_column = serializers.IntegerField(
+    from_column = StrictIntegerField(
         required=False,
         help_text="The column id the caller saw the ticket in. If the ticket has left it since, "
         'the move is refused with 409 and code "moved_meanwhile".',
     )
-    from_position = serializers.IntegerField(
+    from_position = StrictIntegerField(
         min_value=0,
         required=False,
         help_text="The index the caller saw the ticket at. If it differs now, the move is "

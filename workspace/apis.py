@@ -180,7 +180,7 @@ class BoardFileViewSet(_FileViewSet):
     """The board's files and links, newest first."""
 
     @extend_schema(request=LinkSerializer, responses={201: AttachmentSerializer})
-    @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser])
     def link(self, request, board_id=None):
         link = services.link_add(board=self.board, by=request.user, **self._valid(LinkSerializer))
         return Response(AttachmentSerializer(link).data, status=status.HTTP_201_CREATED)

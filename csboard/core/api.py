@@ -1,5 +1,6 @@
 """What every board-scoped API view shares: the board, resolved once through the access policy."""
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -48,11 +49,32 @@ class BoardScopedMixin:
         return getattr(self, "swagger_fake_view", False)
 
 
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: DRF's CharField would quietly turn 0 or 1.5 into "0"."""
-
+# The API reads JSON, and a value of the wrong JSON type is a 400, never coerced: DRF's own
+# fields would quietly read 0 as "0", "3" as 3 and "yes" as true.
+class _OnlyStrings:
     def to_internal_value(self, data):
         if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(_OnlyStrings, serializers.CharField):
+    """A string, and only a string."""
+
+
+class StrictEmailField(_OnlyStrings, serializers.EmailField):
+    """An email address, given as a string."""
+
+
+class StrictRegexField(_OnlyStrings, serializers.RegexField):
+    """A string matching the pattern."""
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number, not "1.5" or true."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
             self.fail("invalid")
         return super().to_internal_value(data)
 
@@ -73,3 +95,20 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose writable fields take their own JSON type only."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.EmailField: StrictEmailField,
+        models.IntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.PositiveSmallIntegerField: StrictIntegerField,
+        models.SmallIntegerField: StrictIntegerField,
+        models.FloatField: StrictFloatField,
+        models.BooleanField: StrictBooleanField,
+    }

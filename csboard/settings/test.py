@@ -28,3 +28,6 @@ DATABASES["default"]["TEST"] = {"NAME": env("CSBOARD_TEST_DB", default="test_csb
 # production does, through WhiteNoise, but straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The API reads JSON: the test client sends it unless a test asks for multipart (uploads).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405

@@ -25,6 +25,20 @@ def test_an_issued_token_is_listed_for_its_owner(member_user, password):
     assert tokens[0]["current"] is True
 
 
+def test_a_token_is_issued_for_a_form_post_as_curl_sends_it(member_user, password):
+    client = APIClient()
+
+    issued = client.post("/api/auth/token/", f"username=mia&password={password}",
+                         content_type="application/x-www-form-urlencoded")  # fmt: skip
+    empty = client.post("/api/auth/token/", "username=mia&password=",
+                        content_type="application/x-www-form-urlencoded")  # fmt: skip
+
+    assert issued.status_code == 200
+    assert issued.json()["token"]
+    assert empty.status_code == 400
+    assert "password" in empty.json()
+
+
 def test_the_secret_is_never_stored(member_user):
     token, secret = token_create(user=member_user)
 
