@@ -40,8 +40,10 @@ def eventually(check, timeout=5.0):
         time.sleep(0.05)
 
 
-def open_board(new_page, sign_in, board, user="mia", query=""):
+def open_board(new_page, sign_in, board, user="mia", query="", init_script=None):
     page = new_page()
+    if init_script:
+        page.add_init_script(init_script)
     sign_in(page, user, PASSWORD)
     page.goto(f"/boards/{board.pk}/{query}")
     expect(page.locator("[data-live-status]")).to_have_text("Live")
@@ -209,12 +211,8 @@ window.WebSocket.prototype = Native.prototype;
 def test_after_a_dropped_socket_the_board_catches_up_on_what_it_missed(
     new_page, sign_in, asgi_server, board, columns, member_user
 ):
-    page = new_page()
-    page.add_init_script(SOCKETS_COUNTED)
-    sign_in(page, "mia", PASSWORD)
-    page.goto(f"/boards/{board.pk}/")
+    page = open_board(new_page, sign_in, board, init_script=SOCKETS_COUNTED)
     status = page.locator("[data-live-status]")
-    expect(status).to_have_text("Live")
 
     page.evaluate("window.__sockets.at(-1).close()")  # the connection drops
     expect(status).to_have_text("Reconnecting…")
@@ -230,12 +228,8 @@ def test_a_member_removed_while_watching_stops_listening_and_stops_retrying(
     from boards.models import Membership
     from boards.services import membership_remove
 
-    page = new_page()
-    page.add_init_script(SOCKETS_COUNTED)
-    sign_in(page, "mia", PASSWORD)
-    page.goto(f"/boards/{board.pk}/")
+    page = open_board(new_page, sign_in, board, init_script=SOCKETS_COUNTED)
     status = page.locator("[data-live-status]")
-    expect(status).to_have_text("Live")
 
     membership_remove(
         membership=Membership.objects.get(board=board, user=member_user), by=admin_user
