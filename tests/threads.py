@@ -74,15 +74,17 @@ def other_connection():
 
 
 @contextmanager
-def held(sql: str, params=()):
+def held(sql: str, params=(), *, commit: bool = False):
     """Another client runs `sql` (e.g. SELECT … FOR UPDATE, or an INSERT that a unique index
-    makes others wait for) in a transaction it keeps open until the block ends, then rolls back.
-    A test pins one writer behind it, at a known point, to line up a race step by step."""
+    makes others wait for) in a transaction it keeps open until the block ends, then rolls back
+    (or commits). A test pins a writer behind it, at a known point, to line up a race."""
     gate = other_connection()
     try:
         with gate.cursor() as cursor:
             cursor.execute(sql, params)
         yield
+        if commit:
+            gate.commit()
     finally:
         gate.rollback()
         gate.close()

@@ -14,7 +14,9 @@ def _tickets():
 
 def lock_ticket(ticket_id: int):
     """The ticket, locked (its board read along, not locked); NotFound once it was deleted."""
-    ticket = _tickets().filter(pk=ticket_id).first()
+    # No ordering: the default one joins the column, and a row locked after waiting for a move
+    # would then be checked against its old column and dropped, as if deleted.
+    ticket = _tickets().filter(pk=ticket_id).order_by("pk").first()
     if ticket is None:
         raise NotFound("This ticket was deleted meanwhile.")
     return ticket

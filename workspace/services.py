@@ -58,7 +58,9 @@ def _text(value: str, field: str, max_length: int) -> str:
 def _locked(row, ticket: Ticket | None = None):
     """`row` read again under its own lock, taken after its ticket's (boards/locks.py);
     NotFound once someone deleted it."""
-    fresh = type(row).objects.select_for_update(no_key=True).filter(pk=row.pk).first()
+    fresh = (
+        type(row).objects.select_for_update(no_key=True).filter(pk=row.pk).order_by("pk").first()
+    )
     if fresh is None:
         raise NotFound(f"This {type(row)._meta.verbose_name} was deleted meanwhile.")
     if ticket is not None:

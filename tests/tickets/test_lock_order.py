@@ -128,6 +128,26 @@ def test_delivering_a_reminder_while_its_ticket_is_deleted_both_succeed(
     assert not Reminder.objects.exists()
 
 
+def test_a_comment_waiting_for_a_move_of_its_ticket_finds_the_ticket_in_its_new_column(
+    board, columns, member_user
+):
+    # Given the only ticket of the first column
+    ticket = ticket_create(board=board, created_by=member_user, title="T", column=columns[0])
+
+    # When another client moves it to the second column, and a comment waits for that move
+    with held(
+        "UPDATE tickets_ticket SET column_id = %s, position = 0 WHERE id = %s",
+        [columns[1].pk, ticket.pk],
+        commit=True,
+    ):
+        comment = Started(lambda: _comment(ticket, member_user))
+        wait_until_waiting(1)
+
+    # Then the comment is written once the move is done (the ticket was not taken for gone)
+    assert comment.result().ticket_id == ticket.pk
+    assert Ticket.objects.get(pk=ticket.pk).column_id == columns[1].pk
+
+
 def _comment(ticket, by):
     return message_post(board=ticket.board, ticket=ticket, by=by, body="Still there?")
 
