@@ -310,6 +310,17 @@ def drive_mixed(port, board, ctx, seconds, clients=MIXED_CLIENTS):
         while time.perf_counter() < deadline:
             write(send, index)
 
+    return {
+        **run_clients(worker, clients, latencies),
+        "errors": sum(errors.values()),
+        "errors_by_kind": dict(errors),
+        "requests_by_kind": dict(answers),
+    }
+
+
+def run_clients(worker, clients: int, latencies: list) -> dict:
+    """Run `worker(index)` in `clients` threads until they finish; the latencies they filled
+    in, as requests, requests per second and p50/p95."""
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
     for t in threads:
@@ -323,9 +334,6 @@ def drive_mixed(port, board, ctx, seconds, clients=MIXED_CLIENTS):
         "rps": len(latencies) / wall,
         "p50_ms": 1000 * statistics.median(latencies),
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
-        "errors": sum(errors.values()),
-        "errors_by_kind": dict(errors),
-        "requests_by_kind": dict(answers),
     }
 
 
@@ -375,7 +383,7 @@ def drive(port, case, ctx, seconds, clients):
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
-    def worker():
+    def worker(_index):
         mine, bad = [], 0
         while time.perf_counter() < deadline:
             req_path, body = resolve(path, body_factory)
@@ -394,21 +402,7 @@ def drive(port, case, ctx, seconds, clients):
             latencies.extend(mine)
             errors.append(bad)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / wall,
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
-        "errors": sum(errors),
-    }
+    return {**run_clients(worker, clients, latencies), "errors": sum(errors)}
 
 
 def free_port():
