@@ -8,7 +8,9 @@ once it holds one from lower down:
 3. columns (`lock_columns`, several at once in id order): WIP limits, positions in a column;
 4. the ticket (`tickets.locks`: `lock_ticket`, or `lock_ticket_with_column` for a write that
    renumbers its column): its fields, and every row that belongs to it;
-5. rows that belong to the ticket (checklist items, reminders, then a reminder's emails).
+5. rows that belong to the ticket (checklist items, reminders, then a reminder's emails), and
+   the memberships of the people a write assigns (a membership change locks its membership
+   right after the board).
 
 Users and customers are never locked (a query that joins them locks with `of=("self",)`).
 

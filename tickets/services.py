@@ -46,11 +46,10 @@ def _check_column(board: Board, column: Column | None) -> Column:
 
 def _check_assignees(board: Board, users: Iterable) -> list:
     users = list(users)
-    allowed = set(
-        Membership.objects.filter(board=board, user__in=users, role__gte=Role.MEMBER).values_list(
-            "user_id", flat=True
-        )
-    )
+    # Their memberships stay locked until this write commits (after the ticket, boards/locks.py):
+    # a removal or demotion meanwhile waits, then takes the assignment away with the rest.
+    memberships = Membership.objects.filter(board=board, user__in=users, role__gte=Role.MEMBER)
+    allowed = set(memberships.select_for_update(no_key=True).values_list("user_id", flat=True))
     refused = [u.username for u in users if u.pk not in allowed]
     if refused:
         message = f"Only members and admins of this board can be assigned: {', '.join(refused)}."

@@ -100,6 +100,31 @@ def test_removing_a_member_while_someone_unassigns_them_both_succeed(
     assert not board.memberships.filter(user=member_user).exists()
 
 
+def test_assigning_a_member_while_they_are_removed_never_leaves_a_non_member_assigned(
+    board, member_user, admin_user
+):
+    # Given a ticket nobody is assigned to
+    ticket = ticket_create(board=board, created_by=admin_user, title="T")
+    user_table = type(member_user)._meta.db_table
+
+    # When an admin assigns mia while another removes her from the board, both paused at
+    # commit (another client holds mia's row, which both point at)
+    with held(f"SELECT 1 FROM {user_table} WHERE id = %s FOR UPDATE", [member_user.pk]):
+        assign = Started(
+            lambda: ticket_update(ticket=ticket, by=admin_user, assignees=[member_user])
+        )
+        wait_until_waiting(1)
+        membership = board.memberships.get(user=member_user)
+        removal = Started(lambda: membership_remove(membership=membership, by=admin_user))
+        wait_until_waiting(2)
+
+    # Then both succeed, and mia, no longer on the board, is assigned to nothing
+    assign.result()
+    removal.result()
+    assert not board.memberships.filter(user=member_user).exists()
+    assert not Ticket.objects.get(pk=ticket.pk).assignees.exists()
+
+
 def test_delivering_a_reminder_while_its_ticket_is_deleted_both_succeed(
     board, member_user, admin_user
 ):
