@@ -108,3 +108,15 @@ def wait_until_waiting(count: int, timeout: float = 10) -> None:
                 time.sleep(0.02)
     finally:
         probe.close()
+
+
+def line_up(first, second, *, behind: tuple, commit: bool = False) -> tuple[Started, Started]:
+    """Line up a race: `first()` starts and stops behind the row that `behind` (sql, params)
+    holds, having taken its own first locks; `second()` starts and waits too; then the row is
+    let go (or its change committed). Returns both, running."""
+    with held(*behind, commit=commit):
+        one = Started(first)
+        wait_until_waiting(1)
+        two = Started(second)
+        wait_until_waiting(2)
+    return one, two

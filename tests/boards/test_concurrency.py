@@ -12,7 +12,7 @@ from boards.services import (
     tag_create,
 )
 from csboard.core.exceptions import InvalidInput, LastAdmin, NotFound
-from tests.threads import Started, held, run_at_once, wait_until_waiting
+from tests.threads import line_up, run_at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -85,11 +85,11 @@ def test_a_change_to_a_member_removed_meanwhile_is_not_found(second, board, memb
         ),
         "remove": lambda: membership_remove(membership=Membership.objects.get(pk=membership.pk)),
     }
-    with held("SELECT 1 FROM boards_board WHERE id = %s FOR UPDATE", [board.pk]):
-        first = Started(changes["remove"])
-        wait_until_waiting(1)
-        other = Started(changes[second])
-        wait_until_waiting(2)
+    first, other = line_up(
+        changes["remove"],
+        changes[second],
+        behind=("SELECT 1 FROM boards_board WHERE id = %s FOR UPDATE", [board.pk]),
+    )
 
     # Then she is removed, and the second change is a clean "not found"
     first.result()

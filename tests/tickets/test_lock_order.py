@@ -13,7 +13,7 @@ from feedback.services import feedback_duty_set, feedback_receive
 from sla.models import Reminder
 from sla.services import reminder_deliver
 from tests.factories import UserFactory
-from tests.threads import Started, held, wait_until_waiting
+from tests.threads import Started, held, line_up, wait_until_waiting
 from tickets.models import Activity, Ticket
 from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
 from workspace.models import Attachment, ChecklistItem, Message
@@ -30,15 +30,11 @@ def test_a_create_and_a_move_into_the_same_column_both_succeed(board, columns, m
 
     # When the move holds both columns, a create into the second column takes the board and
     # waits for that column, and then the move goes on (its history row points at the board)
-    with held(LOCK_TICKET, [ticket.pk]):
-        move = Started(lambda: ticket_move(ticket=ticket, column=columns[1], position=0))
-        wait_until_waiting(1)
-        create = Started(
-            lambda: ticket_create(
-                board=board, created_by=member_user, title="New", column=columns[1]
-            )
-        )
-        wait_until_waiting(2)
+    move, create = line_up(
+        lambda: ticket_move(ticket=ticket, column=columns[1], position=0),
+        lambda: ticket_create(board=board, created_by=member_user, title="New", column=columns[1]),
+        behind=(LOCK_TICKET, [ticket.pk]),
+    )
 
     # Then both succeed, one after the other
     assert move.result().column_id == columns[1].pk
@@ -58,13 +54,11 @@ def test_feedback_intake_and_a_move_into_its_intake_column_both_succeed(
     ticket = ticket_create(board=board, created_by=member_user, title="Mover")
 
     # When the move holds the columns while the intake takes the board and waits for a column
-    with held(LOCK_TICKET, [ticket.pk]):
-        move = Started(lambda: ticket_move(ticket=ticket, column=columns[1], position=0))
-        wait_until_waiting(1)
-        intake = Started(
-            lambda: feedback_receive(board=board, kind="nps", score=2, email="x@example.com")
-        )
-        wait_until_waiting(2)
+    move, intake = line_up(
+        lambda: ticket_move(ticket=ticket, column=columns[1], position=0),
+        lambda: feedback_receive(board=board, kind="nps", score=2, email="x@example.com"),
+        behind=(LOCK_TICKET, [ticket.pk]),
+    )
 
     # Then both succeed: the move, and the detractor's ticket behind it
     assert move.result().column_id == columns[1].pk
@@ -86,12 +80,12 @@ def test_removing_a_member_while_someone_unassigns_them_both_succeed(
     # When the reassignment has dropped mia and waits to add sam (someone is adding him too),
     # the removal takes the board and waits for mia's assignment row, and then the
     # reassignment goes on
-    with held(f"INSERT INTO {through} (ticket_id, user_id) VALUES (%s, %s)", [ticket.pk, sam.pk]):
-        edit = Started(lambda: ticket_update(ticket=ticket, by=admin_user, assignees=[sam]))
-        wait_until_waiting(1)
-        membership = board.memberships.get(user=member_user)
-        removal = Started(lambda: membership_remove(membership=membership, by=admin_user))
-        wait_until_waiting(2)
+    membership = board.memberships.get(user=member_user)
+    edit, removal = line_up(
+        lambda: ticket_update(ticket=ticket, by=admin_user, assignees=[sam]),
+        lambda: membership_remove(membership=membership, by=admin_user),
+        behind=(f"INSERT INTO {through} (ticket_id, user_id) VALUES (%s, %s)", [ticket.pk, sam.pk]),
+    )
 
     # Then both succeed
     edit.result()
@@ -109,14 +103,12 @@ def test_assigning_a_member_while_they_are_removed_never_leaves_a_non_member_ass
 
     # When an admin assigns mia while another removes her from the board, both paused at
     # commit (another client holds mia's row, which both point at)
-    with held(f"SELECT 1 FROM {user_table} WHERE id = %s FOR UPDATE", [member_user.pk]):
-        assign = Started(
-            lambda: ticket_update(ticket=ticket, by=admin_user, assignees=[member_user])
-        )
-        wait_until_waiting(1)
-        membership = board.memberships.get(user=member_user)
-        removal = Started(lambda: membership_remove(membership=membership, by=admin_user))
-        wait_until_waiting(2)
+    membership = board.memberships.get(user=member_user)
+    assign, removal = line_up(
+        lambda: ticket_update(ticket=ticket, by=admin_user, assignees=[member_user]),
+        lambda: membership_remove(membership=membership, by=admin_user),
+        behind=(f"SELECT 1 FROM {user_table} WHERE id = %s FOR UPDATE", [member_user.pk]),
+    )
 
     # Then both succeed, and mia, no longer on the board, is assigned to nothing
     assign.result()
@@ -137,14 +129,14 @@ def test_delivering_a_reminder_while_its_ticket_is_deleted_both_succeed(
 
     # When the delivery waits to write mia's email row (someone writes it too), the delete takes
     # the ticket and waits for the reminder, and then the delivery goes on
-    with held(
-        f"INSERT INTO {email_table} (reminder_id, user_id, error) VALUES (%s, %s, '')",
-        [reminder.pk, member_user.pk],
-    ):
-        delivery = Started(lambda: reminder_deliver(reminder_id=reminder.pk))
-        wait_until_waiting(1)
-        delete = Started(lambda: ticket_delete(ticket=ticket, by=admin_user))
-        wait_until_waiting(2)
+    delivery, delete = line_up(
+        lambda: reminder_deliver(reminder_id=reminder.pk),
+        lambda: ticket_delete(ticket=ticket, by=admin_user),
+        behind=(
+            f"INSERT INTO {email_table} (reminder_id, user_id, error) VALUES (%s, %s, '')",
+            [reminder.pk, member_user.pk],
+        ),
+    )
 
     # Then both succeed (the delivery first: the delete waited for it) and the ticket is gone
     delivery.result()
@@ -200,11 +192,11 @@ def test_a_write_on_a_ticket_being_deleted_is_not_found_and_leaves_nothing(
 
     # When its deletion holds the ticket and waits (someone holds a history row), and a write
     # on the ticket starts meanwhile
-    with held("SELECT 1 FROM tickets_activity WHERE id = %s FOR UPDATE", [first.pk]):
-        delete = Started(lambda: ticket_delete(ticket=ticket, by=admin_user))
-        wait_until_waiting(1)
-        other = Started(lambda: write(Ticket.objects.get(pk=ticket.pk), member_user))
-        wait_until_waiting(2)
+    delete, other = line_up(
+        lambda: ticket_delete(ticket=ticket, by=admin_user),
+        lambda: write(Ticket.objects.get(pk=ticket.pk), member_user),
+        behind=("SELECT 1 FROM tickets_activity WHERE id = %s FOR UPDATE", [first.pk]),
+    )
 
     # Then the delete succeeds, the write is refused as not found, and it left nothing behind
     delete.result()
