@@ -8,8 +8,10 @@ SQL queries per request (counted in-process with Django's test client), and, for
 ratio of its p50 to its baseline's: the same rows it answers with, fetched with one raw SQL query
 and written out as JSON by a minimal Django view (bench/urls.py): the ticket rows of a list page
 for the ticket list API, the board and its columns for the board API. Cases with no like-for-like
-baseline (pages, writes, the filtered list) show none. Results go to bench/results.md and
-bench/results.json.
+baseline (pages, writes, the filtered list) show none. A last case has 20 clients do every
+kind of write at once on one board (creates, deletes, moves, edits, comments, checklists, chat,
+attachments, feedback intake, member changes) and counts its errors, which must be 0 (`make
+bench` fails otherwise). Results go to bench/results.md and bench/results.json.
 """
 
 import argparse
@@ -22,8 +24,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import textwrap
 import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,6 +63,7 @@ def seed(sizes):
     from accounts.models import User
     from accounts.services import token_create
     from boards.services import board_create, tag_create
+    from feedback.services import feedback_secret_rotate
     from tickets.models import Priority, Status, Ticket
 
     call_command("migrate", verbosity=0)
@@ -121,8 +126,18 @@ def seed(sizes):
         through_t.objects.bulk_create(
             [through_t(ticket_id=i, tag_id=rng.choice(tags).pk) for i in ids]
         )
-        boards[size] = {"id": board.pk, "columns": [c.pk for c in columns], "size": size}
+        boards[size] = {
+            "id": board.pk,
+            "columns": [c.pk for c in columns],
+            "size": size,
+            "feedback_secret": feedback_secret_rotate(board=board),
+        }
+    spare = [
+        User.objects.create_user(f"spare{index}", f"spare{index}@example.com").username
+        for index in range(MIXED_CLIENTS)
+    ]
     return {
+        "spare_users": spare,
         "user": user.pk,
         "token": token,
         "session": signed_in(user),
@@ -186,6 +201,142 @@ def cases_for(board, user_id):
     ]
 
 
+MIXED_CLIENTS = 20
+MIXED_CASE = f"mixed writes, {MIXED_CLIENTS} clients on one board"
+# Answers a correct client gets while others write the same board: a full WIP column or a
+# ticket moved meanwhile (409), a ticket deleted meanwhile (404). Anything else is an error.
+EXPECTED_REFUSALS = {404, 409}
+
+
+def mixed_writers(board, ctx):
+    """One function per kind of write; each sends its request(s) through `send(method, path,
+    body, kind)` and returns nothing. Targets are the seeded tickets (never deleted); a client
+    deletes only tickets it created, and changes the membership of a user of its own."""
+    bid, columns, size = board["id"], board["columns"], board["size"]
+    base = f"/api/boards/{bid}"
+
+    def ticket():
+        return f"{base}/tickets/{random.randint(1, size)}/"
+
+    def create_and_delete(send, index):
+        status, body = send("POST", f"{base}/tickets/", {"title": "Mixed"}, "create")
+        if status == 201 and random.random() < 0.5:
+            send("DELETE", f"{base}/tickets/{body['number']}/", None, "delete")
+
+    def move(send, index):
+        body = {"column": random.choice(columns), "position": random.randint(0, 5)}
+        send("POST", f"{ticket()}move/", body, "move")
+
+    def edit(send, index):
+        send("PATCH", ticket(), {"title": f"Edited {random.random():.6f}"}, "edit")
+
+    def comment(send, index):
+        send("POST", f"{ticket()}comments/", {"body": "Any news?"}, "comment")
+
+    def checklist(send, index):
+        url = f"{ticket()}checklist/"
+        status, body = send("POST", url, {"text": "Call back"}, "checklist")
+        if status == 201:
+            send("PATCH", f"{url}{body['id']}/", {"done": True, "position": 0}, "checklist")
+
+    def chat(send, index):
+        send("POST", f"{base}/messages/", {"body": "Standup in 5"}, "chat")
+
+    def attachment(send, index):
+        send("POST", f"{ticket()}attachments/", ("notes.txt", b"notes"), "attachment")
+
+    def feedback(send, index):
+        body = {"kind": "nps", "score": random.choice([2, 9]), "email": "c@example.com"}
+        send("POST", f"{base}/feedback/intake/", body, "feedback")
+
+    def members(send, index):
+        user = ctx["spare_users"][index]
+        status, body = send("POST", f"{base}/members/", {"user": user}, "member")
+        if status == 201:
+            send("PATCH", f"{base}/members/{body['id']}/", {"role": "guest"}, "member")
+            send("DELETE", f"{base}/members/{body['id']}/", None, "member")
+
+    return [create_and_delete, move, edit, comment, checklist, chat, attachment, feedback, members]
+
+
+def _encode(body):
+    """JSON, or for a (name, bytes) pair a multipart upload of that one file."""
+    if isinstance(body, tuple):
+        name, content = body
+        boundary = "csboard-bench-boundary"
+        data = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"'
+                f"\r\nContent-Type: text/plain\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return data, f"multipart/form-data; boundary={boundary}"
+    return (json.dumps(body) if body is not None else None), "application/json"
+
+
+def drive_mixed(port, board, ctx, seconds, clients=MIXED_CLIENTS):
+    """`clients` clients at once on one board, each doing one kind of write again and again
+    (all kinds at once); returns the case's numbers and its errors by kind of write."""
+    writers = mixed_writers(board, ctx)
+    latencies, errors, answers = [], Counter(), Counter()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(index):
+        auth = {"Authorization": f"Token {ctx['token']}", "Host": "127.0.0.1"}
+        secret = {"X-Feedback-Secret": board["feedback_secret"], "Host": "127.0.0.1"}
+
+        def send(method, path, body, kind):
+            data, content_type = _encode(body)
+            headers = {**(secret if kind == "feedback" else auth), "Content-Type": content_type}
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            start = time.perf_counter()
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            elapsed = time.perf_counter() - start
+            conn.close()
+            with lock:
+                latencies.append(elapsed)
+                answers[kind] += 1
+                if response.status >= 400 and response.status not in EXPECTED_REFUSALS:
+                    errors[f"{kind} {response.status}"] += 1
+            parsed = json.loads(payload) if payload.startswith(b"{") else None
+            return response.status, parsed
+
+        write = writers[index % len(writers)]
+        while time.perf_counter() < deadline:
+            write(send, index)
+
+    return {
+        **run_clients(worker, clients, latencies),
+        "errors": sum(errors.values()),
+        "errors_by_kind": dict(errors),
+        "requests_by_kind": dict(answers),
+    }
+
+
+def run_clients(worker, clients: int, latencies: list) -> dict:
+    """Run `worker(index)` in `clients` threads until they finish; the latencies they filled
+    in, as requests, requests per second and p50/p95."""
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / wall,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+    }
+
+
 def headers_for(auth, ctx):
     if auth in ("session", "zoom_session"):
         return {"Cookie": f"sessionid={ctx[auth]}"}
@@ -232,7 +383,7 @@ def drive(port, case, ctx, seconds, clients):
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
-    def worker():
+    def worker(_index):
         mine, bad = [], 0
         while time.perf_counter() < deadline:
             req_path, body = resolve(path, body_factory)
@@ -251,21 +402,7 @@ def drive(port, case, ctx, seconds, clients):
             latencies.extend(mine)
             errors.append(bad)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / wall,
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
-        "errors": sum(errors),
-    }
+    return {**run_clients(worker, clients, latencies), "errors": sum(errors)}
 
 
 def free_port():
@@ -339,6 +476,20 @@ def write_results(rows, args):
             f"{r['p95_ms']:.1f} | {r['queries']} | {ratio} | {baseline} | {r['errors']} | "
             f"{kb} | {cards} |"
         )
+    for r in rows:
+        if "requests_by_kind" in r:
+            kinds = ", ".join(
+                f"{kind} {count}" for kind, count in sorted(r["requests_by_kind"].items())
+            )
+            note = (
+                f"{r['case'].capitalize()} ({r['size']:,} tickets): each client does one kind of "
+                "write again and again, all kinds at once (a 409 for a full column or a ticket "
+                "moved meanwhile, and a 404 for one deleted meanwhile, are answers, not errors). "
+                f"Requests by kind: {kinds}. Errors: {r['errors']}"
+                + (f" ({r['errors_by_kind']})" if r["errors"] else "")
+                + "."
+            )
+            lines += ["", *textwrap.wrap(note, width=96)]
     # Other benchmarks (bench/sla_sweep.py) keep their own sections between markers.
     path = ROOT / "bench" / "results.md"
     previous = path.read_text() if path.exists() else ""
@@ -392,10 +543,26 @@ def main():
                     ),
                     flush=True,
                 )
+        # The team case: every kind of write at once on one board (1,000 tickets if seeded).
+        size = 1000 if 1000 in sizes else sizes[0]
+        result = drive_mixed(port, ctx["boards"][size], ctx, args.seconds)
+        rows.append(
+            {"size": size, "case": MIXED_CASE, "queries": "—", "baseline": None, "ratio": None}
+            | result
+        )
+        print(
+            f"{size:>5} {MIXED_CASE:<40} {result['rps']:7.0f} req/s  "
+            f"p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
+            f"{result['errors']} errors {result['errors_by_kind'] or ''}",
+            flush=True,
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
     write_results(rows, args)
+    failed = sum(row["errors"] for row in rows)
+    if failed:
+        raise SystemExit(f"{failed} request(s) answered with an error: see bench/results.md")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from csboard.core.exceptions import (
     Conflict,
     InvalidInput,
     LastAdmin,
+    NotFound,
     WipLimitReached,
 )
 from csboard.core.ordering import place
@@ -239,6 +240,15 @@ def _ensure_another_admin(membership: Membership) -> None:
         raise LastAdmin("A board needs at least one admin: make someone else admin first.")
 
 
+def _refresh_under_lock(membership: Membership) -> None:
+    """Lock the membership (after the board, boards/locks.py) and read it again; NotFound once
+    someone removed it. An assignment of this person in flight holds the lock too, so it is
+    either finished and unassigned below, or refused once this change commits."""
+    if not Membership.objects.select_for_update(no_key=True).filter(pk=membership.pk).exists():
+        raise NotFound("This person was removed from the board meanwhile.")
+    membership.refresh_from_db()
+
+
 def _unassign_everywhere(membership: Membership) -> None:
     """Only members and admins may be assigned: whoever leaves that circle leaves its tickets."""
     from tickets.models import Ticket
@@ -270,7 +280,7 @@ def membership_add(*, board: Board, user, role: int = Role.MEMBER, by=None) -> M
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: int, by=None) -> Membership:
     lock_board(membership.board_id)  # two admins demoting each other at once: one must lose
-    membership.refresh_from_db()
+    _refresh_under_lock(membership)
     if role != Role.ADMIN:
         _ensure_another_admin(membership)
     old_role = Role(membership.role)
@@ -294,7 +304,7 @@ def membership_set_role(*, membership: Membership, role: int, by=None) -> Member
 @transaction.atomic
 def membership_remove(*, membership: Membership, by=None) -> None:
     lock_board(membership.board_id)
-    membership.refresh_from_db()
+    _refresh_under_lock(membership)
     _ensure_another_admin(membership)
     _unassign_everywhere(membership)
     audit_record(

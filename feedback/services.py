@@ -116,7 +116,10 @@ def _detractor_tag(board: Board) -> Tag:
 
 
 def _ticket_for_detractor(board: Board, response: FeedbackResponse):
-    config = FeedbackSettings.objects.select_for_update().get(pk=feedback_settings_for(board).pk)
+    # Under the board lock, before ticket_create's column lock (boards/locks.py).
+    config = FeedbackSettings.objects.select_for_update(no_key=True).get(
+        pk=feedback_settings_for(board).pk
+    )
     assignee = _next_on_duty(config)
     label = "NPS" if response.kind == FeedbackResponse.Kind.NPS else "CSAT"
     scale = 10 if response.kind == FeedbackResponse.Kind.NPS else 5

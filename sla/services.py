@@ -2,9 +2,9 @@
 
 Exactly once: the sweep writes each reminder row (ticket, kind, deadline, lead) under a unique
 constraint before anything is sent, and enqueues delivery only for the rows it wrote. Delivery
-locks the row, re-reads the ticket, and marks the row delivered in the same transaction that
-writes the notifications and one row per email to send, so a second run finds it done; each
-email is then marked sent on its own, so a retry sends only the unsent ones.
+locks the ticket, then the row (boards/locks.py), and marks the row delivered in the same
+transaction that writes the notifications and one row per email to send, so a second run finds
+it done; each email is then marked sent on its own, so a retry sends only the unsent ones.
 """
 
 import logging
@@ -23,10 +23,12 @@ from django.utils import timezone
 from accounts.services import preference_get, preference_set
 from boards.locks import lock_board
 from boards.models import Board, Membership, Role
+from csboard.core.exceptions import NotFound
 from csboard.core.validation import full_clean_or_raise
 from notifications.services import notify
 from sla.models import Reminder, ReminderEmail, SlaPolicy, SweepMark
 from sla.selectors import forget_policy
+from tickets.locks import lock_ticket
 from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,11 @@ REDRIVE_WINDOW = timedelta(days=2)
 # the next attempt is due within this.
 RETRY_WAIT_MAX = timedelta(minutes=15)
 EMAIL_PREFERENCE = "email_reminders"
+
+
+class EmailInFlight(Exception):
+    """Another run of the same reminder holds one of its emails (it is sending it): this run
+    cannot tell whether it went out, so it does not report the reminder done; the task retries."""
 
 
 def _batched(iterable, size: int):
@@ -246,7 +253,7 @@ def _redrive(now: datetime) -> None:
 
     pending = Reminder.objects.filter(finished_at__isnull=True)
     expired = pending.filter(created_at__lte=now - REDRIVE_WINDOW)
-    for reminder in expired.select_for_update(skip_locked=True).order_by():
+    for reminder in expired.select_for_update(skip_locked=True, no_key=True).order_by():
         logger.error(
             "SLA reminder %s (%s, ticket %s, due %s) undelivered after %s attempt(s) since %s: "
             "giving up%s",
@@ -263,8 +270,9 @@ def _redrive(now: datetime) -> None:
             reminder.outcome, reminder.delivered_at = Reminder.Outcome.FAILED, now
         reminder.finished_at = now
         reminder.save(update_fields=["outcome", "delivered_at", "finished_at"])
+    # A row a delivery holds is being delivered: skipped, never waited for (no lock order).
     lost = pending.filter(next_attempt_at__lte=now - REDRIVE_AFTER).select_for_update(
-        skip_locked=True
+        skip_locked=True, no_key=True
     )
     lost_ids = list(lost.order_by().values_list("id", flat=True))
     Reminder.objects.filter(pk__in=lost_ids).update(next_attempt_at=now)
@@ -361,7 +369,7 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
     if reminder.finished_at is None:
         try:
             _reminder_send_emails(reminder, now)
-        except (SMTPException, OSError):
+        except (SMTPException, OSError, EmailInFlight):
             # The task retries within RETRY_WAIT_MAX: no re-drive before that.
             Reminder.objects.filter(pk=reminder.pk).update(
                 attempts=F("attempts") + 1, next_attempt_at=now + RETRY_WAIT_MAX
@@ -373,16 +381,20 @@ def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:
 @transaction.atomic
 def _reminder_notify(reminder_id: int, now: datetime) -> Reminder | None:
     """Once per reminder, under its row lock: decide the outcome and, if it is sent, write the
-    notifications and one unsent ReminderEmail per recipient who wants email."""
-    reminder = (
-        Reminder.objects.select_for_update(of=("self",))
-        .select_related("ticket__board")
-        .filter(pk=reminder_id)
-        .first()
-    )
+    notifications and one unsent ReminderEmail per recipient who wants email. The ticket is
+    locked first, then the reminder (boards/locks.py): a delete of the ticket waits for this."""
+    reminders = Reminder.objects.filter(pk=reminder_id)
+    ticket_id = reminders.values_list("ticket_id", flat=True).first()
+    if ticket_id is None:
+        return None
+    try:
+        ticket = lock_ticket(ticket_id)
+    except NotFound:
+        return None
+    reminder = reminders.select_for_update(no_key=True).first()
     if reminder is None or reminder.delivered_at is not None:
         return reminder
-    ticket = reminder.ticket
+    reminder.ticket = ticket
     reminder.outcome = _why_not(reminder, ticket) or Reminder.Outcome.SENT
     reminder.delivered_at = now
     if reminder.outcome == Reminder.Outcome.SENT:
@@ -406,7 +418,8 @@ def _reminder_notify(reminder_id: int, now: datetime) -> Reminder | None:
 
 def _reminder_send_emails(reminder: Reminder, now: datetime) -> None:
     """Send each unsent email in its own transaction, marked sent as soon as it went out. A row
-    another run is sending (locked) is left to it."""
+    another run is sending (locked) is left to it, and this run raises EmailInFlight: the
+    reminder is finished only once every email is marked sent."""
     unsent = list(reminder.emails.filter(sent_at__isnull=True).values_list("pk", flat=True))
     failures = []
     if unsent:
@@ -418,15 +431,19 @@ def _reminder_send_emails(reminder: Reminder, now: datetime) -> None:
                     failures.append(error)
     if failures:
         raise failures[0]
-    if not reminder.emails.filter(sent_at__isnull=True).exists():
-        reminder.finished_at = now
-        reminder.save(update_fields=["finished_at"])
+    if reminder.emails.filter(sent_at__isnull=True).exists():
+        raise EmailInFlight(f"Reminder {reminder.pk}: an email is being sent by another run.")
+    # An update, not a save: the ticket (and this row with it) may have been deleted meanwhile.
+    Reminder.objects.filter(pk=reminder.pk).update(finished_at=now)
+    reminder.finished_at = now
 
 
 @transaction.atomic
 def _send_one(email_id: int, reminder: Reminder, title: str, mail_connection, now: datetime):
+    # Only the email row: locking the user too (a join locks every table it reads unless told
+    # `of`) would skip the email whenever anything that points at the user is being written.
     email = (
-        ReminderEmail.objects.select_for_update(skip_locked=True)
+        ReminderEmail.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
         .select_related("user")
         .filter(pk=email_id, sent_at__isnull=True)
         .first()

@@ -117,3 +117,34 @@ def client_as(client, user_for):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The real ASGI application (pages, API and WebSockets) under uvicorn, in this process and
+    on the test database: pytest-django's live server speaks WSGI only, without sockets."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from csboard.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

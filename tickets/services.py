@@ -6,16 +6,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from boards.locks import lock_board, lock_column, lock_columns
+from boards.locks import lock_board, lock_column
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.realtime import board_changed
 from boards.services import column_ensure_room
-from csboard.core.exceptions import InvalidInput, MovedMeanwhile, NotFound
+from csboard.core.exceptions import InvalidInput, MovedMeanwhile
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import ticket_deadlines
+from tickets.locks import lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Status, Ticket
 
 EDITABLE_FIELDS = {
@@ -45,11 +46,10 @@ def _check_column(board: Board, column: Column | None) -> Column:
 
 def _check_assignees(board: Board, users: Iterable) -> list:
     users = list(users)
-    allowed = set(
-        Membership.objects.filter(board=board, user__in=users, role__gte=Role.MEMBER).values_list(
-            "user_id", flat=True
-        )
-    )
+    # Their memberships stay locked until this write commits (after the ticket, boards/locks.py):
+    # a removal or demotion meanwhile waits, then takes the assignment away with the rest.
+    memberships = Membership.objects.filter(board=board, user__in=users, role__gte=Role.MEMBER)
+    allowed = set(memberships.select_for_update(no_key=True).values_list("user_id", flat=True))
     refused = [u.username for u in users if u.pk not in allowed]
     if refused:
         message = f"Only members and admins of this board can be assigned: {', '.join(refused)}."
@@ -62,33 +62,6 @@ def _check_tags(board: Board, tags: Iterable[Tag]) -> list[Tag]:
     if any(tag.board_id != board.pk for tag in tags):
         raise InvalidInput("Unknown tag.", fields={"tags": ["Choose tags of this board."]})
     return tags
-
-
-def _column_of(current) -> int:
-    column_id = current.first()
-    if column_id is None:
-        raise NotFound("This ticket was deleted meanwhile.")
-    return column_id
-
-
-def _lock_with_column(ticket_pk: int, *other_column_ids: int) -> tuple[Ticket, dict[int, Column]]:
-    """Lock the ticket's column (with `other_column_ids`), then the ticket. Every write that
-    renumbers a column holds that column's lock, so such writes queue instead of deadlocking
-    over the rows they renumber."""
-    current = Ticket.objects.filter(pk=ticket_pk).values_list("column_id", flat=True)
-    while True:
-        with transaction.atomic():  # a savepoint, so that a failed attempt gives its locks back
-            column_id = _column_of(current)
-            columns = lock_columns(column_id, *other_column_ids)
-            # Nobody moves the ticket out of a column whose lock we hold: check it is still there.
-            if _column_of(current) == column_id:
-                ticket = (
-                    Ticket.objects.select_related("board")
-                    .select_for_update(of=("self",))
-                    .get(pk=ticket_pk)
-                )
-                return ticket, columns
-            transaction.set_rollback(True)
 
 
 def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
@@ -170,6 +143,7 @@ def ticket_create(
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     # Lock the board row, then take and bump its counter: concurrent creates queue up here, so
     # no two tickets of a board ever share a number (and the unique constraint backs this up).
+    # Board, then column: the lock order of boards/locks.py.
     board = lock_board(board.pk)
     column = lock_column(_check_column(board, column).pk)
     column_ensure_room(column)
@@ -242,9 +216,12 @@ def ticket_update(
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     if column is not None and column.pk != ticket.column_id:
-        # Move first: it locks the columns before the ticket, as every writer must. Saving
-        # the ticket first would hold its row while waiting for the columns: a deadlock.
+        # Move first: it locks the columns before the ticket (boards/locks.py). Locking the
+        # ticket first would hold its row while waiting for the columns: a deadlock.
         ticket = ticket_move(ticket=ticket, column=column, by=by)
+    else:
+        lock_ticket(ticket.pk)  # NotFound once deleted
+        ticket.refresh_from_db()  # the caller's copy, as it is now under the lock
     if "due_at" in changes and changes["due_at"] == ticket.due_at:
         del changes["due_at"]  # the same date sent back (e.g. by the edit form) sets nothing
     # A priority change may move the SLA due date: history shows that as a due change too.
@@ -383,7 +360,7 @@ def ticket_move(
     ticket: if it has moved since, the move is refused (MovedMeanwhile) rather than silently
     undoing someone else's."""
     column = _check_column(ticket.board, column)
-    ticket, locked = _lock_with_column(ticket.pk, column.pk)
+    ticket, locked = lock_ticket_with_column(ticket.pk, column.pk)
     _ensure_where_expected(ticket, locked, from_column, from_position)
     target = locked[column.pk]
     old = ticket.position
@@ -420,7 +397,7 @@ def ticket_move(
 
 @transaction.atomic
 def ticket_delete(*, ticket: Ticket, by=None) -> None:
-    ticket, _ = _lock_with_column(ticket.pk)
+    ticket, _ = lock_ticket_with_column(ticket.pk)
     ticket.delete()
     _shift(ticket.column_id, ticket.position + 1, None, -1)
     board_changed(ticket.board_id, kind="deleted", ticket=ticket.number)

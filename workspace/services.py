@@ -1,5 +1,9 @@
 """Every change to checklists, chat and files. Each records the ticket's history (Activity) and
-tells the people concerned (notifications), in the same transaction as the change itself."""
+tells the people concerned (notifications), in the same transaction as the change itself.
+
+A write on a ticket's checklist, chat or files first locks the ticket (boards/locks.py): writers
+of one checklist queue up (positions stay dense 0..n-1), and a ticket deleted meanwhile is a
+NotFound rather than a row pointing at nothing."""
 
 import mimetypes
 import unicodedata
@@ -16,11 +20,12 @@ from django.utils import timezone
 from boards.locks import lock_board
 from boards.models import Board, Membership, Role
 from boards.realtime import board_changed
-from csboard.core.exceptions import InvalidInput, PayloadTooLarge, PermissionRefused
+from csboard.core.exceptions import InvalidInput, NotFound, PayloadTooLarge, PermissionRefused
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
 from notifications.models import Notification
 from notifications.services import notify
+from tickets.locks import lock_ticket
 from tickets.models import Activity, Ticket
 from tickets.services import activity_record, ticket_record_first_response
 from workspace.models import Attachment, ChecklistItem, Message
@@ -38,11 +43,6 @@ def _own_or_admin(board: Board, owner_id: int | None, by, what: str) -> None:
     raise PermissionRefused(f"Only its author or a board admin can delete this {what}.")
 
 
-def _lock_ticket(ticket: Ticket) -> Ticket:
-    """Serialise writers of one ticket's checklist (positions stay dense 0..n-1)."""
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
-
-
 def _text(value: str, field: str, max_length: int) -> str:
     value = (value or "").strip()
     if not value:
@@ -55,6 +55,19 @@ def _text(value: str, field: str, max_length: int) -> str:
     return value
 
 
+def _locked(row, ticket: Ticket | None = None):
+    """`row` read again under its own lock, taken after its ticket's (boards/locks.py);
+    NotFound once someone deleted it."""
+    fresh = (
+        type(row).objects.select_for_update(no_key=True).filter(pk=row.pk).order_by("pk").first()
+    )
+    if fresh is None:
+        raise NotFound(f"This {type(row)._meta.verbose_name} was deleted meanwhile.")
+    if ticket is not None:
+        fresh.ticket = ticket
+    return fresh
+
+
 # --- Checklist -------------------------------------------------------------------------------
 def _record_checklist(item: ChecklistItem, by, action: str, **details) -> None:
     activity_record(
@@ -65,7 +78,7 @@ def _record_checklist(item: ChecklistItem, by, action: str, **details) -> None:
 
 @transaction.atomic
 def checklist_item_add(*, ticket: Ticket, by, text: str) -> ChecklistItem:
-    _lock_ticket(ticket)
+    ticket = lock_ticket(ticket.pk)
     item = ChecklistItem.objects.create(
         ticket=ticket, text=_text(text, "text", 500), position=ticket.checklist.count()
     )
@@ -79,8 +92,7 @@ def checklist_item_update(
     position: int | None = None,
 ) -> ChecklistItem:  # fmt: skip
     """Edit the text, tick or untick (who and when are kept), or move the item to `position`."""
-    _lock_ticket(item.ticket)
-    item.refresh_from_db()
+    item = _locked(item, lock_ticket(item.ticket_id))
     if text is not None and text.strip() != item.text:
         item.text = _text(text, "text", 500)
         item.save(update_fields=["text"])
@@ -99,7 +111,7 @@ def checklist_item_update(
 
 @transaction.atomic
 def checklist_item_delete(*, item: ChecklistItem, by) -> None:
-    _lock_ticket(item.ticket)
+    item = _locked(item, lock_ticket(item.ticket_id))
     item.delete()
     place(list(item.ticket.checklist.all()))
     _record_checklist(item, by, "removed")
@@ -140,6 +152,8 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
     """Post to a ticket's chat (or the board chat when `ticket` is None). @username mentions of
     board members notify them once; a ticket's assignees hear of the message (once, and not the
     author); a first message by a team member stops the ticket's first-response clock."""
+    if ticket is not None:
+        ticket = lock_ticket(ticket.pk)
     message = Message.objects.create(
         board=board, ticket=ticket, author=by, body=_text(body, "body", 10_000)
     )
@@ -171,6 +185,8 @@ def message_edit(*, message: Message, by, body: str) -> Message:
     if message.author_id != by.pk:
         raise PermissionRefused("Only its author can edit this message.")
     body = _text(body, "body", 10_000)
+    ticket = lock_ticket(message.ticket_id) if message.ticket_id else None
+    message = _locked(message, ticket)
     # Only a mention the edit adds is news: whoever the message named before was told then.
     added = mentions(body) - mentions(message.body)
     message.body = body
@@ -192,7 +208,7 @@ def message_delete(*, message: Message, by) -> None:
     _own_or_admin(message.board, message.author_id, by, "message")
     if message.ticket_id:
         activity_record(
-            ticket=message.ticket, by=by, kind=Activity.Kind.COMMENT,
+            ticket=lock_ticket(message.ticket_id), by=by, kind=Activity.Kind.COMMENT,
             data={"action": "deleted", "message": message.pk},
         )  # fmt: skip
     else:
@@ -247,6 +263,8 @@ def attachments_upload(
     created: list[Attachment] = []
     try:
         with transaction.atomic():
+            if ticket is not None:
+                ticket = lock_ticket(ticket.pk)
             for upload in files:
                 name = clean_file_name(upload.name)
                 attachment = Attachment(
@@ -292,7 +310,7 @@ def attachment_delete(*, attachment: Attachment, by) -> None:
     _own_or_admin(attachment.board, attachment.uploaded_by_id, by, "file")
     if attachment.ticket_id:
         activity_record(
-            ticket=attachment.ticket, by=by, kind=Activity.Kind.ATTACHMENT,
+            ticket=lock_ticket(attachment.ticket_id), by=by, kind=Activity.Kind.ATTACHMENT,
             data={"action": "removed", "name": attachment.name},
         )  # fmt: skip
     else:

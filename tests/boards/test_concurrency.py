@@ -4,9 +4,15 @@ for all but one client, never in a database error."""
 import pytest
 
 from boards.models import Board, Membership, Role
-from boards.services import board_create, membership_add, membership_set_role, tag_create
-from csboard.core.exceptions import InvalidInput, LastAdmin
-from tests.threads import run_at_once
+from boards.services import (
+    board_create,
+    membership_add,
+    membership_remove,
+    membership_set_role,
+    tag_create,
+)
+from csboard.core.exceptions import InvalidInput, LastAdmin, NotFound
+from tests.threads import line_up, run_at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,3 +71,28 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(board, admin_use
     assert len(results) == 1
     assert [type(error) for error in errors] == [LastAdmin]
     assert Membership.objects.filter(board=board, role=Role.ADMIN).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["set_role", "remove"])
+def test_a_change_to_a_member_removed_meanwhile_is_not_found(second, board, member_user):
+    # Given two admins acting on mia at once: the first removes her, the second changes her role
+    # or removes her too (both queued behind a client that holds the board)
+    membership = Membership.objects.get(board=board, user=member_user)
+    changes = {
+        "set_role": lambda: membership_set_role(
+            membership=Membership.objects.get(pk=membership.pk), role=Role.GUEST
+        ),
+        "remove": lambda: membership_remove(membership=Membership.objects.get(pk=membership.pk)),
+    }
+    first, other = line_up(
+        changes["remove"],
+        changes[second],
+        behind=("SELECT 1 FROM boards_board WHERE id = %s FOR UPDATE", [board.pk]),
+    )
+
+    # Then she is removed, and the second change is a clean "not found"
+    first.result()
+    with pytest.raises(NotFound):
+        other.result()
+    assert not Membership.objects.filter(pk=membership.pk).exists()

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from notifications.models import Notification
-from sla.models import Reminder
-from sla.services import reminder_deliver, sla_sweep
-from tests.threads import run_at_once
+from sla.models import Reminder, ReminderEmail
+from sla.services import EmailInFlight, reminder_deliver, sla_sweep
+from tests.threads import held, run_at_once
 
 MINUTE = timedelta(minutes=1)
 
@@ -75,3 +76,52 @@ def test_two_admins_saving_a_boards_first_policy_at_once_both_succeed(board):
     assert errors == []
     assert len(results) == 2
     assert SlaPolicy.objects.get(board=board).urgent_resolution_hours in (2, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_goes_out_while_something_pointing_at_its_recipient_is_being_written(
+    assigned, member_user
+):
+    # Given an overdue reminder for mia, while another client writes a row that points at her
+    # (a notification, an assignment): it holds the key-share lock such an insert takes
+    reminder = Reminder.objects.create(
+        ticket=assigned, kind=Reminder.Kind.OVERDUE, due_for=assigned.due_at
+    )
+    user_table = type(member_user)._meta.db_table
+
+    # When the reminder is delivered meanwhile
+    with held(f"SELECT 1 FROM {user_table} WHERE id = %s FOR KEY SHARE", [member_user.pk]):
+        outcome = reminder_deliver(reminder_id=reminder.pk)
+
+    # Then her email went out, and the reminder is done
+    assert outcome == Reminder.Outcome.SENT
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=reminder.pk).finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_another_run_is_sending_is_retried_never_reported_sent(assigned, member_user):
+    # Given a delivered reminder whose email to mia is still unsent (a mail-server error), and
+    # another run of it that holds that email (it is sending it)
+    reminder = Reminder.objects.create(
+        ticket=assigned,
+        kind=Reminder.Kind.OVERDUE,
+        due_for=assigned.due_at,
+        outcome=Reminder.Outcome.SENT,
+        delivered_at=timezone.now(),
+    )
+    email = ReminderEmail.objects.create(reminder=reminder, user=member_user)
+    email_table = ReminderEmail._meta.db_table
+
+    # When this run delivers it meanwhile
+    with held(f"SELECT 1 FROM {email_table} WHERE id = %s FOR UPDATE", [email.pk]):
+        # Then it says the email is in flight (the task retries) instead of reporting it sent
+        with pytest.raises(EmailInFlight):
+            reminder_deliver(reminder_id=reminder.pk)
+        assert Reminder.objects.get(pk=reminder.pk).finished_at is None
+        assert len(mail.outbox) == 0
+
+    # And the retry, once the row is free, sends it
+    assert reminder_deliver(reminder_id=reminder.pk) == Reminder.Outcome.SENT
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=reminder.pk).finished_at is not None
