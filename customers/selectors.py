@@ -4,19 +4,22 @@ from django.http import Http404
 from boards.permissions import visible_boards
 from customers.models import Customer
 from feedback.models import FeedbackResponse
+from feedback.selectors import feedback_boards
 from tickets.models import Ticket
 
 
 def customer_for(user, customer_id) -> Customer:
-    """A customer the user may know of: one with a ticket or feedback on a board the user can
-    see. Anyone else gets the same 404 as a customer that does not exist."""
+    """A customer the user may know of: one with a ticket on a board the user can see, or
+    feedback the user may read. Anyone else gets the same 404 as a customer that does not exist."""
     boards = visible_boards(user)
     customer = (
         Customer.objects.filter(pk=customer_id).first() if str(customer_id).isdecimal() else None
     )
     if customer is None or not (
         Ticket.objects.filter(customer=customer, board__in=boards).exists()
-        or FeedbackResponse.objects.filter(customer=customer, board__in=boards).exists()
+        or FeedbackResponse.objects.filter(
+            customer=customer, board__in=feedback_boards(boards)
+        ).exists()
     ):
         raise Http404("No such customer.")
     return customer
@@ -32,7 +35,9 @@ def customer_tickets(user, customer: Customer) -> QuerySet[Ticket]:
 
 def customer_feedback(user, customer: Customer) -> QuerySet[FeedbackResponse]:
     return (
-        FeedbackResponse.objects.filter(customer=customer, board__in=visible_boards(user))
+        FeedbackResponse.objects.filter(
+            customer=customer, board__in=feedback_boards(visible_boards(user))
+        )
         .select_related("board", "ticket")
         .order_by("-received_at")
     )

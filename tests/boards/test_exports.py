@@ -7,6 +7,9 @@ import tracemalloc
 
 import pytest
 
+from boards.models import Visibility
+from boards.services import board_update
+from feedback.models import FeedbackSettings
 from feedback.services import feedback_receive
 from tickets.models import Priority, Ticket
 from tickets.services import ticket_create
@@ -32,6 +35,31 @@ def test_the_ticket_export_follows_the_filters_of_the_url(board, member_user, cl
 def test_a_hidden_board_cannot_be_exported(board, client_as):
     assert client_as("outsider").get(f"/boards/{board.pk}/export/tickets.csv").status_code == 404
     assert client_as("outsider").get(f"/boards/{board.pk}/export/feedback.csv").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["guest", "outsider"])
+def test_the_feedback_export_refuses_guests_of_a_board_that_keeps_its_metrics_to_members(
+    board, client_as, role
+):
+    # Given a board every signed-in user may see, with feedback, not sharing its metrics
+    board_update(board=board, visibility=Visibility.SIGNED_IN)
+    feedback_receive(board=board, kind="nps", score=2, email="ada@example.com", comment="Slow")
+
+    # When a guest (or any signed-in user) asks for the feedback export
+    response = client_as(role).get(f"/boards/{board.pk}/export/feedback.csv")
+
+    # Then it is refused, and nobody's email or comment is in the answer
+    assert response.status_code == 403
+    assert b"ada@example.com" not in response.content
+
+
+def test_guests_get_the_feedback_export_where_the_board_shares_its_metrics(board, client_as):
+    feedback_receive(board=board, kind="nps", score=2, email="ada@example.com", comment="Slow")
+    FeedbackSettings.objects.update_or_create(board=board, defaults={"guests_see_metrics": True})
+
+    table = rows(client_as("guest").get(f"/boards/{board.pk}/export/feedback.csv"))
+
+    assert [row[3] for row in table[1:]] == ["ada@example.com"]
 
 
 def test_spreadsheet_formulas_are_defused(board, member_user, client_as):

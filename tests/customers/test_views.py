@@ -3,6 +3,8 @@
 import pytest
 
 from boards.services import board_create
+from customers.models import Customer
+from feedback.models import FeedbackSettings
 from feedback.services import feedback_receive
 from tickets.services import ticket_create
 
@@ -22,11 +24,33 @@ def customer(board, member_user, outsider_user):
 
 
 def test_a_member_sees_the_customers_tickets_and_scores(customer, client_as):
-    html = client_as("guest").get(f"/customers/{customer.pk}/").content.decode()
+    html = client_as("member").get(f"/customers/{customer.pk}/").content.decode()
 
     assert "Refund" in html
     assert "Great" in html
-    assert "Hidden matter" not in html  # on a board the guest cannot see
+    assert "Hidden matter" not in html  # on a board the member cannot see
+
+
+def test_a_guest_sees_the_scores_only_where_the_board_shares_its_metrics(
+    board, customer, client_as
+):
+    url = f"/customers/{customer.pk}/"
+
+    kept = client_as("guest").get(url).content.decode()
+    FeedbackSettings.objects.update_or_create(board=board, defaults={"guests_see_metrics": True})
+    shared = client_as("guest").get(url).content.decode()
+
+    assert "Refund" in kept
+    assert "Great" not in kept
+    assert "Great" in shared
+
+
+def test_a_customer_known_only_from_feedback_a_guest_may_not_read_is_not_found(board, client_as):
+    feedback_receive(board=board, kind="nps", score=9, email="eve@example.com", comment="Fine")
+    customer = Customer.objects.get(email="eve@example.com")
+
+    assert client_as("guest").get(f"/customers/{customer.pk}/").status_code == 404
+    assert client_as("member").get(f"/customers/{customer.pk}/").status_code == 200
 
 
 def test_someone_who_sees_none_of_the_customers_boards_gets_a_404(
