@@ -1,6 +1,9 @@
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
+from boards.models import Board
 from boards.permissions import visible_boards
 from customers.models import Customer
 from feedback.models import FeedbackResponse
@@ -41,3 +44,32 @@ def customer_feedback(user, customer: Customer) -> QuerySet[FeedbackResponse]:
         .select_related("board", "ticket")
         .order_by("-received_at")
     )
+
+
+@dataclass
+class BoardProfile:
+    """What one board knows of a customer."""
+
+    board: Board
+    name: str = ""
+    company: str = ""
+    phone: str = ""
+
+
+PROFILE_FIELDS = ("name", "company", "phone")
+
+
+def customer_profiles(tickets, feedback) -> list[BoardProfile]:
+    """Each board's own details of the customer, from the rows the viewer may see: per board,
+    the latest word of its tickets (the last edited first), and the name its newest feedback
+    gives where no ticket names the customer. No board's details show under another board."""
+    profiles: dict[int, BoardProfile] = {}
+    for ticket in sorted(tickets, key=lambda ticket: ticket.updated_at, reverse=True):
+        profile = profiles.setdefault(ticket.board_id, BoardProfile(ticket.board))
+        for field in PROFILE_FIELDS:
+            if not getattr(profile, field):
+                setattr(profile, field, getattr(ticket, f"customer_{field}"))
+    for response in sorted(feedback, key=lambda response: response.received_at, reverse=True):
+        profile = profiles.setdefault(response.board_id, BoardProfile(response.board))
+        profile.name = profile.name or response.name
+    return sorted(profiles.values(), key=lambda profile: (profile.board.name, profile.board.pk))
