@@ -1,4 +1,10 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -9,10 +15,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.lockout import ensure_not_locked_out
 from accounts.models import AuditEvent
 from accounts.selectors import board_audit_events
 from boards.models import Role
 from csboard.core.api import BoardScopedMixin
+from csboard.core.schema import ErrorSerializer
 
 
 class TokenSerializer(serializers.ModelSerializer):
@@ -49,12 +57,30 @@ class TokenCreateView(APIView):
                     "token_key": serializers.CharField(),
                     "expiry": serializers.DateTimeField(allow_null=True),
                 },
-            )
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Too many requests; or, with `code` `locked_out`, too many failed "
+                "sign-ins: `detail` says that the account is locked and for how long.",
+            ),
         },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description="Seconds until the lock or the throttle lifts.",
+            )
+        ],
     )
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except serializers.ValidationError:
+            ensure_not_locked_out(request)  # django-axes marked the request it was given
+            raise
         token, secret = services.token_create(
             user=serializer.validated_data["user"], request=request
         )

@@ -11,6 +11,12 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
+            # "ADA" beside "ada" would be two people to the eye and one to a case-blind lookup.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_unique_ci",
+                violation_error_message="A user with that username already exists.",
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),

@@ -1,6 +1,6 @@
 """Changes to accounts and the security audit log."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEvent, User
 from csboard.core.exceptions import InvalidInput
@@ -39,17 +39,32 @@ def audit_record(
     )
 
 
+USERNAME_TAKEN = "A user with that username already exists."
+
+
 @transaction.atomic
 def user_create(*, username: str, email: str, password: str, display_name: str = "") -> User:
-    """A new account. No two accounts share an email address, whatever its case."""
+    """A new account. No two accounts share a username or an email address, whatever its case,
+    and no username is another account's email address (people are added to boards by it)."""
+    username = username.strip()
     email = User.objects.normalize_email(email.strip())
     if email and User.objects.filter(email__iexact=email).exists():
         message = "An account with this email address already exists."
         raise InvalidInput(message, fields={"email": [message]})
-    user = User(username=username.strip(), email=email, display_name=display_name.strip())
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(USERNAME_TAKEN, fields={"username": [USERNAME_TAKEN]})
+    if User.objects.filter(email__iexact=username).exists():
+        message = "This is another account's email address: choose another username."
+        raise InvalidInput(message, fields={"username": [message]})
+    user = User(username=username, email=email, display_name=display_name.strip())
     user.set_password(password)
     full_clean_or_raise(user)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same username or email signed up meanwhile
+        message = "Someone signed up with that username or email address just now."
+        raise InvalidInput(message) from exc
     return user
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from rest_framework import serializers
 
+from accounts.selectors import user_by_login
 from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_names
 from boards.services import BOARD_TEMPLATES
 from csboard.core.api import (
@@ -107,20 +107,18 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 class UserByNameOrEmailField(StrictCharField):
     def run_validation(self, data=serializers.empty):
-        # Look the user up only after CharField's own checks (blank, length, NUL characters).
-        value = super().run_validation(data)
-        user = (
-            get_user_model()
-            .objects.filter(Q(username=value) | Q(email__iexact=value), is_active=True)
-            .first()
-        )
+        # Look the user up only after CharField's own checks (blank, length, NUL characters),
+        # as the settings page does.
+        user = user_by_login(super().run_validation(data))
         if user is None:
             raise serializers.ValidationError("No user with that username or email.")
         return user
 
 
 class MembershipInputSerializer(serializers.Serializer):
-    user = UserByNameOrEmailField(help_text="A username or an email address.")
+    user = UserByNameOrEmailField(
+        help_text="A username (any case) or an email address (its owner's account, by email alone)."
+    )
     role = RoleField(required=False)
 
 

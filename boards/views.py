@@ -38,7 +38,7 @@ from boards.selectors import (
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
-from metrics.selectors import metrics_visible
+from feedback.selectors import feedback_visible
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets, first_per_column, matching_per_column
@@ -157,7 +157,7 @@ def board_detail(request, board_id):
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
-            "metrics_visible": metrics_visible(board),
+            "metrics_visible": feedback_visible(board),
         },
     )
 

@@ -4,18 +4,20 @@ from django.db.models.functions import Lower
 
 class Customer(models.Model):
     """A person the team serves, known by email address (whatever its case). Tickets and
-    feedback with that address attach to the same customer."""
+    feedback with that address attach to the same customer, on every board.
+
+    It holds the address alone: a name, a company or a phone is what one board's tickets and
+    feedback say (customers.selectors.customer_profiles), so no board writes what another board
+    shows."""
 
     email = models.EmailField()
-    name = models.CharField(max_length=150, blank=True)
-    company = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name", "email"]
+        ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="customers_email_unique_ci"),
         ]
 
     def __str__(self):
-        return self.name or self.email
+        return self.email

@@ -4,9 +4,9 @@ from django.db.models.functions import Lower
 from customers.models import Customer
 
 
-def customer_for_email(*, email: str, name: str = "", company: str = "") -> Customer | None:
-    """The customer with this address (any case), created on first sight; the name and company
-    fill in blanks but never overwrite what is known. Safe under concurrent first sights."""
+def customer_for_email(*, email: str) -> Customer | None:
+    """The customer with this address (any case), created on first sight. Safe under concurrent
+    first sights. Names and companies stay on each board's tickets and feedback."""
     email = (email or "").strip()
     if not email:
         return None
@@ -14,25 +14,18 @@ def customer_for_email(*, email: str, name: str = "", company: str = "") -> Cust
     if customer is None:
         try:
             with transaction.atomic():
-                return Customer.objects.create(email=email, name=name, company=company)
+                return Customer.objects.create(email=email)
         except IntegrityError:  # someone created it meanwhile
             customer = Customer.objects.get(email__iexact=email)
-    missing = {
-        f: v for f, v in (("name", name), ("company", company)) if v and not getattr(customer, f)
-    }
-    if missing:
-        Customer.objects.filter(pk=customer.pk).update(**missing)
-        for field, value in missing.items():
-            setattr(customer, field, value)
     return customer
 
 
-def customers_for_emails(people: dict[str, str]) -> dict[str, Customer]:
-    """Bulk `customer_for_email` for an import: `people` maps lower-cased emails to names; the
-    customers (created on first sight, names filling blanks only when new) by lower-cased email.
-    A few queries per thousand addresses, whatever their number."""
+def customers_for_emails(emails: set[str]) -> dict[str, Customer]:
+    """Bulk `customer_for_email` for an import: the customers of these lower-cased emails
+    (created on first sight), by lower-cased email. A few queries per thousand addresses,
+    whatever their number."""
     found: dict[str, Customer] = {}
-    emails = list(people)
+    emails = list(emails)
 
     def fetch(chunk):
         for customer in Customer.objects.annotate(key=Lower("email")).filter(key__in=chunk):
@@ -43,7 +36,7 @@ def customers_for_emails(people: dict[str, str]) -> dict[str, Customer]:
     missing = [email for email in emails if email not in found]
     if missing:
         Customer.objects.bulk_create(
-            [Customer(email=email, name=people[email]) for email in missing],
+            [Customer(email=email) for email in missing],
             batch_size=1000,
             ignore_conflicts=True,  # someone created one meanwhile: fetched below either way
         )

@@ -17,6 +17,7 @@ from boards.models import Board, Role
 from csboard.core.api import BOARD_ID, BoardScopedMixin
 from feedback import services
 from feedback.models import FeedbackResponse
+from feedback.selectors import ensure_feedback_visible
 from feedback.serializers import (
     FeedbackImportResultSerializer,
     FeedbackImportSerializer,
@@ -70,8 +71,8 @@ class FeedbackIntakeView(APIView):
 
 
 class FeedbackViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The board's feedback, newest first (anyone on the board); admins rotate the secret and
-    import past responses from CSV."""
+    """The board's feedback, newest first (members, and guests where the board shares its
+    metrics); admins rotate the secret and import past responses from CSV."""
 
     serializer_class = FeedbackResponseSerializer
     queryset = FeedbackResponse.objects.none()
@@ -81,6 +82,10 @@ class FeedbackViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericV
         if self.schema_only:
             return FeedbackResponse.objects.none()
         return FeedbackResponse.objects.filter(board=self.board).select_related("ticket")
+
+    def list(self, request, *args, **kwargs):
+        ensure_feedback_visible(self.board)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None, responses={201: FeedbackSecretSerializer})
     @action(detail=False, methods=["post"])

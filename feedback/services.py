@@ -175,7 +175,7 @@ def feedback_receive(
             response = FeedbackResponse.objects.create(
                 board=board, kind=kind, score=score, email=email, name=name, comment=comment,
                 source=source, idempotency_key=idempotency_key,
-                customer=customer_for_email(email=email, name=name),
+                customer=customer_for_email(email=email),
             )  # fmt: skip
             if response.is_detractor:
                 response.ticket = _ticket_for_detractor(board, response)
@@ -246,8 +246,7 @@ def csat_record(*, ticket, score: int) -> FeedbackResponse:
             "name": ticket.customer_name,
             "source": "csat-link",
             "ticket": ticket,
-            "customer": ticket.customer
-            or customer_for_email(email=ticket.customer_email, name=ticket.customer_name),
+            "customer": ticket.customer or customer_for_email(email=ticket.customer_email),
         },
     )
     return response
@@ -383,10 +382,7 @@ def feedback_import(*, board: Board, file) -> ImportResult:
         if row["idempotency_key"] not in seen:
             seen.add(row["idempotency_key"])
             fresh.append(row)
-    people = {}
-    for row in fresh:
-        people.setdefault(row["email"].lower(), row["name"])
-    customers = customers_for_emails(people)
+    customers = customers_for_emails({row["email"].lower() for row in fresh})
     now = timezone.now()
     FeedbackResponse.objects.bulk_create(
         [

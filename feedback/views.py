@@ -14,6 +14,7 @@ from csboard.core.pages import refusals_as_messages
 from feedback import services
 from feedback.forms import FeedbackImportForm, FeedbackSettingsForm
 from feedback.models import FeedbackResponse
+from feedback.selectors import ensure_feedback_visible
 from tickets.models import Ticket
 
 
@@ -49,7 +50,7 @@ FEEDBACK_FIELDS = [
 @login_required
 def feedback_export(request, board_id):
     """The board's feedback as CSV, newest first, streamed."""
-    board = board_for(request.user, board_id)
+    board = ensure_feedback_visible(board_for(request.user, board_id))
     rows = (
         FeedbackResponse.objects.filter(board=board)
         .order_by("-received_at", "-id")

@@ -28,18 +28,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Extract, TruncDate, TruncWeek
 
-from boards.models import Board, Role
-from feedback.models import FeedbackResponse, FeedbackSettings
+from boards.models import Board
+from feedback.models import FeedbackResponse
 from tickets.models import Activity, Status, Ticket
-
-
-def metrics_visible(board: Board) -> bool:
-    """Whether the caller (whose role is `board.my_role`, from board_for) may see the board's
-    metrics: members and admins always, guests only where the board shares them."""
-    return (
-        board.my_role >= Role.MEMBER
-        or FeedbackSettings.objects.filter(board=board, guests_see_metrics=True).exists()
-    )
 
 
 class Percentile(Aggregate):

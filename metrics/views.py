@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from boards.models import Board
 from boards.permissions import board_for
 from boards.selectors import board_assignable_users
 from csboard.core.csv import csv_response
+from feedback.selectors import ensure_feedback_visible
 from metrics import selectors
 from metrics.selectors import Period
 
@@ -44,10 +44,7 @@ class RangeForm(forms.Form):
 
 
 def _metrics_board(request, board_id) -> Board:
-    board = board_for(request.user, board_id)
-    if not selectors.metrics_visible(board):
-        raise PermissionDenied("This board shares its metrics with members only.")
-    return board
+    return ensure_feedback_visible(board_for(request.user, board_id))
 
 
 def _range(request, board):

@@ -101,10 +101,9 @@ def _mark_resolved(ticket: Ticket) -> None:
 
 
 def _attach_customer(ticket: Ticket) -> None:
-    """A ticket with a customer email belongs to that customer (created on first sight)."""
-    ticket.customer = customer_for_email(
-        email=ticket.customer_email, name=ticket.customer_name, company=ticket.customer_company
-    )
+    """A ticket with a customer email belongs to that customer (created on first sight). The
+    name, company and phone stay on the ticket: they are what this board knows."""
+    ticket.customer = customer_for_email(email=ticket.customer_email)
 
 
 def _apply_status(ticket: Ticket) -> None:

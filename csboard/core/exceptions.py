@@ -41,6 +41,17 @@ class PayloadTooLarge(ApplicationError):
     code = "too_large"
 
 
+class SignInLocked(ApplicationError):
+    """Too many failed sign-ins (django-axes): the account is locked for a while."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "locked_out"
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PermissionRefused(ApplicationError):
     """The caller may see the object but not do this to it (e.g. delete someone else's message)."""
 
@@ -69,7 +80,9 @@ class MovedMeanwhile(Conflict):
 def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code, **exc.fields}
-        return Response(body, status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

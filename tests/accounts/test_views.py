@@ -5,6 +5,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -89,6 +91,61 @@ def test_signing_up_with_a_username_in_use_is_refused(client):
     response = client.post("/accounts/signup/", sign_up_data())
 
     assert response.context["form"].errors["username"]
+
+
+def test_signing_up_with_a_username_in_use_in_another_case_is_refused(client):
+    UserFactory(username="ada", email="ada@example.com")
+
+    response = client.post("/accounts/signup/", sign_up_data(username="ADA"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "A user with that username already exists."
+    ]
+    assert not User.objects.filter(username="ADA").exists()
+
+
+def test_signing_up_with_another_accounts_email_as_username_is_refused(client):
+    UserFactory(username="newhire", email="newhire@example.com")
+
+    response = client.post(
+        "/accounts/signup/", sign_up_data(username="NewHire@example.com", email="x@example.com")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "This is another account's email address: choose another username."
+    ]
+    assert User.objects.count() == 1
+
+
+def test_the_database_refuses_usernames_that_differ_only_in_case(db):
+    UserFactory(username="ada")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="Ada", email="other@example.com")
+
+
+def test_the_migration_renames_the_later_of_two_case_twins_and_keeps_the_oldest():
+    # Given accounts made before usernames were unique whatever their case
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0004_audit_survives_board")])
+    old = executor.loader.project_state([("accounts", "0004_audit_survives_board")]).apps
+    OldUser = old.get_model("accounts", "User")
+    first = OldUser.objects.create(username="ada", email="ada@example.com")
+    second = OldUser.objects.create(username="ADA", email="ada2@example.com")
+    other = OldUser.objects.create(username="grace", email="grace@example.com")
+
+    # When the migration runs
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([("accounts", "0005_username_unique_ci")])
+
+    # Then the oldest keeps its name, its twin gets its id as a suffix, and nobody else changes
+    names = dict(
+        User.objects.filter(pk__in=[first.pk, second.pk, other.pk]).values_list("pk", "username")
+    )
+    assert names == {first.pk: "ada", second.pk: f"ADA-{second.pk}", other.pk: "grace"}
 
 
 def test_signing_up_with_two_different_passwords_is_refused(client):

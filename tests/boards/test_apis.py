@@ -407,6 +407,32 @@ def test_an_admin_adds_a_member_by_email_in_any_case(board, outsider_user, api_a
     assert response.json()["role"] == "member"
 
 
+def test_adding_by_email_adds_the_owner_of_the_address_not_an_older_username_twin(board, api_as):
+    # Given an older account whose *username* is the new hire's address (with another email)
+    squatter = UserFactory(username="newhire@example.com", email="squatter@example.com")
+    owner = UserFactory(username="nina", email="newhire@example.com")
+    assert squatter.pk < owner.pk
+
+    # When the admin adds the new hire by email, as the settings page would
+    response = api_as("admin").post(
+        url(board, "members"), {"user": "newhire@example.com"}, format="json"
+    )
+
+    # Then the address's owner joins the private board, and the squatter does not
+    assert response.status_code == 201
+    assert response.json()["user"]["username"] == "nina"
+    assert not Membership.objects.filter(board=board, user=squatter).exists()
+
+
+def test_adding_by_username_ignores_its_case_as_the_settings_page_does(
+    board, outsider_user, api_as
+):
+    response = api_as("admin").post(url(board, "members"), {"user": "OLGA"}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["user"]["username"] == "olga"
+
+
 def test_adding_someone_already_on_the_board_is_a_400_on_user(board, api_as):
     response = api_as("admin").post(
         url(board, "members"), {"user": "mia", "role": "admin"}, format="json"

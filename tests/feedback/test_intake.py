@@ -4,7 +4,7 @@ assigned in turn, customers linked by email."""
 import pytest
 
 from customers.models import Customer
-from feedback.models import FeedbackResponse
+from feedback.models import FeedbackResponse, FeedbackSettings
 from feedback.services import feedback_duty_set, feedback_receive, feedback_secret_rotate
 from notifications.models import Notification
 from tests.threads import run_at_once
@@ -50,6 +50,21 @@ def test_a_rotated_secret_replaces_the_old_one(client, board, secret):
 
     assert intake(client, board, NPS_DETRACTOR, secret).status_code == 403
     assert intake(client, board, NPS_DETRACTOR, new).status_code == 201
+
+
+def test_guests_read_the_feedback_api_only_where_the_board_shares_its_metrics(board, api_as):
+    # Given a board with one response, keeping its metrics to members
+    feedback_receive(board=board, kind="nps", score=2, email="ada@example.com", comment="Slow")
+    url = f"/api/boards/{board.pk}/feedback/"
+
+    # Then a guest is refused, until the board shares its metrics with guests
+    refused = api_as("guest").get(url)
+    assert refused.status_code == 403
+    assert "ada@example.com" not in refused.content.decode()
+    FeedbackSettings.objects.update_or_create(board=board, defaults={"guests_see_metrics": True})
+    shared = api_as("guest").get(url)
+    assert shared.status_code == 200
+    assert [row["email"] for row in shared.json()["results"]] == ["ada@example.com"]
 
 
 def test_only_admins_rotate_the_secret(board, api_as):

@@ -249,7 +249,7 @@ class Command(BaseCommand):
             FeedbackResponse.objects.create(
                 board=board, kind=kind, score=score, email=email, name=name, source="survey",
                 comment="Quick and friendly." if score >= 9 else "",
-                customer=customer_for_email(email=email, name=name),
+                customer=customer_for_email(email=email),
                 received_at=now - timedelta(days=HISTORY_WEEKS * 7 * (1 - index / (HISTORY_WEEKS * 8))),
             )  # fmt: skip
 
