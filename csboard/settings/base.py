@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A view that needs Redis while it is away answers 503, not 500.
+    "csboard.core.middleware.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
@@ -176,8 +178,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions live in the database behind the cache: any web process can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database behind the cache: any web process can serve any request, and a
+# Redis outage leaves them readable from the database.
+SESSION_ENGINE = "csboard.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -336,10 +339,19 @@ if SENTRY_DSN:
 # Redis carries board events between web processes; the embedded default (one process) keeps them
 # in memory.
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "csboard:ws"},
+            "CONFIG": {
+                # A connection the pool kept from before a Redis restart is dead: a command that
+                # fails on it with a connection error is tried once more on a new connection, so
+                # the first handshake after Redis returns works (without, it answered 500).
+                "hosts": [{"address": REDIS_URL, "retry": Retry(NoBackoff(), 1)}],
+                "prefix": "csboard:ws",
+            },
         }
     }
 else:
