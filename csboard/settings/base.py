@@ -113,6 +113,8 @@ else:
 # --- Celery ------------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, made to survive the broker going away (see csboard/broker.py).
+    CELERY_BROKER_TRANSPORT = "csboard.broker:Transport"
 else:
     # Without Redis the worker and beat talk through a spool directory (kombu's filesystem transport).
     _spool = VAR_DIR / "celery"
