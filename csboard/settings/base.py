@@ -146,6 +146,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A sweep nobody picked up before the next one is due is superseded by it.
         "options": {"expires": SLA_SWEEP_SECONDS},
     },
+    # Idempotency keys answer retries for 24 hours; older ones are forgotten.
+    "idempotency-keys-purge": {
+        "task": "csboard.core.tasks.idempotency_keys_purge_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     # Hourly, so that every board's Monday morning comes round in its own time zone.
     "weekly-digest": {
         "task": "metrics.tasks.weekly_digest_task",
