@@ -96,6 +96,31 @@ def test_a_ticket_created_on_a_page_while_redis_is_away_is_stored_and_answered(
     assert any("skipped" in record.getMessage() for record in caplog.records)
 
 
+def test_an_api_create_whose_broadcast_fails_after_commit_answers_201(
+    own_redis, board, api, settings
+):
+    # Given the cache (throttles) up and the channel layer's Redis away
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": settings.REDIS_URL}}
+    own_redis.stop()
+
+    response = api.post(f"/api/boards/{board.pk}/tickets/", {"title": "Invoice copy"})
+
+    assert response.status_code == 201
+    assert Ticket.objects.filter(board=board, title="Invoice copy").count() == 1
+
+
+def test_signing_in_while_redis_is_away_works_on_the_database_session(
+    own_redis, board, member_user, password
+):
+    browser = Client(raise_request_exception=False)
+    own_redis.stop()
+
+    signed_in = browser.post("/accounts/login/", {"username": "mia", "password": password})
+
+    assert signed_in.status_code == 302
+    assert browser.get(f"/boards/{board.pk}/").wsgi_request.user == member_user
+
+
 def test_a_committed_create_never_raises_what_fails_after_commit(own_redis, board, member_user):
     own_redis.stop()
 
