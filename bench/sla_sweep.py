@@ -167,11 +167,11 @@ def main():
     from sla.tasks import reminder_deliver_task
 
     db_runs = []
-    reminder_deliver_task.delay_on_commit = lambda *args, **kwargs: None
+    reminder_deliver_task.delay = lambda *args, **kwargs: None
     for _ in range(RUNS):
         reset(now)
         db_runs.append(timed_sweep(now)[0])
-    del reminder_deliver_task.delay_on_commit
+    del reminder_deliver_task.delay
     again, nothing, again_queries = timed_sweep(now + timedelta(minutes=1))
     print(f"next sweep: {nothing} reminders in {again * 1000:.0f} ms, {again_queries} queries")
     plan = overdue_plan(now - timedelta(minutes=1) - OVERLAP, now)

@@ -3,6 +3,7 @@ check as the board page (`board_for`): a non-member never hears a private board.
 checked again while the socket listens, so a member removed from the board (or a board made
 private) stops hearing it."""
 
+import logging
 import time
 
 from asgiref.sync import async_to_sync
@@ -11,10 +12,15 @@ from django.http import Http404
 
 from boards.permissions import board_for
 from boards.realtime import ACCESS_CHANGED, HELLO, changed_at, group_name
+from csboard.core.exceptions import SERVICE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 # Close codes in 4400–4499 tell the page to stop reconnecting: it has no access to this board.
 NOT_SIGNED_IN = 4401
 NO_ACCESS = 4404
+# Redis (the channel layer) is away: the page reconnects a little later, as after any other close.
+TRY_AGAIN_LATER = 1013
 # Between access events, a listening socket re-checks its access at most this often.
 RECHECK_SECONDS = 30
 
@@ -35,14 +41,20 @@ class BoardConsumer(JsonWebsocketConsumer):
         if not self.may_listen():
             self.refuse(NO_ACCESS)
             return
+        try:
+            async_to_sync(self.channel_layer.group_add)(
+                group_name(self.board_id), self.channel_name
+            )
+            # Joined: from now on every change is heard. Say when the board last changed, so that
+            # a page drawn before then (a change between its render and this moment) catches up.
+            hello = {"kind": HELLO, "board": self.board_id, "changed_at": changed_at(self.board_id)}
+        except SERVICE_ERRORS as exc:
+            logger.warning("Board %s socket refused for now: %s", self.board_id, exc)
+            self.refuse(TRY_AGAIN_LATER)
+            return
         self.group = group_name(self.board_id)
-        async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
         self.accept()
-        # Joined: from now on every change is heard. Say when the board last changed, so that a
-        # page drawn before then (a change between its render and this moment) catches up.
-        self.send_json(
-            {"kind": HELLO, "board": self.board_id, "changed_at": changed_at(self.board_id)}
-        )
+        self.send_json(hello)
 
     def refuse(self, code: int) -> None:
         self.accept()

@@ -9,7 +9,8 @@ import time
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import cache
-from django.db import transaction
+
+from csboard.core.aftercommit import after_commit
 
 # Who may see the board changed (a member removed or demoted, the visibility changed): every
 # socket listening to it checks its access again before hearing anything more.
@@ -42,13 +43,18 @@ def changed_at(board_id: int) -> int | None:
 
 
 def board_changed(board_id: int, *, kind: str, ticket: int | None = None) -> None:
-    """Broadcast once the current transaction commits (at once outside one)."""
+    """Broadcast once the current transaction commits (at once outside one). Best effort: with
+    Redis away the change is stored all the same, and pages catch up when their socket returns."""
     event = {"kind": kind, "board": board_id, "ticket": ticket}
-    transaction.on_commit(lambda: _send(board_id, event))
+    after_commit(_stamp, board_id)
+    after_commit(_send, board_id, event)
+
+
+def _stamp(board_id: int) -> None:
+    cache.set(_changed_at_key(board_id), now_ms(), CHANGED_AT_TIMEOUT)
 
 
 def _send(board_id: int, event: dict) -> None:
-    cache.set(_changed_at_key(board_id), now_ms(), CHANGED_AT_TIMEOUT)
     layer = get_channel_layer()
     if layer is None:
         return

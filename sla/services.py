@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.services import preference_get, preference_set
 from boards.locks import lock_board
 from boards.models import Board, Membership, Role
+from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import NotFound
 from csboard.core.validation import full_clean_or_raise
 from notifications.services import notify
@@ -237,7 +238,7 @@ def sla_sweep(*, now: datetime | None = None) -> list[int]:
         with transaction.atomic():
             ids = _insert(rows, created_at=now)
             for reminder_id in ids:
-                reminder_deliver_task.delay_on_commit(reminder_id)
+                enqueue_after_commit(reminder_deliver_task, reminder_id)
         written += ids
     with transaction.atomic():
         _redrive(now)
@@ -277,7 +278,7 @@ def _redrive(now: datetime) -> None:
     lost_ids = list(lost.order_by().values_list("id", flat=True))
     Reminder.objects.filter(pk__in=lost_ids).update(next_attempt_at=now)
     for reminder_id in lost_ids:
-        reminder_deliver_task.delay_on_commit(reminder_id)
+        enqueue_after_commit(reminder_deliver_task, reminder_id)
 
 
 def _advance_mark(now: datetime) -> None:

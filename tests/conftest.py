@@ -1,5 +1,7 @@
 """One fixture per role on one private board, plus helpers to act as each of them."""
 
+import copy
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -7,6 +9,7 @@ from accounts.services import token_create
 from boards.models import Role, Visibility
 from boards.services import board_create, membership_add
 from tests.factories import PASSWORD, UserFactory
+from tests.redis_server import RedisServer
 from tickets.services import ticket_create
 
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
@@ -18,6 +21,26 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """The cache (sessions behind it) and the channel layer on a Redis of this test's own, which
+    the test may stop and start again: an outage without touching the shared Redis."""
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    config = layers["default"]["CONFIG"]
+    config["hosts"] = [
+        {**host, "address": server.url} if isinstance(host, dict) else server.url
+        for host in config["hosts"]
+    ]
+    settings.CHANNEL_LAYERS = layers  # both settings reset their connections when they change
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from boards.models import Role
-from csboard.core.api import BoardScopedMixin
+from csboard.core.api import IDEMPOTENCY_KEY, BoardScopedMixin, idempotent_create
 from csboard.core.filters import BoardFilterBackend
 from sla.selectors import policy_for
 from tickets import services
@@ -63,12 +63,19 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    @extend_schema(request=TicketInputSerializer, responses={201: TicketSerializer})
+    @extend_schema(
+        request=TicketInputSerializer,
+        responses={201: TicketSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def create(self, request, board_id=None):
-        ticket = services.ticket_create(
-            board=self.board, created_by=request.user, **self._input(TicketInputSerializer)
-        )
-        return self._output(ticket, status.HTTP_201_CREATED)
+        def create():
+            ticket = services.ticket_create(
+                board=self.board, created_by=request.user, **self._input(TicketInputSerializer)
+            )
+            return self._output(ticket, status.HTTP_201_CREATED)
+
+        return idempotent_create(request, create)
 
     @extend_schema(request=TicketInputSerializer, responses=TicketSerializer, parameters=[NUMBER])
     def partial_update(self, request, board_id=None, number=None):

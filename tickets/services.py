@@ -10,6 +10,7 @@ from boards.locks import lock_board, lock_column
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.realtime import board_changed
 from boards.services import column_ensure_room
+from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import InvalidInput, MovedMeanwhile
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
@@ -97,7 +98,7 @@ def _mark_resolved(ticket: Ticket) -> None:
         if ticket.pk is not None and ticket.customer_email:
             from feedback.tasks import csat_request_task
 
-            csat_request_task.delay_on_commit(ticket.pk)
+            enqueue_after_commit(csat_request_task, ticket.pk)
 
 
 def _attach_customer(ticket: Ticket) -> None:

@@ -9,7 +9,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from boards.models import Role
-from csboard.core.api import BoardScopedMixin
+from csboard.core.api import (
+    IDEMPOTENCY_KEY,
+    BoardScopedMixin,
+    idempotent_create,
+)
 from tickets.models import Activity
 from tickets.selectors import ticket_for
 from workspace import services
@@ -102,13 +106,20 @@ class _MessageViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
             return Message.objects.none()
         return ticket_messages(self.ticket) if self.ticket else board_messages(self.board)
 
-    @extend_schema(request=MessageInputSerializer, responses={201: MessageSerializer})
+    @extend_schema(
+        request=MessageInputSerializer,
+        responses={201: MessageSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def create(self, request, board_id=None, number=None):
-        data = self._valid(MessageInputSerializer)
-        message = services.message_post(
-            board=self.board, ticket=self.ticket, by=request.user, body=data["body"]
-        )
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        def create():
+            data = self._valid(MessageInputSerializer)
+            message = services.message_post(
+                board=self.board, ticket=self.ticket, by=request.user, body=data["body"]
+            )
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+        return idempotent_create(request, create)
 
     @extend_schema(request=MessageInputSerializer, responses=MessageSerializer, parameters=[ID])
     def partial_update(self, request, board_id=None, number=None, pk=None):

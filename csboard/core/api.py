@@ -4,12 +4,45 @@ from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.response import Response
 
 from boards.models import Role
 from boards.permissions import board_for
+from csboard.core import idempotency
 
 ROLE_SLUGS = [role.slug for role in Role]
 BOARD_ID = OpenApiParameter("board_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Any unique string (a UUID) to make this create safe to retry: the same key and body "
+        "within 24 hours answers the first result (with `Idempotent-Replayed: true`) and "
+        "creates nothing; the same key with another body is a 409 `idempotency_key_reused`. "
+        "Scoped per user and endpoint; at most 255 characters."
+    ),
+)
+
+
+def idempotent_create(request, create) -> Response:
+    """Answer a create (`create()` returns its Response) once per `Idempotency-Key`."""
+
+    def run():
+        response = create()
+        return response.status_code, response.data
+
+    answer = idempotency.idempotent(
+        user=request.user,
+        scope=f"{request.method} {request.path}",
+        key=request.headers.get(idempotency.HEADER, ""),
+        body=request.data,
+        create=run,
+    )
+    response = Response(answer.data, status=answer.status_code)
+    if answer.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 class RoleField(serializers.ChoiceField):

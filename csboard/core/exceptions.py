@@ -1,7 +1,11 @@
 """One family of domain errors. Services raise them; the API maps them to JSON, views to messages."""
 
+import logging
+
+import redis.exceptions
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -52,6 +56,33 @@ class SignInLocked(ApplicationError):
         self.retry_after = retry_after
 
 
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (Redis: cache, throttles, broker, live updates) is away."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    code = "service_unavailable"
+
+
+# What a service going away raises: Redis itself, and the Celery broker behind it.
+SERVICE_ERRORS = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    BrokerUnavailable,
+)
+# Seconds a client should wait before trying again (the `Retry-After` header of a 503).
+RETRY_AFTER = 10
+SERVICE_UNAVAILABLE = ServiceUnavailable(
+    "A service CS Board depends on is unavailable for the moment; try again shortly."
+)
+
+logger = logging.getLogger(__name__)
+
+
+def log_service_error(request, exc: Exception) -> None:
+    """One warning line, not a traceback: the outage is known, the request is not a bug."""
+    logger.warning("%s %s: 503, %s: %s", request.method, request.path, type(exc).__name__, exc)
+
+
 class PermissionRefused(ApplicationError):
     """The caller may see the object but not do this to it (e.g. delete someone else's message)."""
 
@@ -77,9 +108,17 @@ class MovedMeanwhile(Conflict):
     code = "moved_meanwhile"
 
 
+def error_body(exc: ApplicationError) -> dict:
+    return {"detail": exc.message, "code": exc.code, **exc.fields}
+
+
 def api_exception_handler(exc, context):
+    if isinstance(exc, SERVICE_ERRORS):
+        log_service_error(context["request"], exc)
+        body = error_body(SERVICE_UNAVAILABLE)
+        return Response(body, status=503, headers={"Retry-After": str(RETRY_AFTER)})
     if isinstance(exc, ApplicationError):
-        body = {"detail": exc.message, "code": exc.code, **exc.fields}
+        body = error_body(exc)
         retry_after = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         return Response(body, status=exc.status_code, headers=headers)

@@ -27,11 +27,16 @@ ERRORS = {
     "404": (ErrorSerializer, "No such object, or not visible to the caller."),
     "409": (
         ErrorSerializer,
-        "Refused by a board rule (WIP limit, last admin, non-empty column) or by a ticket "
-        "moved meanwhile.",
+        "Refused by a board rule (WIP limit, last admin, non-empty column), by a ticket "
+        "moved meanwhile, or an Idempotency-Key already used with another body.",
     ),
     "415": (ErrorSerializer, "The body's content type is not one this operation reads."),
     "429": (ErrorSerializer, "Too many requests."),
+    "503": (
+        ErrorSerializer,
+        "A service the server depends on (Redis) is away for the moment (`service_unavailable`); "
+        "try again after the seconds in `Retry-After`.",
+    ),
 }
 # 409 for any write; 415 where a body is read.
 ONLY_FOR = {"409": ("POST", "PUT", "PATCH", "DELETE"), "415": ("POST", "PUT", "PATCH")}

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A view that needs Redis while it is away answers 503, not 500.
+    "csboard.core.middleware.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
@@ -111,6 +113,8 @@ else:
 # --- Celery ------------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, made to survive the broker going away (see csboard/broker.py).
+    CELERY_BROKER_TRANSPORT = "csboard.broker:Transport"
 else:
     # Without Redis the worker and beat talk through a spool directory (kombu's filesystem transport).
     _spool = VAR_DIR / "celery"
@@ -141,6 +145,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": SLA_SWEEP_SECONDS,
         # A sweep nobody picked up before the next one is due is superseded by it.
         "options": {"expires": SLA_SWEEP_SECONDS},
+    },
+    # Idempotency keys answer retries for 24 hours; older ones are forgotten.
+    "idempotency-keys-purge": {
+        "task": "csboard.core.tasks.idempotency_keys_purge_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     # Hourly, so that every board's Monday morning comes round in its own time zone.
     "weekly-digest": {
@@ -176,8 +186,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions live in the database behind the cache: any web process can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database behind the cache: any web process can serve any request, and a
+# Redis outage leaves them readable from the database.
+SESSION_ENGINE = "csboard.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -336,10 +347,19 @@ if SENTRY_DSN:
 # Redis carries board events between web processes; the embedded default (one process) keeps them
 # in memory.
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "csboard:ws"},
+            "CONFIG": {
+                # A connection the pool kept from before a Redis restart is dead: a command that
+                # fails on it with a connection error is tried once more on a new connection, so
+                # the first handshake after Redis returns works (without, it answered 500).
+                "hosts": [{"address": REDIS_URL, "retry": Retry(NoBackoff(), 1)}],
+                "prefix": "csboard:ws",
+            },
         }
     }
 else:

@@ -30,13 +30,14 @@ def test_resolving_asks_the_customer_with_five_links(resolved, django_capture_on
     assert email.alternatives[0][1] == "text/html"
 
 
-def test_resolving_schedules_the_request_after_commit(board, ticket, member_user, monkeypatch):
+def test_resolving_schedules_the_request_after_commit(
+    board, ticket, member_user, monkeypatch, django_capture_on_commit_callbacks
+):
     scheduled = []
-    monkeypatch.setattr(
-        "feedback.tasks.csat_request_task.delay_on_commit", lambda pk: scheduled.append(pk)
-    )
+    monkeypatch.setattr("feedback.tasks.csat_request_task.delay", lambda pk: scheduled.append(pk))
 
-    ticket_update(ticket=ticket, by=member_user, status=Status.RESOLVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_update(ticket=ticket, by=member_user, status=Status.RESOLVED)
 
     assert scheduled == [ticket.pk]
 

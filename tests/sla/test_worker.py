@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from csboard.celery import app
 from notifications.models import Notification
 from sla.models import Reminder
 from sla.tasks import sla_sweep_task
+from tests.redis_server import RedisServer
 from tickets.models import Ticket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,17 +44,17 @@ def _wait_for(condition, timeout: float):
     return False
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """A worker subprocess on this test's database, writing its emails into files."""
-    app.control.purge()  # nothing left over from other runs on this Redis database
+@contextmanager
+def running_worker(tmp_path, redis_url: str):
+    """A worker subprocess on this test's database and the given Redis, writing its emails into
+    files; yields the process and its mail folder (its log is `worker.log` beside it)."""
     mail_dir = tmp_path / "mail"
     log = (tmp_path / "worker.log").open("w")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "csboard.settings.test",
         "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
@@ -76,7 +78,7 @@ def worker(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        yield mail_dir
+        yield process, mail_dir
     finally:
         process.terminate()
         try:
@@ -86,6 +88,14 @@ def worker(tmp_path):
             process.wait(timeout=5)
         log.close()
         connection.close()
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A worker on the test's Redis database; yields its mail folder."""
+    app.control.purge()  # nothing left over from other runs on this Redis database
+    with running_worker(tmp_path, settings.REDIS_URL) as (_, mail_dir):
+        yield mail_dir
 
 
 @pytest.mark.django_db(transaction=True)
@@ -109,3 +119,37 @@ def test_a_real_worker_sweeps_and_delivers_a_reminder_end_to_end(assigned, worke
     assert f"https://csboard.example/boards/{assigned.board_id}/tickets/{assigned.number}/" in (
         message
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_survives_the_broker_going_away_and_works_once_it_returns(assigned, tmp_path):
+    broker = RedisServer(tmp_path)
+    broker.start()
+    log = tmp_path / "worker.log"
+    with running_worker(tmp_path, broker.url) as (process, _):
+        assert _wait_for(lambda: " ready." in log.read_text(), TIMEOUT), log.read_text()[-3000:]
+        # Given a message the worker holds unacknowledged (a task due in ten minutes)
+        with app.connection_for_write(broker.url) as conn:
+            sla_sweep_task.apply_async(countdown=600, connection=conn)
+        assert _wait_for(lambda: "sla_sweep_task[" in log.read_text(), TIMEOUT), log.read_text()[
+            -3000:
+        ]
+
+        # When Redis goes away and comes back
+        broker.stop()
+        assert _wait_for(lambda: "Connection to broker lost" in log.read_text(), TIMEOUT), (
+            log.read_text()[-3000:]
+        )
+        time.sleep(1)
+        broker.start()
+
+        # Then the worker is still running, and works the next task
+        Ticket.objects.filter(pk=assigned.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+        with app.connection_for_write(broker.url) as conn:
+            sla_sweep_task.apply_async(connection=conn)
+        assert _wait_for(
+            lambda: Reminder.objects.filter(outcome=Reminder.Outcome.SENT).exists(), TIMEOUT
+        ), log.read_text()[-3000:]
+        assert process.poll() is None
+        assert "Unrecoverable error" not in log.read_text()
+    broker.stop()

@@ -1,0 +1,32 @@
+"""A page or API view that needs Redis while it is away answers 503 (JSON under /api/, the
+app's own page elsewhere), never a 500: the request is fine, a service is not."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from csboard.core.exceptions import (
+    RETRY_AFTER,
+    SERVICE_ERRORS,
+    SERVICE_UNAVAILABLE,
+    error_body,
+    log_service_error,
+)
+
+
+class ServiceUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, SERVICE_ERRORS):
+            return None
+        log_service_error(request, exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(error_body(SERVICE_UNAVAILABLE), status=503)
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
