@@ -95,6 +95,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'csboard.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # `make run` writes from the web process and the worker at once. WAL lets readers go on while
+    # one connection writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # transaction that read first never fails at once with "database is locked" on its first
+    # write (SQLite cannot wait there); and a writer waits up to 20 s for its turn, not 5 s.
+    # Options given in DATABASE_URL's query string win.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -129,6 +142,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# SQLite serves one writer at a time: one worker process, whose tasks take turns rather than wait
+# on each other's lock. Elsewhere Celery's default, a process per core.
+CELERY_WORKER_CONCURRENCY = 1 if SQLITE else None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -1,7 +1,10 @@
 """Developer machine and `make run`: debug on, a throw-away secret, the embedded default stores."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SQLITE, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-do-not-use-in-production")
+# `make run` on PostgreSQL: two worker processes (base.py keeps SQLite at one).
+if not SQLITE:
+    CELERY_WORKER_CONCURRENCY = 2
