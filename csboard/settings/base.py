@@ -224,8 +224,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Email -------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CS Board <csboard@localhost>")
-# Where links in emails point: the address people use to reach this server.
-SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Where links in emails point: the address people use to reach this server. By default the one
+# `make run` serves (HOST and PORT), localhost for a server listening on every address.
+_served_host = env("HOST", default="localhost")
+if _served_host in {"0.0.0.0", "::"}:
+    _served_host = "localhost"
+elif ":" in _served_host:
+    _served_host = f"[{_served_host}]"
+_served_url = f"http://{_served_host}:{env.int('PORT', default=8000)}"
+SITE_URL = env("SITE_URL", default=_served_url).rstrip("/")
 
 # --- I18N --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -100,7 +100,7 @@ def worker(start_at: float, seconds: float) -> dict:
     while time.monotonic() < deadline:
         count, failed = _sweep_and_deliver()
         delivered, errors = delivered + count, errors + failed
-        time.sleep(0.05)
+        time.sleep(0.1)
     return {"role": "worker", "delivered": delivered, "errors": errors}
 
 
