@@ -128,7 +128,7 @@ else:
     # Without Redis the worker and beat talk through a spool directory (kombu's filesystem transport).
     _spool = VAR_DIR / "celery"
     (_spool / "queue").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # a host, or kombu warns that it assumes one
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_spool / "queue"),
         "data_folder_out": str(_spool / "queue"),
@@ -146,6 +146,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # on each other's lock. Elsewhere Celery's default, a process per core.
 CELERY_WORKER_CONCURRENCY = 1 if SQLITE else None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a task prints (the console email backend of `make run`) is output, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The SLA sweep finds reminders that fell due; every minute unless set otherwise.
@@ -339,8 +341,22 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"client_errors": {"()": "csboard.core.log.ClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Without its own handler (Django's prints every request warning a second time, in
+        # debug): its records reach the root's, once.
+        "django": {"handlers": [], "level": "INFO"},
+        # django-axes logs every sign-in in four lines; lockouts and refusals are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SENTRY_DSN = env("SENTRY_DSN", default="")

@@ -8,3 +8,5 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-do-not-us
 # `make run` on PostgreSQL: two worker processes (base.py keeps SQLite at one).
 if not SQLITE:
     CELERY_WORKER_CONCURRENCY = 2
+# uvicorn's access log already shows every request with its status: a 403 or a 404 is that line.
+LOGGING["filters"]["client_errors"]["drop"] = True  # noqa: F405

@@ -2,6 +2,7 @@
 database file of its own, in subprocesses: never the test suite's PostgreSQL)."""
 
 import contextlib
+import http.cookiejar
 import json
 import os
 import re
@@ -10,6 +11,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -129,6 +133,20 @@ def test_the_worker_runs_two_processes_when_make_run_is_on_postgresql(tmp_path):
     result = _python(tmp_path, "-c", code, DATABASE_URL="postgres://postgres@127.0.0.1/csboard")
 
     assert result.stdout.strip().splitlines()[-1] == "2", result.stderr
+
+
+def test_the_spool_broker_and_what_tasks_print_raise_no_warning(tmp_path):
+    # Without Redis: kombu warned that the broker URL names no host; the console email backend's
+    # output was logged as a warning, line by line, by the worker.
+    code = (
+        "import django; django.setup(); from csboard.celery import app; "
+        "app.connection_for_write().as_uri(); print(app.conf.worker_redirect_stdouts_level)"
+    )
+
+    result = _python(tmp_path, "-c", code)
+
+    assert result.stdout.strip().splitlines()[-1] == "INFO", result.stderr
+    assert "WARNING" not in result.stderr
 
 
 # --- The port, and the links that follow it ----------------------------------------------------
@@ -289,6 +307,52 @@ def _nothing_left(running: Running) -> bool:
         except OSError:
             return False
     return True
+
+
+def _board_of(running: Running) -> int:
+    return json.loads((running.console_file.parent / "board.json").read_text())["board"]
+
+
+def _get(opener, url: str, data: dict | None = None) -> int:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers={"Referer": url})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_403_or_404_is_one_console_line_and_nothing_warns(running):
+    # When a member opens the settings (admins only), a missing board and an unknown address
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar)
+    )
+    _get(opener, f"{running.base}/accounts/login/")
+    csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    login = {"csrfmiddlewaretoken": csrf, "username": "member", "password": "x" * 12}
+    assert _get(opener, f"{running.base}/accounts/login/", login) == 200  # redirected, signed in
+    board = f"/boards/{_board_of(running)}"
+    answers = {
+        f"{board}/settings/": 403,
+        "/boards/999999/": 404,
+        "/no-such-page/": 404,
+        "/api/boards/999999/": 404,
+    }
+    for path, status in answers.items():
+        assert _get(opener, f"{running.base}{path}") == status
+    running.wait_for(*(f'"GET {path} HTTP/1.1" {status}' for path, status in answers.items()))
+    time.sleep(0.5)
+
+    # Then each is one line on the console, no traceback, and nothing warns
+    console = running.console()
+    for path in answers:
+        mentions = re.compile(rf"(?<![\w/]){re.escape(path)}")  # not /boards/1/ in /api/boards/1/
+        assert len([line for line in console.splitlines() if mentions.search(line)]) == 1, console
+    assert "Traceback" not in console
+    assert "WARNING" not in console, console
+    assert "No hostname was supplied" not in console
 
 
 def test_when_a_process_dies_the_whole_set_stops_and_says_which(running):
