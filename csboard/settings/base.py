@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment (12-factor)."""
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -358,6 +359,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Under ASGI, Django warns on the first file or CSV export it streams from a synchronous iterator
+# (whitenoise's static files, the exports): a note for Django's developers, nothing to act on.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators", category=Warning
+)
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
