@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: help install run migrate demo test lint format check-compose services chromium bench clean
+.PHONY: help install run port-free migrate demo test lint format check-compose services chromium bench clean
 
 help:
 	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
@@ -35,13 +35,18 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-run: demo
+run: port-free demo
 	@echo
 	@echo "  CS Board is starting on http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: csboard-demo): admin (board admin), member, sam (members), guest (read-only)"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/   Stop with Ctrl-C."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) scripts/serve.py
+
+# A port that cannot be served is one line (make's own), before anything is installed or started.
+port-free:
+	$(if $(PORT_PROBLEM),$(error $(PORT_PROBLEM)))
+PORT_PROBLEM = $(shell HOST='$(HOST)' PORT='$(PORT)' $(PYTHON) scripts/serve.py --check 2>&1)
 
 services:
 	@scripts/ensure-services.sh

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment (12-factor)."""
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -97,6 +98,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'csboard.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # `make run` writes from the web process and the worker at once. WAL lets readers go on while
+    # one connection writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # transaction that read first never fails at once with "database is locked" on its first
+    # write (SQLite cannot wait there); and a writer waits up to 20 s for its turn, not 5 s.
+    # Options given in DATABASE_URL's query string win.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -119,7 +133,7 @@ else:
     # Without Redis the worker and beat talk through a spool directory (kombu's filesystem transport).
     _spool = VAR_DIR / "celery"
     (_spool / "queue").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # a host, or kombu warns that it assumes one
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_spool / "queue"),
         "data_folder_out": str(_spool / "queue"),
@@ -133,7 +147,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# SQLite serves one writer at a time: one worker process, whose tasks take turns rather than wait
+# on each other's lock. Elsewhere Celery's default, a process per core.
+CELERY_WORKER_CONCURRENCY = 1 if SQLITE else None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a task prints (the console email backend of `make run`) is output, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The SLA sweep finds reminders that fell due; every minute unless set otherwise.
@@ -219,8 +238,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Email -------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CS Board <csboard@localhost>")
-# Where links in emails point: the address people use to reach this server.
-SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Where links in emails point: the address people use to reach this server. By default the one
+# `make run` serves (HOST and PORT), localhost for a server listening on every address.
+_served_host = env("HOST", default="localhost")
+if _served_host in {"0.0.0.0", "::"}:
+    _served_host = "localhost"
+elif ":" in _served_host:
+    _served_host = f"[{_served_host}]"
+_served_url = f"http://{_served_host}:{env.int('PORT', default=8000)}"
+SITE_URL = env("SITE_URL", default=_served_url).rstrip("/")
 
 # --- I18N --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -327,9 +353,29 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"client_errors": {"()": "csboard.core.log.ClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Without its own handler (Django's prints every request warning a second time, in
+        # debug): its records reach the root's, once.
+        "django": {"handlers": [], "level": "INFO"},
+        # django-axes logs every sign-in in four lines; lockouts and refusals are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Under ASGI, Django warns on the first file or CSV export it streams from a synchronous iterator
+# (whitenoise's static files, the exports): a note for Django's developers, nothing to act on.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators", category=Warning
+)
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
