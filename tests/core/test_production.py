@@ -65,16 +65,18 @@ def test_production_keeps_cache_channel_layer_and_celery_broker_in_redis():
     # Several web processes and workers share all three only through Redis.
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps([s.CACHES['default'], s.CHANNEL_LAYERS['default'], s.CELERY_BROKER_URL]))"
+        "layer = s.CHANNEL_LAYERS['default']; "
+        "hosts = [host['address'] for host in layer['CONFIG']['hosts']]; "
+        "print(json.dumps([s.CACHES['default'], layer['BACKEND'], hosts, s.CELERY_BROKER_URL]))"
     )
 
     result = _run("-c", code)
 
-    cache, channel_layer, broker = json.loads(result.stdout.strip().splitlines()[-1])
+    cache, layer, hosts, broker = json.loads(result.stdout.strip().splitlines()[-1])
     redis = PRODUCTION_ENV["REDIS_URL"]
     assert cache == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis}
-    assert channel_layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    assert channel_layer["CONFIG"]["hosts"] == [redis]
+    assert layer == "channels_redis.core.RedisChannelLayer"
+    assert hosts == [redis]
     assert broker == redis
 
 
