@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from rest_framework import serializers
 
-from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_names
+from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_validator
 from boards.services import BOARD_TEMPLATES
 from csboard.core.api import (
     RoleField,
@@ -71,8 +71,13 @@ class BoardInputSerializer(serializers.Serializer):
     )
     description = StrictCharField(required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
-    timezone = serializers.ChoiceField(
-        choices=time_zone_names(), required=False, help_text="IANA name, e.g. Europe/Berlin."
+    # A plain string in the schema: the ~600 IANA names as an enum collide in generated clients
+    # (GMT+0, GMT-0 and GMT0 make one identifier).
+    timezone = StrictCharField(
+        max_length=Board._meta.get_field("timezone").max_length,
+        validators=[time_zone_validator],
+        required=False,
+        help_text="IANA name, e.g. Europe/Berlin.",
     )
     template = serializers.ChoiceField(
         choices=list(BOARD_TEMPLATES), required=False, write_only=True
