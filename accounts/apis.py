@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -13,6 +13,7 @@ from accounts.models import AuditEvent
 from accounts.selectors import board_audit_events
 from boards.models import Role
 from csboard.core.api import BoardScopedMixin
+from csboard.core.parsers import JSONParser
 
 
 class TokenSerializer(serializers.ModelSerializer):

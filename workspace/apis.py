@@ -5,11 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from boards.models import Role
 from csboard.core.api import BoardScopedMixin
+from csboard.core.parsers import JSONParser
 from tickets.models import Activity
 from tickets.selectors import ticket_for
 from workspace import services

@@ -5,6 +5,7 @@ names the field, with nothing written."""
 
 import pytest
 
+from feedback.services import feedback_secret_rotate
 from tickets.models import Priority, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,49 @@ def test_a_value_of_the_wrong_json_type_is_a_400_naming_the_field(
     assert Ticket.objects.count() == tickets_before
     ticket.refresh_from_db()
     assert ticket.column == columns[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000,  # unclosed: once a RecursionError, a 500
+        "[" * 5000 + "]" * 5000,
+        '{"title": ' + "[" * 40 + "]" * 40 + "}",  # well-formed, past the depth the API reads
+    ],
+    ids=["unclosed", "closed", "deep-value"],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{board}tickets/",
+        "{board}tickets/{ticket}/move/",
+        "{board}tickets/{ticket}/",
+        "/api/boards/",
+    ],
+)
+def test_deeply_nested_json_is_a_400_and_writes_nothing(board, ticket, api_as, path, body):
+    url = path.format(board=f"/api/boards/{board.pk}/", ticket=ticket.number)
+    method = "patch" if url.endswith(f"tickets/{ticket.number}/") else "post"
+    tickets_before = Ticket.objects.count()
+
+    response = getattr(api_as("admin"), method)(url, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert "nested deeper" in response.json()["detail"]
+    assert Ticket.objects.count() == tickets_before
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/auth/token/", "/api/boards/{board}/feedback/intake/"], ids=["token", "intake"]
+)
+def test_deeply_nested_json_is_a_400_before_sign_in_too(board, client, path):
+    secret = feedback_secret_rotate(board=board)
+
+    response = client.post(
+        path.format(board=board.pk),
+        "[" * 5000,
+        content_type="application/json",
+        headers={"X-Feedback-Secret": secret},
+    )
+
+    assert response.status_code == 400, response.content
