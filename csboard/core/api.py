@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from boards.models import Role
 from boards.permissions import board_for
+from csboard.core.validation import max_length_of
 
 ROLE_SLUGS = [role.slug for role in Role]
 BOARD_ID = OpenApiParameter("board_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -95,6 +96,16 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def column_field(model: type[models.Model], name: str, **kwargs) -> StrictCharField:
+    """The input field for a model's string column: its length and whether it may be left
+    blank come from the column, so a value the column cannot hold is a 400 naming the field."""
+    column = model._meta.get_field(name)
+    field_class = StrictEmailField if isinstance(column, models.EmailField) else StrictCharField
+    if column.blank:
+        kwargs = {"required": False, "allow_blank": True, **kwargs}
+    return field_class(max_length=max_length_of(model, name), **kwargs)
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
