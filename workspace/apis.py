@@ -2,7 +2,12 @@
 and admins write; authors edit their messages; authors or admins delete."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -162,7 +167,12 @@ class _FileViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[ID],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 302: None},
+        responses={
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in services.SERVED_TYPES},
+            302: OpenApiResponse(description="A link: its address, in `Location`."),
+        },
+        description="The stored file: images and PDFs as themselves (to open in place), "
+        "anything else as `application/octet-stream`, a download.",
     )
     @action(detail=True, methods=["get"])
     def download(self, request, board_id=None, number=None, pk=None):
