@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from boards.models import Board, Column, Tag
 from csboard.core.api import (
+    StrictIdField,
     StrictIntegerField,
     column_field,
 )
@@ -85,7 +86,7 @@ class TicketInputSerializer(serializers.Serializer):
     description = column_field(Ticket, "description")
     # pk_field: an id is a whole number; 1.5 would otherwise be read as column 1.
     column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), required=False, pk_field=StrictIntegerField()
+        queryset=Column.objects.none(), required=False, pk_field=StrictIdField()
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
@@ -97,7 +98,7 @@ class TicketInputSerializer(serializers.Serializer):
         slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
     )
     tags = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIntegerField()
+        many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIdField()
     )
     due_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -114,12 +115,12 @@ class TicketInputSerializer(serializers.Serializer):
 
 class TicketMoveSerializer(serializers.Serializer):
     column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), pk_field=StrictIntegerField()
+        queryset=Column.objects.none(), pk_field=StrictIdField()
     )
     position = StrictIntegerField(min_value=0, required=False, allow_null=True)
     # Where the caller last saw the ticket. Optional, so older clients keep working; when sent,
     # a ticket moved since is not moved again but answered 409 (code "moved_meanwhile").
-    from_column = StrictIntegerField(
+    from_column = StrictIdField(
         required=False,
         help_text="The column id the caller saw the ticket in. If the ticket has left it since, "
         'the move is refused with 409 and code "moved_meanwhile".',

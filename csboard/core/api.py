@@ -89,13 +89,32 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+# What an integer column holds (positions, limits); ids are 64-bit.
+INT_RANGE = (-(2**31), 2**31 - 1)
+BIGINT_RANGE = (-(2**63), 2**63 - 1)
+
+
 class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer, not "3" or 3.0."""
+    """A JSON integer, not "3" or 3.0, and one its column can hold: 2**40 is a 400 (it would
+    be a database error or, clamped, a silent change of what the caller asked for)."""
+
+    value_range = INT_RANGE
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", self.value_range[0])
+        kwargs.setdefault("max_value", self.value_range[1])
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictIdField(StrictIntegerField):
+    """A row's id, as a JSON integer."""
+
+    value_range = BIGINT_RANGE
 
 
 def column_field(model: type[models.Model], name: str, **kwargs) -> StrictCharField:
