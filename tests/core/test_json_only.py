@@ -44,6 +44,10 @@ def test_an_empty_priority_in_json_is_a_400(board, ticket, api_as):
         ("{board}tickets/{ticket}/move/", "post", {"column": "{column}"}, "column"),
         ("{board}tickets/{ticket}/move/", "post", {"column": 0, "position": "1"}, "position"),
         ("{board}columns/", "post", {"name": "Waiting", "wip_limit": "3"}, "wip_limit"),
+        # A number no column holds is refused, not clamped or sent to the database.
+        ("{board}tickets/{ticket}/move/", "post", {"column": 0, "position": 2**40}, "position"),
+        ("{board}columns/", "post", {"name": "Waiting", "wip_limit": 2**31}, "wip_limit"),
+        ("{board}tickets/", "post", {"title": "Hi", "column": 2**63}, "column"),
         ("{board}tags/", "post", {"name": "vip", "color": 123456}, "color"),
         ("{board}sla/", "patch", {"business_hours": "yes"}, "business_hours"),
         ("{board}sla/", "patch", {"urgent_resolution_hours": "4"}, "urgent_resolution_hours"),
