@@ -2,14 +2,16 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.selectors import user_by_login
-from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_names
+from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_validator
 from boards.services import BOARD_TEMPLATES
 from csboard.core.api import (
     RoleField,
     StrictCharField,
     StrictIntegerField,
     StrictRegexField,
+    column_field,
 )
+from csboard.core.validation import max_length_of
 
 
 class ColumnSerializer(serializers.ModelSerializer):
@@ -21,7 +23,7 @@ class ColumnSerializer(serializers.ModelSerializer):
 
 
 class ColumnInputSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=80)
+    name = column_field(Column, "name")
     wip_limit = StrictIntegerField(min_value=1, allow_null=True, required=False)
     position = StrictIntegerField(min_value=0, required=False)
 
@@ -63,16 +65,21 @@ class BoardSerializer(serializers.ModelSerializer):
 
 
 class BoardInputSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=120)
+    name = column_field(Board, "name")
     key = StrictRegexField(
         r"^[A-Za-z][A-Za-z0-9]{1,9}$",
-        max_length=10,
+        max_length=max_length_of(Board, "key"),
         help_text="2 to 10 letters or digits, starting with a letter; stored in capitals.",
     )
-    description = StrictCharField(required=False, allow_blank=True)
+    description = column_field(Board, "description")
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
-    timezone = serializers.ChoiceField(
-        choices=time_zone_names(), required=False, help_text="IANA name, e.g. Europe/Berlin."
+    # A plain string in the schema: the ~600 IANA names as an enum collide in generated clients
+    # (GMT+0, GMT-0 and GMT0 make one identifier).
+    timezone = StrictCharField(
+        max_length=max_length_of(Board, "timezone"),
+        validators=[time_zone_validator],
+        required=False,
+        help_text="IANA name, e.g. Europe/Berlin.",
     )
     template = serializers.ChoiceField(
         choices=list(BOARD_TEMPLATES), required=False, write_only=True
@@ -86,7 +93,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class TagInputSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=40)
+    name = column_field(Tag, "name")
     color = StrictRegexField(r"^#[0-9a-fA-F]{6}$", required=False)
 
 

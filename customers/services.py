@@ -1,6 +1,7 @@
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from csboard.core.validation import full_clean_or_raise
 from customers.models import Customer
 
 
@@ -12,6 +13,11 @@ def customer_for_email(*, email: str) -> Customer | None:
         return None
     customer = Customer.objects.filter(email__iexact=email).first()
     if customer is None:
+        full_clean_or_raise(
+            Customer(email=email, name=name, company=company),
+            validate_unique=False,
+            validate_constraints=False,
+        )
         try:
             with transaction.atomic():
                 return Customer.objects.create(email=email)

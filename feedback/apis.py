@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from boards.models import Board, Role
 from csboard.core.api import BOARD_ID, BoardScopedMixin
+from csboard.core.parsers import JSONParser
 from feedback import services
 from feedback.models import FeedbackResponse
 from feedback.selectors import ensure_feedback_visible

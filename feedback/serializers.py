@@ -1,20 +1,21 @@
 from rest_framework import serializers
 
-from csboard.core.api import StrictCharField, StrictIntegerField
+from csboard.core.api import StrictIntegerField, column_field
 from feedback.models import FeedbackResponse
 
 
 class FeedbackIntakeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FeedbackResponse.Kind.choices)
     score = StrictIntegerField(min_value=0, max_value=10, help_text="NPS 0-10, CSAT 1-5.")
-    email = serializers.EmailField()
-    name = StrictCharField(max_length=150, required=False, allow_blank=True)
-    comment = StrictCharField(max_length=5000, required=False, allow_blank=True)
-    source = StrictCharField(max_length=50, required=False, allow_blank=True)
-    idempotency_key = StrictCharField(
-        max_length=100, required=False, allow_blank=True,
+    email = column_field(FeedbackResponse, "email")
+    name = column_field(FeedbackResponse, "name")
+    comment = column_field(FeedbackResponse, "comment")
+    source = column_field(FeedbackResponse, "source")
+    idempotency_key = column_field(
+        FeedbackResponse,
+        "idempotency_key",
         help_text="The sender's id for this response: a retry with the same key changes nothing.",
-    )  # fmt: skip
+    )
 
     def validate(self, data):
         if data["kind"] == FeedbackResponse.Kind.CSAT and not 1 <= data["score"] <= 5:

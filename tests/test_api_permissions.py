@@ -180,7 +180,7 @@ def test_each_role_gets_the_expected_status_from_each_endpoint(
     # (or the answer is the file asked for)
     assert response.status_code == expected, response.content
     if expected == 200 and path.endswith("/download/"):
-        assert response["Content-Type"] == "text/plain"
+        assert response["Content-Type"] == "application/octet-stream"  # a download
         assert response["X-Content-Type-Options"] == "nosniff"
     elif expected != 204:
         assert response["Content-Type"] == "application/json"

@@ -2,6 +2,7 @@ from django import forms
 
 from boards.models import Board, Column
 from boards.selectors import board_assignable_users
+from csboard.core.validation import max_length_of
 from tickets.models import Priority, Status, Ticket
 
 DUE_FORMAT = "%Y-%m-%dT%H:%M"
@@ -20,7 +21,7 @@ class _PeopleField(forms.ModelMultipleChoiceField):
 class TicketQuickForm(forms.Form):
     """The one-line form at the bottom of a column."""
 
-    title = forms.CharField(max_length=Ticket._meta.get_field("title").max_length)
+    title = forms.CharField(max_length=max_length_of(Ticket, "title"))
     column = _ColumnChoiceField()
 
     def __init__(self, *args, board: Board, **kwargs):
@@ -29,14 +30,22 @@ class TicketQuickForm(forms.Form):
 
 
 class TicketForm(forms.Form):
-    title = forms.CharField(max_length=Ticket._meta.get_field("title").max_length)
+    title = forms.CharField(max_length=max_length_of(Ticket, "title"))
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.ChoiceField(choices=Priority.choices)
-    customer_name = forms.CharField(max_length=150, required=False, label="Name")
-    customer_email = forms.EmailField(required=False, label="Email")
-    customer_company = forms.CharField(max_length=150, required=False, label="Company")
-    customer_phone = forms.CharField(max_length=40, required=False, label="Phone")
+    customer_name = forms.CharField(
+        max_length=max_length_of(Ticket, "customer_name"), required=False, label="Name"
+    )
+    customer_email = forms.EmailField(
+        max_length=max_length_of(Ticket, "customer_email"), required=False, label="Email"
+    )
+    customer_company = forms.CharField(
+        max_length=max_length_of(Ticket, "customer_company"), required=False, label="Company"
+    )
+    customer_phone = forms.CharField(
+        max_length=max_length_of(Ticket, "customer_phone"), required=False, label="Phone"
+    )
     assignees = _PeopleField(
         queryset=None,
         required=False,

@@ -4,7 +4,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.models import Board, Column, Tag
-from csboard.core.api import StrictCharField, StrictEmailField, StrictIntegerField
+from csboard.core.api import (
+    StrictIdField,
+    StrictIntegerField,
+    column_field,
+)
 from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.models import Priority, Status, Ticket
 
@@ -78,23 +82,23 @@ class TicketSerializer(serializers.ModelSerializer):
 class TicketInputSerializer(serializers.Serializer):
     """What a caller may send. Related objects are looked up through the board only."""
 
-    title = StrictCharField(max_length=200)
-    description = StrictCharField(required=False, allow_blank=True)
+    title = column_field(Ticket, "title")
+    description = column_field(Ticket, "description")
     # pk_field: an id is a whole number; 1.5 would otherwise be read as column 1.
     column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), required=False, pk_field=StrictIntegerField()
+        queryset=Column.objects.none(), required=False, pk_field=StrictIdField()
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    customer_name = StrictCharField(max_length=150, required=False, allow_blank=True)
-    customer_email = StrictEmailField(required=False, allow_blank=True)
-    customer_company = StrictCharField(max_length=150, required=False, allow_blank=True)
-    customer_phone = StrictCharField(max_length=40, required=False, allow_blank=True)
+    customer_name = column_field(Ticket, "customer_name")
+    customer_email = column_field(Ticket, "customer_email")
+    customer_company = column_field(Ticket, "customer_company")
+    customer_phone = column_field(Ticket, "customer_phone")
     assignees = serializers.SlugRelatedField(
         slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
     )
     tags = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIntegerField()
+        many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIdField()
     )
     due_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -111,12 +115,12 @@ class TicketInputSerializer(serializers.Serializer):
 
 class TicketMoveSerializer(serializers.Serializer):
     column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), pk_field=StrictIntegerField()
+        queryset=Column.objects.none(), pk_field=StrictIdField()
     )
     position = StrictIntegerField(min_value=0, required=False, allow_null=True)
     # Where the caller last saw the ticket. Optional, so older clients keep working; when sent,
     # a ticket moved since is not moved again but answered 409 (code "moved_meanwhile").
-    from_column = StrictIntegerField(
+    from_column = StrictIdField(
         required=False,
         help_text="The column id the caller saw the ticket in. If the ticket has left it since, "
         'the move is refused with 409 and code "moved_meanwhile".',

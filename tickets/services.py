@@ -159,12 +159,13 @@ def ticket_create(
         due_is_manual=fields.get("due_at") is not None,
         **fields,
     )
-    _attach_customer(ticket)
     _apply_sla(ticket, start=timezone.now())
     if column.is_done:
         _mark_resolved(ticket)
     _apply_status(ticket)
+    # Every field checked before anything is written, the customer row included.
     full_clean_or_raise(ticket)
+    _attach_customer(ticket)
     board.next_number += 1
     board.save(update_fields=["next_number"])
     ticket.save()
@@ -233,7 +234,6 @@ def ticket_update(
     _apply_status(ticket)
     stamped = ["resolved_at"] if "status" in changes else []
     if "customer_email" in changes:
-        _attach_customer(ticket)
         stamped.append("customer")
     if "due_at" in changes or "priority" in changes:
         # A date set by hand sticks; clearing it hands the due date back to the SLA policy (a
@@ -243,6 +243,8 @@ def ticket_update(
         _apply_sla(ticket, start=ticket.created_at, was=deadlines_were)
         stamped += ["due_at", "due_is_manual", "first_response_due_at", "sla_changed_at"]
     full_clean_or_raise(ticket)
+    if "customer_email" in changes:
+        _attach_customer(ticket)  # after the checks: no customer row for a refused edit
     # Only the fields edited here: a full save from a stale copy would undo a concurrent move
     # (column and position), even into a column at its WIP limit.
     ticket.save(update_fields=list({*changes, *stamped, "updated_at"}))

@@ -2,10 +2,15 @@
 and admins write; authors edit their messages; authors or admins delete."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from boards.models import Role
@@ -14,6 +19,7 @@ from csboard.core.api import (
     BoardScopedMixin,
     idempotent_create,
 )
+from csboard.core.parsers import JSONParser
 from tickets.models import Activity
 from tickets.selectors import ticket_for
 from workspace import services
@@ -172,7 +178,12 @@ class _FileViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[ID],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 302: None},
+        responses={
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in services.SERVED_TYPES},
+            302: OpenApiResponse(description="A link: its address, in `Location`."),
+        },
+        description="The stored file: images and PDFs as themselves (to open in place), "
+        "anything else as `application/octet-stream`, a download.",
     )
     @action(detail=True, methods=["get"])
     def download(self, request, board_id=None, number=None, pk=None):

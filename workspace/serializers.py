@@ -1,8 +1,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from csboard.core.api import StrictBooleanField, StrictCharField, StrictIntegerField
+from csboard.core.api import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    column_field,
+)
 from csboard.core.markdown import render
+from csboard.core.validation import max_length_of
 from tickets.models import Activity
 from workspace.models import Attachment, ChecklistItem, Message
 
@@ -20,7 +26,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
 
 class ChecklistItemInputSerializer(serializers.Serializer):
-    text = StrictCharField(max_length=500)
+    text = column_field(ChecklistItem, "text")
     done = StrictBooleanField(required=False)
     position = StrictIntegerField(min_value=0, max_value=100_000, required=False)
 
@@ -40,7 +46,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class MessageInputSerializer(serializers.Serializer):
-    body = StrictCharField(max_length=10_000)
+    body = column_field(Message, "body")
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -71,8 +77,10 @@ class UploadSerializer(serializers.Serializer):
 
 
 class LinkSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200)
-    url = StrictCharField(max_length=1000, help_text="An http(s) address.")
+    title = column_field(Attachment, "name")
+    url = StrictCharField(
+        max_length=max_length_of(Attachment, "url"), help_text="An http(s) address."
+    )
 
 
 class UploadedSerializer(serializers.Serializer):

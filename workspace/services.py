@@ -319,9 +319,18 @@ def attachment_delete(*, attachment: Attachment, by) -> None:
 
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+DOWNLOAD_TYPE = "application/octet-stream"
+# Every content type a stored file is served as (the API schema lists each).
+SERVED_TYPES = sorted(INLINE_TYPES | {DOWNLOAD_TYPE})
 
 
 def served_inline(attachment: Attachment) -> bool:
     """Only images and PDFs open in the browser; anything it could run (HTML, SVG, scripts...)
     is a download."""
     return attachment.content_type in INLINE_TYPES
+
+
+def served_type(attachment: Attachment) -> str:
+    """Images and PDFs are served as what they are; a download as bytes to save, whatever its
+    name suggests, so that no stored file is ever served as a type a browser would run."""
+    return attachment.content_type if served_inline(attachment) else DOWNLOAD_TYPE

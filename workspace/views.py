@@ -52,7 +52,7 @@ def serve_file(attachment: Attachment) -> FileResponse:
         attachment.file.open("rb"),
         as_attachment=not services.served_inline(attachment),
         filename=attachment.name,
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=services.served_type(attachment),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -23,5 +23,6 @@ def role_label(role: int | None) -> str:
 
 @register.filter
 def tone(user) -> int:
-    """A stable colour (0–7) for someone's avatar, so teammates are told apart at a glance."""
-    return (user.pk or 0) % AVATAR_TONES
+    """A stable colour (0–7) for someone's avatar, so teammates are told apart at a glance; the
+    first for nobody (the system, or an account since deleted)."""
+    return (getattr(user, "pk", None) or 0) % AVATAR_TONES

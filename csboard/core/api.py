@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from boards.models import Role
 from boards.permissions import board_for
 from csboard.core import idempotency
+from csboard.core.validation import max_length_of
 
 ROLE_SLUGS = [role.slug for role in Role]
 BOARD_ID = OpenApiParameter("board_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -121,13 +122,42 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+# What an integer column holds (positions, limits); ids are 64-bit.
+INT_RANGE = (-(2**31), 2**31 - 1)
+BIGINT_RANGE = (-(2**63), 2**63 - 1)
+
+
 class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer, not "3" or 3.0."""
+    """A JSON integer, not "3" or 3.0, and one its column can hold: 2**40 is a 400 (it would
+    be a database error or, clamped, a silent change of what the caller asked for)."""
+
+    value_range = INT_RANGE
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", self.value_range[0])
+        kwargs.setdefault("max_value", self.value_range[1])
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictIdField(StrictIntegerField):
+    """A row's id, as a JSON integer."""
+
+    value_range = BIGINT_RANGE
+
+
+def column_field(model: type[models.Model], name: str, **kwargs) -> StrictCharField:
+    """The input field for a model's string column: its length and whether it may be left
+    blank come from the column, so a value the column cannot hold is a 400 naming the field."""
+    column = model._meta.get_field(name)
+    field_class = StrictEmailField if isinstance(column, models.EmailField) else StrictCharField
+    if column.blank:
+        kwargs = {"required": False, "allow_blank": True, **kwargs}
+    return field_class(max_length=max_length_of(model, name), **kwargs)
 
 
 class StrictModelSerializer(serializers.ModelSerializer):

@@ -299,7 +299,7 @@ REST_FRAMEWORK = {
     # The API reads JSON (file uploads and the CSV import take multipart, on their own views).
     # A form-encoded body would read an empty field as "not sent": PATCH priority= would answer
     # 200 and change nothing, where JSON's "priority": "" is a 400.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["csboard.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "csboard.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

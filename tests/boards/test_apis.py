@@ -102,6 +102,25 @@ def test_an_unknown_template_is_a_400_on_template(api_as):
     assert "template" in response.json()
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "europe/berlin", ""])
+def test_an_unknown_time_zone_is_a_400_on_timezone(board, api_as, zone):
+    response = api_as("admin").patch(f"/api/boards/{board.pk}/", {"timezone": zone}, format="json")
+
+    assert response.status_code == 400
+    assert "timezone" in response.json()
+    board.refresh_from_db()
+    assert board.timezone == "UTC"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "GMT+0", "GMT-0", "GMT0"])
+def test_any_iana_time_zone_is_taken(board, api_as, zone):
+    response = api_as("admin").patch(f"/api/boards/{board.pk}/", {"timezone": zone}, format="json")
+
+    assert response.status_code == 200, response.content
+    board.refresh_from_db()
+    assert board.timezone == zone
+
+
 def test_a_board_shows_its_columns_with_ticket_counts_and_the_callers_role(
     board, columns, ticket, api_as
 ):

@@ -5,6 +5,7 @@ names the field, with nothing written."""
 
 import pytest
 
+from feedback.services import feedback_secret_rotate
 from tickets.models import Priority, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,10 @@ def test_an_empty_priority_in_json_is_a_400(board, ticket, api_as):
         ("{board}tickets/{ticket}/move/", "post", {"column": "{column}"}, "column"),
         ("{board}tickets/{ticket}/move/", "post", {"column": 0, "position": "1"}, "position"),
         ("{board}columns/", "post", {"name": "Waiting", "wip_limit": "3"}, "wip_limit"),
+        # A number no column holds is refused, not clamped or sent to the database.
+        ("{board}tickets/{ticket}/move/", "post", {"column": 0, "position": 2**40}, "position"),
+        ("{board}columns/", "post", {"name": "Waiting", "wip_limit": 2**31}, "wip_limit"),
+        ("{board}tickets/", "post", {"title": "Hi", "column": 2**63}, "column"),
         ("{board}tags/", "post", {"name": "vip", "color": 123456}, "color"),
         ("{board}sla/", "patch", {"business_hours": "yes"}, "business_hours"),
         ("{board}sla/", "patch", {"urgent_resolution_hours": "4"}, "urgent_resolution_hours"),
@@ -70,3 +75,49 @@ def test_a_value_of_the_wrong_json_type_is_a_400_naming_the_field(
     assert Ticket.objects.count() == tickets_before
     ticket.refresh_from_db()
     assert ticket.column == columns[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000,  # unclosed: once a RecursionError, a 500
+        "[" * 5000 + "]" * 5000,
+        '{"title": ' + "[" * 40 + "]" * 40 + "}",  # well-formed, past the depth the API reads
+    ],
+    ids=["unclosed", "closed", "deep-value"],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{board}tickets/",
+        "{board}tickets/{ticket}/move/",
+        "{board}tickets/{ticket}/",
+        "/api/boards/",
+    ],
+)
+def test_deeply_nested_json_is_a_400_and_writes_nothing(board, ticket, api_as, path, body):
+    url = path.format(board=f"/api/boards/{board.pk}/", ticket=ticket.number)
+    method = "patch" if url.endswith(f"tickets/{ticket.number}/") else "post"
+    tickets_before = Ticket.objects.count()
+
+    response = getattr(api_as("admin"), method)(url, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert "nested deeper" in response.json()["detail"]
+    assert Ticket.objects.count() == tickets_before
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/auth/token/", "/api/boards/{board}/feedback/intake/"], ids=["token", "intake"]
+)
+def test_deeply_nested_json_is_a_400_before_sign_in_too(board, client, path):
+    secret = feedback_secret_rotate(board=board)
+
+    response = client.post(
+        path.format(board=board.pk),
+        "[" * 5000,
+        content_type="application/json",
+        headers={"X-Feedback-Secret": secret},
+    )
+
+    assert response.status_code == 400, response.content

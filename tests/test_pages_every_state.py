@@ -1,0 +1,212 @@
+"""Every page renders every state the data can be in: actions of the system (feedback intake,
+SLA reminders) that have no actor, a user deleted after creating, being assigned, commenting,
+ticking, uploading and moving, a ticket with every optional field empty, and a board with no
+tickets at all. Each page and export is fetched by every role that may see it; none may fail.
+
+The pages are listed by URL name, and a test checks that the list covers every page of the
+URLconf, so that a page added later is added here too."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from boards.models import Membership, Role, Visibility
+from boards.services import board_create, membership_add
+from feedback.services import feedback_receive, feedback_settings_set
+from notifications.services import notify
+from tests.factories import UserFactory
+from tickets.models import Activity, Ticket
+from tickets.services import ticket_create, ticket_move, ticket_update
+from workspace import services as workspace
+
+pytestmark = pytest.mark.django_db
+
+# URL names that only take a POST (forms, actions): nothing to render.
+POST_ONLY = {
+    "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:column_edit",
+    "boards:column_reorder", "boards:column_delete", "boards:tag_add", "boards:tag_edit",
+    "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
+    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete",
+    "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",
+    "workspace:message-add", "workspace:message-edit", "workspace:message-delete",
+    "workspace:attachments-upload", "workspace:attachment-delete", "workspace:board-message-add",
+    "workspace:board-message-edit", "workspace:board-message-delete",
+    "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
+    "notifications:open", "notifications:read-all", "feedback:import",
+}  # fmt: skip
+# Pages reached from an emailed link, not from a board: covered by their own tests.
+ELSEWHERE = {"feedback:csat"}
+METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
+
+
+def page_names() -> set[str]:
+    """Every named page of the apps (the API, admin and accounts pages have their own tests)."""
+    names = set()
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace not in (None, "api", "admin"):
+            names |= {
+                f"{entry.namespace}:{pattern.name}"
+                for pattern in entry.url_patterns
+                if isinstance(pattern, URLPattern) and pattern.name
+            }
+    return names
+
+
+@pytest.fixture
+def states(board, columns, admin_user, member_user, guest_user):
+    """One board holding each edge state, plus an empty one."""
+    # A user who does everything once, then has their account deleted.
+    gone = UserFactory(username="gone", display_name="Gone Away")
+    membership_add(board=board, user=gone, role=Role.MEMBER)
+    worked = ticket_create(
+        board=board,
+        created_by=gone,
+        title="Worked by someone who left",
+        customer_name="Dana Scully",
+        customer_email="dana@example.com",
+        assignees=[gone],
+    )
+    ticket_update(ticket=worked, by=gone, priority="high", status="in_progress")
+    ticket_move(ticket=worked, column=columns[1], by=gone)
+    item = workspace.checklist_item_add(ticket=worked, by=gone, text="Call back")
+    workspace.checklist_item_update(item=item, by=gone, done=True)
+    workspace.message_post(board=board, ticket=worked, by=gone, body="On it @alice")
+    workspace.message_post(board=board, by=gone, body="Team note")
+    (attachment,) = workspace.attachments_upload(
+        board=board, ticket=worked, by=gone, files=[SimpleUploadedFile("a.png", b"\x89PNG")]
+    )
+    (board_file,) = workspace.attachments_upload(
+        board=board, by=gone, files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4")]
+    )
+    workspace.link_add(board=board, by=gone, title="Runbook", url="https://example.com/run")
+    notify(
+        recipients=[admin_user, member_user, guest_user],
+        kind="mention",
+        title="From someone who left",
+        actor=gone,
+        board=board,
+        ticket=worked,
+        url="/",
+    )
+    # The system acting: a detractor from the intake (no creator, no actor), a reminder.
+    # Guests may see the metrics here, so that they too render every page of the board.
+    feedback_settings_set(board=board, duty=[gone], csat_on_resolve=True, guests_see_metrics=True)
+    detractor, _ = feedback_receive(
+        board=board, kind="nps", score=2, email="fox@example.com", comment="Slow"
+    )
+    notify(recipients=[admin_user, member_user, guest_user], kind="overdue", title="Overdue")
+    # Empty fields: no customer, no description, nobody assigned, nothing attached.
+    bare = ticket_create(board=board, created_by=member_user, title="Bare")
+    gone_id = gone.pk
+    gone.delete()  # every reference to the account goes with it (SET_NULL, CASCADE)
+
+    empty = board_create(
+        name="Empty", key="EMPTY", created_by=admin_user, visibility=Visibility.PRIVATE
+    )
+    for user, role in ((member_user, Role.MEMBER), (guest_user, Role.GUEST)):
+        membership_add(board=empty, user=user, role=role)
+    feedback_settings_set(board=empty, duty=[], csat_on_resolve=False, guests_see_metrics=True)
+    intake = Ticket.objects.get(pk=detractor.ticket_id)
+    assert intake.created_by is None
+    assert Activity.objects.filter(ticket=intake, actor=None).exists()
+    assert Membership.objects.filter(board=board).count() == 3
+    return {
+        "board": board,
+        "empty": empty,
+        "tickets": [worked, intake, bare],
+        "attachment": attachment,
+        "board_file": board_file,
+        "customer": intake.customer,
+        "gone_id": gone_id,
+    }
+
+
+def pages_of(states) -> dict[str, list[str]]:
+    """Each GET page, by URL name, at every address that shows one of the states."""
+    board, empty = states["board"], states["empty"]
+    boards = [board, empty]
+
+    def each(name, **more):
+        return [reverse(name, args=[b.pk], **more) for b in boards]
+
+    return {
+        "boards:list": [reverse("boards:list")],
+        "boards:detail": [*each("boards:detail"), f"{reverse('boards:detail', args=[board.pk])}?q=x"],
+        "boards:export-tickets": each("boards:export-tickets"),
+        "boards:settings": each("boards:settings"),
+        "tickets:detail": [
+            reverse("tickets:detail", args=[board.pk, t.number]) for t in states["tickets"]
+        ],
+        "workspace:attachment": [
+            reverse(
+                "workspace:attachment",
+                args=[board.pk, states["tickets"][0].number, states["attachment"].pk],
+            )
+        ],
+        "workspace:board-file": [
+            reverse("workspace:board-file", args=[board.pk, states["board_file"].pk])
+        ],
+        "sla:policy": each("sla:policy"),
+        "sla:email_preferences": [reverse("sla:email_preferences")],
+        "notifications:list": [reverse("notifications:list")],
+        "feedback:export": each("feedback:export"),
+        "feedback:settings": each("feedback:settings"),
+        "customers:detail": [
+            reverse("customers:detail", args=[c.pk])
+            for c in {t.customer for t in states["tickets"] if t.customer}
+        ],
+        # The agent filter naming the deleted account, as a bookmarked link would.
+        "metrics:dashboard": [
+            *each("metrics:dashboard"),
+            f"{reverse('metrics:dashboard', args=[board.pk])}?agent={states['gone_id']}",
+        ],
+        "metrics:export": [
+            reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
+        ],
+    }  # fmt: skip
+
+
+def test_the_list_below_covers_every_page_of_the_urlconf(states):
+    assert page_names() - POST_ONLY - ELSEWHERE == set(pages_of(states))
+
+
+@pytest.mark.parametrize("role", ["admin", "member", "guest"])
+def test_every_page_renders_every_state_for_every_role(states, client_as, role):
+    client = client_as(role)
+    client.raise_request_exception = False  # collect every failing page, not only the first
+    failures = {}
+    for name, urls in pages_of(states).items():
+        for url in urls:
+            response = client.get(url)
+            # Settings pages are the admins' (403 for the others); nothing else may refuse.
+            allowed = {200, 403} if "settings" in name or name == "sla:policy" else {200}
+            if response.status_code not in allowed:
+                failures[url] = response.status_code
+            elif response.status_code == 200 and hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)  # exports render as they stream
+
+    assert failures == {}
+
+
+def test_the_activity_of_an_intake_ticket_shows_the_system(states, client_as):
+    intake = states["tickets"][1]
+
+    response = client_as("member").get(
+        reverse("tickets:detail", args=[intake.board_id, intake.number])
+    )
+
+    assert response.status_code == 200
+    assert "System" in response.content.decode()
+
+
+def test_what_a_deleted_user_did_is_shown_as_a_deleted_user(states, client_as):
+    worked = states["tickets"][0]
+
+    response = client_as("member").get(
+        reverse("tickets:detail", args=[worked.board_id, worked.number])
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Gone Away" not in html
+    assert "Deleted user" in html
