@@ -14,7 +14,7 @@ def customer_for_email(*, email: str) -> Customer | None:
     customer = Customer.objects.filter(email__iexact=email).first()
     if customer is None:
         full_clean_or_raise(
-            Customer(email=email, name=name, company=company),
+            Customer(email=email),
             validate_unique=False,
             validate_constraints=False,
         )
