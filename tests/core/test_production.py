@@ -19,8 +19,10 @@ PRODUCTION_ENV = {
 
 
 def _environment(**env):
-    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never does.
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, and `make test` exports the
+    # HOST and PORT of `make run` (SITE_URL's default follows them); a deployment sets neither.
+    left_out = {"DJANGO_ALLOW_ASYNC_UNSAFE", "HOST", "PORT"}
+    inherited = {k: v for k, v in os.environ.items() if k not in left_out}
     return {**inherited, **PRODUCTION_ENV, **env}
 
 
