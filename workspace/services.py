@@ -23,6 +23,7 @@ from boards.realtime import board_changed
 from csboard.core.exceptions import InvalidInput, NotFound, PayloadTooLarge, PermissionRefused
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
+from csboard.core.validation import max_length_of
 from notifications.models import Notification
 from notifications.services import notify
 from tickets.locks import lock_ticket
@@ -30,7 +31,10 @@ from tickets.models import Activity, Ticket
 from tickets.services import activity_record, ticket_record_first_response
 from workspace.models import Attachment, ChecklistItem, Message
 
-NAME_MAX = 200
+# Each limit is its column's (the API's input fields take theirs from the same place).
+NAME_MAX = max_length_of(Attachment, "name")
+CHECKLIST_TEXT_MAX = max_length_of(ChecklistItem, "text")
+MESSAGE_MAX = max_length_of(Message, "body")
 
 
 def _role(board: Board, user) -> int | None:
@@ -80,7 +84,9 @@ def _record_checklist(item: ChecklistItem, by, action: str, **details) -> None:
 def checklist_item_add(*, ticket: Ticket, by, text: str) -> ChecklistItem:
     ticket = lock_ticket(ticket.pk)
     item = ChecklistItem.objects.create(
-        ticket=ticket, text=_text(text, "text", 500), position=ticket.checklist.count()
+        ticket=ticket,
+        text=_text(text, "text", CHECKLIST_TEXT_MAX),
+        position=ticket.checklist.count(),
     )
     _record_checklist(item, by, "added")
     return item
@@ -94,7 +100,7 @@ def checklist_item_update(
     """Edit the text, tick or untick (who and when are kept), or move the item to `position`."""
     item = _locked(item, lock_ticket(item.ticket_id))
     if text is not None and text.strip() != item.text:
-        item.text = _text(text, "text", 500)
+        item.text = _text(text, "text", CHECKLIST_TEXT_MAX)
         item.save(update_fields=["text"])
         _record_checklist(item, by, "edited")
     if done is not None and done != item.is_done:
@@ -155,7 +161,7 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
     if ticket is not None:
         ticket = lock_ticket(ticket.pk)
     message = Message.objects.create(
-        board=board, ticket=ticket, author=by, body=_text(body, "body", 10_000)
+        board=board, ticket=ticket, author=by, body=_text(body, "body", MESSAGE_MAX)
     )
     mentioned = _members_named(board, mentions(message.body))
     _notify_mentioned(message, mentioned, by)
@@ -184,7 +190,7 @@ def message_edit(*, message: Message, by, body: str) -> Message:
     notified (once, as on posting)."""
     if message.author_id != by.pk:
         raise PermissionRefused("Only its author can edit this message.")
-    body = _text(body, "body", 10_000)
+    body = _text(body, "body", MESSAGE_MAX)
     ticket = lock_ticket(message.ticket_id) if message.ticket_id else None
     message = _locked(message, ticket)
     # Only a mention the edit adds is news: whoever the message named before was told then.

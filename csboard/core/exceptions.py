@@ -1,7 +1,5 @@
 """One family of domain errors. Services raise them; the API maps them to JSON, views to messages."""
 
-import logging
-
 import redis.exceptions
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -75,13 +73,6 @@ SERVICE_UNAVAILABLE = ServiceUnavailable(
     "A service CS Board depends on is unavailable for the moment; try again shortly."
 )
 
-logger = logging.getLogger(__name__)
-
-
-def log_service_error(request, exc: Exception) -> None:
-    """One warning line, not a traceback: the outage is known, the request is not a bug."""
-    logger.warning("%s %s: 503, %s: %s", request.method, request.path, type(exc).__name__, exc)
-
 
 class PermissionRefused(ApplicationError):
     """The caller may see the object but not do this to it (e.g. delete someone else's message)."""
@@ -113,10 +104,8 @@ def error_body(exc: ApplicationError) -> dict:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, SERVICE_ERRORS):
-        log_service_error(context["request"], exc)
-        body = error_body(SERVICE_UNAVAILABLE)
-        return Response(body, status=503, headers={"Retry-After": str(RETRY_AFTER)})
+    # A service going away (SERVICE_ERRORS) is left to raise: ServiceUnavailableMiddleware
+    # answers it, for the API as for pages, in one place.
     if isinstance(exc, ApplicationError):
         body = error_body(exc)
         retry_after = getattr(exc, "retry_after", None)

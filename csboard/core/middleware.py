@@ -1,6 +1,8 @@
 """A page or API view that needs Redis while it is away answers 503 (JSON under /api/, the
 app's own page elsewhere), never a 500: the request is fine, a service is not."""
 
+import logging
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -9,8 +11,9 @@ from csboard.core.exceptions import (
     SERVICE_ERRORS,
     SERVICE_UNAVAILABLE,
     error_body,
-    log_service_error,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceUnavailableMiddleware:
@@ -23,7 +26,10 @@ class ServiceUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, SERVICE_ERRORS):
             return None
-        log_service_error(request, exception)
+        # One warning line, not a traceback: the outage is known, the request is not a bug.
+        logger.warning(
+            "%s %s: 503, %s: %s", request.method, request.path, type(exception).__name__, exception
+        )
         if request.path.startswith("/api/"):
             response = JsonResponse(error_body(SERVICE_UNAVAILABLE), status=503)
         else:
