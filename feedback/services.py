@@ -29,7 +29,7 @@ from customers.services import customer_for_email, customers_for_emails
 from feedback.models import FeedbackResponse, FeedbackSettings
 from notifications.models import Notification
 from notifications.services import notify
-from tickets.models import Priority
+from tickets.models import Priority, Source
 from tickets.services import ticket_create
 
 DETRACTOR_TAG = "detractor"
@@ -126,6 +126,7 @@ def _ticket_for_detractor(board: Board, response: FeedbackResponse):
     ticket = ticket_create(
         board=board,
         created_by=None,
+        source=Source.FEEDBACK,
         title=f"Detractor: {label} {response.score}/{scale} from {response.name or response.email}"[
             :200
         ],

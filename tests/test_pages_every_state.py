@@ -6,6 +6,8 @@ tickets at all. Each page and export is fetched by every role that may see it; n
 The pages are listed by URL name, and a test checks that the list covers every page of the
 URLconf, so that a page added later is added here too."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -199,6 +201,18 @@ def test_the_activity_of_an_intake_ticket_shows_the_system(states, client_as):
     assert "System" in response.content.decode()
 
 
+def test_an_intake_ticket_says_the_feedback_intake_opened_it_not_a_deleted_user(states, client_as):
+    intake = states["tickets"][1]
+
+    response = client_as("member").get(
+        reverse("tickets:detail", args=[intake.board_id, intake.number])
+    )
+
+    created_by = re.search(r"<dt>Created by</dt><dd>(.*?)</dd>", response.content.decode())[1]
+    assert "Feedback intake" in created_by
+    assert "Deleted user" not in created_by
+
+
 def test_what_a_deleted_user_did_is_shown_as_a_deleted_user(states, client_as):
     worked = states["tickets"][0]
 
@@ -210,3 +224,4 @@ def test_what_a_deleted_user_did_is_shown_as_a_deleted_user(states, client_as):
     assert response.status_code == 200
     assert "Gone Away" not in html
     assert "Deleted user" in html
+    assert "Deleted user" in re.search(r"<dt>Created by</dt><dd>(.*?)</dd>", html)[1]

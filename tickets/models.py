@@ -23,6 +23,13 @@ class Priority(models.TextChoices):
     URGENT = "urgent", "Urgent"
 
 
+class Source(models.TextChoices):
+    """Who opened a ticket: a person of the team (on a page or over the API), or the system."""
+
+    TEAM = "team", "Team"
+    FEEDBACK = "feedback", "Feedback intake"
+
+
 class Ticket(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="tickets")
     number = models.PositiveIntegerField(editable=False)
@@ -43,10 +50,12 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="tickets",
     )
-    # Empty for tickets the system opens (e.g. from detractor feedback).
+    # Empty for tickets the system opens (`source` says which part of it), and once the person
+    # who opened it is deleted.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.TEAM)
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_tickets"
     )

@@ -53,6 +53,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "customer_company",
             "customer_phone",
             "created_by",
+            "source",
             "assignees",
             "tags",
             "due_at",

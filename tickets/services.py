@@ -18,7 +18,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import ticket_deadlines
 from tickets.locks import lock_ticket, lock_ticket_with_column
-from tickets.models import Activity, Status, Ticket
+from tickets.models import Activity, Source, Status, Ticket
 
 EDITABLE_FIELDS = {
     "title",
@@ -136,8 +136,11 @@ def ticket_create(
     column: Column | None = None,
     assignees: Iterable = (),
     tags: Iterable[Tag] = (),
+    source: str = Source.TEAM,
     **fields,
 ) -> Ticket:
+    """Open a ticket: `created_by` the person who opens it, or None where the system does (its
+    `source` then says which part of it, e.g. the feedback intake)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -156,6 +159,7 @@ def ticket_create(
         column=column,
         position=column.tickets.count(),
         created_by=created_by,
+        source=source,
         due_is_manual=fields.get("due_at") is not None,
         **fields,
     )
