@@ -30,6 +30,17 @@ class BoardConsumer(JsonWebsocketConsumer):
     board_id = None
     checked_at = 0.0
 
+    async def __call__(self, scope, receive, send):
+        # The socket's own channel is read from Redis (the channel layer) for as long as it is
+        # open: with Redis away that read fails, after connect() has closed the socket with
+        # TRY_AGAIN_LATER or while it listened. The page reconnects; one line is enough here.
+        try:
+            await super().__call__(scope, receive, send)
+        except SERVICE_ERRORS as exc:
+            logger.warning(
+                "Board %s socket ended: the channel layer is away: %s", self.board_id, exc
+            )
+
     def connect(self):
         user = self.scope.get("user")
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]

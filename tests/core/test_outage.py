@@ -147,6 +147,7 @@ def test_everything_recovers_when_redis_returns_without_a_restart(
         while_down = sockets[1]
         connected, _ = await while_down.connect()
         hellos.append((connected, await while_down.receive_output(timeout=5)))
+        await while_down.wait(timeout=5)  # the socket's end raises nothing (one log line)
         await sync_to_async(own_redis.start)()
         after = sockets[2]
         connected, _ = await after.connect()
