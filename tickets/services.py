@@ -107,10 +107,14 @@ def _attach_customer(ticket: Ticket) -> None:
     ticket.customer = customer_for_email(email=ticket.customer_email)
 
 
-def _apply_status(ticket: Ticket) -> None:
-    if ticket.status == Status.RESOLVED:
+def _apply_resolution(ticket: Ticket) -> None:
+    """The one rule of resolution, for every path that changes a ticket's column or status
+    (create, edit, move): a ticket is resolved while it has the Resolved status or sits in a
+    done column, and open otherwise. Entering resolution stamps `resolved_at` once
+    (_mark_resolved); leaving it clears the stamp (a reopened ticket's clocks run again)."""
+    if ticket.status == Status.RESOLVED or ticket.column.is_done:
         _mark_resolved(ticket)
-    elif not ticket.column.is_done:
+    else:
         ticket.resolved_at = None
 
 
@@ -164,9 +168,7 @@ def ticket_create(
         **fields,
     )
     _apply_sla(ticket, start=timezone.now())
-    if column.is_done:
-        _mark_resolved(ticket)
-    _apply_status(ticket)
+    _apply_resolution(ticket)
     # Every field checked before anything is written, the customer row included.
     full_clean_or_raise(ticket)
     _attach_customer(ticket)
@@ -235,7 +237,7 @@ def ticket_update(
     deadlines_were = (ticket.first_response_due_at, ticket.due_at)
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
-    _apply_status(ticket)
+    _apply_resolution(ticket)
     stamped = ["resolved_at"] if "status" in changes else []
     if "customer_email" in changes:
         stamped.append("customer")
@@ -383,12 +385,10 @@ def ticket_move(
             to_column=target,
         )
         ticket.column = target
+        _apply_resolution(ticket)
         if target.is_done:
-            _mark_resolved(ticket)
             # Closing a ticket answers the customer, as a status change does.
             ticket_record_first_response(ticket=ticket, by=by)
-        elif ticket.status != Status.RESOLVED:
-            ticket.resolved_at = None
     else:
         new = _index(position, target.tickets.count() - 1)
         if new < old:
