@@ -33,7 +33,6 @@ from tickets.models import Priority, Source
 from tickets.services import ticket_create
 
 DETRACTOR_TAG = "detractor"
-ACT_WITHIN = timedelta(hours=24)
 
 
 def _digest(secret: str) -> str:
@@ -132,9 +131,10 @@ def _ticket_for_detractor(board: Board, response: FeedbackResponse):
         ],
         column=config.intake_column,
         assignees=[assignee] if assignee else [],
+        notify_assignees=False,  # the assignee hears of it once, as a detractor (below)
         tags=[_detractor_tag(board)],
+        # Its deadlines come from the board's SLA policy for this priority, like any ticket's.
         priority=Priority.HIGH,
-        due_at=timezone.now() + ACT_WITHIN,
         customer_name=response.name,
         customer_email=response.email,
         description=(
@@ -147,7 +147,7 @@ def _ticket_for_detractor(board: Board, response: FeedbackResponse):
             recipients=[assignee],
             kind=Notification.Kind.DETRACTOR,
             ticket=ticket,
-            title=f"Detractor feedback to act on within 24 h: {ticket.reference}",
+            title=f"Detractor feedback to act on: {ticket.reference}",
             body=response.comment[:300],
             url=ticket.get_absolute_url(),
         )

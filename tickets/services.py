@@ -141,10 +141,13 @@ def ticket_create(
     assignees: Iterable = (),
     tags: Iterable[Tag] = (),
     source: str = Source.TEAM,
+    notify_assignees: bool = True,
     **fields,
 ) -> Ticket:
     """Open a ticket: `created_by` the person who opens it, or None where the system does (its
-    `source` then says which part of it, e.g. the feedback intake)."""
+    `source` then says which part of it, e.g. the feedback intake). The assignees are notified
+    of the assignment, unless `notify_assignees` is False: a caller that tells them why itself
+    (the feedback intake's detractor notice), so that they hear of it once."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -185,7 +188,8 @@ def ticket_create(
         to_value=ticket.status,
         data={"priority": ticket.priority},
     )
-    _notify_assigned(ticket, assignees, created_by)
+    if notify_assignees:
+        _notify_assigned(ticket, assignees, created_by)
     return ticket
 
 
