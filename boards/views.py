@@ -29,10 +29,10 @@ from boards.models import Board, Column, Role
 from boards.permissions import board_for
 from boards.realtime import now_ms
 from boards.selectors import (
-    board_assignable_users,
     board_columns,
     board_members,
     board_tags,
+    board_team,
     boards_for_user,
 )
 from csboard.core.csv import csv_response
@@ -149,7 +149,7 @@ def board_detail(request, board_id):
             "filters": request.GET,
             "statuses": Status.choices,
             "priorities": Priority.choices,
-            "people": board_assignable_users(board),
+            "people": board_team(board),
             "tags": board.tags.all(),
             "zoomed": zoomed,
             # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.

@@ -17,20 +17,9 @@ from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import ticket_deadlines
+from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Source, Status, Ticket
-
-EDITABLE_FIELDS = {
-    "title",
-    "description",
-    "status",
-    "priority",
-    "customer_name",
-    "customer_email",
-    "customer_company",
-    "customer_phone",
-    "due_at",
-}
 
 
 def _check_column(board: Board, column: Column | None) -> Column:
@@ -148,7 +137,7 @@ def ticket_create(
     `source` then says which part of it, e.g. the feedback intake). The assignees are notified
     of the assignment, unless `notify_assignees` is False: a caller that tells them why itself
     (the feedback intake's detractor notice), so that they hear of it once."""
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     # Lock the board row, then take and bump its counter: concurrent creates queue up here, so
@@ -223,7 +212,7 @@ def ticket_update(
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
     place). A status change by a team member counts as the first response (as does a move
     into a done column, see ticket_move)."""
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     if column is not None and column.pk != ticket.column_id:
