@@ -14,9 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,6 +25,7 @@ from boards.services import tag_create
 from csboard.core.exceptions import InvalidInput, PayloadTooLarge
 from customers.services import customer_for_email, customers_for_emails
 from feedback.models import FeedbackResponse, FeedbackSettings
+from notifications.email import email_build
 from notifications.models import Notification
 from notifications.services import notify
 from tickets.models import Priority, Source
@@ -222,13 +221,9 @@ def csat_request_send(*, ticket_id: int) -> bool:
         for score in range(1, 6)
     ]
     context = {"ticket": ticket, "links": links, "days": CSAT_LINK_DAYS}
-    message = EmailMultiAlternatives(
-        subject=f"How did we do? {ticket.reference}: {ticket.title}"[:200],
-        body=render_to_string("feedback/email/csat.txt", context),
-        to=[ticket.customer_email],
-    )
-    message.attach_alternative(render_to_string("feedback/email/csat.html", context), "text/html")
-    message.send()
+    # Sent here, in its task (feedback.tasks), which the resolution enqueued after commit: a
+    # mail-server error reaches the task, and it retries.
+    email_build(template="feedback/email/csat", to=[ticket.customer_email], context=context).send()
     return True
 
 
