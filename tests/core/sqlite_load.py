@@ -29,8 +29,8 @@ from django.utils import timezone  # noqa: E402
 from boards.models import Board, Role  # noqa: E402
 from boards.services import board_create, membership_add  # noqa: E402
 from csboard.celery import app  # noqa: E402
+from reminders.models import Reminder  # noqa: E402
 from sla import services as sla  # noqa: E402
-from sla.models import Reminder  # noqa: E402
 from tickets.models import Priority, Ticket  # noqa: E402
 from tickets.services import ticket_create, ticket_move  # noqa: E402
 
