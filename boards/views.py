@@ -1,5 +1,6 @@
-"""Board pages: my boards, a new board, the board itself and its settings. Thin adapters over
-boards.permissions (access), boards.selectors (reads) and boards.services (writes)."""
+"""Board pages: my boards, a new board, its zoom and its settings (the board itself, with its
+tickets, is web.views.board_detail). Thin adapters over boards.permissions (access),
+boards.selectors (reads) and boards.services (writes)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

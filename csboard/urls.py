@@ -11,8 +11,9 @@ from csboard.core.views import healthz
 
 def namespace(name: str, *groups: list) -> object:
     """One URL namespace whose views live in several apps: a page that assembles several apps
-    lives in `web` (above them all) and a reminder page in `reminders` (above `tickets`), yet
-    keeps the name it always had (`boards:detail`, `sla:email_preferences`)."""
+    lives in `web` (above them all), the board's ticket CSV in `tickets` and a reminder page in
+    `reminders` (above `boards` and `sla`), yet each keeps the name it always had
+    (`boards:detail`, `boards:export-tickets`, `sla:email_preferences`)."""
     return path("", include(([pattern for group in groups for pattern in group], name)))
 
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    namespace("boards", boards.urls.urlpatterns, web.urls.boards),
+    namespace("boards", boards.urls.urlpatterns, tickets.urls.board_urlpatterns, web.urls.boards),
     namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets),
     namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),

@@ -11,3 +11,12 @@ urlpatterns = [
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
 ]
+
+# The board's ticket CSV, in the boards namespace it has always had (csboard/urls.py joins it).
+board_urlpatterns = [
+    path(
+        "boards/<int:board_id>/export/tickets.csv",
+        views.board_export_tickets,
+        name="export-tickets",
+    ),
+]

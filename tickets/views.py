@@ -1,5 +1,6 @@
-"""Ticket pages and actions. Thin adapters: access through boards.permissions.board_for, tickets
-through tickets.selectors.ticket_for, every change through tickets.services."""
+"""Ticket actions and the board's ticket CSV (the ticket page itself, with its workspace panels,
+is web.views). Thin adapters: access through boards.permissions.board_for, tickets through
+tickets.selectors.ticket_for, every change through tickets.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from boards.models import Board, Role
 from boards.permissions import board_for
+from csboard.core.csv import csv_response
 from csboard.core.pages import first_error, redirect_back, refusals_as_messages
 from tickets import services
+from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
 from tickets.selectors import ticket_for
@@ -60,6 +63,41 @@ def ticket_delete(request, board_id, number):
     services.ticket_delete(ticket=ticket, by=request.user)
     messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
     return redirect(board_url(board))
+
+
+EXPORT_FIELDS = [
+    ("number", "number"),
+    ("title", "title"),
+    ("column", "column__name"),
+    ("status", "status"),
+    ("priority", "priority"),
+    ("customer_name", "customer_name"),
+    ("customer_email", "customer_email"),
+    ("customer_company", "customer_company"),
+    ("created_at", "created_at"),
+    ("due_at", "due_at"),
+    ("first_response_at", "first_response_at"),
+    ("resolved_at", "resolved_at"),
+]
+
+
+@login_required
+def board_export_tickets(request, board_id):
+    """The board's tickets as CSV, with the same filters as the board page, streamed."""
+    board = board_for(request.user, board_id)
+    tickets = TicketFilter(
+        request.GET or None,
+        queryset=Ticket.objects.filter(board=board),
+        request=request,
+        board=board,
+    ).qs
+    rows = (
+        tickets.order_by("number")
+        .values_list(*(source for _, source in EXPORT_FIELDS))
+        .iterator(chunk_size=2000)
+    )
+    header = [name for name, _ in EXPORT_FIELDS]
+    return csv_response(f"{board.key}-tickets.csv", header, rows)
 
 
 def board_url(board: Board) -> str:

@@ -10,7 +10,6 @@ from web import views
 
 boards = [
     path(f"{BOARD}/", views.board_detail, name="detail"),
-    path(f"{BOARD}/export/tickets.csv", views.board_export_tickets, name="export-tickets"),
 ]
 
 tickets = [

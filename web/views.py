@@ -1,6 +1,6 @@
 """Pages that assemble several apps, so they sit above all of them: the board (its tickets,
 workspace panels and metrics link), the ticket page (with its workspace panels), the customer
-page (tickets and feedback across boards) and the board's ticket CSV. Thin adapters, like every
+page (tickets and feedback across boards). Thin adapters, like every
 view: reads through each app's selectors, writes through its services."""
 
 from dataclasses import dataclass, field
@@ -18,7 +18,6 @@ from boards.permissions import board_for, can
 from boards.realtime import now_ms
 from boards.selectors import board_assignable_users, board_columns
 from boards.views import ZOOM_PREFERENCE
-from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal
 from feedback.selectors import feedback_visible
@@ -111,41 +110,6 @@ def board_detail(request, board_id):
             "metrics_visible": feedback_visible(board),
         },
     )
-
-
-EXPORT_FIELDS = [
-    ("number", "number"),
-    ("title", "title"),
-    ("column", "column__name"),
-    ("status", "status"),
-    ("priority", "priority"),
-    ("customer_name", "customer_name"),
-    ("customer_email", "customer_email"),
-    ("customer_company", "customer_company"),
-    ("created_at", "created_at"),
-    ("due_at", "due_at"),
-    ("first_response_at", "first_response_at"),
-    ("resolved_at", "resolved_at"),
-]
-
-
-@login_required
-def board_export_tickets(request, board_id):
-    """The board's tickets as CSV, with the same filters as the board page, streamed."""
-    board = board_for(request.user, board_id)
-    tickets = TicketFilter(
-        request.GET or None,
-        queryset=Ticket.objects.filter(board=board),
-        request=request,
-        board=board,
-    ).qs
-    rows = (
-        tickets.order_by("number")
-        .values_list(*(source for _, source in EXPORT_FIELDS))
-        .iterator(chunk_size=2000)
-    )
-    header = [name for name, _ in EXPORT_FIELDS]
-    return csv_response(f"{board.key}-tickets.csv", header, rows)
 
 
 # --- The ticket page ---------------------------------------------------------------------------
