@@ -95,7 +95,7 @@ def test_the_digest_goes_out_only_once_its_record_commits(board, admin_user, las
 def test_a_mail_server_that_is_away_never_fails_the_digests_record(
     board, admin_user, last_week, settings, caplog, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.Backend"
     other = board_create(name="Second", key="SE", created_by=admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -68,7 +68,7 @@ def test_a_writes_email_goes_out_once_it_commits_and_never_after_a_rollback(
 def test_a_mail_server_away_is_logged_not_raised(
     message, settings, caplog, django_capture_on_commit_callbacks, db
 ):
-    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.Backend"
 
     with django_capture_on_commit_callbacks(execute=True):
         email_send_after_commit(message)
