@@ -26,8 +26,9 @@ def board_tags(board: Board) -> QuerySet[Tag]:
     return board.tags.annotate(ticket_count=Count("tickets")).order_by("name", "id")
 
 
-def board_assignable_users(board: Board) -> QuerySet:
-    """Who may be assigned the board's tickets: its members and admins."""
+def board_team(board: Board) -> QuerySet:
+    """The board's team, the people who work its tickets (and may be assigned them): its
+    members and admins, not its guests, by name."""
     return (
         get_user_model()
         .objects.filter(memberships__board=board, memberships__role__gte=Role.MEMBER)

@@ -14,9 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,13 +25,13 @@ from boards.services import tag_create
 from csboard.core.exceptions import InvalidInput, PayloadTooLarge
 from customers.services import customer_for_email, customers_for_emails
 from feedback.models import FeedbackResponse, FeedbackSettings
+from notifications.email import email_build
 from notifications.models import Notification
 from notifications.services import notify
 from tickets.models import Priority, Source, Ticket
 from tickets.services import ticket_create
 
 DETRACTOR_TAG = "detractor"
-ACT_WITHIN = timedelta(hours=24)
 
 
 def _digest(secret: str) -> str:
@@ -132,9 +130,10 @@ def _ticket_for_detractor(board: Board, response: FeedbackResponse):
         ],
         column=config.intake_column,
         assignees=[assignee] if assignee else [],
+        notify_assignees=False,  # the assignee hears of it once, as a detractor (below)
         tags=[_detractor_tag(board)],
+        # Its deadlines come from the board's SLA policy for this priority, like any ticket's.
         priority=Priority.HIGH,
-        due_at=timezone.now() + ACT_WITHIN,
         customer_name=response.name,
         customer_email=response.email,
         description=(
@@ -147,7 +146,7 @@ def _ticket_for_detractor(board: Board, response: FeedbackResponse):
             recipients=[assignee],
             kind=Notification.Kind.DETRACTOR,
             ticket=ticket,
-            title=f"Detractor feedback to act on within 24 h: {ticket.reference}",
+            title=f"Detractor feedback to act on: {ticket.reference}",
             body=response.comment[:300],
             url=ticket.get_absolute_url(),
         )
@@ -218,13 +217,9 @@ def csat_request_send(*, ticket_id: int) -> bool:
         for score in range(1, 6)
     ]
     context = {"ticket": ticket, "links": links, "days": CSAT_LINK_DAYS}
-    message = EmailMultiAlternatives(
-        subject=f"How did we do? {ticket.reference}: {ticket.title}"[:200],
-        body=render_to_string("feedback/email/csat.txt", context),
-        to=[ticket.customer_email],
-    )
-    message.attach_alternative(render_to_string("feedback/email/csat.html", context), "text/html")
-    message.send()
+    # Sent here, in its task (feedback.tasks, enqueued once the resolution commits): a
+    # mail-server error reaches the task, and it retries.
+    email_build(template="feedback/email/csat", to=[ticket.customer_email], context=context).send()
     return True
 
 

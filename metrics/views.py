@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from boards.models import Board
 from boards.permissions import board_for
-from boards.selectors import board_assignable_users
+from boards.selectors import board_team
 from csboard.core.csv import csv_response
 from feedback.selectors import ensure_feedback_visible
 from metrics import selectors
@@ -29,7 +29,7 @@ class RangeForm(forms.Form):
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = board_assignable_users(board)
+        self.fields["agent"].queryset = board_team(board)
 
     def clean(self):
         data = super().clean()

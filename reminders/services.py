@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from accounts.services import preference_get, preference_set
 from boards.models import Membership, Role
 from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import NotFound
+from notifications.email import email_build
 from notifications.services import notify
 from reminders.models import Reminder, ReminderEmail, SweepMark
 from reminders.rules import ASSIGNEES, RULES, ReminderRule
@@ -304,15 +304,8 @@ def _email(reminder: Reminder, ticket: Ticket, user, title: str) -> EmailMultiAl
         "title": title,
         "ticket_url": settings.SITE_URL + ticket.get_absolute_url(),
         "preferences_url": settings.SITE_URL + reverse("sla:email_preferences"),
-        "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=f"[CS Board] {title}",
-        body=render_to_string("sla/email/reminder.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("sla/email/reminder.html", context), "text/html")
-    return message
+    return email_build(template="sla/email/reminder", to=[user.email], context=context)
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> str:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from boards.models import Board
@@ -45,6 +46,27 @@ def ticket_deadlines(*, board: Board, priority: str, start: datetime) -> Deadlin
         first_response=_to_minute(calendar.add(start, policy.first_response_hours(priority))),
         resolution=_to_minute(calendar.add(start, policy.resolution_hours(priority))),
     )
+
+
+def due_soon_lead(policy: SlaPolicy) -> timedelta:
+    """How long before its due date an open ticket is "due soon": from the board's first
+    due-soon reminder on (the policy's longest lead time; a policy without one: never). The one
+    definition of due soon: the resolution clock, the cards' marks and the tickets' `due=soon`
+    filter (board page and API) all take it from here."""
+    return max(policy.leads, default=timedelta(0))
+
+
+def ticket_is_due_soon(ticket, policy: SlaPolicy, now: datetime | None = None) -> bool:
+    """Open, not yet overdue, and inside the due-soon lead time (no query)."""
+    if ticket.due_at is None or ticket.resolved_at is not None:
+        return False
+    now = now or timezone.now()
+    return ticket.due_at - due_soon_lead(policy) <= now <= ticket.due_at
+
+
+def due_soon_q(policy: SlaPolicy, now: datetime) -> Q:
+    """ticket_is_due_soon as a database filter."""
+    return Q(resolved_at__isnull=True, due_at__gte=now, due_at__lte=now + due_soon_lead(policy))
 
 
 class ClockState:
@@ -98,8 +120,8 @@ def _clock(name, deadline, stopped_at, warn_from, now) -> Clock | None:
 
 def ticket_clocks(ticket, policy: SlaPolicy, now: datetime | None = None) -> list[Clock]:
     """The first-response and resolution clocks of a ticket, from its own fields and the board's
-    policy only (no query). Resolution is "due soon" from the first due-soon reminder on; first
-    response once three quarters of its time are gone."""
+    policy only (no query). Resolution is "due soon" from the first due-soon reminder on
+    (due_soon_lead); first response once three quarters of its time are gone."""
     now = now or timezone.now()
     clocks = []
     first = ticket.first_response_due_at
@@ -110,6 +132,6 @@ def ticket_clocks(ticket, policy: SlaPolicy, now: datetime | None = None) -> lis
         clocks.append(_clock("First response", first, stopped, warn_from, now))
     due = ticket.due_at
     if due is not None:
-        lead = max(policy.leads, default=timedelta(0))
-        clocks.append(_clock("Resolution", due, ticket.resolved_at, due - lead, now))
+        warn_from = due - due_soon_lead(policy)
+        clocks.append(_clock("Resolution", due, ticket.resolved_at, warn_from, now))
     return clocks

@@ -258,7 +258,9 @@ def test_the_csat_request_email_escapes_the_payload(poisoned, ticket, member_use
     assert "&lt;script&gt;alert" in html
 
 
-def test_the_weekly_digest_email_escapes_a_detractor_comment(poisoned, admin_user, mailoutbox):
+def test_the_weekly_digest_email_escapes_a_detractor_comment(
+    poisoned, admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
     from datetime import UTC, datetime
 
     from metrics.services import weekly_digest_send
@@ -267,7 +269,8 @@ def test_the_weekly_digest_email_escapes_a_detractor_comment(poisoned, admin_use
         received_at=datetime(2026, 11, 20, tzinfo=UTC)
     )
 
-    assert weekly_digest_send(now=datetime(2026, 11, 23, 9, tzinfo=UTC)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # sent once its record commits
+        assert weekly_digest_send(now=datetime(2026, 11, 23, 9, tzinfo=UTC)) == 1
 
     (email,) = mailoutbox
     html = _html_of(email)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from boards.models import Board
 from csboard.core.filters import StrictBooleanFilter
+from sla.models import SlaPolicy
+from sla.selectors import due_soon_q, policy_for
 from tickets.models import Priority, Status, Ticket
 
 
@@ -22,9 +24,10 @@ class TicketFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method="filter_tag", help_text="A tag id or name.")
     overdue = StrictBooleanFilter(method="filter_overdue")
     due = django_filters.ChoiceFilter(
-        choices=[("day", "Due within a day"), ("week", "Due this week")],
+        choices=[("soon", "Due soon"), ("week", "Due this week")],
         method="filter_due",
-        help_text='"day": due in the next 24 hours; "week": due by the end of Sunday. Open tickets.',
+        help_text='"soon": due soon by the board\'s SLA policy (from its first due-soon reminder '
+        'on, as the cards and SLA clocks say); "week": due by the end of Sunday. Open tickets.',
     )
     q = django_filters.CharFilter(
         method="filter_text", help_text="Text in the title, description or customer."
@@ -58,14 +61,14 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_due(self, queryset, name, value):
         now = timezone.now()
-        if value == "day":
-            until = now + timedelta(days=1)
-        else:
-            # The board's week: its Sunday ends at midnight where the team works.
-            zone = ZoneInfo(self.board.timezone) if self.board else timezone.get_current_timezone()
-            today = timezone.localdate(now, zone)
-            sunday = today + timedelta(days=6 - today.weekday())
-            until = datetime.combine(sunday + timedelta(days=1), time.min, tzinfo=zone)
+        if value == "soon":
+            policy = policy_for(self.board) if self.board else SlaPolicy()
+            return queryset.filter(due_soon_q(policy, now))
+        # The board's week: its Sunday ends at midnight where the team works.
+        zone = ZoneInfo(self.board.timezone) if self.board else timezone.get_current_timezone()
+        today = timezone.localdate(now, zone)
+        sunday = today + timedelta(days=6 - today.weekday())
+        until = datetime.combine(sunday + timedelta(days=1), time.min, tzinfo=zone)
         return queryset.filter(due_at__gte=now, due_at__lt=until, resolved_at__isnull=True)
 
     def filter_text(self, queryset, name, value):

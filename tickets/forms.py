@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.text import capfirst
 
 from boards.models import Board, Column
-from boards.selectors import board_assignable_users
 from csboard.core.validation import max_length_of
-from tickets.models import Priority, Status, Ticket
+from tickets.fields import EDITABLE_FIELDS, LABELS, assignable_users
+from tickets.models import Ticket
 
 DUE_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -29,23 +30,23 @@ class TicketQuickForm(forms.Form):
         self.fields["column"].queryset = board.columns.all()
 
 
+def _value_field(name: str) -> forms.Field:
+    """The form field of a ticket column: its limit, choices and whether it may be left empty
+    come from the model, as the API's do (tickets.fields)."""
+    column = Ticket._meta.get_field(name)
+    options = {"label": LABELS.get(name, capfirst(column.verbose_name))}
+    if name == "description":
+        options["widget"] = forms.Textarea(attrs={"rows": 6})
+    if name == "due_at":
+        options["input_formats"] = [DUE_FORMAT]
+        options["widget"] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DUE_FORMAT)
+    return column.formfield(**options)
+
+
 class TicketForm(forms.Form):
-    title = forms.CharField(max_length=max_length_of(Ticket, "title"))
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    status = forms.ChoiceField(choices=Status.choices)
-    priority = forms.ChoiceField(choices=Priority.choices)
-    customer_name = forms.CharField(
-        max_length=max_length_of(Ticket, "customer_name"), required=False, label="Name"
-    )
-    customer_email = forms.EmailField(
-        max_length=max_length_of(Ticket, "customer_email"), required=False, label="Email"
-    )
-    customer_company = forms.CharField(
-        max_length=max_length_of(Ticket, "customer_company"), required=False, label="Company"
-    )
-    customer_phone = forms.CharField(
-        max_length=max_length_of(Ticket, "customer_phone"), required=False, label="Phone"
-    )
+    """The ticket page's edit form: the fields of tickets.fields.EDITABLE_FIELDS, then the
+    relations."""
+
     assignees = _PeopleField(
         queryset=None,
         required=False,
@@ -55,21 +56,16 @@ class TicketForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    due_at = forms.DateTimeField(
-        required=False,
-        label="Due",
-        input_formats=[DUE_FORMAT],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DUE_FORMAT),
-    )
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = board_assignable_users(board)
+        self.fields = {**{name: _value_field(name) for name in EDITABLE_FIELDS}, **self.fields}
+        self.fields["assignees"].queryset = assignable_users(board)
         self.fields["tags"].queryset = board.tags.all()
 
     @classmethod
     def for_ticket(cls, ticket: Ticket, board: Board) -> "TicketForm":
-        initial = {field: getattr(ticket, field) for field in cls.base_fields}
+        initial = {field: getattr(ticket, field) for field in EDITABLE_FIELDS}
         initial["assignees"] = list(ticket.assignees.all())
         initial["tags"] = list(ticket.tags.all())
         return cls(initial=initial, board=board)

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -109,15 +107,6 @@ class Ticket(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.board.key}-{self.number}"
-
-    @property
-    def is_due_soon(self) -> bool:
-        """Due within the next 24 hours (and not yet overdue or resolved). Resolved is
-        `resolved_at`, as for the SLA clocks: the Resolved status or a done column."""
-        if self.due_at is None or self.resolved_at is not None:
-            return False
-        now = timezone.now()
-        return now <= self.due_at < now + timedelta(days=1)
 
     @property
     def is_overdue(self) -> bool:

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,7 +11,8 @@ from csboard.core.api import (
     column_field,
 )
 from sla.selectors import ClockState, policy_for, ticket_clocks
-from tickets.models import Priority, Status, Ticket
+from tickets.fields import EDITABLE_FIELDS, assignable_users
+from tickets.models import Ticket
 
 
 class SlaClockSerializer(serializers.Serializer):
@@ -80,38 +82,42 @@ class TicketSerializer(serializers.ModelSerializer):
         return [self._clock_serializer.to_representation(c) for c in ticket_clocks(ticket, policy)]
 
 
-class TicketInputSerializer(serializers.Serializer):
-    """What a caller may send. Related objects are looked up through the board only."""
+def _value_field(name: str) -> serializers.Field:
+    """The API field of a ticket column: its limit, choices and whether it may be left empty
+    come from the model, as the edit form's do (tickets.fields)."""
+    column = Ticket._meta.get_field(name)
+    if column.choices:
+        return serializers.ChoiceField(choices=column.choices, required=False)
+    if isinstance(column, models.DateTimeField):
+        return serializers.DateTimeField(required=False, allow_null=column.null)
+    return column_field(Ticket, name)
 
-    title = column_field(Ticket, "title")
-    description = column_field(Ticket, "description")
+
+class TicketInputSerializer(serializers.Serializer):
+    """What a caller may send: the fields of tickets.fields.EDITABLE_FIELDS, then the
+    relations, looked up through the board only."""
+
     # pk_field: an id is a whole number; 1.5 would otherwise be read as column 1.
     column = serializers.PrimaryKeyRelatedField(
         queryset=Column.objects.none(), required=False, pk_field=StrictIdField()
     )
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    customer_name = column_field(Ticket, "customer_name")
-    customer_email = column_field(Ticket, "customer_email")
-    customer_company = column_field(Ticket, "customer_company")
-    customer_phone = column_field(Ticket, "customer_phone")
     assignees = serializers.SlugRelatedField(
         slug_field="username", many=True, queryset=get_user_model().objects.none(), required=False
     )
     tags = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIdField()
     )
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
 
     def __init__(self, *args, board: Board | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if board is None:  # the schema generator's instance
             return
         self.fields["column"].queryset = board.columns.all()
-        self.fields["assignees"].child_relation.queryset = get_user_model().objects.filter(
-            memberships__board=board
-        )
+        self.fields["assignees"].child_relation.queryset = assignable_users(board)
         self.fields["tags"].child_relation.queryset = board.tags.all()
+
+    def get_fields(self) -> dict:
+        return {**{name: _value_field(name) for name in EDITABLE_FIELDS}, **super().get_fields()}
 
 
 class TicketMoveSerializer(serializers.Serializer):

@@ -17,20 +17,9 @@ from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import ticket_deadlines
 from tickets.events import ticket_resolved
+from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Source, Status, Ticket
-
-EDITABLE_FIELDS = {
-    "title",
-    "description",
-    "status",
-    "priority",
-    "customer_name",
-    "customer_email",
-    "customer_company",
-    "customer_phone",
-    "due_at",
-}
 
 
 def _check_column(board: Board, column: Column | None) -> Column:
@@ -108,10 +97,14 @@ def _attach_customer(ticket: Ticket) -> None:
     ticket.customer = customer_for_email(email=ticket.customer_email)
 
 
-def _apply_status(ticket: Ticket) -> None:
-    if ticket.status == Status.RESOLVED:
+def _apply_resolution(ticket: Ticket) -> None:
+    """The one rule of resolution, for every path that changes a ticket's column or status
+    (create, edit, move): a ticket is resolved while it has the Resolved status or sits in a
+    done column, and open otherwise. Entering resolution stamps `resolved_at` once
+    (_mark_resolved); leaving it clears the stamp (a reopened ticket's clocks run again)."""
+    if ticket.status == Status.RESOLVED or ticket.column.is_done:
         _mark_resolved(ticket)
-    elif not ticket.column.is_done:
+    else:
         ticket.resolved_at = None
 
 
@@ -138,11 +131,14 @@ def ticket_create(
     assignees: Iterable = (),
     tags: Iterable[Tag] = (),
     source: str = Source.TEAM,
+    notify_assignees: bool = True,
     **fields,
 ) -> Ticket:
     """Open a ticket: `created_by` the person who opens it, or None where the system does (its
-    `source` then says which part of it, e.g. the feedback intake)."""
-    unknown = set(fields) - EDITABLE_FIELDS
+    `source` then says which part of it, e.g. the feedback intake). The assignees are notified
+    of the assignment, unless `notify_assignees` is False: a caller that tells them why itself
+    (the feedback intake's detractor notice), so that they hear of it once."""
+    unknown = set(fields).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     # Lock the board row, then take and bump its counter: concurrent creates queue up here, so
@@ -165,9 +161,7 @@ def ticket_create(
         **fields,
     )
     _apply_sla(ticket, start=timezone.now())
-    if column.is_done:
-        _mark_resolved(ticket)
-    _apply_status(ticket)
+    _apply_resolution(ticket)
     # Every field checked before anything is written, the customer row included.
     full_clean_or_raise(ticket)
     _attach_customer(ticket)
@@ -184,7 +178,8 @@ def ticket_create(
         to_value=ticket.status,
         data={"priority": ticket.priority},
     )
-    _notify_assigned(ticket, assignees, created_by)
+    if notify_assignees:
+        _notify_assigned(ticket, assignees, created_by)
     return ticket
 
 
@@ -218,7 +213,7 @@ def ticket_update(
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
     place). A status change by a team member counts as the first response (as does a move
     into a done column, see ticket_move)."""
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     if column is not None and column.pk != ticket.column_id:
@@ -236,7 +231,7 @@ def ticket_update(
     deadlines_were = (ticket.first_response_due_at, ticket.due_at)
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
-    _apply_status(ticket)
+    _apply_resolution(ticket)
     stamped = ["resolved_at"] if "status" in changes else []
     if "customer_email" in changes:
         stamped.append("customer")
@@ -384,12 +379,10 @@ def ticket_move(
             to_column=target,
         )
         ticket.column = target
+        _apply_resolution(ticket)
         if target.is_done:
-            _mark_resolved(ticket)
             # Closing a ticket answers the customer, as a status change does.
             ticket_record_first_response(ticket=ticket, by=by)
-        elif ticket.status != Status.RESOLVED:
-            ticket.resolved_at = None
     else:
         new = _index(position, target.tickets.count() - 1)
         if new < old:

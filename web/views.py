@@ -16,7 +16,7 @@ from accounts.services import preference_get
 from boards.models import Board, Column, Role
 from boards.permissions import board_for, can
 from boards.realtime import now_ms
-from boards.selectors import board_assignable_users, board_columns
+from boards.selectors import board_columns, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal
@@ -99,7 +99,7 @@ def board_detail(request, board_id):
             "filters": request.GET,
             "statuses": Status.choices,
             "priorities": Priority.choices,
-            "people": board_assignable_users(board),
+            "people": board_team(board),
             "tags": board.tags.all(),
             "zoomed": zoomed,
             # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.

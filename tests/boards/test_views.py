@@ -494,7 +494,7 @@ def test_critical_tickets_carry_marks_in_words(board, member_user, client_as):
 
     html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
 
-    assert "Due within a day" in html
+    assert "Due soon" in html
     assert "Overdue" in html
 
 

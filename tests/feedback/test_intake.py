@@ -7,6 +7,8 @@ from customers.models import Customer
 from feedback.models import FeedbackResponse, FeedbackSettings
 from feedback.services import feedback_duty_set, feedback_receive, feedback_secret_rotate
 from notifications.models import Notification
+from sla.selectors import ticket_deadlines
+from sla.services import sla_policy_set
 from tests.threads import run_at_once
 from tickets.models import Priority, Ticket
 from tickets.services import ticket_create
@@ -115,6 +117,32 @@ def test_a_detractor_becomes_a_high_priority_ticket_due_in_24_hours(
     assert "3/10" in ticket.description
     assert ticket.customer.email == "dana@example.com"
     assert Notification.objects.filter(recipient=member_user, kind="detractor").exists()
+
+
+def test_a_detractors_deadlines_come_from_the_boards_policy_not_by_hand(
+    client, board, columns, secret, member_user
+):
+    sla_policy_set(board=board, high_first_response_hours=2, high_resolution_hours=6)
+    feedback_duty_set(board=board, users=[member_user], intake_column=columns[0])
+
+    intake(client, board, NPS_DETRACTOR, secret)
+
+    ticket = Ticket.objects.get()
+    deadlines = ticket_deadlines(board=board, priority=Priority.HIGH, start=ticket.created_at)
+    assert (ticket.first_response_due_at, ticket.due_at) == (
+        deadlines.first_response,
+        deadlines.resolution,
+    )
+    assert ticket.due_is_manual is False
+
+
+def test_a_detractors_assignee_is_notified_once(client, board, columns, secret, member_user):
+    feedback_duty_set(board=board, users=[member_user], intake_column=columns[0])
+
+    intake(client, board, NPS_DETRACTOR, secret)
+
+    notices = Notification.objects.filter(recipient=member_user)
+    assert [(n.kind, n.body) for n in notices] == [("detractor", "Too slow")]
 
 
 @pytest.mark.parametrize(("kind", "score"), [("nps", 7), ("nps", 10), ("csat", 3), ("csat", 5)])

@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
-from boards.services import board_update
+from boards.services import board_create, board_update
 from feedback.models import FeedbackResponse
+from metrics.models import DigestSent
 from metrics.services import weekly_digest_send
 from tickets.models import Ticket
 from tickets.services import ticket_create
@@ -36,9 +38,10 @@ def last_week(board, member_user):
 
 
 def test_the_admins_get_last_weeks_numbers_breaches_and_detractor_comments(
-    board, admin_user, last_week
+    board, admin_user, last_week, django_capture_on_commit_callbacks
 ):
-    assert weekly_digest_send(now=MONDAY_9_UTC) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # sent once its record commits
+        assert weekly_digest_send(now=MONDAY_9_UTC) == 1
 
     (email,) = mail.outbox
     assert email.to == [admin_user.email]
@@ -51,9 +54,13 @@ def test_the_admins_get_last_weeks_numbers_breaches_and_detractor_comments(
     assert email.alternatives[0][1] == "text/html"
 
 
-def test_a_second_tick_in_the_same_morning_sends_nothing(board, admin_user, last_week):
-    weekly_digest_send(now=MONDAY_9_UTC)
-    weekly_digest_send(now=MONDAY_9_UTC.replace(hour=10))
+def test_a_second_tick_in_the_same_morning_sends_nothing(
+    board, admin_user, last_week, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly_digest_send(now=MONDAY_9_UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly_digest_send(now=MONDAY_9_UTC.replace(hour=10))
 
     assert len(mail.outbox) == 1
 
@@ -73,3 +80,26 @@ def test_monday_morning_follows_the_boards_time_zone(board, admin_user):
     # 23:00 UTC on Sunday is 08:00 on Monday in Tokyo.
     assert weekly_digest_send(now=datetime(2026, 11, 22, 23, tzinfo=UTC)) == 1
     assert weekly_digest_send(now=MONDAY_9_UTC) == 0  # 18:00 in Tokyo, and already sent
+
+
+def test_the_digest_goes_out_only_once_its_record_commits(board, admin_user, last_week):
+    with transaction.atomic():
+        weekly_digest_send(now=MONDAY_9_UTC)
+        assert mail.outbox == []
+        transaction.set_rollback(True)
+
+    assert mail.outbox == []
+    assert not DigestSent.objects.exists()
+
+
+def test_a_mail_server_that_is_away_never_fails_the_digests_record(
+    board, admin_user, last_week, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.Backend"
+    other = board_create(name="Second", key="SE", created_by=admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert weekly_digest_send(now=MONDAY_9_UTC) == 2
+
+    assert set(DigestSent.objects.values_list("board", flat=True)) == {board.pk, other.pk}
+    assert "failed; the write stands" in caplog.text

@@ -1,0 +1,40 @@
+"""Outgoing email, built in one place. A message is a pair of templates, `<name>.txt` (the body)
+and `<name>.html` (its HTML alternative), with its subject from `<name>_subject.txt`, all
+rendered with the site's URL; it comes from DEFAULT_FROM_EMAIL.
+
+Sending: a write that asks for an email (the weekly digest) sends it once the write commits,
+best effort (email_send_after_commit): a mail server that refuses it is logged, and the write
+stands. A task whose job is the email itself (an SLA reminder, with its per-recipient
+exactly-once bookkeeping; the CSAT request) sends the built message in the task, so that a
+mail-server error reaches the task and it retries."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from csboard.core.aftercommit import after_commit
+
+SUBJECT_MAX = 200
+
+
+def email_build(*, template: str, to: Iterable[str], context: dict) -> EmailMultiAlternatives:
+    """The message of `template` (e.g. "feedback/email/csat") to the addresses `to`. The
+    subject is one line (a template's line breaks become spaces), at most SUBJECT_MAX long."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject[:SUBJECT_MAX],
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def email_send_after_commit(message: EmailMultiAlternatives) -> None:
+    """Send `message` once the current transaction commits (at once outside one), best effort:
+    a failure is logged and never undoes, nor fails, the write that asked for it."""
+    after_commit(message.send)
