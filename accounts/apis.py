@@ -18,7 +18,7 @@ from accounts import services
 from accounts.lockout import ensure_not_locked_out
 from accounts.models import AuditEvent
 from accounts.selectors import board_audit_events
-from boards.models import Role
+from boards.permissions import Action
 from csboard.core.api import BoardScopedMixin
 from csboard.core.parsers import JSONParser
 from csboard.core.schema import ErrorSerializer
@@ -131,7 +131,7 @@ class BoardAuditViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.Generi
 
     serializer_class = AuditEventSerializer
     queryset = AuditEvent.objects.none()
-    action_roles = {"list": Role.ADMIN, "metadata": Role.ADMIN}
+    board_actions = {"list": Action.MANAGE, "metadata": Action.MANAGE}
 
     def get_queryset(self):
         if self.schema_only:

@@ -25,20 +25,19 @@ from boards.forms import (
     MemberRoleForm,
     TagForm,
 )
-from boards.models import Board, Column, Role
-from boards.permissions import board_for
+from boards.models import Board, Column
+from boards.permissions import Action, allows, board_for, can
 from boards.realtime import now_ms
 from boards.selectors import (
-    board_assignable_users,
     board_columns,
     board_members,
     board_tags,
+    board_team,
     boards_for_user,
 )
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
-from feedback.selectors import feedback_visible
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.selectors import board_tickets, first_per_column, matching_per_column
@@ -149,7 +148,7 @@ def board_detail(request, board_id):
             "filters": request.GET,
             "statuses": Status.choices,
             "priorities": Priority.choices,
-            "people": board_assignable_users(board),
+            "people": board_team(board),
             "tags": board.tags.all(),
             "zoomed": zoomed,
             # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
@@ -157,7 +156,7 @@ def board_detail(request, board_id):
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
-            "metrics_visible": feedback_visible(board),
+            "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
         },
     )
 
@@ -181,14 +180,14 @@ def _render_settings(request, board: Board, general_form: BoardForm | None = Non
 
 @login_required
 def board_settings(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     return _render_settings(request, board)
 
 
 @login_required
 @require_POST
 def board_update(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     form = BoardForm(request.POST)
     if form.is_valid():
         try:
@@ -205,7 +204,7 @@ def board_update(request, board_id):
 @login_required
 @require_POST
 def board_delete(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     form = BoardDeleteForm(request.POST, board=board)
     if not form.is_valid():
         messages.error(request, form.errors["confirm_key"][0])
@@ -223,7 +222,7 @@ def _column(board: Board, column_id) -> Column:
 @login_required
 @require_POST
 def column_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     data = submitted(request, ColumnForm(request.POST))
     if data is None:
         return redirect(_settings_url(board.pk, "columns"))
@@ -236,7 +235,7 @@ def column_add(request, board_id):
 @login_required
 @require_POST
 def column_edit(request, board_id, column_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     column = _column(board, column_id)
     data = submitted(request, ColumnForm(request.POST))
     if data is None:
@@ -250,7 +249,7 @@ def column_edit(request, board_id, column_id):
 @login_required
 @require_POST
 def column_reorder(request, board_id, column_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     column = _column(board, column_id)
     form = ColumnReorderForm(request.POST)
     if form.is_valid():
@@ -264,7 +263,7 @@ def column_reorder(request, board_id, column_id):
 @login_required
 @require_POST
 def column_delete(request, board_id, column_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     column = _column(board, column_id)
     data = submitted(request, ColumnDeleteForm(request.POST, column=column))
     if data is None:
@@ -279,7 +278,7 @@ def column_delete(request, board_id, column_id):
 @login_required
 @require_POST
 def tag_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     data = submitted(request, TagForm(request.POST))
     if data is None:
         return redirect(_settings_url(board.pk, "tags"))
@@ -292,7 +291,7 @@ def tag_add(request, board_id):
 @login_required
 @require_POST
 def tag_edit(request, board_id, tag_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     tag = get_object_or_404(board.tags, pk=tag_id)
     data = submitted(request, TagForm(request.POST))
     if data is None:
@@ -306,7 +305,7 @@ def tag_edit(request, board_id, tag_id):
 @login_required
 @require_POST
 def tag_delete(request, board_id, tag_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     tag = get_object_or_404(board.tags, pk=tag_id)
     services.tag_delete(tag=tag)
     messages.success(request, f"Tag “{tag.name}” deleted.")
@@ -317,7 +316,7 @@ def tag_delete(request, board_id, tag_id):
 @login_required
 @require_POST
 def member_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     data = submitted(request, MemberAddForm(request.POST))
     if data is None:
         return redirect(_settings_url(board.pk, "members"))
@@ -333,7 +332,7 @@ def member_add(request, board_id):
 @login_required
 @require_POST
 def member_role(request, board_id, membership_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     membership = get_object_or_404(board_members(board), pk=membership_id)
     data = submitted(request, MemberRoleForm(request.POST))
     if data is None:
@@ -343,7 +342,7 @@ def member_role(request, board_id, membership_id):
         messages.success(
             request, f"{membership.user.name} is now {membership.get_role_display().lower()}."
         )
-        if membership.user_id == request.user.pk and membership.role < Role.ADMIN:
+        if membership.user_id == request.user.pk and not allows(membership.role, Action.MANAGE):
             return redirect("boards:detail", board_id=board.pk)  # settings are closed to them now
     return redirect(_settings_url(board.pk, "members"))
 
@@ -351,7 +350,7 @@ def member_role(request, board_id, membership_id):
 @login_required
 @require_POST
 def member_remove(request, board_id, membership_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     membership = get_object_or_404(board_members(board), pk=membership_id)
     with refusals_as_messages(request):
         services.membership_remove(membership=membership, by=request.user)
@@ -380,7 +379,7 @@ EXPORT_FIELDS = [
 @login_required
 def board_export_tickets(request, board_id):
     """The board's tickets as CSV, with the same filters as the board page, streamed."""
-    board = board_for(request.user, board_id)
+    board = board_for(request.user, board_id, Action.EXPORT)
     tickets = TicketFilter(
         request.GET or None,
         queryset=Ticket.objects.filter(board=board),

@@ -1,7 +1,7 @@
 from django import forms
 
 from boards.models import Board, Column
-from boards.selectors import board_assignable_users
+from boards.selectors import board_team
 
 
 class _PeopleField(forms.ModelMultipleChoiceField):
@@ -33,7 +33,7 @@ class FeedbackSettingsForm(forms.Form):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intake_column"].queryset = board.columns.order_by("position")
-        self.fields["duty"].queryset = board_assignable_users(board)
+        self.fields["duty"].queryset = board_team(board)
 
 
 class FeedbackImportForm(forms.Form):

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from boards.models import Role
+from boards.permissions import Action
 from csboard.core.api import BoardScopedMixin
 from sla import services
 from sla.models import SlaPolicy
@@ -18,7 +18,7 @@ class SlaPolicyViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     serializer_class = SlaPolicySerializer
     pagination_class = None
     http_method_names = ["get", "put", "patch", "head", "options"]
-    action_roles = {**BoardScopedMixin.action_roles, "update": Role.ADMIN}
+    board_actions = {**BoardScopedMixin.board_actions, "update": Action.MANAGE}
 
     def get_object(self):
         return policy_for(self.board)

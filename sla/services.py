@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from accounts.services import preference_get, preference_set
 from boards.locks import lock_board
-from boards.models import Board, Membership, Role
+from boards.models import Board
+from boards.selectors import board_admins
 from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import NotFound
 from csboard.core.validation import full_clean_or_raise
@@ -304,22 +305,13 @@ def _why_not(reminder: Reminder, ticket: Ticket) -> str:
     return ""
 
 
-def _admins(board_id: int) -> list:
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            board_id=board_id, role=Role.ADMIN
-        ).select_related("user")
-    ]
-
-
 def reminder_recipients(reminder: Reminder, ticket: Ticket) -> list:
     """The assignees, or the board's admins when nobody is assigned; escalations go to admins."""
     if reminder.kind != Reminder.Kind.ESCALATION:
         assignees = list(ticket.assignees.all())
         if assignees:
             return assignees
-    return _admins(ticket.board_id)
+    return list(board_admins(ticket.board_id))
 
 
 def _hours(delta: timedelta) -> str:

@@ -1,7 +1,7 @@
 from django import forms
 
 from boards.models import Board, Column
-from boards.selectors import board_assignable_users
+from boards.selectors import board_team
 from csboard.core.validation import max_length_of
 from tickets.models import Priority, Status, Ticket
 
@@ -64,7 +64,7 @@ class TicketForm(forms.Form):
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = board_assignable_users(board)
+        self.fields["assignees"].queryset = board_team(board)
         self.fields["tags"].queryset = board.tags.all()
 
     @classmethod

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from boards.models import Board, Role
-from boards.permissions import board_for, can
+from boards.models import Board
+from boards.permissions import Action, board_for, can
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, first_error, redirect_back, refusals_as_messages
 from tickets import services
@@ -36,7 +36,7 @@ def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | Non
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
-    if can(board.my_role, "work"):
+    if can(request.user, Action.WORK, board):
         context["form"] = form or TicketForm.for_ticket(ticket, board)
         context["move_form"] = TicketMoveForm(
             initial={
@@ -52,7 +52,7 @@ def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | Non
 @login_required
 @require_POST
 def ticket_new(request, board_id):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     form = TicketQuickForm(request.POST, board=board)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -72,7 +72,7 @@ def ticket_detail(request, board_id, number):
 @login_required
 @require_POST
 def ticket_edit(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     ticket = ticket_for(board, number)
     form = TicketForm(request.POST, board=board)
     if form.is_valid():
@@ -90,7 +90,7 @@ def ticket_edit(request, board_id, number):
 @login_required
 @require_POST
 def ticket_move(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     ticket = ticket_for(board, number)
     form = TicketMoveForm(request.POST, board=board)
     if not form.is_valid():
@@ -112,7 +112,7 @@ def ticket_move(request, board_id, number):
 @login_required
 @require_POST
 def ticket_delete(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     ticket = ticket_for(board, number)
     services.ticket_delete(ticket=ticket, by=request.user)
     messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
