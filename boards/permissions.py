@@ -127,7 +127,7 @@ def board_for(user, board_id, action: Action = Action.VIEW) -> Board:
         board = visible_boards(user).get(pk=board_id)
     except (Board.DoesNotExist, ValueError, TypeError):
         raise Http404("No such board.") from None
-    board.role_of = user.pk  # whose role `my_role` is: `can` reads it instead of asking again
+    board.my_role_for = user.pk  # `can` reads `my_role` for this user, not asking again
     if not allows(board.my_role, action, board):
         raise PermissionDenied(denied_message(action))
     return board
@@ -138,7 +138,11 @@ def role_on(user, board_id: int, known: Board | None = None) -> int | None:
     board_for gave this user, answers without a query."""
     if not user.is_authenticated:
         return None
-    if known is not None and known.pk == board_id and getattr(known, "role_of", None) == user.pk:
+    if (
+        known is not None
+        and known.pk == board_id
+        and getattr(known, "my_role_for", None) == user.pk
+    ):
         return known.my_role
     return visible_boards(user).filter(pk=board_id).values_list("my_role", flat=True).first()
 
