@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from boards.api import BOARD_ID, BoardScopedMixin
 from boards.models import Board
 from boards.permissions import Action
-from csboard.core.api import BOARD_ID, BoardScopedMixin
 from csboard.core.parsers import JSONParser
 from feedback import services
 from feedback.models import FeedbackResponse
