@@ -3,9 +3,10 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 
 from boards.models import Role
-from boards.permissions import board_for
+from boards.permissions import Action, BoardPermission
 
 ROLE_SLUGS = [role.slug for role in Role]
 BOARD_ID = OpenApiParameter("board_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -24,24 +25,21 @@ class RoleField(serializers.ChoiceField):
 
 @extend_schema(parameters=[BOARD_ID])
 class BoardScopedMixin:
-    """Declares the role each action needs; `initial` resolves `self.board` with it, after DRF has
-    authenticated the caller (anonymous callers get 401 before this runs)."""
+    """Declares the policy's action each viewset action needs (`board_actions`); BoardPermission
+    resolves `self.board` with it, after DRF has authenticated the caller (anonymous callers get
+    401 first)."""
 
-    action_roles: dict[str, int] = {
-        "list": Role.GUEST,
-        "retrieve": Role.GUEST,
-        "metadata": Role.GUEST,
-        "create": Role.ADMIN,
-        "partial_update": Role.ADMIN,
-        "destroy": Role.ADMIN,
+    permission_classes = [IsAuthenticated, BoardPermission]
+    board_actions: dict[str, Action] = {
+        "list": Action.VIEW,
+        "retrieve": Action.VIEW,
+        "metadata": Action.VIEW,
+        "create": Action.MANAGE,
+        "partial_update": Action.MANAGE,
+        "destroy": Action.MANAGE,
     }
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_value_regex = "[0-9]+"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        need = self.action_roles.get(self.action, Role.ADMIN)
-        self.board = board_for(request.user, kwargs["board_id"], need=need)
 
     @property
     def schema_only(self) -> bool:

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import AuditEvent
@@ -11,7 +12,7 @@ from accounts.serializers import AuditEventSerializer
 from boards import services
 from boards.api import BoardScopedMixin
 from boards.models import Board, Column, Membership, Role, Tag
-from boards.permissions import board_for
+from boards.permissions import Action, BoardPermission
 from boards.selectors import board_columns, board_members, boards_for_user
 from boards.serializers import (
     BoardInputSerializer,
@@ -39,9 +40,16 @@ class BoardViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
     serializer_class = BoardSerializer
     queryset = Board.objects.none()
+    permission_classes = [IsAuthenticated, BoardPermission]
+    board_url_kwarg = "pk"
+    board_actions = {  # a list of boards and a new board are about no board yet
+        "retrieve": Action.VIEW,
+        "metadata": Action.VIEW,
+        "partial_update": Action.MANAGE,
+        "destroy": Action.MANAGE,
+    }
 
-    def _board(self, pk, need=Role.GUEST):
-        board_for(self.request.user, pk, need=need)  # 404 / 403 by the policy
+    def _board(self, pk):
         return _with_columns(boards_for_user(self.request.user)).get(pk=pk)
 
     @extend_schema(responses=BoardSerializer(many=True))
@@ -62,14 +70,13 @@ class BoardViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=BoardInputSerializer, responses=BoardSerializer)
     def partial_update(self, request, pk=None):
-        board = board_for(request.user, pk, need=Role.ADMIN)
         data = _validated(BoardInputSerializer, request.data, partial=True)
         data.pop("template", None)
-        services.board_update(board=board, by=request.user, **data)
+        services.board_update(board=self.board, by=request.user, **data)
         return Response(BoardSerializer(self._board(pk)).data)
 
     def destroy(self, request, pk=None):
-        services.board_delete(board=board_for(request.user, pk, need=Role.ADMIN))
+        services.board_delete(board=self.board)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -207,7 +214,7 @@ class BoardAuditViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.Generi
 
     serializer_class = AuditEventSerializer
     queryset = AuditEvent.objects.none()
-    action_roles = {"list": Role.ADMIN, "metadata": Role.ADMIN}
+    board_actions = {"list": Action.MANAGE, "metadata": Action.MANAGE}
 
     def get_queryset(self):
         if self.schema_only:

@@ -8,9 +8,10 @@ import time
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from boards.permissions import board_for
+from boards.permissions import Action, board_for
 from boards.realtime import ACCESS_CHANGED, HELLO, changed_at, group_name
 from csboard.core.exceptions import SERVICE_ERRORS
 
@@ -73,8 +74,8 @@ class BoardConsumer(JsonWebsocketConsumer):
 
     def may_listen(self) -> bool:
         try:
-            board_for(self.scope["user"], self.board_id)
-        except Http404:
+            board_for(self.scope["user"], self.board_id, Action.VIEW)
+        except (Http404, PermissionDenied):
             return False
         self.checked_at = time.monotonic()
         return True

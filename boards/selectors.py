@@ -26,11 +26,25 @@ def board_tags(board: Board) -> QuerySet[Tag]:
     return board.tags.annotate(ticket_count=Count("tickets")).order_by("name", "id")
 
 
-def board_team(board: Board) -> QuerySet:
+def team_memberships(board: Board | int) -> QuerySet[Membership]:
+    """The memberships that make the board's team: its members and admins (not its guests)."""
+    return Membership.objects.filter(board=board, role__gte=Role.MEMBER)
+
+
+def board_team(board: Board | int) -> QuerySet:
     """The board's team, the people who work its tickets (and may be assigned them): its
-    members and admins, not its guests, by name."""
+    members and admins, by name."""
+    return _users_of(team_memberships(board))
+
+
+def board_admins(board: Board | int) -> QuerySet:
+    """The board's admins, by name."""
+    return _users_of(Membership.objects.filter(board=board, role=Role.ADMIN))
+
+
+def _users_of(memberships: QuerySet[Membership]) -> QuerySet:
     return (
         get_user_model()
-        .objects.filter(memberships__board=board, memberships__role__gte=Role.MEMBER)
+        .objects.filter(pk__in=memberships.values("user_id"))
         .order_by("display_name", "username")
     )

@@ -8,6 +8,7 @@ from accounts.services import audit_record
 from boards.locks import lock_board, lock_columns
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from boards.realtime import ACCESS_CHANGED, board_changed
+from boards.selectors import board_admins
 from csboard.core.exceptions import (
     ColumnNotEmpty,
     Conflict,
@@ -234,10 +235,7 @@ def tag_delete(*, tag: Tag) -> None:
 def _ensure_another_admin(membership: Membership) -> None:
     if membership.role != Role.ADMIN:
         return
-    others = Membership.objects.filter(board_id=membership.board_id, role=Role.ADMIN).exclude(
-        pk=membership.pk
-    )
-    if not others.exists():
+    if not board_admins(membership.board_id).exclude(pk=membership.user_id).exists():
         raise LastAdmin("A board needs at least one admin: make someone else admin first.")
 
 

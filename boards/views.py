@@ -23,8 +23,8 @@ from boards.forms import (
     MemberRoleForm,
     TagForm,
 )
-from boards.models import Board, Column, Role
-from boards.permissions import board_for
+from boards.models import Board, Column
+from boards.permissions import Action, allows, board_for
 from boards.selectors import (
     board_columns,
     board_members,
@@ -100,14 +100,14 @@ def _render_settings(request, board: Board, general_form: BoardForm | None = Non
 
 @login_required
 def board_settings(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     return _render_settings(request, board)
 
 
 @login_required
 @require_POST
 def board_update(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     form = BoardForm(request.POST)
     if form.is_valid():
         try:
@@ -124,7 +124,7 @@ def board_update(request, board_id):
 @login_required
 @require_POST
 def board_delete(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     form = BoardDeleteForm(request.POST, board=board)
     if not form.is_valid():
         messages.error(request, form.errors["confirm_key"][0])
@@ -142,7 +142,7 @@ def _column(board: Board, column_id) -> Column:
 @login_required
 @require_POST
 def column_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     data = submitted(request, ColumnForm(request.POST))
     if data is None:
         return redirect(_settings_url(board.pk, "columns"))
@@ -155,7 +155,7 @@ def column_add(request, board_id):
 @login_required
 @require_POST
 def column_edit(request, board_id, column_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     column = _column(board, column_id)
     data = submitted(request, ColumnForm(request.POST))
     if data is None:
@@ -169,7 +169,7 @@ def column_edit(request, board_id, column_id):
 @login_required
 @require_POST
 def column_reorder(request, board_id, column_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     column = _column(board, column_id)
     form = ColumnReorderForm(request.POST)
     if form.is_valid():
@@ -183,7 +183,7 @@ def column_reorder(request, board_id, column_id):
 @login_required
 @require_POST
 def column_delete(request, board_id, column_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     column = _column(board, column_id)
     data = submitted(request, ColumnDeleteForm(request.POST, column=column))
     if data is None:
@@ -198,7 +198,7 @@ def column_delete(request, board_id, column_id):
 @login_required
 @require_POST
 def tag_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     data = submitted(request, TagForm(request.POST))
     if data is None:
         return redirect(_settings_url(board.pk, "tags"))
@@ -211,7 +211,7 @@ def tag_add(request, board_id):
 @login_required
 @require_POST
 def tag_edit(request, board_id, tag_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     tag = get_object_or_404(board.tags, pk=tag_id)
     data = submitted(request, TagForm(request.POST))
     if data is None:
@@ -225,7 +225,7 @@ def tag_edit(request, board_id, tag_id):
 @login_required
 @require_POST
 def tag_delete(request, board_id, tag_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     tag = get_object_or_404(board.tags, pk=tag_id)
     services.tag_delete(tag=tag)
     messages.success(request, f"Tag “{tag.name}” deleted.")
@@ -236,7 +236,7 @@ def tag_delete(request, board_id, tag_id):
 @login_required
 @require_POST
 def member_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     data = submitted(request, MemberAddForm(request.POST))
     if data is None:
         return redirect(_settings_url(board.pk, "members"))
@@ -252,7 +252,7 @@ def member_add(request, board_id):
 @login_required
 @require_POST
 def member_role(request, board_id, membership_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     membership = get_object_or_404(board_members(board), pk=membership_id)
     data = submitted(request, MemberRoleForm(request.POST))
     if data is None:
@@ -262,7 +262,7 @@ def member_role(request, board_id, membership_id):
         messages.success(
             request, f"{membership.user.name} is now {membership.get_role_display().lower()}."
         )
-        if membership.user_id == request.user.pk and membership.role < Role.ADMIN:
+        if membership.user_id == request.user.pk and not allows(membership.role, Action.MANAGE):
             return redirect("boards:detail", board_id=board.pk)  # settings are closed to them now
     return redirect(_settings_url(board.pk, "members"))
 
@@ -270,7 +270,7 @@ def member_role(request, board_id, membership_id):
 @login_required
 @require_POST
 def member_remove(request, board_id, membership_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     membership = get_object_or_404(board_members(board), pk=membership_id)
     with refusals_as_messages(request):
         services.membership_remove(membership=membership, by=request.user)

@@ -14,11 +14,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from boards.api import BOARD_ID, BoardScopedMixin
-from boards.models import Board, Role
+from boards.models import Board
+from boards.permissions import Action
 from csboard.core.parsers import JSONParser
 from feedback import services
 from feedback.models import FeedbackResponse
-from feedback.selectors import ensure_feedback_visible
 from feedback.serializers import (
     FeedbackImportResultSerializer,
     FeedbackImportSerializer,
@@ -77,16 +77,17 @@ class FeedbackViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericV
 
     serializer_class = FeedbackResponseSerializer
     queryset = FeedbackResponse.objects.none()
-    action_roles = {**BoardScopedMixin.action_roles, "secret": Role.ADMIN, "import_csv": Role.ADMIN}
+    board_actions = {
+        **BoardScopedMixin.board_actions,
+        "list": Action.READ_FEEDBACK,
+        "secret": Action.MANAGE,
+        "import_csv": Action.MANAGE,
+    }
 
     def get_queryset(self):
         if self.schema_only:
             return FeedbackResponse.objects.none()
         return FeedbackResponse.objects.filter(board=self.board).select_related("ticket")
-
-    def list(self, request, *args, **kwargs):
-        ensure_feedback_visible(self.board)
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None, responses={201: FeedbackSecretSerializer})
     @action(detail=False, methods=["post"])

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from boards.locks import lock_board
-from boards.models import Board, Membership, Role, Tag
+from boards.models import Board, Tag
+from boards.selectors import board_team
 from boards.services import tag_create
 from csboard.core.exceptions import InvalidInput, PayloadTooLarge
 from customers.services import customer_for_email, customers_for_emails
@@ -78,11 +79,7 @@ def feedback_settings_set(
 def feedback_duty_set(*, board: Board, users, intake_column=None) -> FeedbackSettings:
     config = feedback_settings_for(board)
     users = list(users)
-    allowed = set(
-        Membership.objects.filter(board=board, role__gte=Role.MEMBER).values_list(
-            "user_id", flat=True
-        )
-    )
+    allowed = set(board_team(board).values_list("pk", flat=True))
     if any(user.pk not in allowed for user in users):
         message = "Only members and admins of this board can take feedback duty."
         raise InvalidInput(message, fields={"duty": [message]})

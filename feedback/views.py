@@ -6,15 +6,13 @@ from django.core import signing
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from boards.models import Role
-from boards.permissions import board_for
+from boards.permissions import Action, board_for
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import refusals_as_messages
 from feedback import services
 from feedback.forms import FeedbackImportForm, FeedbackSettingsForm
 from feedback.models import FeedbackResponse
-from feedback.selectors import ensure_feedback_visible
 from tickets.models import Ticket
 
 
@@ -50,7 +48,7 @@ FEEDBACK_FIELDS = [
 @login_required
 def feedback_export(request, board_id):
     """The board's feedback as CSV, newest first, streamed."""
-    board = ensure_feedback_visible(board_for(request.user, board_id))
+    board = board_for(request.user, board_id, Action.READ_FEEDBACK)
     rows = (
         FeedbackResponse.objects.filter(board=board)
         .order_by("-received_at", "-id")
@@ -65,7 +63,7 @@ def feedback_export(request, board_id):
 def feedback_settings(request, board_id):
     """Admins: where detractor tickets land, who takes feedback duty, CSAT on resolution, whether
     guests see the metrics, and the intake secret (shown once when rotated)."""
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     config = services.feedback_settings_for(board)
     secret = None
     if request.method == "POST" and "rotate" in request.POST:
@@ -102,7 +100,7 @@ def feedback_settings(request, board_id):
 @require_POST
 def feedback_import(request, board_id):
     """Admins: past responses from a CSV file, all rows or none; each wrong row is named."""
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     form = FeedbackImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose a CSV file to import.")

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from boards.models import Board, Membership, Role
+from boards.models import Board
+from boards.selectors import board_admins
 from feedback.models import FeedbackResponse
 from metrics.models import DigestSent
 from metrics.selectors import Period, board_metrics
@@ -66,10 +67,7 @@ def weekly_digest_send(*, now=None) -> int:
         try:
             with transaction.atomic():
                 DigestSent.objects.create(board=board, week=monday - timedelta(days=7))
-                admins = Membership.objects.filter(board=board, role=Role.ADMIN).select_related(
-                    "user"
-                )
-                recipients = [m.user.email for m in admins if m.user.email]
+                recipients = [admin.email for admin in board_admins(board) if admin.email]
                 if recipients:
                     context = digest_content(board, monday)
                     # Sent once this week's DigestSent row commits: a mail server that is away

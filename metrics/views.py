@@ -7,10 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from boards.models import Board
-from boards.permissions import board_for
+from boards.permissions import Action, board_for
 from boards.selectors import board_team
 from csboard.core.csv import csv_response
-from feedback.selectors import ensure_feedback_visible
 from metrics import selectors
 from metrics.selectors import Period
 
@@ -44,7 +43,7 @@ class RangeForm(forms.Form):
 
 
 def _metrics_board(request, board_id) -> Board:
-    return ensure_feedback_visible(board_for(request.user, board_id))
+    return board_for(request.user, board_id, Action.READ_FEEDBACK)
 
 
 def _range(request, board):

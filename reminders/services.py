@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import preference_get, preference_set
-from boards.models import Membership, Role
+from boards.selectors import board_admins
 from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import NotFound
 from notifications.email import email_build
@@ -265,15 +265,6 @@ def _why_not(reminder: Reminder, ticket: Ticket) -> str:
     return ""
 
 
-def _admins(board_id: int) -> list:
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            board_id=board_id, role=Role.ADMIN
-        ).select_related("user")
-    ]
-
-
 def reminder_recipients(reminder: Reminder, ticket: Ticket) -> list:
     """By the rule: the assignees, or the board's admins when nobody is assigned; or the admins
     (escalations)."""
@@ -281,7 +272,7 @@ def reminder_recipients(reminder: Reminder, ticket: Ticket) -> list:
         assignees = list(ticket.assignees.all())
         if assignees:
             return assignees
-    return _admins(ticket.board_id)
+    return list(board_admins(ticket.board_id))
 
 
 def _hours(delta: timedelta) -> str:

@@ -3,7 +3,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from boards.api import BoardScopedMixin
-from boards.models import Role
+from boards.permissions import Action
 from sla import services
 from sla.models import SlaPolicy
 from sla.selectors import policy_for
@@ -18,7 +18,7 @@ class SlaPolicyViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     serializer_class = SlaPolicySerializer
     pagination_class = None
     http_method_names = ["get", "put", "patch", "head", "options"]
-    action_roles = {**BoardScopedMixin.action_roles, "update": Role.ADMIN}
+    board_actions = {**BoardScopedMixin.board_actions, "update": Action.MANAGE}
 
     def get_object(self):
         return policy_for(self.board)

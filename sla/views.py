@@ -5,8 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from boards.models import Role
-from boards.permissions import board_for
+from boards.permissions import Action, board_for
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal
 from sla import services
@@ -16,7 +15,7 @@ from sla.selectors import policy_for
 
 @login_required
 def sla_policy(request, board_id):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     form = SlaPolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from boards.api import BoardScopedMixin
-from boards.models import Role
+from boards.permissions import Action
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.filters import BoardFilterBackend
 from sla.selectors import policy_for
@@ -32,12 +32,12 @@ class TicketViewSet(
     filter_backends = [BoardFilterBackend]
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
-    action_roles = {
-        **BoardScopedMixin.action_roles,
-        "create": Role.MEMBER,
-        "partial_update": Role.MEMBER,
-        "move": Role.MEMBER,
-        "destroy": Role.ADMIN,
+    board_actions = {
+        **BoardScopedMixin.board_actions,
+        "create": Action.WORK,
+        "partial_update": Action.WORK,
+        "move": Action.WORK,
+        "destroy": Action.MANAGE,
     }
 
     def get_queryset(self):

@@ -7,8 +7,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from boards.locks import lock_board, lock_column
-from boards.models import Board, Column, Membership, Role, Tag
+from boards.models import Board, Column, Tag
 from boards.realtime import board_changed
+from boards.selectors import board_team, team_memberships
 from boards.services import column_ensure_room
 from csboard.core.exceptions import InvalidInput, MovedMeanwhile
 from csboard.core.validation import full_clean_or_raise
@@ -38,7 +39,7 @@ def _check_assignees(board: Board, users: Iterable) -> list:
     users = list(users)
     # Their memberships stay locked until this write commits (after the ticket, boards/locks.py):
     # a removal or demotion meanwhile waits, then takes the assignment away with the rest.
-    memberships = Membership.objects.filter(board=board, user__in=users, role__gte=Role.MEMBER)
+    memberships = team_memberships(board).filter(user__in=users)
     allowed = set(memberships.select_for_update(no_key=True).values_list("user_id", flat=True))
     refused = [u.username for u in users if u.pk not in allowed]
     if refused:
@@ -188,10 +189,7 @@ def ticket_record_first_response(*, ticket: Ticket, by, at=None) -> None:
     or admin of the board (not a guest, not the system). Later responses change nothing."""
     if ticket.first_response_at is not None or by is None:
         return
-    is_team = Membership.objects.filter(
-        board_id=ticket.board_id, user=by, role__gte=Role.MEMBER
-    ).exists()
-    if not is_team:
+    if not board_team(ticket.board_id).filter(pk=by.pk).exists():
         return
     at = at or timezone.now()
     if Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(

@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from boards.models import Board, Role
-from boards.permissions import board_for
+from boards.models import Board
+from boards.permissions import Action, board_for
 from csboard.core.csv import csv_response
 from csboard.core.pages import first_error, redirect_back, refusals_as_messages
 from tickets import services
@@ -22,7 +22,7 @@ from tickets.selectors import ticket_for
 @login_required
 @require_POST
 def ticket_new(request, board_id):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     form = TicketQuickForm(request.POST, board=board)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -36,7 +36,7 @@ def ticket_new(request, board_id):
 @login_required
 @require_POST
 def ticket_move(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     ticket = ticket_for(board, number)
     form = TicketMoveForm(request.POST, board=board)
     if not form.is_valid():
@@ -58,7 +58,7 @@ def ticket_move(request, board_id, number):
 @login_required
 @require_POST
 def ticket_delete(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.ADMIN)
+    board = board_for(request.user, board_id, Action.MANAGE)
     ticket = ticket_for(board, number)
     services.ticket_delete(ticket=ticket, by=request.user)
     messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
@@ -84,7 +84,7 @@ EXPORT_FIELDS = [
 @login_required
 def board_export_tickets(request, board_id):
     """The board's tickets as CSV, with the same filters as the board page, streamed."""
-    board = board_for(request.user, board_id)
+    board = board_for(request.user, board_id, Action.EXPORT)
     tickets = TicketFilter(
         request.GET or None,
         queryset=Ticket.objects.filter(board=board),

@@ -4,10 +4,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from boards.models import Board
-from boards.permissions import visible_boards
+from boards.permissions import Action, boards_allowing, visible_boards
 from customers.models import Customer
 from feedback.models import FeedbackResponse
-from feedback.selectors import feedback_boards
 from tickets.models import Ticket
 
 
@@ -21,7 +20,7 @@ def customer_for(user, customer_id) -> Customer:
     if customer is None or not (
         Ticket.objects.filter(customer=customer, board__in=boards).exists()
         or FeedbackResponse.objects.filter(
-            customer=customer, board__in=feedback_boards(boards)
+            customer=customer, board__in=boards_allowing(boards, Action.READ_FEEDBACK)
         ).exists()
     ):
         raise Http404("No such customer.")
@@ -39,7 +38,7 @@ def customer_tickets(user, customer: Customer) -> QuerySet[Ticket]:
 def customer_feedback(user, customer: Customer) -> QuerySet[FeedbackResponse]:
     return (
         FeedbackResponse.objects.filter(
-            customer=customer, board__in=feedback_boards(visible_boards(user))
+            customer=customer, board__in=boards_allowing(visible_boards(user), Action.READ_FEEDBACK)
         )
         .select_related("board", "ticket")
         .order_by("-received_at")

@@ -13,14 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.services import preference_get
-from boards.models import Board, Column, Role
-from boards.permissions import board_for, can
+from boards.models import Board, Column
+from boards.permissions import Action, board_for, can
 from boards.realtime import now_ms
 from boards.selectors import board_columns, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal
-from feedback.selectors import feedback_visible
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketForm, TicketMoveForm
@@ -107,7 +106,7 @@ def board_detail(request, board_id):
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
-            "metrics_visible": feedback_visible(board),
+            "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
         },
     )
 
@@ -125,7 +124,7 @@ def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | Non
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
-    if can(board.my_role, "work"):
+    if can(request.user, Action.WORK, board):
         context["form"] = form or TicketForm.for_ticket(ticket, board)
         context["move_form"] = TicketMoveForm(
             initial={
@@ -147,7 +146,7 @@ def ticket_detail(request, board_id, number):
 @login_required
 @require_POST
 def ticket_edit(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     ticket = ticket_for(board, number)
     form = TicketForm(request.POST, board=board)
     if form.is_valid():

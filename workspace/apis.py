@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from boards.api import BoardScopedMixin
-from boards.models import Role
+from boards.permissions import Action
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.parsers import JSONParser
 from tickets.models import Activity
@@ -44,14 +44,14 @@ from workspace.views import serve_file
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-WRITES = {"create": Role.MEMBER, "partial_update": Role.MEMBER, "destroy": Role.MEMBER}
+WRITES = {"create": Action.WORK, "partial_update": Action.WORK, "destroy": Action.WORK}
 
 
 class _Scoped(BoardScopedMixin):
     """Children of a ticket (when the URL names one) or of the board; looked up through it."""
 
     parser_classes = [JSONParser]
-    action_roles = {**BoardScopedMixin.action_roles, **WRITES}
+    board_actions = {**BoardScopedMixin.board_actions, **WRITES}
     ticket = None
 
     def initial(self, request, *args, **kwargs):
@@ -149,7 +149,7 @@ class _FileViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttachmentSerializer
     queryset = Attachment.objects.none()
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    action_roles = {**_Scoped.action_roles, "download": Role.GUEST, "link": Role.MEMBER}
+    board_actions = {**_Scoped.board_actions, "download": Action.VIEW, "link": Action.WORK}
 
     def get_queryset(self):
         if self.schema_only:

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.locks import lock_board
-from boards.models import Board, Membership, Role
+from boards.models import Board, Membership
+from boards.permissions import Action, require
 from boards.realtime import board_changed
-from csboard.core.exceptions import InvalidInput, NotFound, PayloadTooLarge, PermissionRefused
+from csboard.core.exceptions import InvalidInput, NotFound, PayloadTooLarge
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
 from csboard.core.validation import max_length_of
@@ -35,16 +36,6 @@ from workspace.models import Attachment, ChecklistItem, Message
 NAME_MAX = max_length_of(Attachment, "name")
 CHECKLIST_TEXT_MAX = max_length_of(ChecklistItem, "text")
 MESSAGE_MAX = max_length_of(Message, "body")
-
-
-def _role(board: Board, user) -> int | None:
-    return Membership.objects.filter(board=board, user=user).values_list("role", flat=True).first()
-
-
-def _own_or_admin(board: Board, owner_id: int | None, by, what: str) -> None:
-    if owner_id == by.pk or _role(board, by) == Role.ADMIN:
-        return
-    raise PermissionRefused(f"Only its author or a board admin can delete this {what}.")
 
 
 def _text(value: str, field: str, max_length: int) -> str:
@@ -188,8 +179,7 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
 def message_edit(*, message: Message, by, body: str) -> Message:
     """The author rewrites a message; board members it now mentions, and did not before, are
     notified (once, as on posting)."""
-    if message.author_id != by.pk:
-        raise PermissionRefused("Only its author can edit this message.")
+    require(by, Action.MESSAGE_EDIT, message)
     body = _text(body, "body", MESSAGE_MAX)
     ticket = lock_ticket(message.ticket_id) if message.ticket_id else None
     message = _locked(message, ticket)
@@ -211,7 +201,7 @@ def message_edit(*, message: Message, by, body: str) -> Message:
 
 @transaction.atomic
 def message_delete(*, message: Message, by) -> None:
-    _own_or_admin(message.board, message.author_id, by, "message")
+    require(by, Action.MESSAGE_DELETE, message)
     if message.ticket_id:
         activity_record(
             ticket=lock_ticket(message.ticket_id), by=by, kind=Activity.Kind.COMMENT,
@@ -313,7 +303,7 @@ def link_add(*, board: Board, by, title: str, url: str) -> Attachment:
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment, by) -> None:
-    _own_or_admin(attachment.board, attachment.uploaded_by_id, by, "file")
+    require(by, Action.FILE_DELETE, attachment)
     if attachment.ticket_id:
         activity_record(
             ticket=lock_ticket(attachment.ticket_id), by=by, kind=Activity.Kind.ATTACHMENT,

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from boards.models import Board, Role
-from boards.permissions import board_for
+from boards.models import Board
+from boards.permissions import Action, board_for
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import refusals_as_messages, submitted
 from tickets.selectors import ticket_for
@@ -25,8 +25,8 @@ from workspace.selectors import (
 )
 
 
-def _ticket(request, board_id, number, need=Role.MEMBER):
-    board = board_for(request.user, board_id, need=need)
+def _ticket(request, board_id, number, action=Action.WORK):
+    board = board_for(request.user, board_id, action)
     return board, ticket_for(board, number)
 
 
@@ -100,7 +100,7 @@ def checklist_delete(request, board_id, number, pk):
 # --- Chat (a ticket's, or the board's when number is None) -------------------------------------
 def _chat(request, board_id, number):
     if number is None:
-        board = board_for(request.user, board_id, need=Role.MEMBER)
+        board = board_for(request.user, board_id, Action.WORK)
         return board, None, board_messages(board), lambda: _board_back(board, "board-chat")
     board, ticket = _ticket(request, board_id, number)
     return board, ticket, ticket_messages(ticket), lambda: _back(ticket, "chat")
@@ -138,11 +138,11 @@ def message_delete(request, board_id, pk, number=None):
 
 
 # --- Files (a ticket's attachments, or the board's files when number is None) ------------------
-def _files(request, board_id, number, need=Role.MEMBER):
+def _files(request, board_id, number, action=Action.WORK):
     if number is None:
-        board = board_for(request.user, board_id, need=need)
+        board = board_for(request.user, board_id, action)
         return board, None, board_files(board), lambda: _board_back(board, "board-files")
-    board, ticket = _ticket(request, board_id, number, need=need)
+    board, ticket = _ticket(request, board_id, number, action)
     return board, ticket, ticket_attachments(ticket), lambda: _back(ticket, "attachments")
 
 
@@ -162,7 +162,7 @@ def files_upload(request, board_id, number=None):
 @login_required
 @require_POST
 def link_add(request, board_id):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
+    board = board_for(request.user, board_id, Action.WORK)
     if data := submitted(request, LinkForm(request.POST)):
         with refusals_as_messages(request):
             services.link_add(board=board, by=request.user, **data)
@@ -171,7 +171,7 @@ def link_add(request, board_id):
 
 @login_required
 def file_download(request, board_id, pk, number=None):
-    _, _, files, _ = _files(request, board_id, number, need=Role.GUEST)
+    _, _, files, _ = _files(request, board_id, number, Action.VIEW)
     attachment = get_object_or_404(files, pk=pk)
     if attachment.is_link:
         return redirect(attachment.url)

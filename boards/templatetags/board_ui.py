@@ -10,10 +10,12 @@ register = template.Library()
 AVATAR_TONES = 8
 
 
-@register.filter
-def can(role: int | None, action: str) -> bool:
-    """`{% if board.my_role|can:"work" %}` – whether that role may do that action."""
-    return permissions.can(role, action)
+@register.simple_tag(takes_context=True)
+def can(context, action: str, target) -> bool:
+    """`{% can "work" board as can_work %}`, `{% can "message.edit" message as may_edit %}`:
+    whether the signed-in user may, by the policy. The page's `board` (from board_for) carries
+    their role, so asking about each message of a list costs no query."""
+    return permissions.can(context["user"], action, target, board=context.get("board"))
 
 
 @register.filter

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from boards.models import Board, Column, Membership, Role, Visibility
-from boards.permissions import board_for, visible_boards
+from boards.permissions import Action, board_for, visible_boards
 from boards.services import (
     board_create,
     board_delete,
@@ -378,16 +378,16 @@ def test_a_signed_in_board_still_refuses_an_outsider_to_work(board, outsider_use
     board_update(board=board, visibility=Visibility.SIGNED_IN)
 
     with pytest.raises(PermissionDenied):
-        board_for(outsider_user, board.pk, need=Role.MEMBER)
+        board_for(outsider_user, board.pk, Action.WORK)
 
 
 @pytest.mark.parametrize(
-    ("role", "need"),
-    [("guest", Role.MEMBER), ("member", Role.ADMIN), ("guest", Role.ADMIN)],
+    ("role", "action"),
+    [("guest", Action.WORK), ("member", Action.MANAGE), ("guest", Action.MANAGE)],
 )
-def test_board_for_refuses_a_visible_board_to_a_role_below_the_need(board, user_for, role, need):
+def test_board_for_refuses_a_visible_board_to_a_role_below_the_need(board, user_for, role, action):
     with pytest.raises(PermissionDenied):
-        board_for(user_for(role), board.pk, need=need)
+        board_for(user_for(role), board.pk, action)
 
 
 @pytest.mark.parametrize("board_id", ["abc", None, "", 10**30])
