@@ -16,6 +16,16 @@ pytest_plugins = ["tests.redis_db"]
 
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
+# A test that serves the app for real or plays an outage is a system test, marked or not.
+SYSTEM_FIXTURES = {"asgi_server", "live_server", "own_redis"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marked = {mark.name for mark in item.iter_markers()}
+        if SYSTEM_FIXTURES & set(item.fixturenames) and not marked & {"browser", "system"}:
+            item.add_marker(pytest.mark.system)
+
 
 @pytest.fixture
 def own_redis(tmp_path, settings):
