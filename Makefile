@@ -79,8 +79,8 @@ CHECK_DB_STAMP = var/check-db-$(or $(CSBOARD_TEST_DB),test_csboard)
 check: lint services
 	@mkdir -p var
 	@if [ "$$(cat $(CHECK_DB_STAMP) 2>/dev/null)" = "$(MIGRATIONS_HASH)" ]; then db=--reuse-db; else db=--create-db; fi; \
-	  set -x; $(BIN)/pytest $(WORKERS) -q $$db -m "not ($(SLOW))"
-	@echo "$(MIGRATIONS_HASH)" > $(CHECK_DB_STAMP)
+	  command='$(BIN)/pytest $(WORKERS) -q -m "not ($(SLOW))"'" $$db"; echo "$$command"; \
+	  eval "$$command"; status=$$?; echo "$(MIGRATIONS_HASH)" > $(CHECK_DB_STAMP); exit $$status
 
 test: install services chromium lint check-compose
 	DJANGO_SETTINGS_MODULE=csboard.settings.test $(PY) manage.py makemigrations --check --dry-run
