@@ -18,7 +18,8 @@ def isolate_redis(environ) -> None:
     back to the environment, so the worker and server processes a test starts inherit the same
     database and prefix (CSBOARD_TEST_REDIS_OWNER says whose they are: they derive nothing again)."""
     worker = environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ... under pytest-xdist
-    if environ.get("CSBOARD_TEST_REDIS_OWNER") == worker and environ.get("CSBOARD_TEST_KEY_PREFIX"):
+    owner = worker or "main"  # never empty: base.py drops empty variables
+    if environ.get("CSBOARD_TEST_REDIS_OWNER") == owner and environ.get("CSBOARD_TEST_KEY_PREFIX"):
         return
     index = int(worker.removeprefix("gw") or 0)
     url = urlsplit(environ["REDIS_URL"])
@@ -30,8 +31,8 @@ def isolate_redis(environ) -> None:
         )
     run = environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
     environ["REDIS_URL"] = urlunsplit(url._replace(path=f"/{database}"))
-    environ["CSBOARD_TEST_KEY_PREFIX"] = f"csboard-test-{run}-{worker or 'main'}"
-    environ["CSBOARD_TEST_REDIS_OWNER"] = worker
+    environ["CSBOARD_TEST_KEY_PREFIX"] = f"csboard-test-{run}-{owner}"
+    environ["CSBOARD_TEST_REDIS_OWNER"] = owner
 
 
 isolate_redis(os.environ)

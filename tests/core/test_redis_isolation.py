@@ -1,6 +1,10 @@
 """Test processes share one Redis server without touching each other's data."""
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -11,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from csboard.settings.test import isolate_redis
 from tests.redis_db import own_keys_clear, own_pattern
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _database(url: str) -> int:
@@ -87,15 +93,31 @@ def test_each_xdist_worker_takes_the_base_database_plus_its_index(worker, databa
     assert environ["CSBOARD_TEST_KEY_PREFIX"] == f"csboard-test-01234567-{worker or 'main'}"
 
 
-def test_a_process_a_test_starts_keeps_its_parents_database_and_prefix():
-    parent = {"REDIS_URL": "redis://127.0.0.1:6379/4", "PYTEST_XDIST_WORKER": "gw2"}
+@pytest.mark.parametrize(("worker", "database"), [("", "4"), ("gw2", "6")])
+def test_a_process_a_test_starts_keeps_its_parents_database_and_prefix(worker, database):
+    parent = {"REDIS_URL": "redis://127.0.0.1:6379/4", "PYTEST_XDIST_WORKER": worker}
     isolate_redis(parent)
     child = dict(parent)  # a Celery worker or server started with the test's environment
 
     isolate_redis(child)
 
     assert child == parent
-    assert child["REDIS_URL"].endswith("/6")
+    assert child["REDIS_URL"].endswith(f"/{database}")
+
+
+def test_a_worker_process_this_test_starts_writes_under_this_processs_database_and_prefix():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REDIS_URL, s.KEY_PREFIX, s.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "csboard.settings.test"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+
+    broker = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"]
+    assert result.stdout.split() == [settings.REDIS_URL, settings.KEY_PREFIX, broker]
 
 
 def test_a_worker_past_redis_last_database_is_refused():
