@@ -56,7 +56,8 @@ def _fresh_redis():
 
 
 def pytest_report_header(config):
-    return f"redis: {settings.REDIS_URL}, keys under {settings.KEY_PREFIX}:"
+    workers = " (pytest-xdist worker gwN: database + N)" if config.getoption("numprocesses") else ""
+    return f"redis: {settings.REDIS_URL}{workers}, this process's keys under {settings.KEY_PREFIX}:"
 
 
 def pytest_sessionfinish(session):
