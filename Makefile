@@ -12,7 +12,7 @@ export HOST PORT
 
 help:
 	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
-	@echo "make check  - lint and the unit tests in parallel: the edit loop (about a minute)"
+	@echo "make check  - lint and the unit tests, in parallel: the edit loop"
 	@echo "make test   - lint, schema and the whole test suite on PostgreSQL + Redis, browser tests included"
 	@echo "make bench  - the HTTP benchmark and the SLA sweep benchmark"
 	@echo "make lint / make format"
