@@ -431,7 +431,7 @@ def test_the_board_page_runs_the_same_queries_for_a_column_longer_than_it_draws(
 def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(
     board, columns, member_user, client_as, monkeypatch
 ):
-    monkeypatch.setattr("boards.views.CARDS_PER_COLUMN", 3)
+    monkeypatch.setattr("web.views.CARDS_PER_COLUMN", 3)
     for index in range(5):
         TicketFactory(board=board, title=f"T{index}", column=columns[0])
     client = client_as("member")
