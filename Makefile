@@ -8,10 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: help install run port-free migrate demo test lint format check-compose services chromium bench clean
+.PHONY: help install run port-free migrate demo check test lint format check-compose services chromium bench clean
 
 help:
 	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
+	@echo "make check  - lint and the unit tests, in parallel: the edit loop"
 	@echo "make test   - lint, schema and the whole test suite on PostgreSQL + Redis, browser tests included"
 	@echo "make bench  - the HTTP benchmark and the SLA sweep benchmark"
 	@echo "make lint / make format"
@@ -66,10 +67,27 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The tests in two kinds (markers in pyproject.toml): the unit tests run in parallel (pytest-xdist,
+# each worker on a PostgreSQL test database and a Redis database of its own, at most 4 workers:
+# REDIS_URL's database + 0..3); browser, fuzz, system and concurrency tests run afterwards, alone.
+SLOW := browser or fuzz or system or concurrency
+WORKERS := -n auto --maxprocesses=4
+# `make check` keeps its test databases between runs (Django still applies new migrations to them)
+# and creates them afresh when any migration file changed since they were made.
+MIGRATIONS_HASH = $(shell cat $(sort $(wildcard */migrations/*.py)) | sha1sum | cut -c1-16)
+CHECK_DB_STAMP = var/check-db-$(or $(CSBOARD_TEST_DB),test_csboard)
+
+check: lint services
+	@mkdir -p var
+	@if [ "$$(cat $(CHECK_DB_STAMP) 2>/dev/null)" = "$(MIGRATIONS_HASH)" ]; then db=--reuse-db; else db=--create-db; fi; \
+	  command='$(BIN)/pytest $(WORKERS) -q -m "not ($(SLOW))"'" $$db"; echo "$$command"; \
+	  eval "$$command"; status=$$?; echo "$(MIGRATIONS_HASH)" > $(CHECK_DB_STAMP); exit $$status
+
 test: install services chromium lint check-compose
 	DJANGO_SETTINGS_MODULE=csboard.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=csboard.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
-	$(BIN)/pytest --create-db
+	$(BIN)/pytest --create-db $(WORKERS) -m "not ($(SLOW))"
+	$(BIN)/pytest --create-db -m "$(SLOW)"
 
 bench: install services
 	$(PY) bench/run.py

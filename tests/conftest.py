@@ -8,19 +8,23 @@ from rest_framework.test import APIClient
 from accounts.services import token_create
 from boards.models import Role, Visibility
 from boards.services import board_create, membership_add
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, TicketFactory, UserFactory
 from tests.redis_server import RedisServer
-from tickets.services import ticket_create
+
+# Each test starts with none of its process's Redis keys (and never wipes anyone else's).
+pytest_plugins = ["tests.redis_db"]
 
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
+# A test that serves the app for real or plays an outage is a system test, marked or not.
+SYSTEM_FIXTURES = {"asgi_server", "live_server", "own_redis"}
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The cache is the real Redis: API throttle counters and sessions must not leak across tests."""
-    from django.core.cache import cache
 
-    cache.clear()
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marked = {mark.name for mark in item.iter_markers()}
+        if SYSTEM_FIXTURES & set(item.fixturenames) and not marked & {"browser", "system"}:
+            item.add_marker(pytest.mark.system)
 
 
 @pytest.fixture
@@ -86,7 +90,7 @@ def columns(board):
 
 @pytest.fixture
 def ticket(board, member_user):
-    return ticket_create(
+    return TicketFactory(
         board=board,
         created_by=member_user,
         title="Team discount?",

@@ -2,6 +2,9 @@ import factory
 from django.contrib.auth import get_user_model
 
 from boards.models import Board, Column, Membership, Role, Tag
+from boards.services import board_create
+from tickets.models import Ticket
+from tickets.services import ticket_create
 
 PASSWORD = "correct-horse-battery"
 
@@ -50,3 +53,32 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     board = factory.SubFactory(BoardFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
+
+
+def _board_of_its_own(n: int) -> Board:
+    return board_create(
+        name=f"Board {n}", key=f"TF{n}", created_by=UserFactory(), template="customer-success"
+    )
+
+
+class TicketFactory(factory.Factory):
+    """A ticket opened the way the app opens one, through `tickets.services.ticket_create`: its
+    number, position, SLA deadlines and status hold. Any field the service takes may be given
+    (`column`, `assignees`, `tags`, `priority`, `due_at`, customer fields...). Without a board it
+    opens one of its own; `created_by` defaults to the board's creator. Create only: a ticket
+    built without the service would have none of that."""
+
+    class Meta:
+        model = Ticket
+
+    board = factory.Sequence(_board_of_its_own)
+    created_by = factory.LazyAttribute(lambda ticket: ticket.board.created_by)
+    title = factory.Sequence(lambda n: f"Ticket {n}")
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        return ticket_create(**fields)
+
+    @classmethod
+    def _build(cls, model_class, *args, **fields):
+        raise TypeError("TicketFactory creates tickets through ticket_create; it cannot build one")

@@ -25,7 +25,7 @@ from feedback.services import feedback_secret_rotate
 from notifications.services import notify
 from workspace import services as workspace
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 EXAMPLES_PER_OPERATION = 25
 INTAKE = "/api/boards/{board_id}/feedback/intake/"

@@ -1,12 +1,49 @@
 """`make test`: real PostgreSQL and real Redis, as in production."""
 
 import os
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csboard")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
 
-from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+
+def isolate_redis(environ) -> None:
+    """Each test process gets Redis of its own: pytest-xdist worker gwN uses REDIS_URL's database
+    + N (gw0 the database itself, as a serial run does), and every key it writes (cache, sessions
+    behind it, channel layer, Celery broker) starts with a prefix of this run and worker, which is
+    all tests/redis_db.py ever deletes. Decided here, before anything reads REDIS_URL, and written
+    back to the environment, so the worker and server processes a test starts inherit the same
+    database and prefix (CSBOARD_TEST_REDIS_OWNER says whose they are: they derive nothing again)."""
+    worker = environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ... under pytest-xdist
+    owner = worker or "main"  # never empty: base.py drops empty variables
+    if environ.get("CSBOARD_TEST_REDIS_OWNER") == owner and environ.get("CSBOARD_TEST_KEY_PREFIX"):
+        return
+    index = int(worker.removeprefix("gw") or 0)
+    url = urlsplit(environ["REDIS_URL"])
+    database = int(url.path.strip("/") or 0) + index
+    if database > 15:
+        raise ImproperlyConfigured(
+            f"pytest-xdist worker {worker} would use Redis database {database}, and Redis has 16 "
+            f"(0-15): start from a lower REDIS_URL database or run fewer workers (-n)"
+        )
+    run = environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
+    environ["REDIS_URL"] = urlunsplit(url._replace(path=f"/{database}"))
+    environ["CSBOARD_TEST_KEY_PREFIX"] = f"csboard-test-{run}-{owner}"
+    environ["CSBOARD_TEST_REDIS_OWNER"] = owner
+
+
+isolate_redis(os.environ)
+
+from .base import *  # noqa: E402, F403
+from .base import CACHES, CHANNEL_LAYERS, VAR_DIR, env  # noqa: E402
+
+KEY_PREFIX = env("CSBOARD_TEST_KEY_PREFIX")
+CACHES["default"]["KEY_PREFIX"] = KEY_PREFIX
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{KEY_PREFIX}:ws"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{KEY_PREFIX}:celery:"}
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")

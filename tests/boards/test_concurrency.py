@@ -14,6 +14,8 @@ from boards.services import (
 from csboard.core.exceptions import InvalidInput, LastAdmin, NotFound
 from tests.threads import line_up, run_at_once
 
+pytestmark = pytest.mark.concurrency
+
 
 @pytest.mark.django_db(transaction=True)
 def test_clients_adding_the_same_tag_at_once_get_one_tag_and_clear_refusals(board):

@@ -28,6 +28,8 @@ from tickets.models import Activity, Ticket
 from tickets.services import ticket_create
 from workspace.models import Attachment, ChecklistItem, Message
 
+pytestmark = pytest.mark.concurrency
+
 SECONDS = 4.0
 CLIENTS = 32
 STABLE = 8  # tickets nobody deletes: the target of moves, edits, comments, checklists, files

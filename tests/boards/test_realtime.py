@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from csboard.asgi import application
+from tests.redis_db import own_keys_clear
 from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -337,11 +338,9 @@ def hello_for(board, user) -> dict:
 
 
 def test_a_sockets_first_message_says_when_the_board_last_changed(board, member_user):
-    from django.core.cache import cache
-
     from boards.realtime import now_ms
 
-    cache.clear()  # the board's creation was broadcast too: start with no record
+    own_keys_clear()  # the board's creation was broadcast too: start with no record
     assert hello_for(board, member_user) == {"kind": "hello", "board": board.pk, "changed_at": None}
 
     before = now_ms()
@@ -352,10 +351,9 @@ def test_a_sockets_first_message_says_when_the_board_last_changed(board, member_
 
 
 def test_a_change_rolled_back_leaves_no_record_of_a_change(board, member_user):
-    from django.core.cache import cache
     from django.db import transaction
 
-    cache.clear()
+    own_keys_clear()
     with transaction.atomic():
         ticket_create(board=board, created_by=member_user, title="Never")
         transaction.set_rollback(True)

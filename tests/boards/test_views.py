@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.services import preference_set
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from boards.services import board_create, board_update, column_update, tag_create
-from tests.factories import UserFactory
+from tests.factories import TicketFactory, UserFactory
 from tests.pages import (
     LOGIN,
     MANAGE,
@@ -307,8 +307,8 @@ def test_an_admins_board_page_links_to_the_settings(board, client_as):
 def test_the_board_page_filters_tickets_like_the_api_and_counts_filtered_of_total(
     board, member_user, client_as
 ):
-    ticket_create(board=board, created_by=member_user, title="Fire", priority=Priority.URGENT)
-    ticket_create(board=board, created_by=member_user, title="Calm", priority=Priority.LOW)
+    TicketFactory(board=board, title="Fire", priority=Priority.URGENT)
+    TicketFactory(board=board, title="Calm", priority=Priority.LOW)
 
     response = client_as("member").get(f"/boards/{board.pk}/?priority=urgent")
 
@@ -319,8 +319,8 @@ def test_the_board_page_filters_tickets_like_the_api_and_counts_filtered_of_tota
 
 
 def test_the_board_page_searches_titles_and_customers(board, member_user, client_as):
-    ticket_create(board=board, created_by=member_user, title="Refund", customer_company="Globex")
-    ticket_create(board=board, created_by=member_user, title="Login", customer_company="Acme")
+    TicketFactory(board=board, title="Refund", customer_company="Globex")
+    TicketFactory(board=board, title="Login", customer_company="Acme")
 
     response = client_as("member").get(f"/boards/{board.pk}/?q=globex")
 
@@ -328,8 +328,8 @@ def test_the_board_page_searches_titles_and_customers(board, member_user, client
 
 
 def test_the_board_page_filters_on_tickets_assigned_to_me(board, member_user, client_as):
-    ticket_create(board=board, created_by=member_user, title="Mine", assignees=[member_user])
-    ticket_create(board=board, created_by=member_user, title="Nobody's")
+    TicketFactory(board=board, title="Mine", assignees=[member_user])
+    TicketFactory(board=board, title="Nobody's")
 
     response = client_as("member").get(f"/boards/{board.pk}/?assignee=me")
 
@@ -338,8 +338,8 @@ def test_the_board_page_filters_on_tickets_assigned_to_me(board, member_user, cl
 
 def test_the_board_page_filters_on_overdue_tickets(board, member_user, client_as):
     late = timezone.now() - timedelta(days=1)
-    ticket_create(board=board, created_by=member_user, title="Late", due_at=late)
-    ticket_create(board=board, created_by=member_user, title="On time")
+    TicketFactory(board=board, title="Late", due_at=late)
+    TicketFactory(board=board, title="On time")
 
     response = client_as("member").get(f"/boards/{board.pk}/?overdue=true")
 
@@ -412,8 +412,8 @@ def test_the_board_page_runs_the_same_queries_for_a_column_longer_than_it_draws(
     preference_set(member_user, "board_zoomed_out", zoomed)
     tags = [tag_create(board=board, name=name) for name in ("billing", "vip")]
     for index in range(count):
-        ticket = ticket_create(
-            board=board, created_by=member_user, title=f"Ticket {index}", column=columns[0],
+        ticket = TicketFactory(
+            board=board, title=f"Ticket {index}", column=columns[0],
             tags=tags, assignees=[member_user, admin_user],
         )  # fmt: skip
         message_post(board=board, by=member_user, body="On it", ticket=ticket)
@@ -433,7 +433,7 @@ def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(
 ):
     monkeypatch.setattr("web.views.CARDS_PER_COLUMN", 3)
     for index in range(5):
-        ticket_create(board=board, created_by=member_user, title=f"T{index}", column=columns[0])
+        TicketFactory(board=board, title=f"T{index}", column=columns[0])
     client = client_as("member")
 
     first = client.get(f"/boards/{board.pk}/?priority=normal")
@@ -487,10 +487,8 @@ def test_a_zoomed_out_card_says_nothing_of_a_first_response_on_track(
 
 def test_critical_tickets_carry_marks_in_words(board, member_user, client_as):
     soon = timezone.now() + timedelta(hours=3)
-    ticket_create(board=board, created_by=member_user, title="Soon", due_at=soon)
-    ticket_create(
-        board=board, created_by=member_user, title="Late", due_at=soon - timedelta(days=1)
-    )
+    TicketFactory(board=board, title="Soon", due_at=soon)
+    TicketFactory(board=board, title="Late", due_at=soon - timedelta(days=1))
 
     html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
 
@@ -500,15 +498,9 @@ def test_critical_tickets_carry_marks_in_words(board, member_user, client_as):
 
 def test_the_due_this_week_filter_keeps_open_tickets_due_by_sunday(board, member_user, api_as):
     now = timezone.now()
-    ticket_create(
-        board=board, created_by=member_user, title="Soon", due_at=now + timedelta(hours=1)
-    )
-    ticket_create(
-        board=board, created_by=member_user, title="Later", due_at=now + timedelta(days=8)
-    )
-    ticket_create(
-        board=board, created_by=member_user, title="Late", due_at=now - timedelta(hours=1)
-    )
+    TicketFactory(board=board, title="Soon", due_at=now + timedelta(hours=1))
+    TicketFactory(board=board, title="Later", due_at=now + timedelta(days=8))
+    TicketFactory(board=board, title="Late", due_at=now - timedelta(hours=1))
 
     rows = api_as("member").get(f"/api/boards/{board.pk}/tickets/?due=week").json()["results"]
 
@@ -526,14 +518,8 @@ def test_the_due_this_week_filter_ends_the_week_at_sunday_midnight_in_the_boards
     today = timezone.localdate(timezone.now(), ZoneInfo(zone))
     monday = today + timedelta(days=7 - today.weekday())
     week_ends = datetime.combine(monday, time.min, tzinfo=ZoneInfo(zone))
-    ticket_create(
-        board=board, created_by=member_user, title="Sunday night there",
-        due_at=week_ends - timedelta(minutes=1),
-    )  # fmt: skip
-    ticket_create(
-        board=board, created_by=member_user, title="Monday there",
-        due_at=week_ends + timedelta(minutes=1),
-    )  # fmt: skip
+    TicketFactory(board=board, title="Sunday night there", due_at=week_ends - timedelta(minutes=1))
+    TicketFactory(board=board, title="Monday there", due_at=week_ends + timedelta(minutes=1))
 
     rows = api_as("member").get(f"/api/boards/{board.pk}/tickets/?due=week").json()["results"]
     page = client_as("member").get(f"/boards/{board.pk}/?due=week")

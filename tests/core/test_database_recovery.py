@@ -5,10 +5,13 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 from django.db import connection, connections
 
 from accounts.services import token_create
 from tests.threads import other_connection
+
+pytestmark = pytest.mark.system
 
 
 def _get(url: str, token: str) -> int:

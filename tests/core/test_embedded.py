@@ -21,6 +21,8 @@ from django.conf import settings
 
 from csboard.celery import app
 
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 LOAD = Path(__file__).with_name("sqlite_load.py")
 SERVE = ROOT / "scripts" / "serve.py"

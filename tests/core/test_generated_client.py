@@ -15,6 +15,8 @@ from django.core.management import call_command
 
 from tests.factories import PASSWORD, UserFactory
 
+pytestmark = pytest.mark.system
+
 PACKAGE = "csboard_client"
 BIN = Path(sys.executable).parent
 

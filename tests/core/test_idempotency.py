@@ -110,6 +110,7 @@ def test_a_retried_comment_or_board_message_makes_one_message(where, board, tick
     assert Message.objects.filter(body="On it.").count() == 1
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_make_one_ticket(board, api_as):
     clients = [api_as("member") for _ in range(6)]

@@ -169,6 +169,7 @@ def fill(path: str, real: dict) -> str:
     return "/" + "/".join(segments) + "/"
 
 
+@pytest.mark.fuzz
 def test_a_thousand_malformed_bodies_are_each_a_4xx(client, board, ticket, admin_user, real):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operations = json_operations(schema)

@@ -15,7 +15,7 @@ from tests.boards.test_realtime import socket
 from tickets.models import Ticket
 from tickets.services import ticket_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

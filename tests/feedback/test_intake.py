@@ -214,6 +214,7 @@ def test_the_idempotency_key_may_come_as_a_header(client, board, secret):
     assert FeedbackResponse.objects.count() == 1
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_make_one_response_and_one_ticket(board):
     def send(_):

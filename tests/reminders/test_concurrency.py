@@ -11,6 +11,8 @@ from reminders.models import Reminder, ReminderEmail
 from reminders.services import EmailInFlight, reminder_deliver, sla_sweep
 from tests.threads import held, run_at_once
 
+pytestmark = pytest.mark.concurrency
+
 MINUTE = timedelta(minutes=1)
 
 

@@ -31,6 +31,7 @@ def test_delivery_retries_with_back_off_on_mail_server_network_and_database_erro
     assert OperationalError in sla_sweep_task.autoretry_for
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_a_delivery_that_meets_a_database_error_is_retried_until_it_delivers(assigned, caplog):
     # Given a reminder whose ticket another client holds locked for a moment, and a lock

@@ -21,6 +21,8 @@ from reminders.tasks import sla_sweep_task
 from tests.redis_server import RedisServer
 from tickets.models import Ticket
 
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).parent / "celery"
 TIMEOUT = 60

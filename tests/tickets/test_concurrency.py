@@ -9,6 +9,8 @@ from tests.threads import run_at_once
 from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
 
+pytestmark = pytest.mark.concurrency
+
 
 @pytest.mark.django_db(transaction=True)
 def test_thirty_simultaneous_creates_on_one_board_get_numbers_one_to_thirty(board, member_user):

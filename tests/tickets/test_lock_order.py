@@ -19,7 +19,7 @@ from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_u
 from workspace.models import Attachment, ChecklistItem, Message
 from workspace.services import attachments_upload, checklist_item_add, message_post
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 LOCK_TICKET = "SELECT 1 FROM tickets_ticket WHERE id = %s FOR UPDATE"
 
