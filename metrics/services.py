@@ -60,20 +60,24 @@ def digest_content(board: Board, monday) -> dict:
 
 
 def weekly_digest_send(*, now=None) -> int:
-    """Send every digest that is due now; returns how many went out."""
+    """Send every digest that is due now (each once its record commits); returns how many."""
     now = now or timezone.now()
     sent = 0
     for board, monday in _due_boards(now):
         try:
             with transaction.atomic():
-                DigestSent.objects.create(board=board, week=monday - timedelta(days=7))
+                record = DigestSent.objects.create(board=board, week=monday - timedelta(days=7))
                 recipients = [admin.email for admin in board_admins(board) if admin.email]
                 if recipients:
                     context = digest_content(board, monday)
-                    # Sent once this week's DigestSent row commits: a mail server that is away
-                    # costs this digest (logged), never the other boards' nor the record.
+                    # Sent once this week's DigestSent row commits. A mail server that is away
+                    # costs none of the other boards' digests; this one's record is taken back,
+                    # so the next tick of the morning tries again.
                     email_send_after_commit(
-                        email_build(template="metrics/email/digest", to=recipients, context=context)
+                        email_build(
+                            template="metrics/email/digest", to=recipients, context=context
+                        ),
+                        on_failure=DigestSent.objects.filter(pk=record.pk).delete,
                     )
                 sent += 1
         except IntegrityError:

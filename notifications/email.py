@@ -8,7 +8,8 @@ stands. A task whose job is the email itself (an SLA reminder, with its per-reci
 exactly-once bookkeeping; the CSAT request) sends the built message in the task, so that a
 mail-server error reaches the task and it retries."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -34,7 +35,19 @@ def email_build(*, template: str, to: Iterable[str], context: dict) -> EmailMult
     return message
 
 
-def email_send_after_commit(message: EmailMultiAlternatives) -> None:
+def email_send_after_commit(
+    message: EmailMultiAlternatives, *, on_failure: Callable[[], object] | None = None
+) -> None:
     """Send `message` once the current transaction commits (at once outside one), best effort:
-    a failure is logged and never undoes, nor fails, the write that asked for it."""
-    after_commit(message.send)
+    a failure is logged and never fails the write that asked for it. `on_failure` runs first when
+    the mail server refuses it or is away (e.g. to take back the record that it was sent)."""
+
+    def send():
+        try:
+            message.send()
+        except (SMTPException, OSError):
+            if on_failure is not None:
+                on_failure()
+            raise  # after_commit logs it
+
+    after_commit(send)
