@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.board_list, name="list"),
     path("boards/new/", views.board_new, name="new"),
     path(f"{BOARD}/", views.board_detail, name="detail"),
+    path(f"{BOARD}/live/columns/", views.board_detail_columns, name="detail_columns"),
     path(f"{BOARD}/zoom/", views.board_zoom, name="zoom"),
     path(f"{BOARD}/export/tickets.csv", views.board_export_tickets, name="export-tickets"),
     path(f"{BOARD}/settings/", views.board_settings, name="settings"),

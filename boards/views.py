@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import board_audit_events
 from accounts.services import preference_get, preference_set
@@ -37,7 +37,13 @@ from boards.selectors import (
 )
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
+from csboard.core.pages import (
+    add_refusal,
+    redirect_back,
+    refusals_as_messages,
+    render_live_part,
+    submitted,
+)
 from feedback.selectors import feedback_visible
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
@@ -114,11 +120,10 @@ def board_zoom(request, board_id):
     return redirect_back(request, reverse("boards:detail", args=[board.pk]))
 
 
-@login_required
-def board_detail(request, board_id):
-    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
-    board = board_for(request.user, board_id)
-    # The same filters as the API's ticket list, so a filtered URL means the same in both.
+def _columns_context(request, board: Board) -> dict:
+    """What the board's columns draw, for the board page and for its live redraw alike: the same
+    filters as the API's ticket list (so a filtered URL means the same in both), and the same
+    queries."""
     ticket_filter = TicketFilter(
         request.GET or None, queryset=board_tickets(board), request=request, board=board
     )
@@ -138,27 +143,54 @@ def board_detail(request, board_id):
     filtering = ticket_filter.is_bound and any(
         value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
     )
+    board_url = reverse("boards:detail", args=[board.pk])
+    query = request.GET.urlencode()
+    return {
+        "board": board,
+        "lanes": list(lanes.values()),
+        "filtering": filtering,
+        "zoomed": zoomed,
+        # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
+        "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
+        # Where a quick add goes back to: the board page with its filters, also when the columns
+        # were drawn by the live redraw (whose own URL is not a page).
+        "board_path": f"{board_url}?{query}" if query else board_url,
+    }
+
+
+@login_required
+def board_detail(request, board_id):
+    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
+    board = board_for(request.user, board_id)
     return render(
         request,
         "boards/detail.html",
         {
-            "board": board,
+            **_columns_context(request, board),
             "rendered_at": rendered_at,
-            "lanes": list(lanes.values()),
-            "filtering": filtering,
             "filters": request.GET,
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "people": board_assignable_users(board),
             "tags": board.tags.all(),
-            "zoomed": zoomed,
-            # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
-            "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": feedback_visible(board),
         },
+    )
+
+
+@login_required
+@require_GET
+def board_detail_columns(request, board_id):
+    """The board page's columns alone, for its live redraw: the same access check, filters and
+    queries as the page. The header says when they were drawn, for the page's catch-up."""
+    rendered_at = now_ms()
+    board = board_for(request.user, board_id)
+    context = _columns_context(request, board)
+    return render_live_part(
+        request, "boards/partials/columns.html", context, rendered_at=rendered_at
     )
 
 
