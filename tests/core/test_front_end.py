@@ -36,3 +36,23 @@ def test_the_socket_url_a_page_is_given_is_the_board_sockets_route(board):
 
     assert match.func.consumer_class is BoardConsumer
     assert match.kwargs == {"board_id": board.pk}
+
+
+STYLESHEETS = sorted((Path(settings.BASE_DIR) / "static" / "css").glob("*.css"))
+
+
+def test_the_pages_link_every_stylesheet_tokens_first(client):
+    html = client.get("/accounts/login/").content.decode()
+
+    linked = re.findall(r'<link rel="stylesheet" href="/static/css/([\w-]+\.css)">', html)
+    assert linked[0] == "tokens.css"
+    assert sorted(linked) == sorted(path.name for path in STYLESHEETS)
+
+
+@pytest.mark.parametrize("sheet", STYLESHEETS, ids=lambda path: path.name)
+def test_a_stylesheet_wins_by_its_selectors_and_takes_its_colours_from_the_tokens(sheet):
+    css = re.sub(r"/\*.*?\*/", "", sheet.read_text(), flags=re.S)
+
+    assert "!important" not in css
+    if sheet.name != "tokens.css":
+        assert not re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\(\s*\d", css)
