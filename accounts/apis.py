@@ -16,10 +16,6 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.lockout import ensure_not_locked_out
-from accounts.models import AuditEvent
-from accounts.selectors import board_audit_events
-from boards.models import Role
-from csboard.core.api import BoardScopedMixin
 from csboard.core.parsers import JSONParser
 from csboard.core.schema import ErrorSerializer
 
@@ -111,29 +107,3 @@ class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def destroy(self, request, token_key=None):
         services.token_revoke(user=request.user, token_key=token_key, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor_username", read_only=True)
-    # Only membership and role events are about a user.
-    target_user = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = AuditEvent
-        fields = ["id", "kind", "actor", "target_user", "ip_address", "data", "created_at"]
-        read_only_fields = fields
-
-
-class BoardAuditViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """A board's security log (admins only): membership, role and visibility changes."""
-
-    serializer_class = AuditEventSerializer
-    queryset = AuditEvent.objects.none()
-    action_roles = {"list": Role.ADMIN, "metadata": Role.ADMIN}
-
-    def get_queryset(self):
-        if self.schema_only:
-            return AuditEvent.objects.none()
-        return board_audit_events(self.board)

@@ -94,7 +94,7 @@ def timed_sweep(now):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from sla.services import sla_sweep
+    from reminders.services import sla_sweep
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -105,7 +105,7 @@ def timed_sweep(now):
 
 def reset(now):
     from csboard.celery import app
-    from sla.models import Reminder, SweepMark
+    from reminders.models import Reminder, SweepMark
 
     Reminder.objects.all().delete()
     SweepMark.objects.update_or_create(pk=1, defaults={"swept_until": now - timedelta(minutes=1)})
@@ -116,7 +116,7 @@ def shrink(now, keep: int) -> int:
     """Delete tickets that are not due until `keep` open tickets are left; returns the count."""
     from django.db import connection
 
-    from sla.models import Reminder
+    from reminders.models import Reminder
     from tickets.models import Ticket
 
     Reminder.objects.all().delete()
@@ -146,8 +146,8 @@ def main():
     recreate_database(DB_NAME)
     django.setup()
     from csboard.celery import app
-    from sla.models import Reminder
-    from sla.services import OVERLAP
+    from reminders.models import Reminder
+    from reminders.services import OVERLAP
     from tickets.models import Ticket
 
     now = datetime.now(UTC).replace(microsecond=0)
@@ -164,7 +164,7 @@ def main():
     assert written == DUE, written
     assert Reminder.objects.count() == DUE
     # The same sweep without publishing to Redis: how much of it is the database's work.
-    from sla.tasks import reminder_deliver_task
+    from reminders.tasks import reminder_deliver_task
 
     db_runs = []
     reminder_deliver_task.delay = lambda *args, **kwargs: None

@@ -2,10 +2,14 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from accounts.models import AuditEvent
+from accounts.selectors import board_audit_events
+from accounts.serializers import AuditEventSerializer
 from boards import services
+from boards.api import BoardScopedMixin
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.permissions import board_for
 from boards.selectors import board_columns, board_members, boards_for_user
@@ -21,7 +25,6 @@ from boards.serializers import (
     TagInputSerializer,
     TagSerializer,
 )
-from csboard.core.api import BoardScopedMixin
 
 
 def _with_columns(queryset):
@@ -197,3 +200,16 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
             membership=get_object_or_404(board_members(self.board), pk=pk), by=request.user
         )
         return Response(status=204)
+
+
+class BoardAuditViewSet(BoardScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A board's security log (admins only): membership, role and visibility changes."""
+
+    serializer_class = AuditEventSerializer
+    queryset = AuditEvent.objects.none()
+    action_roles = {"list": Role.ADMIN, "metadata": Role.ADMIN}
+
+    def get_queryset(self):
+        if self.schema_only:
+            return AuditEvent.objects.none()
+        return board_audit_events(self.board)

@@ -2,15 +2,10 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.selectors import user_by_login
+from boards.api import RoleField
 from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_validator
 from boards.services import BOARD_TEMPLATES
-from csboard.core.api import (
-    RoleField,
-    StrictCharField,
-    StrictIntegerField,
-    StrictRegexField,
-    column_field,
-)
+from csboard.core.api import StrictCharField, StrictIntegerField, StrictRegexField, column_field
 from csboard.core.validation import max_length_of
 
 

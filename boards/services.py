@@ -1,5 +1,6 @@
 """Every change to boards, columns, tags and memberships. The rules live here, once."""
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEvent
@@ -250,12 +251,12 @@ def _refresh_under_lock(membership: Membership) -> None:
 
 
 def _unassign_everywhere(membership: Membership) -> None:
-    """Only members and admins may be assigned: whoever leaves that circle leaves its tickets."""
-    from tickets.models import Ticket
-
-    Ticket.assignees.through.objects.filter(
-        ticket__board_id=membership.board_id, user_id=membership.user_id
-    ).delete()
+    """Only members and admins may be assigned: whoever leaves that circle leaves its tickets.
+    In the caller's transaction, under its locks. The assignment rows are reached through the
+    relation tickets declares on the user (`assigned_tickets`), not by importing tickets, which
+    sits above boards."""
+    assignments = get_user_model().assigned_tickets.through.objects
+    assignments.filter(ticket__board_id=membership.board_id, user_id=membership.user_id).delete()
 
 
 @transaction.atomic

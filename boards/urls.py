@@ -2,17 +2,14 @@ from django.urls import path
 
 from boards import views
 
-app_name = "boards"
+app_name = "boards"  # with the board page (web.urls.boards), see csboard/urls.py
 
 BOARD = "boards/<int:board_id>"
 
 urlpatterns = [
     path("", views.board_list, name="list"),
     path("boards/new/", views.board_new, name="new"),
-    path(f"{BOARD}/", views.board_detail, name="detail"),
-    path(f"{BOARD}/live/columns/", views.board_detail_columns, name="detail_columns"),
     path(f"{BOARD}/zoom/", views.board_zoom, name="zoom"),
-    path(f"{BOARD}/export/tickets.csv", views.board_export_tickets, name="export-tickets"),
     path(f"{BOARD}/settings/", views.board_settings, name="settings"),
     path(f"{BOARD}/settings/general/", views.board_update, name="update"),
     path(f"{BOARD}/delete/", views.board_delete, name="delete"),

@@ -1,14 +1,12 @@
-"""Board pages: my boards, a new board, the board itself and its settings. Thin adapters over
-boards.permissions (access), boards.selectors (reads) and boards.services (writes)."""
+"""Board pages: my boards, a new board, its zoom and its settings (the board itself, with its
+tickets, is web.views.board_detail). Thin adapters over boards.permissions (access),
+boards.selectors (reads) and boards.services (writes)."""
 
-from dataclasses import dataclass, field
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import board_audit_events
 from accounts.services import preference_get, preference_set
@@ -27,51 +25,16 @@ from boards.forms import (
 )
 from boards.models import Board, Column, Role
 from boards.permissions import board_for
-from boards.realtime import now_ms
 from boards.selectors import (
-    board_assignable_users,
     board_columns,
     board_members,
     board_tags,
     boards_for_user,
 )
-from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import (
-    add_refusal,
-    redirect_back,
-    refusals_as_messages,
-    render_live_part,
-    submitted,
-)
-from feedback.selectors import feedback_visible
-from tickets.filters import TicketFilter
-from tickets.models import Priority, Status, Ticket
-from tickets.selectors import board_tickets, first_per_column, matching_per_column
-from workspace.selectors import board_files, recent_board_messages
+from csboard.core.pages import add_refusal, redirect_back, refusals_as_messages, submitted
 
 AUDIT_EVENTS_SHOWN = 50
-
-
-@dataclass
-class Lane:
-    """A column as the board page draws it: its tickets after filtering, and its counters."""
-
-    column: Column
-    tickets: list[Ticket] = field(default_factory=list)
-    matching: int = 0  # tickets of the column that pass the filters, drawn or not
-
-    @property
-    def total(self) -> int:
-        return self.column.ticket_count
-
-    @property
-    def hidden(self) -> int:
-        return self.matching - len(self.tickets)
-
-    @property
-    def is_full(self) -> bool:
-        return self.column.wip_limit is not None and self.total >= self.column.wip_limit
 
 
 def _settings_url(board_id: int, section: str = "") -> str:
@@ -105,8 +68,6 @@ def board_new(request):
 
 
 ZOOM_PREFERENCE = "board_zoomed_out"
-CARDS_PER_COLUMN = 50
-ZOOMED_CARDS = 100
 
 
 @login_required
@@ -118,80 +79,6 @@ def board_zoom(request, board_id):
     zoomed = not preference_get(request.user, ZOOM_PREFERENCE, False)
     preference_set(request.user, ZOOM_PREFERENCE, zoomed)
     return redirect_back(request, reverse("boards:detail", args=[board.pk]))
-
-
-def _columns_context(request, board: Board) -> dict:
-    """What the board's columns draw, for the board page and for its live redraw alike: the same
-    filters as the API's ticket list (so a filtered URL means the same in both), and the same
-    queries."""
-    ticket_filter = TicketFilter(
-        request.GET or None, queryset=board_tickets(board), request=request, board=board
-    )
-    zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
-    lanes = {column.pk: Lane(column) for column in board_columns(board)}
-    # A column draws its first cards only (more when zoomed out); "Show more" expands one.
-    expand = request.GET.get("expand", "")
-    shown = first_per_column(
-        ticket_filter.qs,
-        ZOOMED_CARDS if zoomed else CARDS_PER_COLUMN,
-        expand=int(expand) if expand.isdecimal() else None,
-    )
-    for ticket in shown:
-        lanes[ticket.column_id].tickets.append(ticket)
-    for column_id, count in matching_per_column(ticket_filter.qs).items():
-        lanes[column_id].matching = count
-    filtering = ticket_filter.is_bound and any(
-        value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
-    )
-    board_url = reverse("boards:detail", args=[board.pk])
-    query = request.GET.urlencode()
-    return {
-        "board": board,
-        "lanes": list(lanes.values()),
-        "filtering": filtering,
-        "zoomed": zoomed,
-        # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
-        "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
-        # Where a quick add goes back to: the board page with its filters, also when the columns
-        # were drawn by the live redraw (whose own URL is not a page).
-        "board_path": f"{board_url}?{query}" if query else board_url,
-    }
-
-
-@login_required
-def board_detail(request, board_id):
-    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
-    board = board_for(request.user, board_id)
-    return render(
-        request,
-        "boards/detail.html",
-        {
-            **_columns_context(request, board),
-            "rendered_at": rendered_at,
-            "filters": request.GET,
-            "statuses": Status.choices,
-            "priorities": Priority.choices,
-            "people": board_assignable_users(board),
-            "tags": board.tags.all(),
-            "chat_messages": recent_board_messages(board),
-            "files": list(board_files(board)),
-            "max_upload": settings.ATTACHMENT_MAX_BYTES,
-            "metrics_visible": feedback_visible(board),
-        },
-    )
-
-
-@login_required
-@require_GET
-def board_detail_columns(request, board_id):
-    """The board page's columns alone, for its live redraw: the same access check, filters and
-    queries as the page. The header says when they were drawn, for the page's catch-up."""
-    rendered_at = now_ms()
-    board = board_for(request.user, board_id)
-    context = _columns_context(request, board)
-    return render_live_part(
-        request, "boards/partials/columns.html", context, rendered_at=rendered_at
-    )
 
 
 def _render_settings(request, board: Board, general_form: BoardForm | None = None):
@@ -391,38 +278,3 @@ def member_remove(request, board_id, membership_id):
         if membership.user_id == request.user.pk:
             return redirect("boards:list")
     return redirect(_settings_url(board.pk, "members"))
-
-
-EXPORT_FIELDS = [
-    ("number", "number"),
-    ("title", "title"),
-    ("column", "column__name"),
-    ("status", "status"),
-    ("priority", "priority"),
-    ("customer_name", "customer_name"),
-    ("customer_email", "customer_email"),
-    ("customer_company", "customer_company"),
-    ("created_at", "created_at"),
-    ("due_at", "due_at"),
-    ("first_response_at", "first_response_at"),
-    ("resolved_at", "resolved_at"),
-]
-
-
-@login_required
-def board_export_tickets(request, board_id):
-    """The board's tickets as CSV, with the same filters as the board page, streamed."""
-    board = board_for(request.user, board_id)
-    tickets = TicketFilter(
-        request.GET or None,
-        queryset=Ticket.objects.filter(board=board),
-        request=request,
-        board=board,
-    ).qs
-    rows = (
-        tickets.order_by("number")
-        .values_list(*(source for _, source in EXPORT_FIELDS))
-        .iterator(chunk_size=2000)
-    )
-    header = [name for name, _ in EXPORT_FIELDS]
-    return csv_response(f"{board.key}-tickets.csv", header, rows)

@@ -2,8 +2,14 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from accounts.apis import BoardAuditViewSet, TokenCreateView, TokenViewSet
-from boards.apis import BoardViewSet, ColumnViewSet, MembershipViewSet, TagViewSet
+from accounts.apis import TokenCreateView, TokenViewSet
+from boards.apis import (
+    BoardAuditViewSet,
+    BoardViewSet,
+    ColumnViewSet,
+    MembershipViewSet,
+    TagViewSet,
+)
 from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from notifications.apis import NotificationViewSet

@@ -1,19 +1,33 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import boards.urls
+import reminders.urls
+import sla.urls
+import tickets.urls
+import web.urls
 from csboard.core.views import healthz
+
+
+def namespace(name: str, *groups: list) -> object:
+    """One URL namespace whose views live in several apps: a page that assembles several apps
+    lives in `web` (above them all), the board's ticket CSV in `tickets` and a reminder page in
+    `reminders` (above `boards` and `sla`), yet each keeps the name it always had
+    (`boards:detail`, `boards:export-tickets`, `sla:email_preferences`)."""
+    return path("", include(([pattern for group in groups for pattern in group], name)))
+
 
 urlpatterns = [
     path("api/", include(("csboard.api_urls", "api"))),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("", include("boards.urls")),
-    path("", include("tickets.urls")),
-    path("", include("sla.urls")),
+    namespace("boards", boards.urls.urlpatterns, tickets.urls.board_urlpatterns, web.urls.boards),
+    namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets),
+    namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
-    path("", include("customers.urls")),
+    namespace("customers", web.urls.customers),
     path("", include("metrics.urls")),
 ]

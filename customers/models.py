@@ -7,7 +7,7 @@ class Customer(models.Model):
     feedback with that address attach to the same customer, on every board.
 
     It holds the address alone: a name, a company or a phone is what one board's tickets and
-    feedback say (customers.selectors.customer_profiles), so no board writes what another board
+    feedback say (web.selectors.customer_profiles), so no board writes what another board
     shows."""
 
     email = models.EmailField()

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from boards.api import BOARD_ID, BoardScopedMixin
 from boards.models import Board, Role
-from csboard.core.api import BOARD_ID, BoardScopedMixin
 from csboard.core.parsers import JSONParser
 from feedback import services
 from feedback.models import FeedbackResponse

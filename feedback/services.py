@@ -29,7 +29,7 @@ from customers.services import customer_for_email, customers_for_emails
 from feedback.models import FeedbackResponse, FeedbackSettings
 from notifications.models import Notification
 from notifications.services import notify
-from tickets.models import Priority, Source
+from tickets.models import Priority, Source, Ticket
 from tickets.services import ticket_create
 
 DETRACTOR_TAG = "detractor"
@@ -199,8 +199,6 @@ def csat_token(ticket) -> str:
 
 def csat_ticket_from_token(token: str):
     """The ticket a CSAT link was signed for; BadSignature (tampered) or SignatureExpired."""
-    from tickets.models import Ticket
-
     data = signing.loads(token, salt=CSAT_SALT, max_age=timedelta(days=CSAT_LINK_DAYS))
     return Ticket.objects.select_related("board").get(pk=data["ticket"])
 
@@ -208,8 +206,6 @@ def csat_ticket_from_token(token: str):
 def csat_request_send(*, ticket_id: int) -> bool:
     """Email the customer one-click rating links, if the board asks for them. Re-reads the
     ticket: nothing is sent for a ticket reopened or deleted meanwhile."""
-    from tickets.models import Ticket
-
     ticket = Ticket.objects.select_related("board").filter(pk=ticket_id).first()
     if ticket is None or ticket.resolved_at is None or not ticket.customer_email:
         return False

@@ -9,3 +9,9 @@ from feedback import services
 def csat_request_task(ticket_id: int) -> bool:
     """Not acknowledged late: sending twice would email the customer twice."""
     return services.csat_request_send(ticket_id=ticket_id)
+
+
+def csat_request_when_resolved(*, ticket_id: int, customer_email: str, **payload) -> None:
+    """Subscribed to tickets.events.ticket_resolved (feedback.apps): runs after commit."""
+    if customer_email:
+        csat_request_task.delay(ticket_id)

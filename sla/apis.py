@@ -2,8 +2,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from boards.api import BoardScopedMixin
 from boards.models import Role
-from csboard.core.api import BoardScopedMixin
 from sla import services
 from sla.models import SlaPolicy
 from sla.selectors import policy_for

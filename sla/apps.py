@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class SlaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sla"
-    verbose_name = "SLA policies and reminders"
+    verbose_name = "SLA policies"

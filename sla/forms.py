@@ -1,7 +1,7 @@
 from django import forms
 
-from sla.models import MAX_HOURS, MAX_LEADS, MIN_HOURS, WEEKDAY_NAMES, Reminder, SlaPolicy
-from tickets.models import Priority
+from sla.models import MAX_HOURS, MAX_LEADS, MIN_HOURS, WEEKDAY_NAMES, SlaPolicy
+from sla.priorities import Priority
 
 PRIORITIES = list(reversed(Priority.choices))  # urgent first
 
@@ -77,25 +77,3 @@ class SlaPolicyForm(forms.Form):
             return [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
         except ValueError:
             raise forms.ValidationError("Give hours as numbers, e.g. 24, 1.") from None
-
-
-KIND_HELP = {
-    Reminder.Kind.DUE_SOON: "Before a ticket of yours falls due, at the board’s lead times.",
-    Reminder.Kind.OVERDUE: "When a ticket of yours passes its due date.",
-    Reminder.Kind.FIRST_RESPONSE_MISSED: "When a customer waited past the first-response target.",
-    Reminder.Kind.ESCALATION: "Board admins: a ticket has been overdue for too long.",
-}
-
-
-class EmailPreferencesForm(forms.Form):
-    """One checkbox per reminder kind: email on or off (in-app notifications always arrive)."""
-
-    def __init__(self, *args, wanted: dict[str, bool], **kwargs):
-        super().__init__(*args, **kwargs)
-        for kind, label in Reminder.Kind.choices:
-            self.fields[kind] = forms.BooleanField(
-                label=label,
-                required=False,
-                initial=wanted.get(kind, True),
-                help_text=KIND_HELP[kind],
-            )

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from csboard.core.api import StrictFloatField, StrictIntegerField, StrictModelSerializer
 from sla.models import MAX_HOURS, MAX_LEADS, MIN_HOURS, SlaPolicy
-from tickets.models import Priority
+from sla.priorities import Priority
 
 TARGET_FIELDS = [
     f"{priority}_{clock}_hours"

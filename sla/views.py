@@ -1,18 +1,16 @@
-"""SLA pages: a board's policy (admins) and a user's reminder emails. Thin adapters over
-boards.permissions, sla.selectors and sla.services."""
+"""SLA pages: a board's policy (admins). Thin adapters over boards.permissions, sla.selectors and
+sla.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from accounts.services import preference_get
 from boards.models import Role
 from boards.permissions import board_for
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal
 from sla import services
-from sla.forms import EmailPreferencesForm, SlaPolicyForm
-from sla.models import Reminder
+from sla.forms import SlaPolicyForm
 from sla.selectors import policy_for
 
 
@@ -31,18 +29,3 @@ def sla_policy(request, board_id):
     if not form.is_bound:
         form = SlaPolicyForm.for_policy(policy_for(board))
     return render(request, "sla/policy.html", {"board": board, "form": form})
-
-
-@login_required
-def email_preferences(request):
-    wanted = preference_get(request.user, services.EMAIL_PREFERENCE, {})
-    form = EmailPreferencesForm(request.POST or None, wanted=wanted)
-    if request.method == "POST" and form.is_valid():
-        services.email_preferences_set(user=request.user, wanted=form.cleaned_data)
-        messages.success(request, "Email preferences saved.")
-        return redirect("sla:email_preferences")
-    return render(
-        request,
-        "sla/email_preferences.html",
-        {"form": form, "kinds": Reminder.Kind.choices, "has_email": bool(request.user.email)},
-    )

@@ -223,8 +223,8 @@ def test_the_sla_reminder_email_escapes_the_payload(poisoned, ticket, mailoutbox
 
     from django.utils import timezone
 
-    from sla.models import Reminder
-    from sla.services import reminder_deliver
+    from reminders.models import Reminder
+    from reminders.services import reminder_deliver
     from tickets.models import Ticket
 
     due = timezone.now() - timedelta(hours=1)

@@ -4,8 +4,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from boards.api import BoardScopedMixin
 from boards.models import Role
-from csboard.core.api import IDEMPOTENCY_KEY, BoardScopedMixin, idempotent_create
+from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.filters import BoardFilterBackend
 from sla.selectors import policy_for
 from tickets import services

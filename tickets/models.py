@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Board, Column, Tag
+from sla.priorities import Priority
 
 
 class Status(models.TextChoices):
@@ -14,13 +15,6 @@ class Status(models.TextChoices):
     NEEDS_REVIEW = "needs_review", "Needs review"
     WAITING = "waiting_on_customer", "Waiting on customer"
     RESOLVED = "resolved", "Resolved"
-
-
-class Priority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
 
 
 class Source(models.TextChoices):

@@ -1,33 +1,18 @@
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from boards.models import Board
 from tickets.models import Ticket
-from workspace.models import ChecklistItem, Message
-
-
-def _count_of(model, **conditions) -> Coalesce:
-    """How many `model` rows belong to each ticket, as a subquery: no join that would multiply
-    the ticket rows, and no query per card."""
-    rows = model.objects.filter(ticket=OuterRef("pk"), **conditions).order_by()
-    counted = rows.values("ticket").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def board_tickets(board: Board) -> QuerySet[Ticket]:
-    """A board's tickets with everything a card or an API row shows, in a fixed number of queries."""
+    """A board's tickets with everything an API row shows, in a fixed number of queries (the
+    board page adds the workspace counts a card shows: workspace.selectors.with_card_counts)."""
     return (
         Ticket.objects.filter(board=board)
         .select_related("board", "column", "created_by")
         .prefetch_related("assignees", "tags")
-        # The card's checklist progress ("2/5") and comment count, counted by the database in
-        # the same query.
-        .annotate(
-            checklist_total=_count_of(ChecklistItem),
-            checklist_done=_count_of(ChecklistItem, done_at__isnull=False),
-            comment_count=_count_of(Message),
-        )
         .order_by("column__position", "position", "number")
     )
 

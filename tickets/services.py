@@ -10,13 +10,13 @@ from boards.locks import lock_board, lock_column
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.realtime import board_changed
 from boards.services import column_ensure_room
-from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import InvalidInput, MovedMeanwhile
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import ticket_deadlines
+from tickets.events import ticket_resolved
 from tickets.locks import lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Source, Status, Ticket
 
@@ -92,13 +92,14 @@ def _notify_assigned(ticket: Ticket, users: Iterable, by) -> None:
 def _mark_resolved(ticket: Ticket) -> None:
     """The moment a ticket becomes resolved: it enters the Resolved status or a done column.
     The one place that stamps `resolved_at` (SLA clocks stop, reminders stop); runs inside the
-    caller's transaction before the ticket is saved, so side effects belong in on_commit."""
+    caller's transaction before the ticket is saved, so the apps above hear of it after commit
+    (tickets.events.ticket_resolved: feedback asks for a CSAT rating)."""
     if ticket.resolved_at is None:
         ticket.resolved_at = timezone.now()
-        if ticket.pk is not None and ticket.customer_email:
-            from feedback.tasks import csat_request_task
-
-            enqueue_after_commit(csat_request_task, ticket.pk)
+        if ticket.pk is not None:
+            ticket_resolved.emit(
+                ticket_id=ticket.pk, board_id=ticket.board_id, customer_email=ticket.customer_email
+            )
 
 
 def _attach_customer(ticket: Ticket) -> None:

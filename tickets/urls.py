@@ -2,14 +2,21 @@ from django.urls import path
 
 from tickets import views
 
-app_name = "tickets"
+app_name = "tickets"  # with the ticket page (web.urls.tickets), see csboard/urls.py
 
 TICKET = "boards/<int:board_id>/tickets/<int:number>"
 
 urlpatterns = [
     path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new"),
-    path(f"{TICKET}/", views.ticket_detail, name="detail"),
-    path(f"{TICKET}/edit/", views.ticket_edit, name="edit"),
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
+]
+
+# The board's ticket CSV, in the boards namespace it has always had (csboard/urls.py joins it).
+board_urlpatterns = [
+    path(
+        "boards/<int:board_id>/export/tickets.csv",
+        views.board_export_tickets,
+        name="export-tickets",
+    ),
 ]

@@ -1,52 +1,22 @@
-"""Ticket pages and actions. Thin adapters: access through boards.permissions.board_for, tickets
-through tickets.selectors.ticket_for, every change through tickets.services."""
+"""Ticket actions and the board's ticket CSV (the ticket page itself, with its workspace panels,
+is web.views). Thin adapters: access through boards.permissions.board_for, tickets through
+tickets.selectors.ticket_for, every change through tickets.services."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from boards.models import Board, Role
-from boards.permissions import board_for, can
-from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, first_error, redirect_back, refusals_as_messages
+from boards.permissions import board_for
+from csboard.core.csv import csv_response
+from csboard.core.pages import first_error, redirect_back, refusals_as_messages
 from tickets import services
-from tickets.forms import TicketForm, TicketMoveForm, TicketQuickForm
+from tickets.filters import TicketFilter
+from tickets.forms import TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
 from tickets.selectors import ticket_for
-from workspace.selectors import (
-    ticket_activity,
-    ticket_attachments,
-    ticket_checklist,
-    ticket_messages,
-)
-
-
-def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | None = None):
-    checklist = list(ticket_checklist(ticket))
-    context = {
-        "board": board,
-        "ticket": ticket,
-        "checklist": checklist,
-        "checklist_done": sum(item.is_done for item in checklist),
-        "chat_messages": list(ticket_messages(ticket)),
-        "files": list(ticket_attachments(ticket)),
-        "activity": list(ticket_activity(ticket)),
-        "max_upload": settings.ATTACHMENT_MAX_BYTES,
-    }
-    if can(board.my_role, "work"):
-        context["form"] = form or TicketForm.for_ticket(ticket, board)
-        context["move_form"] = TicketMoveForm(
-            initial={
-                "column": ticket.column_id,
-                "position": ticket.position + 1,
-                "from_column": ticket.column_id,
-            },
-            board=board,
-        )
-    return render(request, "tickets/detail.html", context)
 
 
 @login_required
@@ -61,30 +31,6 @@ def ticket_new(request, board_id):
         ticket = services.ticket_create(board=board, created_by=request.user, **form.cleaned_data)
         messages.success(request, f"{ticket.reference} added to “{ticket.column.name}”.")
     return redirect_back(request, board_url(board))
-
-
-@login_required
-def ticket_detail(request, board_id, number):
-    board = board_for(request.user, board_id)
-    return _render_ticket(request, board, ticket_for(board, number))
-
-
-@login_required
-@require_POST
-def ticket_edit(request, board_id, number):
-    board = board_for(request.user, board_id, need=Role.MEMBER)
-    ticket = ticket_for(board, number)
-    form = TicketForm(request.POST, board=board)
-    if form.is_valid():
-        try:
-            services.ticket_update(ticket=ticket, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, f"{ticket.reference} saved.")
-            return redirect(ticket_url(ticket))
-    # Show what is stored, next to the form with what was typed and why it was refused.
-    return _render_ticket(request, board, ticket_for(board, number), form=form)
 
 
 @login_required
@@ -117,6 +63,41 @@ def ticket_delete(request, board_id, number):
     services.ticket_delete(ticket=ticket, by=request.user)
     messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
     return redirect(board_url(board))
+
+
+EXPORT_FIELDS = [
+    ("number", "number"),
+    ("title", "title"),
+    ("column", "column__name"),
+    ("status", "status"),
+    ("priority", "priority"),
+    ("customer_name", "customer_name"),
+    ("customer_email", "customer_email"),
+    ("customer_company", "customer_company"),
+    ("created_at", "created_at"),
+    ("due_at", "due_at"),
+    ("first_response_at", "first_response_at"),
+    ("resolved_at", "resolved_at"),
+]
+
+
+@login_required
+def board_export_tickets(request, board_id):
+    """The board's tickets as CSV, with the same filters as the board page, streamed."""
+    board = board_for(request.user, board_id)
+    tickets = TicketFilter(
+        request.GET or None,
+        queryset=Ticket.objects.filter(board=board),
+        request=request,
+        board=board,
+    ).qs
+    rows = (
+        tickets.order_by("number")
+        .values_list(*(source for _, source in EXPORT_FIELDS))
+        .iterator(chunk_size=2000)
+    )
+    header = [name for name, _ in EXPORT_FIELDS]
+    return csv_response(f"{board.key}-tickets.csv", header, rows)
 
 
 def board_url(board: Board) -> str:

@@ -13,12 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from boards.api import BoardScopedMixin
 from boards.models import Role
-from csboard.core.api import (
-    IDEMPOTENCY_KEY,
-    BoardScopedMixin,
-    idempotent_create,
-)
+from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.parsers import JSONParser
 from tickets.models import Activity
 from tickets.selectors import ticket_for

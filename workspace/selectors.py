@@ -1,10 +1,29 @@
 """Reads for the ticket workspace and the board panels: one query per list, whatever its length."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from boards.models import Board
 from tickets.models import Activity, Ticket
 from workspace.models import Attachment, ChecklistItem, Message
+
+
+def _count_of(model, **conditions) -> Coalesce:
+    """How many `model` rows belong to each ticket, as a subquery: no join that would multiply
+    the ticket rows, and no query per card."""
+    rows = model.objects.filter(ticket=OuterRef("pk"), **conditions).order_by()
+    counted = rows.values("ticket").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_card_counts(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The card's checklist progress ("2/5") and comment count, counted by the database in the
+    same query as the tickets."""
+    return tickets.annotate(
+        checklist_total=_count_of(ChecklistItem),
+        checklist_done=_count_of(ChecklistItem, done_at__isnull=False),
+        comment_count=_count_of(Message),
+    )
 
 
 def ticket_checklist(ticket: Ticket) -> QuerySet[ChecklistItem]:

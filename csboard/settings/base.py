@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "customers",
     "feedback",
     "metrics",
+    "reminders",
+    "web",
     "channels",
 ]
 
@@ -161,7 +163,7 @@ SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=60)
 # The one beat schedule of the project; later features add their periodic tasks here.
 CELERY_BEAT_SCHEDULE: dict = {
     "sla-sweep": {
-        "task": "sla.tasks.sla_sweep_task",
+        "task": "reminders.tasks.sla_sweep_task",
         "schedule": SLA_SWEEP_SECONDS,
         # A sweep nobody picked up before the next one is due is superseded by it.
         "options": {"expires": SLA_SWEEP_SECONDS},
@@ -336,7 +338,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "csboard.core.api.ROLE_SLUGS",
+        "RoleEnum": "boards.api.ROLE_SLUGS",
         "FeedbackKindEnum": "feedback.models.FeedbackResponse.Kind",
     },
 }

@@ -21,8 +21,8 @@ from boards.models import Board, Column, Membership, Role
 from boards.services import column_update
 from feedback.models import FeedbackResponse
 from feedback.services import feedback_duty_set, feedback_secret_rotate
-from sla.models import Reminder
-from sla.services import reminder_deliver
+from reminders.models import Reminder
+from reminders.services import reminder_deliver
 from tests.factories import UserFactory
 from tickets.models import Activity, Ticket
 from tickets.services import ticket_create

@@ -482,7 +482,7 @@ def test_the_live_columns_say_when_they_were_drawn(board, client_as):
 def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(
     board, columns, member_user, client_as, monkeypatch
 ):
-    monkeypatch.setattr("boards.views.CARDS_PER_COLUMN", 3)
+    monkeypatch.setattr("web.views.CARDS_PER_COLUMN", 3)
     for index in range(5):
         ticket_create(board=board, created_by=member_user, title=f"T{index}", column=columns[0])
     client = client_as("member")

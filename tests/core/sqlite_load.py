@@ -29,8 +29,8 @@ from django.utils import timezone  # noqa: E402
 from boards.models import Board, Role  # noqa: E402
 from boards.services import board_create, membership_add  # noqa: E402
 from csboard.celery import app  # noqa: E402
-from sla import services as sla  # noqa: E402
-from sla.models import Reminder  # noqa: E402
+from reminders import services as reminders  # noqa: E402
+from reminders.models import Reminder  # noqa: E402
 from tickets.models import Priority, Ticket  # noqa: E402
 from tickets.services import ticket_create, ticket_move  # noqa: E402
 
@@ -81,12 +81,12 @@ def web(start_at: float, seconds: float) -> dict:
 def _sweep_and_deliver() -> tuple[int, list[str]]:
     delivered, errors = 0, []
     try:
-        ids = sla.sla_sweep()
+        ids = reminders.sla_sweep()
     except DatabaseError as error:
         return 0, [repr(error)]
     for reminder_id in ids:
         try:
-            sla.reminder_deliver(reminder_id=reminder_id)
+            reminders.reminder_deliver(reminder_id=reminder_id)
             delivered += 1
         except DatabaseError as error:
             errors.append(repr(error))

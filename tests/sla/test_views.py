@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sla.models import Reminder, SlaPolicy
-from sla.services import email_wanted
+from reminders.models import Reminder
+from reminders.services import email_wanted
+from sla.models import SlaPolicy
 from tests.pages import (
     LOGIN,
     MANAGE,

@@ -10,8 +10,8 @@ from boards.models import Role
 from boards.services import membership_add, membership_remove
 from csboard.core.exceptions import NotFound
 from feedback.services import feedback_duty_set, feedback_receive
-from sla.models import Reminder
-from sla.services import reminder_deliver
+from reminders.models import Reminder
+from reminders.services import reminder_deliver
 from tests.factories import UserFactory
 from tests.threads import Started, held, line_up, wait_until_waiting
 from tickets.models import Activity, Ticket

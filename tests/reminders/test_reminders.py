@@ -8,8 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.models import Notification
-from sla.models import Reminder, ReminderEmail
-from sla.services import email_preferences_set, reminder_deliver, sla_policy_set, sla_sweep
+from reminders.models import Reminder, ReminderEmail
+from reminders.services import email_preferences_set, reminder_deliver, sla_sweep
+from sla.services import sla_policy_set
 from tickets.models import Priority, Status, Ticket
 from tickets.services import ticket_create, ticket_record_first_response, ticket_update
 
@@ -277,7 +278,7 @@ def test_a_reminder_waiting_on_a_mail_retry_is_left_to_that_retry(
 ):
     moment = assigned.due_at + MINUTE
     [reminder_id] = sla_sweep(now=moment)
-    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.Backend"
     with pytest.raises(ConnectionRefusedError):
         reminder_deliver(reminder_id=reminder_id, now=moment)
 
@@ -297,7 +298,7 @@ def test_a_reminder_undelivered_for_two_days_is_given_up_as_an_error(
     moment = assigned.due_at + MINUTE
     [reminder_id] = sla_sweep(now=moment)
 
-    with caplog.at_level("ERROR", logger="sla.services"):
+    with caplog.at_level("ERROR", logger="reminders.services"):
         with django_capture_on_commit_callbacks() as callbacks:
             sla_sweep(now=moment + timedelta(days=2, minutes=1))
         sla_sweep(now=moment + timedelta(days=2, minutes=2))
@@ -362,7 +363,7 @@ def test_turning_one_kind_off_leaves_the_other_kinds_on(assigned, member_user, s
 
 def test_a_mail_server_that_is_down_holds_back_only_the_email_until_the_retry(assigned, settings):
     [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
-    settings.EMAIL_BACKEND = "tests.sla.failing_mail.Backend"
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.Backend"
 
     with pytest.raises(ConnectionRefusedError):
         reminder_deliver(reminder_id=reminder_id)
@@ -388,10 +389,10 @@ def test_a_mail_server_failing_mid_batch_sends_each_email_once_after_the_retry(
 ):
     from smtplib import SMTPServerDisconnected
 
-    from tests.sla.failing_mail import FailsMidBatch
+    from tests.reminders.failing_mail import FailsMidBatch
 
     [reminder_id] = sla_sweep(now=two_recipients.due_at + MINUTE)
-    settings.EMAIL_BACKEND = "tests.sla.failing_mail.FailsMidBatch"
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.FailsMidBatch"
     monkeypatch.setattr(FailsMidBatch, "budget", 1)
 
     with pytest.raises(SMTPServerDisconnected):
@@ -412,7 +413,7 @@ def test_a_refused_address_holds_back_nobody_elses_reminder(two_recipients, sett
     from smtplib import SMTPRecipientsRefused
 
     [reminder_id] = sla_sweep(now=two_recipients.due_at + MINUTE)
-    settings.EMAIL_BACKEND = "tests.sla.failing_mail.RefusesMia"
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.RefusesMia"
 
     with pytest.raises(SMTPRecipientsRefused):
         reminder_deliver(reminder_id=reminder_id)

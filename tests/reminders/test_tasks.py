@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import OperationalError, connection
 
 from csboard.celery import app
-from sla.services import EmailInFlight
-from sla.tasks import reminder_deliver_task, sla_sweep_task
+from reminders.services import EmailInFlight
+from reminders.tasks import reminder_deliver_task, sla_sweep_task
 from tests.threads import held
 
 
@@ -37,7 +37,7 @@ def test_a_delivery_that_meets_a_database_error_is_retried_until_it_delivers(ass
     # timeout shorter than that moment: the delivery's database refuses (an OperationalError)
     from django.core import mail
 
-    from sla.models import Reminder
+    from reminders.models import Reminder
 
     reminder = Reminder.objects.create(
         ticket=assigned, kind=Reminder.Kind.OVERDUE, due_for=assigned.due_at
@@ -69,7 +69,7 @@ def test_beat_runs_the_sweep_every_sla_sweep_seconds():
     [entry] = [
         entry
         for entry in app.conf.beat_schedule.values()
-        if entry["task"] == "sla.tasks.sla_sweep_task"
+        if entry["task"] == "reminders.tasks.sla_sweep_task"
     ]
     assert entry["schedule"] == settings.SLA_SWEEP_SECONDS == 60
 
@@ -77,7 +77,7 @@ def test_beat_runs_the_sweep_every_sla_sweep_seconds():
 def test_a_delivery_task_run_eagerly_sends_the_reminder(assigned, celery_eager):
     from django.core import mail
 
-    from sla.models import Reminder
+    from reminders.models import Reminder
 
     reminder = Reminder.objects.create(
         ticket=assigned, kind=Reminder.Kind.OVERDUE, due_for=assigned.due_at

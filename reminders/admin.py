@@ -5,7 +5,7 @@ nobody adds, edits or deletes one here."""
 from django.contrib import admin
 
 from csboard.core.admin import ReadOnlyAdmin
-from sla.models import Reminder, ReminderEmail
+from reminders.models import Reminder, ReminderEmail
 
 
 class ReminderEmailInline(ReadOnlyAdmin, admin.TabularInline):

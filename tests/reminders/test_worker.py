@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from csboard.celery import app
 from notifications.models import Notification
-from sla.models import Reminder
-from sla.tasks import sla_sweep_task
+from reminders.models import Reminder
+from reminders.tasks import sla_sweep_task
 from tests.redis_server import RedisServer
 from tickets.models import Ticket
 

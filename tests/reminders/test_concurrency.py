@@ -7,8 +7,8 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.models import Notification
-from sla.models import Reminder, ReminderEmail
-from sla.services import EmailInFlight, reminder_deliver, sla_sweep
+from reminders.models import Reminder, ReminderEmail
+from reminders.services import EmailInFlight, reminder_deliver, sla_sweep
 from tests.threads import held, run_at_once
 
 MINUTE = timedelta(minutes=1)

@@ -1,4 +1,4 @@
-"""Thin Celery tasks over sla.services. Both are idempotent, so they are acknowledged late: a
+"""Thin Celery tasks over reminders.services. Both are idempotent, so they are acknowledged late: a
 worker killed mid-task leaves the message for another worker, and running it again is harmless.
 A database error (a dropped connection, a lock timeout) is retried with back-off, as a
 mail-server error is."""
@@ -8,7 +8,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
-from sla import services
+from reminders import services
 
 
 @shared_task(

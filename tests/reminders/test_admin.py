@@ -3,12 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from sla.models import Reminder, ReminderEmail
+from reminders.models import Reminder, ReminderEmail
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/sla/reminder/"
+CHANGELIST = "/admin/reminders/reminder/"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 
 from notifications.models import Notification
-from sla.services import reminder_deliver, sla_sweep
+from reminders.services import reminder_deliver, sla_sweep
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def celery_eager():
 def sweep_at():
     """Sweep as if the clock showed `moment`, then deliver what the sweep wrote (the worker's
     part, run here). Returns the delivered reminders' (kind, outcome)."""
-    from sla.models import Reminder
+    from reminders.models import Reminder
 
     def run(moment):
         ids = sla_sweep(now=moment)

@@ -1,0 +1,211 @@
+"""Pages that assemble several apps, so they sit above all of them: the board (its tickets,
+workspace panels and metrics link), the ticket page (with its workspace panels), the customer
+page (tickets and feedback across boards). Thin adapters, like every
+view: reads through each app's selectors, writes through its services."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.services import preference_get
+from boards.models import Board, Column, Role
+from boards.permissions import board_for, can
+from boards.realtime import now_ms
+from boards.selectors import board_assignable_users, board_columns
+from boards.views import ZOOM_PREFERENCE
+from csboard.core.exceptions import ApplicationError
+from csboard.core.pages import add_refusal, render_live_part
+from feedback.selectors import feedback_visible
+from tickets import services as ticket_services
+from tickets.filters import TicketFilter
+from tickets.forms import TicketForm, TicketMoveForm
+from tickets.models import Priority, Status, Ticket
+from tickets.selectors import board_tickets, first_per_column, matching_per_column, ticket_for
+from tickets.views import ticket_url
+from web.selectors import customer_feedback, customer_for, customer_profiles, customer_tickets
+from workspace.selectors import (
+    board_files,
+    recent_board_messages,
+    ticket_activity,
+    ticket_attachments,
+    ticket_checklist,
+    ticket_messages,
+    with_card_counts,
+)
+
+# --- The board page ----------------------------------------------------------------------------
+CARDS_PER_COLUMN = 50
+ZOOMED_CARDS = 100
+
+
+@dataclass
+class Lane:
+    """A column as the board page draws it: its tickets after filtering, and its counters."""
+
+    column: Column
+    tickets: list[Ticket] = field(default_factory=list)
+    matching: int = 0  # tickets of the column that pass the filters, drawn or not
+
+    @property
+    def total(self) -> int:
+        return self.column.ticket_count
+
+    @property
+    def hidden(self) -> int:
+        return self.matching - len(self.tickets)
+
+    @property
+    def is_full(self) -> bool:
+        return self.column.wip_limit is not None and self.total >= self.column.wip_limit
+
+
+def _columns_context(request, board: Board) -> dict:
+    """What the board's columns draw, for the board page and for its live redraw alike: the same
+    filters as the API's ticket list (so a filtered URL means the same in both), and the same
+    queries."""
+    ticket_filter = TicketFilter(
+        request.GET or None, queryset=board_tickets(board), request=request, board=board
+    )
+    zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
+    lanes = {column.pk: Lane(column) for column in board_columns(board)}
+    # A column draws its first cards only (more when zoomed out); "Show more" expands one.
+    expand = request.GET.get("expand", "")
+    shown = first_per_column(
+        with_card_counts(ticket_filter.qs),
+        ZOOMED_CARDS if zoomed else CARDS_PER_COLUMN,
+        expand=int(expand) if expand.isdecimal() else None,
+    )
+    for ticket in shown:
+        lanes[ticket.column_id].tickets.append(ticket)
+    for column_id, count in matching_per_column(ticket_filter.qs).items():
+        lanes[column_id].matching = count
+    filtering = ticket_filter.is_bound and any(
+        value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
+    )
+    board_url = reverse("boards:detail", args=[board.pk])
+    query = request.GET.urlencode()
+    return {
+        "board": board,
+        "lanes": list(lanes.values()),
+        "filtering": filtering,
+        "zoomed": zoomed,
+        # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
+        "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
+        # Where a quick add goes back to: the board page with its filters, also when the columns
+        # were drawn by the live redraw (whose own URL is not a page).
+        "board_path": f"{board_url}?{query}" if query else board_url,
+    }
+
+
+@login_required
+def board_detail(request, board_id):
+    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
+    board = board_for(request.user, board_id)
+    return render(
+        request,
+        "boards/detail.html",
+        {
+            **_columns_context(request, board),
+            "rendered_at": rendered_at,
+            "filters": request.GET,
+            "statuses": Status.choices,
+            "priorities": Priority.choices,
+            "people": board_assignable_users(board),
+            "tags": board.tags.all(),
+            "chat_messages": recent_board_messages(board),
+            "files": list(board_files(board)),
+            "max_upload": settings.ATTACHMENT_MAX_BYTES,
+            "metrics_visible": feedback_visible(board),
+        },
+    )
+
+
+@login_required
+@require_GET
+def board_detail_columns(request, board_id):
+    """The board page's columns alone, for its live redraw: the same access check, filters and
+    queries as the page. The header says when they were drawn, for the page's catch-up."""
+    rendered_at = now_ms()
+    board = board_for(request.user, board_id)
+    context = _columns_context(request, board)
+    return render_live_part(
+        request, "boards/partials/columns.html", context, rendered_at=rendered_at
+    )
+
+
+# --- The ticket page ---------------------------------------------------------------------------
+def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | None = None):
+    checklist = list(ticket_checklist(ticket))
+    context = {
+        "board": board,
+        "ticket": ticket,
+        "checklist": checklist,
+        "checklist_done": sum(item.is_done for item in checklist),
+        "chat_messages": list(ticket_messages(ticket)),
+        "files": list(ticket_attachments(ticket)),
+        "activity": list(ticket_activity(ticket)),
+        "max_upload": settings.ATTACHMENT_MAX_BYTES,
+    }
+    if can(board.my_role, "work"):
+        context["form"] = form or TicketForm.for_ticket(ticket, board)
+        context["move_form"] = TicketMoveForm(
+            initial={
+                "column": ticket.column_id,
+                "position": ticket.position + 1,
+                "from_column": ticket.column_id,
+            },
+            board=board,
+        )
+    return render(request, "tickets/detail.html", context)
+
+
+@login_required
+def ticket_detail(request, board_id, number):
+    board = board_for(request.user, board_id)
+    return _render_ticket(request, board, ticket_for(board, number))
+
+
+@login_required
+@require_POST
+def ticket_edit(request, board_id, number):
+    board = board_for(request.user, board_id, need=Role.MEMBER)
+    ticket = ticket_for(board, number)
+    form = TicketForm(request.POST, board=board)
+    if form.is_valid():
+        try:
+            ticket_services.ticket_update(ticket=ticket, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, f"{ticket.reference} saved.")
+            return redirect(ticket_url(ticket))
+    # Show what is stored, next to the form with what was typed and why it was refused.
+    return _render_ticket(request, board, ticket_for(board, number), form=form)
+
+
+# --- The customer page -------------------------------------------------------------------------
+@login_required
+def customer_detail(request, customer_id):
+    """A customer's tickets and scores over time, and what each board knows of them, limited to
+    the boards the user can see."""
+    customer = customer_for(request.user, customer_id)
+    tickets = list(customer_tickets(request.user, customer))
+    feedback = list(customer_feedback(request.user, customer))
+    profiles = customer_profiles(tickets, feedback)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "profiles": profiles,
+            # One board's details head the page; several boards' are listed side by side.
+            "profile": profiles[0] if len(profiles) == 1 else None,
+            "tickets": tickets,
+            "feedback": feedback,
+        },
+    )
