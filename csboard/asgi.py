@@ -14,17 +14,14 @@ django_application = get_asgi_application()  # sets Django up before the consume
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.urls import path  # noqa: E402
 
-from boards.consumers import BoardConsumer  # noqa: E402
+from csboard import routing  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(
-                URLRouter([path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi())])
-            )
+            AuthMiddlewareStack(URLRouter(routing.urlpatterns))
         ),
     }
 )

@@ -134,6 +134,13 @@ def pages_of(states) -> dict[str, list[str]]:
     return {
         "boards:list": [reverse("boards:list")],
         "boards:detail": [*each("boards:detail"), f"{reverse('boards:detail', args=[board.pk])}?q=x"],
+        # The board page's parts its live redraw fetches alone.
+        "boards:detail_columns": [
+            *each("boards:detail_columns"),
+            f"{reverse('boards:detail_columns', args=[board.pk])}?q=x",
+        ],
+        "workspace:board-chat-live": each("workspace:board-chat-live"),
+        "workspace:board-files-live": each("workspace:board-files-live"),
         "boards:export-tickets": each("boards:export-tickets"),
         "boards:settings": each("boards:settings"),
         "tickets:detail": [

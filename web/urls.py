@@ -10,6 +10,7 @@ from web import views
 
 boards = [
     path(f"{BOARD}/", views.board_detail, name="detail"),
+    path(f"{BOARD}/live/columns/", views.board_detail_columns, name="detail_columns"),
 ]
 
 tickets = [

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import preference_get
 from boards.models import Board, Column
@@ -19,7 +19,7 @@ from boards.realtime import now_ms
 from boards.selectors import board_columns, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal
+from csboard.core.pages import add_refusal, render_live_part
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketForm, TicketMoveForm
@@ -63,11 +63,10 @@ class Lane:
         return self.column.wip_limit is not None and self.total >= self.column.wip_limit
 
 
-@login_required
-def board_detail(request, board_id):
-    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
-    board = board_for(request.user, board_id)
-    # The same filters as the API's ticket list, so a filtered URL means the same in both.
+def _columns_context(request, board: Board) -> dict:
+    """What the board's columns draw, for the board page and for its live redraw alike: the same
+    filters as the API's ticket list (so a filtered URL means the same in both), and the same
+    queries."""
     ticket_filter = TicketFilter(
         request.GET or None, queryset=board_tickets(board), request=request, board=board
     )
@@ -87,27 +86,54 @@ def board_detail(request, board_id):
     filtering = ticket_filter.is_bound and any(
         value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
     )
+    board_url = reverse("boards:detail", args=[board.pk])
+    query = request.GET.urlencode()
+    return {
+        "board": board,
+        "lanes": list(lanes.values()),
+        "filtering": filtering,
+        "zoomed": zoomed,
+        # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
+        "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
+        # Where a quick add goes back to: the board page with its filters, also when the columns
+        # were drawn by the live redraw (whose own URL is not a page).
+        "board_path": f"{board_url}?{query}" if query else board_url,
+    }
+
+
+@login_required
+def board_detail(request, board_id):
+    rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
+    board = board_for(request.user, board_id)
     return render(
         request,
         "boards/detail.html",
         {
-            "board": board,
+            **_columns_context(request, board),
             "rendered_at": rendered_at,
-            "lanes": list(lanes.values()),
-            "filtering": filtering,
             "filters": request.GET,
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "people": board_team(board),
             "tags": board.tags.all(),
-            "zoomed": zoomed,
-            # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
-            "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
             "chat_messages": recent_board_messages(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
         },
+    )
+
+
+@login_required
+@require_GET
+def board_detail_columns(request, board_id):
+    """The board page's columns alone, for its live redraw: the same access check, filters and
+    queries as the page. The header says when they were drawn, for the page's catch-up."""
+    rendered_at = now_ms()
+    board = board_for(request.user, board_id)
+    context = _columns_context(request, board)
+    return render_live_part(
+        request, "boards/partials/columns.html", context, rendered_at=rendered_at
     )
 
 

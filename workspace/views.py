@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from boards.models import Board
 from boards.permissions import Action, board_for
+from boards.realtime import now_ms
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import refusals_as_messages, submitted
+from csboard.core.pages import refusals_as_messages, render_live_part, submitted
 from tickets.selectors import ticket_for
 from workspace import services
 from workspace.forms import ChecklistItemForm, ChecklistItemUpdateForm, LinkForm, MessageForm
@@ -19,6 +20,7 @@ from workspace.models import Attachment
 from workspace.selectors import (
     board_files,
     board_messages,
+    recent_board_messages,
     ticket_attachments,
     ticket_checklist,
     ticket_messages,
@@ -186,3 +188,27 @@ def file_delete(request, board_id, pk, number=None):
     with refusals_as_messages(request):
         services.attachment_delete(attachment=attachment, by=request.user)
     return back()
+
+
+# --- The board page's chat and files panels alone, for its live redraw -------------------------
+# Their lists and counts only: an open panel stays open and a message being typed is kept.
+@login_required
+@require_GET
+def board_chat_live(request, board_id):
+    rendered_at = now_ms()  # before any read, as the board page's
+    board = board_for(request.user, board_id)
+    context = {"board": board, "chat_messages": recent_board_messages(board)}
+    return render_live_part(
+        request, "workspace/board_chat_live.html", context, rendered_at=rendered_at
+    )
+
+
+@login_required
+@require_GET
+def board_files_live(request, board_id):
+    rendered_at = now_ms()
+    board = board_for(request.user, board_id)
+    context = {"board": board, "files": list(board_files(board))}
+    return render_live_part(
+        request, "workspace/board_files_live.html", context, rendered_at=rendered_at
+    )

@@ -1,13 +1,14 @@
-"""What every HTML view shares: going back where the user came from, and showing the domain's
-refusals (ApplicationError) as a message or as form errors instead of an error page."""
+"""What every HTML view shares: going back where the user came from, showing the domain's
+refusals (ApplicationError) as a message or as form errors instead of an error page, and the
+partials a live page redraws a part of itself from."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from csboard.core.exceptions import ApplicationError
@@ -59,3 +60,17 @@ def first_error(form: forms.Form) -> str:
             return f"{form[field].label}: {errors[0]}"
         return errors[0]
     return "Please check the form."
+
+
+# A live page (the board) redraws a part of itself from a partial view, which says in this header
+# when it was drawn (epoch ms, taken before any read) as the page says it in data-rendered-at: the
+# page compares it with the moment its socket says the board last changed, to catch up.
+RENDERED_AT_HEADER = "X-Rendered-At"
+
+
+def render_live_part(
+    request: HttpRequest, template_name: str, context: dict, *, rendered_at: int
+) -> HttpResponse:
+    response = render(request, template_name, context)
+    response[RENDERED_AT_HEADER] = str(rendered_at)
+    return response

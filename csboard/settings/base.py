@@ -73,6 +73,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "csboard.urls"
+SOCKET_URLCONF = "csboard.routing"  # the WebSocket routes (csboard.asgi), for {% socket_url %}
 WSGI_APPLICATION = "csboard.wsgi.application"
 ASGI_APPLICATION = "csboard.asgi.application"
 

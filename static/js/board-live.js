@@ -1,21 +1,28 @@
 // Live updates: the board listens on a WebSocket for changes anyone makes (create, edit, move,
-// comment, delete) and redraws its columns from the server within a moment, keeping the
-// filters of the URL. The socket's first message says when the board last changed: a page
-// drawn before then (a change made while the page loaded, or while the socket was down)
-// redraws once to catch up. It reconnects by itself, with growing pauses, after a drop; a
-// socket refused (closed 4400–4499: no access) stops retrying.
+// comment, delete) and redraws the part of the page that changed from its partial on the server
+// (the columns, keeping the filters of the URL; the board chat's or files' list and count), swapped
+// in with htmx. Each part is an element with data-live-url; data-live-on names the event kinds it
+// redraws on (the columns, without it, on every other kind), data-live-target the element inside
+// it that its partial replaces (else the part's content). A redraw never happens under a card
+// being moved, and keeps focus, what is typed in a field and the scroll of the page and columns.
+// The socket's first message says when the board last changed: a part drawn before then (a change
+// made while the page loaded, or while the socket was down) redraws once to catch up. It
+// reconnects by itself, with growing pauses, after a drop; a socket refused (closed 4400–4499: no
+// access) stops retrying.
 (function () {
   "use strict";
 
   const board = document.querySelector("[data-board]");
-  if (!board) return;
+  if (!board || !window.htmx) return;
   const status = document.querySelector("[data-live-status]");
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const url = `${scheme}://${window.location.host}/ws/boards/${board.dataset.board}/`;
+  const socketUrl = `${scheme}://${window.location.host}${board.dataset.socketUrl}`;
+  const parts = Array.from(document.querySelectorAll("[data-live-url]"));
+  // When the server drew what each part shows; a partial says it in this header.
+  const renderedAt = new Map(parts.map((part) => [part, Number(board.dataset.renderedAt)]));
+  const pending = new Map();
   let retry = 0;
-  let pending = null;
   let dropped = false; // the socket was open and went away
-  let renderedAt = Number(board.dataset.renderedAt); // when the server drew what is shown
 
   function setStatus(live) {
     if (!status) return;
@@ -23,50 +30,81 @@
     status.textContent = live ? "Live" : "Reconnecting…";
   }
 
-  async function refresh() {
-    pending = null;
+  function partsFor(kind) {
+    const named = parts.filter((part) => (part.dataset.liveOn || "").split(" ").includes(kind));
+    return named.length ? named : parts.filter((part) => !part.dataset.liveOn);
+  }
+
+  function schedule(part, delay) {
+    if (!pending.has(part)) pending.set(part, window.setTimeout(() => redraw(part), delay || 150));
+  }
+
+  function redraw(part) {
+    pending.delete(part);
     if (document.body.dataset.dragging) {
-      pending = window.setTimeout(refresh, 300); // never redraw under a card being moved
+      schedule(part, 300); // never redraw under a card being moved
       return;
     }
-    const response = await fetch(window.location.href, {
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" },
+    const target = part.dataset.liveTarget ? part.querySelector(part.dataset.liveTarget) : part;
+    htmx.ajax("GET", part.dataset.liveUrl + window.location.search, {
+      source: part, // one request in flight per part, the latest queued behind it
+      target: target,
+      handler: (elt, response) => swapIn(part, response),
     });
-    if (!response.ok) return;
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const fresh = page.querySelector("[data-board]");
-    if (!fresh || document.body.dataset.dragging) return;
-    renderedAt = Number(fresh.dataset.renderedAt);
-    redrawPanels(page);
-    const focused = document.activeElement && document.activeElement.closest("[data-ticket]");
-    const focusedTicket = focused && focused.dataset.ticket;
-    board.innerHTML = fresh.innerHTML;
-    if (focusedTicket) {
-      const again = board.querySelector(`[data-ticket="${focusedTicket}"]`);
-      if (again) again.focus();
+  }
+
+  function swapIn(part, response) {
+    const drawnAt = response.xhr.getResponseHeader("X-Rendered-At");
+    // Refused (access gone) or not the partial (the sign-in page, the session having ended).
+    if (response.xhr.status !== 200 || drawnAt === null) return;
+    if (document.body.dataset.dragging) {
+      schedule(part, 300);
+      return;
     }
-    document.dispatchEvent(new CustomEvent("board:replaced"));
-  }
-
-  // The board chat and files panels sit outside [data-board]: redraw their lists and counts
-  // only, so an open panel stays open and a message being typed is kept.
-  function redrawPanels(page) {
-    ["#board-chat", "#board-files"].forEach((panel) => {
-      [".tabs__count", ".chat__messages", ".file-list"].forEach((part) => {
-        const here = document.querySelector(`${panel} ${part}`);
-        const there = page.querySelector(`${panel} ${part}`);
-        if (here && there && here.innerHTML !== there.innerHTML) here.innerHTML = there.innerHTML;
-      });
+    const kept = keep(part);
+    htmx.swap(response.target, response.xhr.response, {
+      swapStyle: part.dataset.liveTarget ? "outerHTML" : "innerHTML",
     });
+    renderedAt.set(part, Number(drawnAt));
+    restore(part, kept);
+    if (part === board) document.dispatchEvent(new CustomEvent("board:replaced"));
   }
 
-  function schedule() {
-    if (pending === null) pending = window.setTimeout(refresh, 150);
+  // What a redraw must not lose: the focused card, what is typed in the part's fields (htmx
+  // keeps the focus of a field with an id), and the scroll of the page and of each column.
+  function keep(part) {
+    const focused = document.activeElement && document.activeElement.closest("[data-ticket]");
+    const typed = Array.from(part.querySelectorAll("input[id], textarea[id]"))
+      .filter((field) => field.type !== "hidden" && field.value !== field.defaultValue)
+      .map((field) => [field.id, field.value]);
+    const scrolled = Array.from(part.querySelectorAll(".column__cards"))
+      .filter((list) => list.scrollTop > 0)
+      .map((list) => [list.dataset.column, list.scrollTop]);
+    return {
+      ticket: focused && part.contains(focused) ? focused.dataset.ticket : null,
+      typed, scrolled, x: window.scrollX, y: window.scrollY, left: part.scrollLeft,
+    };
+  }
+
+  function restore(part, kept) {
+    kept.typed.forEach(([id, value]) => {
+      const field = document.getElementById(id);
+      if (field && part.contains(field)) field.value = value;
+    });
+    kept.scrolled.forEach(([column, top]) => {
+      const list = part.querySelector(`.column__cards[data-column="${column}"]`);
+      if (list) list.scrollTop = top;
+    });
+    part.scrollLeft = kept.left;
+    if (kept.ticket) {
+      const again = part.querySelector(`[data-ticket="${kept.ticket}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
+    window.scrollTo(kept.x, kept.y);
   }
 
   function connect() {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(socketUrl);
     socket.addEventListener("open", () => {
       retry = 0;
       setStatus(true);
@@ -75,14 +113,16 @@
     socket.addEventListener("message", (message) => {
       const event = JSON.parse(message.data);
       if (event.kind !== "hello") {
-        schedule();
+        partsFor(event.kind).forEach((part) => schedule(part));
         return;
       }
       // Listening from now on; catch up on a change made before. With no record of the last
       // change (expired), only a page whose socket dropped may have missed one.
-      const missed = event.changed_at === null ? dropped : event.changed_at >= renderedAt;
+      parts.forEach((part) => {
+        const missed = event.changed_at === null ? dropped : event.changed_at >= renderedAt.get(part);
+        if (missed) schedule(part);
+      });
       dropped = false;
-      if (missed) schedule();
     });
     socket.addEventListener("close", (event) => {
       setStatus(false);
@@ -97,6 +137,7 @@
     });
   }
 
-  document.addEventListener("board:changed", schedule);
+  // A move made on this page: redraw the columns (their counters, or the truth after a refusal).
+  document.addEventListener("board:changed", () => schedule(board));
   connect();
 })();

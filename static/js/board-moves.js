@@ -8,7 +8,6 @@
 
   const board = document.querySelector("[data-board]");
   if (!board || board.dataset.canWork !== "true") return;
-  const boardId = board.dataset.board;
   const announcer = document.querySelector("[data-announcer]");
   const toast = document.querySelector("[data-toast]");
   let toastTimer = null;
@@ -78,7 +77,7 @@
     // from_column: where this page showed the ticket. If someone moved it since, the server
     // refuses (409) instead of silently undoing their move; the live redraw then shows the truth.
     const refusal = await post(
-      `/api/boards/${boardId}/tickets/${item.dataset.ticket}/move/`,
+      `${board.dataset.ticketsUrl}${item.dataset.ticket}/move/`, // the API's ticket, its move action
       { column: Number(toList.dataset.column), position: position,
         from_column: Number(fromList.dataset.column) },
     );
@@ -128,7 +127,7 @@
           delete document.body.dataset.dragging;
           if (event.oldIndex === event.newIndex) return;
           const refusal = await post(
-            `/api/boards/${boardId}/columns/${event.item.dataset.column}/`,
+            event.item.dataset.url,
             { position: event.newIndex },
             "PATCH",
           );

@@ -1,13 +1,17 @@
 """The board pages: my boards, a new board, the board itself and its settings."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.services import preference_set
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
+from boards.realtime import now_ms
 from boards.services import board_create, board_update, column_update, tag_create
+from csboard.core.pages import RENDERED_AT_HEADER
 from tests.factories import TicketFactory, UserFactory
 from tests.pages import (
     LOGIN,
@@ -36,6 +40,8 @@ MATRIX = [
         expect(302, 302, 302, 302),
     ),
     ("get", BOARD, None, READ),
+    # The columns alone, for the page's live redraw: the page's own access check.
+    ("get", BOARD + "live/columns/", None, READ),
     # Zooming out is a personal view preference: anyone who may see the board may switch it.
     ("post", BOARD + "zoom/", {}, expect(302, 302, 302, 404)),
     # Guests see metrics only where the board allows it (tests/metrics/). The CSV exports have
@@ -369,10 +375,20 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
 BOARD_PAGE_QUERIES = 13
 
 
+# The board page's columns alone, for its live redraw: the board page's queries but the filter
+# bar's people and tags, the bell's unread count, the board chat and the board files.
+LIVE_COLUMNS_QUERIES = BOARD_PAGE_QUERIES - 5
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [("", BOARD_PAGE_QUERIES), ("live/columns/", LIVE_COLUMNS_QUERIES)],
+    ids=["page", "live-columns"],
+)
 @pytest.mark.parametrize("zoomed", [False, True], ids=["full", "zoomed"])
 @pytest.mark.parametrize("count", [5, 60])
 def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tickets(
-    count, zoomed, board, columns, member_user, admin_user, client_as,
+    count, zoomed, path, queries, board, columns, member_user, admin_user, client_as,
     django_assert_max_num_queries,
 ):  # fmt: skip
     preference_set(member_user, "board_zoomed_out", zoomed)
@@ -393,8 +409,8 @@ def test_the_board_page_runs_the_same_bounded_number_of_queries_for_5_or_60_tick
         link_add(board=board, by=member_user, title=f"Doc {index}", url="https://example.com/d")
     client = client_as("member")
 
-    with django_assert_max_num_queries(BOARD_PAGE_QUERIES):
-        response = client.get(f"/boards/{board.pk}/?status=ready")
+    with django_assert_max_num_queries(queries):
+        response = client.get(f"/boards/{board.pk}/{path}?status=ready")
 
     assert sum(len(lane.tickets) for lane in response.context["lanes"]) == count
     if not zoomed:
@@ -426,6 +442,41 @@ def test_the_board_page_runs_the_same_queries_for_a_column_longer_than_it_draws(
     assert drawn == min(count, 100 if zoomed else 50)
     if count > drawn:
         assert f"Show {count - drawn} more" in response.content.decode()
+
+
+def _columns_html(html: str) -> str:
+    """The columns' markup, each form's CSRF token (masked afresh on every render) left out."""
+    return re.sub(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">', "", html)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?priority=urgent", "?q=fire&expand={column}"], ids=["all", "filtered", "more"]
+)
+def test_the_live_columns_are_the_board_pages_columns_with_the_same_filters(
+    query, board, columns, member_user, client_as
+):
+    ticket_create(board=board, created_by=member_user, title="Calm", priority=Priority.LOW)
+    ticket_create(board=board, created_by=member_user, title="Fire", priority=Priority.URGENT)
+    query = query.format(column=columns[0].pk)
+    client = client_as("member")
+
+    page = client.get(f"/boards/{board.pk}/{query}").content.decode()
+    live = client.get(f"/boards/{board.pk}/live/columns/{query}")
+
+    start = page.index(">", page.index("data-board=")) + 1
+    drawn = page[start : page.rindex("</div>", start, page.index("</main>"))]
+    assert _columns_html(live.content.decode()).strip() == _columns_html(drawn).strip()
+    assert "board-header" not in live.content.decode()  # the columns alone
+    # A quick add goes back to the board page with its filters, not to the partial.
+    assert f'name="next" value="{escape(f"/boards/{board.pk}/{query}")}"' in live.content.decode()
+
+
+def test_the_live_columns_say_when_they_were_drawn(board, client_as):
+    before = now_ms()
+
+    response = client_as("guest").get(f"/boards/{board.pk}/live/columns/")
+
+    assert before <= int(response[RENDERED_AT_HEADER]) <= now_ms()
 
 
 def test_a_long_column_draws_its_first_cards_and_shows_more_on_demand(

@@ -347,7 +347,7 @@ def test_a_403_or_404_is_one_console_line_and_nothing_warns(running):
     for path, status in answers.items():
         assert _get(opener, f"{running.base}{path}") == status
     # and streams a static file and a CSV export (Django warned on the first streamed answer)
-    assert _get(opener, f"{running.base}/static/css/app.css") == 200
+    assert _get(opener, f"{running.base}/static/css/tokens.css") == 200
     assert _get(opener, f"{running.base}{board}/export/tickets.csv") == 200
     running.wait_for(*(f'"GET {path} HTTP/1.1" {status}' for path, status in answers.items()))
     time.sleep(0.5)

@@ -79,7 +79,7 @@ def test_an_unexpected_error_page_is_in_the_apps_style():
     page = render_to_string("500.html")  # as Django's handler renders it: without a request
 
     assert 'class="error-page"' in page
-    assert "app.css" in page
+    assert "css/tokens.css" in page
 
 
 def test_a_ticket_created_on_a_page_while_redis_is_away_is_stored_and_answered(

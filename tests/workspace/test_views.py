@@ -1,8 +1,14 @@
 """The workspace on the ticket page and the board page: each tab's actions, each role."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from boards.realtime import now_ms
+from csboard.core.pages import RENDERED_AT_HEADER
 from notifications.models import Notification
 from tests.pages import LOGIN, READ, WORK, expect, fill_data, fill_path, matrix_cases, messages_of
 from tickets.services import ticket_create
@@ -24,6 +30,9 @@ MATRIX = [
     ("get", TICKET + "attachments/{attachment}/", None, READ),
     ("post", TICKET + "attachments/{attachment}/delete/", {}, OWN),
     ("post", BOARD + "chat/", {"body": "Standup"}, WORK),
+    # The board chat's and files' lists alone, for the board page's live redraw.
+    ("get", BOARD + "chat/live/", None, READ),
+    ("get", BOARD + "files/live/", None, READ),
     ("post", BOARD + "chat/{message}/edit/", {"body": "Edited"}, OWN),
     ("post", BOARD + "chat/{message}/delete/", {}, OWN),
     ("post", BOARD + "files/", {"files": UPLOAD}, WORK),
@@ -193,6 +202,56 @@ def test_the_board_page_shows_the_team_chat_and_files(board, client_as):
     assert "Team" in html
     assert 'id="board-files"' in html
     assert "Doc" in html
+
+
+def _block(html: str, start: str, end: str) -> str:
+    """From the first `start` to the `end` after it, each form's CSRF token (masked afresh on
+    every render) left out."""
+    block = html[html.index(start) : html.index(end, html.index(start)) + len(end)]
+    return re.sub(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">', "", block)
+
+
+@pytest.mark.parametrize(
+    ("panel", "start", "end"),
+    [
+        ("chat", '<ol class="chat__messages">', "</ol>"),
+        ("files", '<ul class="file-list">', "</ul>"),
+    ],
+)
+def test_the_board_panels_live_parts_are_the_board_pages_lists_and_counts(
+    panel, start, end, board, member_user, client_as
+):
+    services.message_post(board=board, by=member_user, body="Standup at 10")
+    services.link_add(board=board, by=member_user, title="Playbook", url="https://example.com/p")
+    client = client_as("member")
+
+    html = client.get(f"/boards/{board.pk}/").content.decode()
+    live = client.get(f"/boards/{board.pk}/{panel}/live/")
+    part = live.content.decode()
+
+    assert _block(part, start, end) == _block(html, start, end)
+    count = re.search(rf'<span class="tabs__count" id="board-{panel}-count">(\d+)</span>', html)
+    assert f'id="board-{panel}-count" hx-swap-oob="true">{count[1]}</span>' in part
+    assert int(live[RENDERED_AT_HEADER]) <= now_ms()
+
+
+@pytest.mark.parametrize("panel", ["chat", "files"])
+def test_the_board_panels_live_parts_run_the_same_queries_for_1_or_30_entries(
+    panel, board, member_user, client_as, django_assert_max_num_queries
+):
+    client = client_as("member")
+    services.message_post(board=board, by=member_user, body="First")
+    services.link_add(board=board, by=member_user, title="First", url="https://example.com/1")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/boards/{board.pk}/{panel}/live/")
+    for index in range(30):
+        services.message_post(board=board, by=member_user, body=f"Note {index}")
+        services.link_add(board=board, by=member_user, title=f"Doc {index}", url="https://e.com/")
+
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(f"/boards/{board.pk}/{panel}/live/")
+
+    assert "Note 29" in response.content.decode() or "Doc 29" in response.content.decode()
 
 
 def test_a_board_link_shows_the_site_it_goes_to_beside_its_title(board, member_user, client_as):

@@ -1,6 +1,8 @@
 """Template tags every page may use without {% load %} (registered as builtins in settings)."""
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -53,6 +55,13 @@ def icon(name: str, css_class: str = "") -> str:
     """`{% icon "lock" %}`: an inline SVG icon. A tag, not an include: a board page draws
     thousands of them, and an include costs a template render each."""
     return format_html(SVG, f" {css_class}" if css_class else "", mark_safe(ICON_PATHS[name]))
+
+
+@register.simple_tag
+def socket_url(name: str, *args) -> str:
+    """`{% socket_url "board-socket" board.pk %}`: a WebSocket route's path, as `{% url %}` gives a
+    page's (the routes are in settings.SOCKET_URLCONF, not the pages' urlconf)."""
+    return reverse(name, urlconf=settings.SOCKET_URLCONF, args=args)
 
 
 @register.filter
