@@ -92,6 +92,10 @@ def running_worker(tmp_path, redis_url: str):
         connection.close()
 
 
+def _mails(folder) -> list[str]:
+    return [path.read_text() for path in folder.iterdir()] if folder.exists() else []
+
+
 @pytest.fixture
 def worker(tmp_path):
     """A worker on the test's Redis database; yields its mail folder."""
@@ -114,8 +118,11 @@ def test_a_real_worker_sweeps_and_delivers_a_reminder_end_to_end(assigned, worke
     ), (worker.parent / "worker.log").read_text()[-3000:]
     [note] = Notification.objects.filter(kind=Notification.Kind.OVERDUE)
     assert note.recipient.username == "mia"
-    assert _wait_for(lambda: worker.exists() and any(worker.iterdir()), 10)
-    [message] = [path.read_text() for path in worker.iterdir()]
+    # The file backend creates the file, then writes the message and its closing rule of dashes.
+    assert _wait_for(
+        lambda: len(_mails(worker)) == 1 and _mails(worker)[0].endswith("-" * 79 + "\n"), 10
+    )
+    [message] = _mails(worker)
     assert "To: mia@example.com" in message
     assert "Content-Type: text/html" in message
     assert f"https://csboard.example/boards/{assigned.board_id}/tickets/{assigned.number}/" in (
