@@ -1,12 +1,7 @@
 """The ticket fields a person edits, declared once. The services accept these names, the edit
 form and the API's input serializer each build their fields from them, with the limits (length,
 choices, whether a value may be empty) read from the model's columns, and offer the same people
-as assignees: the board's team."""
-
-from django.db.models import QuerySet
-
-from boards.models import Board
-from boards.selectors import board_team
+as assignees: the board's team (boards.selectors.board_team)."""
 
 # Edited by value. Assignees, tags and the column are relations: the services check each
 # against the board (tickets.services).
@@ -30,8 +25,3 @@ LABELS = {
     "customer_phone": "Phone",
     "due_at": "Due",
 }
-
-
-def assignable_users(board: Board) -> QuerySet:
-    """Who a ticket of `board` may be assigned to, on the form and in the API alike."""
-    return board_team(board)

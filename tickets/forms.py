@@ -2,8 +2,9 @@ from django import forms
 from django.utils.text import capfirst
 
 from boards.models import Board, Column
+from boards.selectors import board_team
 from csboard.core.validation import max_length_of
-from tickets.fields import EDITABLE_FIELDS, LABELS, assignable_users
+from tickets.fields import EDITABLE_FIELDS, LABELS
 from tickets.models import Ticket
 
 DUE_FORMAT = "%Y-%m-%dT%H:%M"
@@ -60,7 +61,7 @@ class TicketForm(forms.Form):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {**{name: _value_field(name) for name in EDITABLE_FIELDS}, **self.fields}
-        self.fields["assignees"].queryset = assignable_users(board)
+        self.fields["assignees"].queryset = board_team(board)
         self.fields["tags"].queryset = board.tags.all()
 
     @classmethod

@@ -5,13 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.models import Board, Column, Tag
+from boards.selectors import board_team
 from csboard.core.api import (
     StrictIdField,
     StrictIntegerField,
     column_field,
 )
 from sla.selectors import ClockState, policy_for, ticket_clocks
-from tickets.fields import EDITABLE_FIELDS, assignable_users
+from tickets.fields import EDITABLE_FIELDS
 from tickets.models import Ticket
 
 
@@ -113,7 +114,7 @@ class TicketInputSerializer(serializers.Serializer):
         if board is None:  # the schema generator's instance
             return
         self.fields["column"].queryset = board.columns.all()
-        self.fields["assignees"].child_relation.queryset = assignable_users(board)
+        self.fields["assignees"].child_relation.queryset = board_team(board)
         self.fields["tags"].child_relation.queryset = board.tags.all()
 
     def get_fields(self) -> dict:
