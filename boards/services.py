@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
@@ -17,7 +18,7 @@ from csboard.core.exceptions import (
     NotFound,
     WipLimitReached,
 )
-from csboard.core.ordering import place
+from csboard.core.ordering import RANK_STEP, place
 from csboard.core.validation import full_clean_or_raise
 
 BOARD_TEMPLATES: dict[str, list[str]] = {
@@ -171,7 +172,7 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
     same_board = move_to is not None and move_to.board_id == column.board_id
     # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
     locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
-    tickets = list(column.tickets.order_by("position"))
+    tickets = list(column.tickets.order_by("rank", "number"))
     if tickets:
         if move_to is None:
             raise ColumnNotEmpty(
@@ -185,11 +186,13 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
             )
         target = locked[move_to.pk]
         column_ensure_room(target, incoming=len(tickets))
-        start = target.tickets.count()
+        # After the target's last ticket, in their order, RANK_STEP apart (csboard.core.ordering).
+        last = target.tickets.aggregate(last=Max("rank"))["last"]
+        start = RANK_STEP if last is None else last + RANK_STEP
         for offset, ticket in enumerate(tickets):
             ticket.column = target
-            ticket.position = start + offset
-        type(tickets[0]).objects.bulk_update(tickets, ["column", "position"])
+            ticket.rank = start + offset * RANK_STEP
+        type(tickets[0]).objects.bulk_update(tickets, ["column", "rank"])
     column.delete()
     place(others)
     board_changed(column.board_id, kind="columns")

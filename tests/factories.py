@@ -82,3 +82,24 @@ class TicketFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **fields):
         raise TypeError("TicketFactory creates tickets through ticket_create; it cannot build one")
+
+
+def placed(tickets, *fields: str) -> list:
+    """`fields` (default: number) and each ticket's index in its column, in column order: what
+    the API calls position. `tickets` a column or a queryset of tickets."""
+    from tickets.ranks import with_position
+
+    rows = tickets.tickets.all() if isinstance(tickets, Column) else tickets
+    return list(
+        with_position(rows)
+        .order_by("rank", "number")
+        .values_list(*(fields or ("number",)), "position")
+    )
+
+
+def ranks_distinct(tickets) -> bool:
+    """No two tickets of a column share a rank: every write placed its ticket in a gap of its
+    own, under the column lock (the order would still be total, by number, but a tie means two
+    writers read the same neighbours)."""
+    ranks = list(tickets.values_list("column_id", "rank"))
+    return len(set(ranks)) == len(ranks)

@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -54,8 +55,13 @@ class TicketViewSet(
             context["sla_policy"] = policy_for(self.board)  # once for every row's SLA clocks
         return context
 
-    def _output(self, ticket, status_code=status.HTTP_200_OK):
-        ticket = ticket_for(self.board, ticket.number)
+    def _output(self, ticket, status_code=status.HTTP_200_OK, *, held: bool = False):
+        """The ticket as the API shows it: read again, or, `held`, answered from the row the
+        service wrote (a create or a move knows its index) with its people and tags loaded."""
+        if held:
+            prefetch_related_objects([ticket], "created_by", "assignees", "tags")
+        else:
+            ticket = ticket_for(self.board, ticket.number)
         serializer = TicketSerializer(ticket, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
 
@@ -74,7 +80,7 @@ class TicketViewSet(
             ticket = services.ticket_create(
                 board=self.board, created_by=request.user, **self._input(TicketInputSerializer)
             )
-            return self._output(ticket, status.HTTP_201_CREATED)
+            return self._output(ticket, status.HTTP_201_CREATED, held=True)
 
         return idempotent_create(request, create)
 
@@ -108,4 +114,4 @@ class TicketViewSet(
             from_column=data.get("from_column"),
             from_position=data.get("from_position"),
         )
-        return self._output(ticket)
+        return self._output(ticket, held=True)

@@ -28,7 +28,10 @@ class Ticket(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="tickets")
-    position = models.PositiveIntegerField(default=0)
+    # Where the ticket sits in its column: ranks with gaps between them (csboard.core.ordering), so
+    # a move writes the moved row alone. Order is (rank, number); the API speaks in indexes
+    # (tickets.selectors.with_position).
+    rank = models.BigIntegerField(default=0)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.READY)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     customer_name = models.CharField(max_length=150, blank=True)
@@ -67,14 +70,14 @@ class Ticket(models.Model):
     sla_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["column__position", "position", "number"]
+        ordering = ["column__position", "rank", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["board", "number"], name="tickets_ticket_number_unique"
             ),
         ]
         indexes = [
-            models.Index(fields=["column", "position"], name="tickets_column_position_idx"),
+            models.Index(fields=["column", "rank", "number"], name="tickets_column_rank_idx"),
             models.Index(fields=["board", "due_at"], name="tickets_board_due_idx"),
             # The SLA sweep reads only open tickets whose deadline it is crossing (sla.services).
             models.Index(

@@ -4,16 +4,17 @@ from django.shortcuts import get_object_or_404
 
 from boards.models import Board
 from tickets.models import Ticket
+from tickets.ranks import with_position
 
 
 def board_tickets(board: Board) -> QuerySet[Ticket]:
     """A board's tickets with everything an API row shows, in a fixed number of queries (the
     board page adds the workspace counts a card shows: workspace.selectors.with_card_counts)."""
-    return (
+    return with_position(
         Ticket.objects.filter(board=board)
         .select_related("board", "column", "created_by")
         .prefetch_related("assignees", "tags")
-        .order_by("column__position", "position", "number")
+        .order_by("column__position", "rank", "number")
     )
 
 
@@ -27,7 +28,7 @@ def first_per_column(tickets: QuerySet[Ticket], limit: int, expand: int | None =
     database in the same query: a board of thousands of tickets draws a screenful per column."""
     ranked = tickets.annotate(
         column_rank=Window(
-            RowNumber(), partition_by=[F("column_id")], order_by=[F("position"), F("number")]
+            RowNumber(), partition_by=[F("column_id")], order_by=[F("rank"), F("number")]
         )
     )
     keep = Q(column_rank__lte=limit)

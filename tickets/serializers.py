@@ -39,6 +39,8 @@ class TicketSerializer(serializers.ModelSerializer):
     # An email address or "" (none given): not `format: email` in the schema.
     customer_email = serializers.CharField(read_only=True)
     sla = serializers.SerializerMethodField()
+    # The ticket's index in its column (0 = top), not its stored rank (tickets.ranks).
+    position = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Ticket

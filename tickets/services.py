@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from boards.locks import lock_board, lock_column
@@ -21,6 +20,7 @@ from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Source, Status, Ticket
+from tickets.ranks import position_of, rank_for, rank_last
 
 
 def _check_column(board: Board, column: Column | None) -> Column:
@@ -150,12 +150,13 @@ def ticket_create(
     column_ensure_room(column)
     assignees = _check_assignees(board, assignees)
     tags = _check_tags(board, tags)
+    rank, position = rank_last(column.pk)
     ticket = Ticket(
         board=board,
         number=board.next_number,
         title=title.strip(),
         column=column,
-        position=column.tickets.count(),
+        rank=rank,
         created_by=created_by,
         source=source,
         due_is_manual=fields.get("due_at") is not None,
@@ -163,14 +164,21 @@ def ticket_create(
     )
     _apply_sla(ticket, start=timezone.now())
     _apply_resolution(ticket)
-    # Every field checked before anything is written, the customer row included.
-    full_clean_or_raise(ticket)
+    # Every field checked before anything is written, the customer row included. Not the rows it
+    # points at, nor its number: the board and column are locked here, the creator is the caller,
+    # and the board's lock makes the number unique (its constraint backs that up).
+    full_clean_or_raise(
+        ticket, exclude=["board", "column", "created_by"], validate_constraints=False
+    )
     _attach_customer(ticket)
     board.next_number += 1
     board.save(update_fields=["next_number"])
     ticket.save()
-    ticket.assignees.set(assignees)
-    ticket.tags.set(tags)
+    ticket.position = position
+    if assignees:  # a new ticket has none to compare with
+        ticket.assignees.add(*assignees)
+    if tags:
+        ticket.tags.add(*tags)
     activity_record(
         ticket=ticket,
         by=created_by,
@@ -314,15 +322,6 @@ def _set_tags(ticket: Ticket, tags: list[Tag], by) -> None:
     )
 
 
-def _shift(column_id: int, low: int, high: int | None, step: int) -> None:
-    """Move the tickets at positions low..high (open-ended when high is None) by `step`, in one
-    UPDATE: a move costs the same whether its column holds ten tickets or ten thousand."""
-    rows = Ticket.objects.filter(column_id=column_id, position__gte=low)
-    if high is not None:
-        rows = rows.filter(position__lte=high)
-    rows.update(position=F("position") + step)
-
-
 def _index(position: int | None, size: int) -> int:
     """Clamp a requested index into 0..size (None: the end)."""
     return size if position is None else max(0, min(position, size))
@@ -336,11 +335,13 @@ def _ensure_where_expected(
     here = columns[ticket.column_id]
     if from_column is not None and from_column != ticket.column_id:
         raise MovedMeanwhile(f"Someone moved this ticket meanwhile: it is now in {here.name}.")
-    if from_position is not None and from_position != ticket.position:
-        raise MovedMeanwhile(
-            "Someone moved this ticket meanwhile: it is now at position "
-            f"{ticket.position + 1} in {here.name}."
-        )
+    if from_position is not None:
+        ticket.position = position_of(ticket)
+        if from_position != ticket.position:
+            raise MovedMeanwhile(
+                "Someone moved this ticket meanwhile: it is now at position "
+                f"{ticket.position + 1} in {here.name}."
+            )
 
 
 @transaction.atomic
@@ -354,8 +355,9 @@ def ticket_move(
     from_position: int | None = None,
 ) -> Ticket:
     """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
-    WIP limit is refused; reordering within a column always works. Positions stay dense (0..n-1)
-    in both columns; only the rows between the old and the new place are shifted, in SQL.
+    WIP limit is refused; reordering within a column always works. The ticket takes a rank
+    between its new neighbours (tickets.ranks): no other row is written, unless the gap between
+    them ran out and the target column is renumbered once.
     `from_column` (an id) and `from_position`, when given, are where the caller last saw the
     ticket: if it has moved since, the move is refused (MovedMeanwhile) rather than silently
     undoing someone else's."""
@@ -363,12 +365,9 @@ def ticket_move(
     ticket, locked = lock_ticket_with_column(ticket.pk, column.pk)
     _ensure_where_expected(ticket, locked, from_column, from_position)
     target = locked[column.pk]
-    old = ticket.position
-    if ticket.column_id != target.pk:
+    entering = ticket.column_id != target.pk
+    if entering:
         column_ensure_room(target)
-        new = _index(position, target.tickets.count())
-        _shift(ticket.column_id, old + 1, None, -1)
-        _shift(target.pk, new, None, +1)
         activity_record(
             ticket=ticket,
             by=by,
@@ -381,21 +380,18 @@ def ticket_move(
         if target.is_done:
             # Closing a ticket answers the customer, as a status change does.
             ticket_record_first_response(ticket=ticket, by=by)
-    else:
-        new = _index(position, target.tickets.count() - 1)
-        if new < old:
-            _shift(target.pk, new, old - 1, +1)
-        elif new > old:
-            _shift(target.pk, old + 1, new, -1)
+    # The moved row alone is written (a renumbering of the target, when its gaps ran out, aside).
+    others = target.tickets.exclude(pk=ticket.pk).count()
+    ticket.position = _index(position, others)
+    ticket.rank = rank_for(target.pk, ticket.position, exclude=ticket.pk)
+    ticket.save(update_fields=["column", "rank", "resolved_at", "updated_at"])
+    if not entering:
         board_changed(ticket.board_id, kind="reordered", ticket=ticket.number)
-    ticket.position = new
-    ticket.save(update_fields=["column", "position", "resolved_at", "updated_at"])
     return ticket
 
 
 @transaction.atomic
 def ticket_delete(*, ticket: Ticket, by=None) -> None:
     ticket, _ = lock_ticket_with_column(ticket.pk)
-    ticket.delete()
-    _shift(ticket.column_id, ticket.position + 1, None, -1)
+    ticket.delete()  # the others keep their ranks: a gap is no harm
     board_changed(ticket.board_id, kind="deleted", ticket=ticket.number)

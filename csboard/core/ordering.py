@@ -1,4 +1,5 @@
-"""Positions are kept dense (0, 1, 2, …) so that "position" in the API means "index"."""
+"""Columns and checklist items keep dense positions (0, 1, 2, …), so that "position" means
+"index"; tickets keep gapped ranks (below), and the API computes their index."""
 
 from collections.abc import Sequence
 
@@ -19,3 +20,23 @@ def place(items: Sequence[Model], item: Model | None = None, position: int | Non
             changed.append(obj)
     if changed:
         type(changed[0]).objects.bulk_update(changed, ["position"])
+
+
+# Ticket ranks (tickets.ranks): not dense but gapped, so that a move writes the moved row alone.
+# New rows go RANK_STEP past the last one; a move takes the midpoint of its two neighbours, and
+# when two neighbours are adjacent integers the column is renumbered once (RANK_STEP apart again).
+RANK_STEP = 1 << 20
+
+
+def rank_between(before: int | None, after: int | None) -> int | None:
+    """A rank strictly between two neighbours (None: no neighbour on that side), or None when
+    there is no integer between them and the column needs renumbering first."""
+    if before is None and after is None:
+        return 0
+    if before is None:
+        return after - RANK_STEP
+    if after is None:
+        return before + RANK_STEP
+    if after - before < 2:
+        return None
+    return (before + after) // 2

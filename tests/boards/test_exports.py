@@ -135,7 +135,7 @@ def test_fifty_thousand_tickets_stream_in_bounded_memory(board, columns, member_
         (
             Ticket(
                 board=board, number=n, title=f"Request {n} " + "x" * 80, column=columns[0],
-                position=n, created_by=member_user, customer_email=f"c{n}@example.com",
+                rank=n, created_by=member_user, customer_email=f"c{n}@example.com",
             )
             for n in range(1, 50_001)
         ),

@@ -24,7 +24,7 @@ from csboard.core.exceptions import (
     LastAdmin,
     WipLimitReached,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, placed
 from tickets.models import Ticket
 from tickets.services import ticket_create
 
@@ -206,7 +206,7 @@ def test_deleting_a_column_moves_its_tickets_last_into_the_destination(board, co
 
     column_delete(column=columns[0], move_to=columns[1])
 
-    moved = list(Ticket.objects.order_by("position").values_list("number", "column", "position"))
+    moved = placed(Ticket.objects.all(), "number", "column")
     assert moved == [(3, columns[1].pk, 0), (1, columns[1].pk, 1), (2, columns[1].pk, 2)]
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from boards.services import column_update
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, placed
 from tickets.models import Priority, Ticket
 from tickets.services import ticket_create
 
@@ -353,5 +353,7 @@ def test_a_quick_swipe_over_a_card_scrolls_and_does_not_pick_it_up(
     numbers = column(page, columns[0]).locator("[data-ticket]")
     expect(numbers).to_have_count(2)
     assert [n.get_attribute("data-ticket") for n in numbers.all()] == ["1", "2"]
-    assert Ticket.objects.get(pk=ticket.pk).position == 0
+    assert placed(Ticket.objects.filter(column_id=Ticket.objects.get(pk=ticket.pk).column_id))[
+        0
+    ] == (ticket.number, 0)
     context.close()

@@ -31,6 +31,7 @@ from boards.services import board_create, membership_add  # noqa: E402
 from csboard.celery import app  # noqa: E402
 from reminders import services as reminders  # noqa: E402
 from reminders.models import Reminder  # noqa: E402
+from tests.factories import placed  # noqa: E402
 from tickets.models import Priority, Ticket  # noqa: E402
 from tickets.services import ticket_create, ticket_move  # noqa: E402
 
@@ -112,7 +113,7 @@ def check() -> dict:
     return {
         "errors": errors,
         "numbers": sorted(tickets.values_list("number", flat=True)),
-        "positions": sorted(tickets.values_list("position", flat=True)),
+        "positions": sorted(position for _, position in placed(tickets)),
         "overdue_tickets": tickets.count(),
         "overdue_reminders": overdue.count(),
         "sent": overdue.filter(outcome=Reminder.Outcome.SENT).count(),

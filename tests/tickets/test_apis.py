@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from boards.models import Role
 from boards.services import board_create, column_update, membership_add, tag_create
+from tests import factories
 from tests.factories import UserFactory
 from tickets.models import Priority, Status, Ticket
 from tickets.services import ticket_create
@@ -35,7 +36,7 @@ def numbers(response):
 
 
 def placed(column):
-    return list(column.tickets.order_by("position").values_list("number", "position"))
+    return factories.placed(column)
 
 
 # --- Creating ----------------------------------------------------------------------------------

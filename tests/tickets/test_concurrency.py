@@ -5,6 +5,7 @@ import pytest
 from boards.models import Board
 from boards.services import column_update
 from csboard.core.exceptions import NotFound, WipLimitReached
+from tests.factories import placed, ranks_distinct
 from tests.threads import run_at_once
 from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
@@ -59,16 +60,14 @@ def test_eight_clients_racing_for_the_last_free_slot_of_a_column_let_exactly_one
     assert len(results) == 1
     assert len(errors) == 7
     assert all(isinstance(error, WipLimitReached) for error in errors)
-    inside = list(Ticket.objects.filter(column=target).order_by("position"))
+    inside = placed(Ticket.objects.filter(column=target))
     assert len(inside) == 3
-    assert inside[0].number == results[0]
-    assert [ticket.position for ticket in inside] == [0, 1, 2]
+    assert inside[0][0] == results[0]
+    assert [position for _, position in inside] == [0, 1, 2]
+    assert ranks_distinct(Ticket.objects.filter(column=target))
     for column in (columns[0], columns[2]):
-        positions = list(
-            Ticket.objects.filter(column=column)
-            .order_by("position")
-            .values_list("position", flat=True)
-        )
+        positions = [position for _, position in placed(Ticket.objects.filter(column=column))]
+        assert ranks_distinct(Ticket.objects.filter(column=column))
         assert positions == list(range(len(positions)))
 
 
@@ -96,11 +95,8 @@ def test_clients_moving_tickets_across_two_columns_in_both_directions_all_succee
     # Then every move succeeds and both columns stay dense
     assert errors == []
     for column in (left, right):
-        positions = list(
-            Ticket.objects.filter(column=column)
-            .order_by("position")
-            .values_list("position", flat=True)
-        )
+        positions = [position for _, position in placed(Ticket.objects.filter(column=column))]
+        assert ranks_distinct(Ticket.objects.filter(column=column))
         assert positions == list(range(6))
 
 
@@ -126,11 +122,8 @@ def test_clients_editing_and_moving_the_same_ticket_at_once_all_succeed(
     # Then every one succeeds, and every column stays dense
     assert errors == []
     for column in columns:
-        positions = list(
-            Ticket.objects.filter(column=column)
-            .order_by("position")
-            .values_list("position", flat=True)
-        )
+        positions = [position for _, position in placed(Ticket.objects.filter(column=column))]
+        assert ranks_distinct(Ticket.objects.filter(column=column))
         assert positions == list(range(len(positions)))
 
 

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from sla.selectors import ticket_deadlines
-from tests.factories import TicketFactory
+from tests.factories import TicketFactory, placed
 from tickets.models import Priority
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_factory_tickets_are_numbered_and_queued_in_the_first_column_like_any(bo
 
     assert [first.number, second.number] == [1, 2]
     assert [first.column, second.column] == [columns[0], columns[0]]
-    assert [first.position, second.position] == [0, 1]
+    assert placed(columns[0]) == [(1, 0), (2, 1)]
     assert first.created_by == board.created_by
     board.refresh_from_db()
     assert board.next_number == 3

@@ -12,7 +12,7 @@ from csboard.core.exceptions import NotFound
 from feedback.services import feedback_duty_set, feedback_receive
 from reminders.models import Reminder
 from reminders.services import reminder_deliver
-from tests.factories import UserFactory
+from tests.factories import UserFactory, placed
 from tests.threads import Started, held, line_up, wait_until_waiting
 from tickets.models import Activity, Ticket
 from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
@@ -39,11 +39,7 @@ def test_a_create_and_a_move_into_the_same_column_both_succeed(board, columns, m
     # Then both succeed, one after the other
     assert move.result().column_id == columns[1].pk
     assert create.result().number == 2
-    assert list(
-        Ticket.objects.filter(column=columns[1])
-        .order_by("position")
-        .values_list("title", "position")
-    ) == [("Mover", 0), ("New", 1)]
+    assert placed(Ticket.objects.filter(column=columns[1]), "title") == [("Mover", 0), ("New", 1)]
 
 
 def test_feedback_intake_and_a_move_into_its_intake_column_both_succeed(
@@ -153,7 +149,7 @@ def test_a_comment_waiting_for_a_move_of_its_ticket_finds_the_ticket_in_its_new_
 
     # When another client moves it to the second column, and a comment waits for that move
     with held(
-        "UPDATE tickets_ticket SET column_id = %s, position = 0 WHERE id = %s",
+        "UPDATE tickets_ticket SET column_id = %s, rank = 0 WHERE id = %s",
         [columns[1].pk, ticket.pk],
         commit=True,
     ):

@@ -3,8 +3,9 @@ import pytest
 from boards.models import Role
 from boards.services import board_create, column_update, membership_add, tag_create
 from csboard.core.exceptions import InvalidInput, MovedMeanwhile, WipLimitReached
-from tests.factories import UserFactory
+from tests.factories import UserFactory, placed
 from tickets.models import Status, Ticket
+from tickets.ranks import position_of
 from tickets.services import (
     ticket_create,
     ticket_delete,
@@ -24,7 +25,7 @@ def create(board, user, title="A ticket", **fields):
 
 
 def positions(column):
-    return list(column.tickets.order_by("position").values_list("number", "position"))
+    return placed(column)
 
 
 # --- Numbering ---------------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def test_editing_a_ticket_from_a_stale_copy_does_not_undo_a_move(board, columns,
     ticket_update(ticket=stale, title="Edited")
 
     fresh = Ticket.objects.get(pk=ticket.pk)
-    assert (fresh.title, fresh.column, fresh.position) == ("Edited", columns[1], 0)
+    assert (fresh.title, fresh.column, position_of(fresh)) == ("Edited", columns[1], 0)
     assert positions(columns[0]) == []
 
 

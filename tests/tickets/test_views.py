@@ -18,6 +18,7 @@ from tests.pages import (
     post_form_actions,
 )
 from tickets.models import Priority, Status, Ticket
+from tickets.ranks import position_of
 from tickets.services import ticket_create, ticket_move
 
 TICKET = "/boards/{board}/tickets/{ticket}/"
@@ -66,7 +67,7 @@ def test_the_quick_form_adds_a_ticket_at_the_bottom_of_its_column(
     )
 
     created = Ticket.objects.get(title="Refund?")
-    assert (created.column, created.position, created.number) == (columns[0], 1, 2)
+    assert (created.column, position_of(created), created.number) == (columns[0], 1, 2)
     assert created.created_by == member_user
     assert response["Location"] == f"/boards/{board.pk}/"
     assert messages_of(response) == ["CS-2 added to “New tickets”."]
@@ -308,8 +309,8 @@ def test_a_member_moves_a_ticket_to_another_column_at_a_position(
     )
 
     ticket.refresh_from_db()
-    assert (ticket.column, ticket.position) == (columns[2], 1)
-    assert list(columns[2].tickets.order_by("position")) == [
+    assert (ticket.column, position_of(ticket)) == (columns[2], 1)
+    assert list(columns[2].tickets.order_by("rank", "number")) == [
         first,
         ticket,
         Ticket.objects.get(title="Second"),
@@ -325,7 +326,7 @@ def test_a_move_without_a_position_puts_the_ticket_last(
     client_as("member").post(ticket_url(board, ticket.number, "move/"), {"column": columns[3].pk})
 
     ticket.refresh_from_db()
-    assert (ticket.column, ticket.position) == (columns[3], 1)
+    assert (ticket.column, position_of(ticket)) == (columns[3], 1)
 
 
 def test_a_move_from_a_stale_ticket_page_is_refused_with_where_the_ticket_is_now(

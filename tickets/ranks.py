@@ -1,0 +1,93 @@
+"""Where a ticket sits in its column. Tickets keep gapped ranks (csboard.core.ordering), so a
+create or a move writes its own row alone; the order is (rank, number), total and stable.
+Everything here runs under the column's lock (boards/locks.py), which every write that places a
+ticket holds: two writers never pick the same gap, and a renumbering sees the column whole."""
+
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce
+
+from csboard.core.ordering import RANK_STEP, rank_between
+from tickets.models import Ticket
+
+
+def _ranks(column_id: int, exclude: int | None) -> QuerySet:
+    rows = Ticket.objects.filter(column_id=column_id)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.order_by("rank", "number").values_list("rank", flat=True)
+
+
+def _neighbours(column_id: int, index: int, exclude: int | None) -> tuple[int | None, int | None]:
+    """The ranks at index-1 and index of the column (without `exclude`): one read of at most
+    two rows through the (column, rank, number) index."""
+    if index == 0:
+        after = list(_ranks(column_id, exclude)[:1])
+        return None, after[0] if after else None
+    pair = list(_ranks(column_id, exclude)[index - 1 : index + 1])
+    return pair[0], pair[1] if len(pair) > 1 else None
+
+
+def renumber_column(column_id: int) -> int:
+    """Spread the column's ranks RANK_STEP apart again, keeping their order: one UPDATE of the
+    column's rows. Returns how many rows it wrote."""
+    table = Ticket._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "rank" = ranked.n * %s FROM ('
+            f'  SELECT id, ROW_NUMBER() OVER (ORDER BY "rank", number) AS n'
+            f"  FROM {table} WHERE column_id = %s"
+            f") AS ranked WHERE {table}.id = ranked.id",
+            [RANK_STEP, column_id],
+        )
+        return cursor.rowcount
+
+
+def rank_for(column_id: int, index: int, *, exclude: int | None = None) -> int:
+    """The rank that puts a ticket at `index` (0 = top; an index past the end: last) among the
+    column's other tickets. When the two neighbours leave no room, the column is renumbered
+    once and the gap read again."""
+    before, after = _neighbours(column_id, index, exclude)
+    rank = rank_between(before, after)
+    if rank is None:
+        renumber_column(column_id)
+        rank = rank_between(*_neighbours(column_id, index, exclude))
+    return rank
+
+
+def rank_last(column_id: int) -> tuple[int, int]:
+    """The rank past the column's last ticket, and the index it gives (the column's size): one
+    read of one row through the (column, rank, number) index."""
+    last = list(
+        Ticket.objects.filter(column_id=column_id)
+        .annotate(size=Window(Count("pk")))
+        .order_by("-rank", "-number")
+        .values_list("rank", "size")[:1]
+    )
+    if not last:
+        return rank_between(None, None), 0
+    rank, size = last[0]
+    return rank_between(rank, None), size
+
+
+def _ahead() -> QuerySet:
+    """Tickets ahead of the outer ticket in its column, (rank, number) order."""
+    return Ticket.objects.filter(column_id=OuterRef("column_id")).filter(
+        Q(rank__lt=OuterRef("rank")) | Q(rank=OuterRef("rank"), number__lt=OuterRef("number"))
+    )
+
+
+def with_position(tickets: QuerySet) -> QuerySet:
+    """Annotate `position`: the ticket's index in its column (0 = top), as the API speaks. A
+    count through the (column, rank, number) index per row."""
+    count = _ahead().order_by().values("column_id").annotate(n=Count("pk")).values("n")
+    return tickets.annotate(position=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+
+
+def position_of(ticket: Ticket) -> int:
+    """The ticket's index in its column, as it is stored now."""
+    return (
+        Ticket.objects.filter(column_id=ticket.column_id)
+        .filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, number__lt=ticket.number))
+        .count()
+    )
