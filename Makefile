@@ -91,6 +91,7 @@ test: install services chromium lint check-compose
 
 bench: install services
 	$(PY) bench/run.py
+	$(PY) bench/compare.py
 	$(PY) bench/sla_sweep.py
 
 clean:

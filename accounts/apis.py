@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.lockout import ensure_not_locked_out
+from csboard.core.compression import never_compress
 from csboard.core.parsers import JSONParser
 from csboard.core.schema import ErrorSerializer
 
@@ -77,6 +78,7 @@ class TokenCreateView(APIView):
             )
         ],
     )
+    @never_compress  # the answer is the token itself
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         try:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from csboard.core.compression import never_compress
 
 urlpatterns = [
     path(
@@ -19,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        never_compress(auth_views.PasswordResetConfirmView.as_view()),  # a token link
         name="password_reset_confirm",
     ),
     path(

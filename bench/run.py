@@ -1,17 +1,22 @@
 #!/usr/bin/env python
 """`make bench`: CS Board under its production server, driven over HTTP on loopback.
 
-Seeds boards of 100, 1,000 and 5,000 tickets in a fresh PostgreSQL database, starts uvicorn (the production ASGI server) with
-the production settings (workers as in the Dockerfile), and drives each case with concurrent
-clients for a fixed time. For every case it reports requests per second, p50 and p95 latency,
-SQL queries per request (counted in-process with Django's test client), and, for an API case, the
-ratio of its p50 to its baseline's: the same rows it answers with, fetched with one raw SQL query
-and written out as JSON by a minimal Django view (bench/urls.py): the ticket rows of a list page
-for the ticket list API, the board and its columns for the board API. Cases with no like-for-like
-baseline (pages, writes, the filtered list) show none. A last case has 20 clients do every
-kind of write at once on one board (creates, deletes, moves, edits, comments, checklists, chat,
-attachments, feedback intake, member changes) and counts its errors, which must be 0 (`make
-bench` fails otherwise). Results go to bench/results.md and bench/results.json.
+Seeds boards of 1,000 and 5,000 tickets (and a board whose columns hold 100, 1,000 and 5,000
+tickets, for the moves) in a fresh PostgreSQL database, starts uvicorn (the production ASGI
+server) with the production settings (workers as in the Dockerfile), and drives each case with 1
+and with 20 concurrent clients for a fixed time, every request asking for gzip as a browser does.
+
+Each read (board page, board API, ticket list API, ticket page) runs right after its
+like-for-like baseline, at the same size and number of clients: the same rows, one raw SQL query,
+a minimal view (bench/urls.py); its ×baseline is its p50 over the baseline's. Writes: creates and
+moves, SQL statements and rows written (pg_stat_user_tables) per move and per create, a sweep of
+move latency into target columns of 100, 1,000 and 5,000 tickets, and 20 clients doing every kind
+of write at once on one board, whose errors must be 0 (the run fails otherwise). Page sizes: the
+HTML, per card drawn, and as received on the wire with `Accept-Encoding: gzip`.
+
+The results go to bench/results.json (`--out`); bench/compare.py sets them beside another run's
+in bench/results.md. `--only` runs a subset: reads, writes, sweep, mixed (comma-separated).
+The harness runs on the code before issue 13 too (tickets ordered by `position`, not `rank`).
 """
 
 import argparse
@@ -24,7 +29,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from collections import Counter
@@ -37,6 +41,11 @@ DB_NAME = os.environ.get("BENCH_DB", "csboard_bench")  # its own database, dropp
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+GROUPS = ("reads", "writes", "sweep", "mixed")
+SWEEP_SIZES = (100, 1000, 5000)
+SWEEP_SOURCE = 600  # tickets that the sweep's moves take, one each, from the source column
+TICKET_PAGE_ROWS = 10  # chat messages, activity rows and checklist items of the ticket page
 
 
 def recreate_database(name: str = DB_NAME):
@@ -51,8 +60,28 @@ def recreate_database(name: str = DB_NAME):
     conn.close()
 
 
+def order_field():
+    """The field that orders a column's tickets, and the value of the i-th ticket (0-based):
+    dense positions before issue 13, gapped ranks after."""
+    from tickets import models
+
+    names = {f.name for f in models.Ticket._meta.concrete_fields}
+    if "rank" not in names:
+        return "position", lambda i: i
+    step = next(
+        (
+            value
+            for name, value in vars(models).items()
+            if "RANK" in name and isinstance(value, int) and value > 1
+        ),
+        1 << 16,
+    )
+    return "rank", lambda i: (i + 1) * step
+
+
 def seed(sizes):
-    """One board per size, plus a user who is admin everywhere; returns what the cases need."""
+    """One board per size, the moves' board, and a user who is admin everywhere; returns what
+    the cases need."""
     import django
 
     django.setup()
@@ -62,18 +91,17 @@ def seed(sizes):
 
     from accounts.models import User
     from accounts.services import token_create
-    from boards.services import board_create, tag_create
+    from boards.services import board_create, column_create, tag_create
     from feedback.services import feedback_secret_rotate
-    from tickets.models import Priority, Status, Ticket
+    from tickets.models import Activity, Priority, Status, Ticket
+    from workspace.models import ChecklistItem, Message
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")
     helper = User.objects.create_user("helper", "helper@example.com", "bench-password-1")
     token = token_create(user=user)[1]
-    # The helper (a member everywhere) prefers the zoomed-out board: reference and title only.
-    helper.preferences = {"board_zoomed_out": True}
-    helper.save(update_fields=["preferences"])
+    field, order_value = order_field()
 
     def signed_in(person):
         session = SessionStore()
@@ -84,38 +112,31 @@ def seed(sizes):
         return session.session_key
 
     rng = random.Random(42)
-    boards = {}
-    for size in sizes:
-        board = board_create(
-            name=f"Bench {size}",
-            key=f"B{size}",
-            created_by=user,
-            template="customer-success",
-        )
-        board.memberships.create(user=helper, role=20)
-        columns = list(board.columns.order_by("position"))
-        tags = [tag_create(board=board, name=f"tag{i}") for i in range(6)]
-        tickets = []
-        for number in range(1, size + 1):
-            column = columns[number % len(columns)]
-            tickets.append(
-                Ticket(
-                    board=board,
-                    number=number,
-                    title=f"Customer request {number}: invoice question",
-                    description="A customer wrote in. " * 5,
-                    column=column,
-                    position=number // len(columns),
-                    status=rng.choice(Status.values),
-                    priority=rng.choice(Priority.values),
-                    customer_name=f"Customer {number}",
-                    customer_email=f"c{number}@example.com",
-                    customer_company=f"Company {number % 97}",
-                    created_by=user,
+
+    def fill(board, columns, counts, tags):
+        """`counts[i]` tickets in `columns[i]`, numbered from 1 in column order."""
+        tickets, number = [], 0
+        for column, count in zip(columns, counts, strict=True):
+            for index in range(count):
+                number += 1
+                tickets.append(
+                    Ticket(
+                        board=board,
+                        number=number,
+                        title=f"Customer request {number}: invoice question",
+                        description="A customer wrote in. " * 5,
+                        column=column,
+                        **{field: order_value(index)},
+                        status=rng.choice(Status.values),
+                        priority=rng.choice(Priority.values),
+                        customer_name=f"Customer {number}",
+                        customer_email=f"c{number}@example.com",
+                        customer_company=f"Company {number % 97}",
+                        created_by=user,
+                    )
                 )
-            )
         Ticket.objects.bulk_create(tickets, batch_size=1000)
-        board.next_number = size + 1
+        board.next_number = number + 1
         board.save(update_fields=["next_number"])
         through_a = Ticket.assignees.through
         through_t = Ticket.tags.through
@@ -126,12 +147,61 @@ def seed(sizes):
         through_t.objects.bulk_create(
             [through_t(ticket_id=i, tag_id=rng.choice(tags).pk) for i in ids]
         )
+
+    boards = {}
+    for size in sizes:
+        board = board_create(
+            name=f"Bench {size}", key=f"B{size}", created_by=user, template="customer-success"
+        )
+        board.memberships.create(user=helper, role=20)
+        columns = list(board.columns.order_by("position"))
+        tags = [tag_create(board=board, name=f"tag{i}") for i in range(6)]
+        counts = [size // len(columns) + (i < size % len(columns)) for i in range(len(columns))]
+        fill(board, columns, counts, tags)
+        # The ticket page's ticket has a conversation, a history and a checklist to draw.
+        page_ticket = Ticket.objects.get(board=board, number=max(1, size // 2))
+        now = page_ticket.created_at
+        Message.objects.bulk_create(
+            Message(board=board, ticket=page_ticket, author=user, body=f"Reply {i}: any news?")
+            for i in range(TICKET_PAGE_ROWS)
+        )
+        Activity.objects.bulk_create(
+            Activity(
+                board=board,
+                ticket=page_ticket,
+                actor=user,
+                kind=Activity.Kind.EDITED,
+                from_value="",
+                to_value="",
+                data={},
+                created_at=now,
+            )
+            for _ in range(TICKET_PAGE_ROWS)
+        )
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(ticket=page_ticket, text=f"Step {i}", position=i)
+            for i in range(TICKET_PAGE_ROWS)
+        )
         boards[size] = {
             "id": board.pk,
             "columns": [c.pk for c in columns],
             "size": size,
+            "page_ticket": page_ticket.number,
             "feedback_secret": feedback_secret_rotate(board=board),
         }
+    # The moves' board: a source column, and target columns of 100, 1,000 and 5,000 tickets
+    # (no WIP limits), numbered in that order.
+    board = board_create(name="Moves", key="MOVES", created_by=user, template="customer-success")
+    source = column_create(board=board, name="Source")
+    targets = [column_create(board=board, name=f"{n:,} tickets") for n in SWEEP_SIZES]
+    fill(
+        board, [source, *targets], [SWEEP_SOURCE, *SWEEP_SIZES], [tag_create(board=board, name="t")]
+    )
+    moves = {
+        "id": board.pk,
+        "source": list(range(1, SWEEP_SOURCE + 1)),
+        "targets": {n: c.pk for n, c in zip(SWEEP_SIZES, targets, strict=True)},
+    }
     spare = [
         User.objects.create_user(f"spare{index}", f"spare{index}@example.com").username
         for index in range(MIXED_CLIENTS)
@@ -141,63 +211,42 @@ def seed(sizes):
         "user": user.pk,
         "token": token,
         "session": signed_in(user),
-        "zoom_session": signed_in(helper),
         "boards": boards,
+        "moves": moves,
+        "order_field": field,
     }
 
 
-TICKET_ROWS = "baseline: ticket rows (raw SQL, 50 rows)"
-BOARD_ROWS = "baseline: board and columns (raw SQL)"
-
-
-def cases_for(board, user_id):
-    """(name, method, path, body factory or None, auth, baseline it is compared with) for one
-    board; the baselines come first, so that their p50 is known when the others run."""
-    bid, columns, size = board["id"], board["columns"], board["size"]
-
-    def create_body():
-        return {"title": "Benchmark ticket"}
-
-    def move_target():
-        number = random.randint(1, size)
-        return f"/api/boards/{bid}/tickets/{number}/move/", {
-            "column": random.choice(columns),
-            "position": 0,
-        }
-
-    baseline = f"/bench/baseline/{bid}"
+def reads_for(board, user_id):
+    """(name, path, auth, baseline) of the reads of one board, each after its baseline."""
+    bid = board["id"]
+    base = f"/bench/baseline/{bid}"
+    number = board["page_ticket"]
     return [
-        (TICKET_ROWS, "GET", f"{baseline}/tickets/?page_size=50", None, "token", TICKET_ROWS),
-        (BOARD_ROWS, "GET", f"{baseline}/board/?user={user_id}", None, "token", BOARD_ROWS),
-        ("board page (HTML)", "GET", f"/boards/{bid}/", None, "session", None),
-        ("board page, zoomed out (HTML)", "GET", f"/boards/{bid}/", None, "zoom_session", None),
-        ("board API", "GET", f"/api/boards/{bid}/", None, "token", BOARD_ROWS),
+        ("baseline: cards (raw SQL, minimal HTML)", f"{base}/cards/?limit=50", "session", True),
+        ("board page (HTML)", f"/boards/{bid}/", "session", False),
+        ("baseline: board and columns (raw SQL)", f"{base}/board/?user={user_id}", "token", True),
+        ("board API", f"/api/boards/{bid}/", "token", False),
         (
-            "ticket list API (50 rows)",
-            "GET",
+            "baseline: ticket rows (raw SQL, 50 rows)",
+            f"{base}/tickets/?page_size=50",
+            "token",
+            True,
+        ),
+        (
+            "ticket list API, first page (50 rows)",
             f"/api/boards/{bid}/tickets/?page_size=50",
-            None,
             "token",
-            TICKET_ROWS,
+            False,
         ),
         (
-            "filtered list API",
-            "GET",
-            f"/api/boards/{bid}/tickets/?priority=high&q=invoice",
-            None,
-            "token",
-            None,
-        ),
-        (
-            "ticket page (HTML)",
-            "GET",
-            f"/boards/{bid}/tickets/{max(1, size // 2)}/",
-            None,
+            "baseline: ticket and its rows (raw SQL, minimal HTML)",
+            f"{base}/tickets/{number}/",
             "session",
-            None,
+            True,
         ),
-        ("ticket create API", "POST", f"/api/boards/{bid}/tickets/", create_body, "token", None),
-        ("ticket move API", "POST", None, move_target, "token", None),
+        ("ticket page (HTML)", f"/boards/{bid}/tickets/{number}/", "session", False),
+        ("filtered list API", f"/api/boards/{bid}/tickets/?priority=high&q=invoice", "token", None),
     ]
 
 
@@ -338,47 +387,59 @@ def run_clients(worker, clients: int, latencies: list) -> dict:
 
 
 def headers_for(auth, ctx):
-    if auth in ("session", "zoom_session"):
-        return {"Cookie": f"sessionid={ctx[auth]}"}
+    if auth == "session":
+        return {"Cookie": f"sessionid={ctx['session']}"}
     return {"Authorization": f"Token {ctx['token']}"}
 
 
-def resolve(path, body_factory):
-    if path is None:  # the move case picks its ticket and column per request
-        return body_factory()
-    return path, body_factory() if body_factory else None
-
-
-def measure(case, ctx):
-    """One request of this case, in-process: its SQL queries, and for a page its HTML size and
-    the number of ticket cards it draws (the zoomed-out board must stay usable)."""
+def in_process(method, path, auth, ctx, body=None):
+    """One request in-process with Django's test client: the response and its SQL statements."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    name, method, path, body_factory, auth, _baseline = case
     client = Client(HTTP_HOST="127.0.0.1")
     extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers_for(auth, ctx).items()}
-    path, body = resolve(path, body_factory)
     with CaptureQueriesContext(connection) as queries:
         if method == "GET":
             response = client.get(path, **extra)
         else:
             response = client.post(path, json.dumps(body), content_type="application/json", **extra)
     if response.status_code >= 400:
-        raise SystemExit(f"{name}: {method} {path} answered {response.status_code}")
-    page = {"html_kb": None, "cards": None}
-    if response["Content-Type"].startswith("text/html"):
-        page = {
-            "html_kb": len(response.content) / 1024,
-            "cards": response.content.count(b'class="column__item"'),
-        }
-    return len(queries), page
+        raise SystemExit(f"{method} {path} answered {response.status_code}")
+    return response, len(queries)
 
 
-def drive(port, case, ctx, seconds, clients):
-    _name, method, path, body_factory, auth, _baseline = case
-    headers = {**headers_for(auth, ctx), "Content-Type": "application/json", "Host": "127.0.0.1"}
+def cards_in(html: bytes, board_id: int) -> int:
+    """The ticket cards a page draws: the tickets it links to."""
+    return len(set(re.findall(rb"/boards/%d/tickets/(\d+)/" % board_id, html)))
+
+
+def wire(port, path, auth, ctx) -> dict:
+    """One GET over HTTP asking for gzip: the bytes received (headers and body) and the
+    encoding answered."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {**headers_for(auth, ctx), "Host": "127.0.0.1", "Accept-Encoding": "gzip"}
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()  # http.client does not decode: these are the bytes sent
+    head = sum(len(k) + len(v) + 4 for k, v in response.getheaders())
+    conn.close()
+    return {
+        "wire_kb": (len(body) + head) / 1024,
+        "encoding": response.getheader("Content-Encoding") or "identity",
+        "vary": response.getheader("Vary") or "",
+    }
+
+
+def drive(port, request_for, auth, ctx, seconds, clients, method="GET"):
+    """`clients` clients sending `request_for()` ((path, body)) again and again for `seconds`."""
+    headers = {
+        **headers_for(auth, ctx),
+        "Content-Type": "application/json",
+        "Host": "127.0.0.1",
+        "Accept-Encoding": "gzip",
+    }
     latencies, errors = [], []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -386,11 +447,11 @@ def drive(port, case, ctx, seconds, clients):
     def worker(_index):
         mine, bad = [], 0
         while time.perf_counter() < deadline:
-            req_path, body = resolve(path, body_factory)
+            path, body = request_for()
             data = json.dumps(body) if body is not None else None
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             start = time.perf_counter()
-            conn.request(method, req_path, body=data, headers=headers)
+            conn.request(method, path, body=data, headers=headers)
             response = conn.getresponse()
             response.read()
             elapsed = time.perf_counter() - start
@@ -403,6 +464,71 @@ def drive(port, case, ctx, seconds, clients):
             errors.append(bad)
 
     return {**run_clients(worker, clients, latencies), "errors": sum(errors)}
+
+
+def rows_written() -> int:
+    """Rows inserted, updated and deleted in every table so far, as PostgreSQL counts them: this
+    backend's pending counters flushed first, then a fresh snapshot."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT sum(n_tup_ins + n_tup_upd + n_tup_del), "
+            "json_object_agg(relname, n_tup_ins + n_tup_upd + n_tup_del) "
+            "FROM pg_stat_user_tables"
+        )
+        total, by_table = cursor.fetchone()
+    return int(total), by_table
+
+
+def written_by(method, path, body, ctx) -> dict:
+    """One write in-process (the server not started yet: no other backend writes meanwhile):
+    its SQL statements, and the rows it wrote, in all and by table."""
+    before, before_by = rows_written()
+    _response, statements = in_process(method, path, "token", ctx, body)
+    after, after_by = rows_written()
+    tables = {t: n - before_by.get(t, 0) for t, n in after_by.items() if n != before_by.get(t, 0)}
+    return {"statements": statements, "rows_written": after - before, "tables": tables}
+
+
+def write_accounting(ctx, groups) -> list[dict]:
+    """Statements and rows written per move (to the top of each sweep column) and per create,
+    each the median of 3 requests."""
+    rows = []
+    moves = ctx["moves"]
+    mid = f"/api/boards/{moves['id']}"
+    cases = [
+        (
+            f"move to the top of a {n:,}-ticket column",
+            n,
+            lambda n=n: (
+                f"{mid}/tickets/{moves['source'].pop()}/move/",
+                {"column": moves["targets"][n], "position": 0},
+            ),
+        )
+        for n in SWEEP_SIZES
+    ]
+    for size, board in ctx["boards"].items():
+        cases.append(
+            (
+                "ticket create API",
+                size,
+                lambda b=board: (f"/api/boards/{b['id']}/tickets/", {"title": "Counted"}),
+            )
+        )
+    for name, size, request_for in cases:
+        runs = [written_by("POST", *request_for(), ctx) for _ in range(3)]
+        runs.sort(key=lambda r: r["rows_written"])
+        median = runs[1]
+        rows.append({"group": "writes", "case": name, "size": size, "clients": 1, **median})
+        print(
+            f"{size:>5} {name:<45} {median['statements']} statements, "
+            f"{median['rows_written']} rows written {median['tables']}",
+            flush=True,
+        )
+    return rows
 
 
 def free_port():
@@ -443,126 +569,163 @@ def start_server(workers):
     raise SystemExit("uvicorn did not come up")
 
 
-def write_results(rows, args):
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Benchmark results",
-        "",
-        f"`make bench`, {stamp}: uvicorn (ASGI) with {args.workers} workers (production settings) on",
-        f"loopback, PostgreSQL and Redis on the same machine, {args.clients} concurrent clients for",
-        f"{args.seconds} s per case, {os.cpu_count()} cores. Latencies are whole HTTP requests, one",
-        "connection each. Queries are SQL queries per request. ×baseline is the case's p50 over the",
-        "p50 of the baseline named beside it: the same rows the API case answers with, one raw SQL",
-        "query, JSON, a minimal view (the ticket rows of a 50-row page for the ticket list API; the",
-        "board and its columns with their ticket counts for the board API). Pages, writes and the",
-        "filtered list have no like-for-like baseline.",
-        "",
-        "HTML KB and cards: the page's size and the ticket cards it draws (the rest of a long",
-        'column behind "Show N more").',
-        "",
-        "| tickets | case | req/s | p50 ms | p95 ms | queries | ×baseline | baseline | errors "
-        "| HTML KB | cards |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
-    ]
-    for r in rows:
-        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}"
-        baseline = (
-            "—" if r["baseline"] in (None, r["case"]) else r["baseline"].removeprefix("baseline: ")
+def report(row):
+    extra = ""
+    if row.get("ratio") is not None:
+        extra += f"  ×{row['ratio']:.2f}"
+    if row.get("cards"):
+        extra += (
+            f"  {row['html_kb']:.0f} KB, {row['cards']} cards, {row['kb_per_card']:.2f} KB a card,"
+            f" {row['wire_kb']:.0f} KB on the wire ({row['encoding']})"
         )
-        kb = f"{r['html_kb']:.0f}" if r.get("html_kb") is not None else ""
-        cards = r.get("cards") if r.get("cards") is not None else ""
-        lines.append(
-            f"| {r['size']:,} | {r['case']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['queries']} | {ratio} | {baseline} | {r['errors']} | "
-            f"{kb} | {cards} |"
-        )
-    for r in rows:
-        if "requests_by_kind" in r:
-            kinds = ", ".join(
-                f"{kind} {count}" for kind, count in sorted(r["requests_by_kind"].items())
-            )
-            note = (
-                f"{r['case'].capitalize()} ({r['size']:,} tickets): each client does one kind of "
-                "write again and again, all kinds at once (a 409 for a full column or a ticket "
-                "moved meanwhile, and a 404 for one deleted meanwhile, are answers, not errors). "
-                f"Requests by kind: {kinds}. Errors: {r['errors']}"
-                + (f" ({r['errors_by_kind']})" if r["errors"] else "")
-                + "."
-            )
-            lines += ["", *textwrap.wrap(note, width=96)]
-    # Other benchmarks (bench/sla_sweep.py) keep their own sections between markers.
-    path = ROOT / "bench" / "results.md"
-    previous = path.read_text() if path.exists() else ""
-    own = "".join(re.findall(r"\n<!-- begin:.*?<!-- end:[^>]*-->\n", previous, re.S))
-    path.write_text("\n".join(lines) + "\n" + own)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
-    print("\n".join(lines))
+    print(
+        f"{row['size']:>5} {row['clients']:>2}c {row['case']:<52} {row['rps']:6.0f} req/s  "
+        f"p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+        f"{row.get('statements', '—')} statements{extra}",
+        flush=True,
+    )
+
+
+def run_reads(port, ctx, sizes, client_counts, seconds) -> list[dict]:
+    rows = []
+    for size in sizes:
+        board = ctx["boards"][size]
+        for clients in client_counts:
+            baseline_p50 = None
+            for name, path, auth, is_baseline in reads_for(board, ctx["user"]):
+                response, statements = in_process("GET", path, auth, ctx)
+                row = {
+                    "group": "reads",
+                    "case": name,
+                    "size": size,
+                    "clients": clients,
+                    "statements": statements,
+                    "baseline": is_baseline,
+                }
+                if response["Content-Type"].startswith("text/html"):
+                    html = response.content
+                    cards = cards_in(html, board["id"]) if "board" in name or "cards" in name else 0
+                    row |= {
+                        "html_kb": len(html) / 1024,
+                        "cards": cards,
+                        "kb_per_card": len(html) / 1024 / cards if cards else None,
+                    }
+                row |= wire(port, path, auth, ctx)
+                row |= drive(port, lambda p=path: (p, None), auth, ctx, seconds, clients)
+                if is_baseline:
+                    baseline_p50 = row["p50_ms"]
+                    row["ratio"] = 1.0
+                else:
+                    row["ratio"] = row["p50_ms"] / baseline_p50 if is_baseline is False else None
+                rows.append(row)
+                report(row)
+    return rows
+
+
+def run_writes(port, ctx, sizes, seconds) -> list[dict]:
+    """Creates, and moves of a random ticket to the top of a random column, 1 client."""
+    rows = []
+    for size in sizes:
+        board = ctx["boards"][size]
+        bid, columns = board["id"], board["columns"]
+
+        def create(bid=bid):
+            return f"/api/boards/{bid}/tickets/", {"title": "Benchmark ticket"}
+
+        def move(bid=bid, columns=columns, size=size):
+            number = random.randint(1, size)
+            return f"/api/boards/{bid}/tickets/{number}/move/", {
+                "column": random.choice(columns),
+                "position": 0,
+            }
+
+        for name, request_for in (("ticket create API", create), ("ticket move API", move)):
+            row = {"group": "writes-latency", "case": name, "size": size, "clients": 1}
+            row |= drive(port, request_for, "token", ctx, seconds, 1, method="POST")
+            rows.append(row)
+            report(row)
+    return rows
+
+
+def run_sweep(port, ctx, seconds) -> list[dict]:
+    """Moves of source tickets, one client, to the top of target columns of 100, 1,000 and
+    5,000 tickets (each move adds one: the sizes hold within a few per cent)."""
+    rows = []
+    moves = ctx["moves"]
+    mid = f"/api/boards/{moves['id']}"
+    for n in SWEEP_SIZES:
+
+        def move(n=n):
+            number = moves["source"].pop() if moves["source"] else random.randint(1, SWEEP_SOURCE)
+            return f"{mid}/tickets/{number}/move/", {"column": moves["targets"][n], "position": 0}
+
+        row = {"group": "sweep", "case": f"move to the top of a {n:,}-ticket column"}
+        row |= {"size": n, "clients": 1}
+        row |= drive(port, move, "token", ctx, seconds, 1, method="POST")
+        rows.append(row)
+        report(row)
+    return rows
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,5000")
-    parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--clients", default="1,20", help="numbers of concurrent clients")
+    parser.add_argument("--seconds", type=float, default=4.0, help="per case")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"a subset of {','.join(GROUPS)}")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--label", default="", help="what code this run measured")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    client_counts = [int(c) for c in args.clients.split(",")]
+    groups = set(args.only.split(","))
+    if groups - set(GROUPS):
+        raise SystemExit(f"--only takes {', '.join(GROUPS)}")
 
+    started = time.perf_counter()
     recreate_database()
     ctx = seed(sizes)
+    seeded = time.perf_counter() - started
+    rows = write_accounting(ctx, groups) if groups & {"writes", "sweep"} else []
     server, port = start_server(args.workers)
-    rows = []
     try:
-        for size in sizes:
-            baseline_p50 = {}
-            for case in cases_for(ctx["boards"][size], ctx["user"]):
-                name, baseline = case[0], case[-1]
-                queries, page = measure(case, ctx)
-                result = drive(port, case, ctx, args.seconds, args.clients)
-                if name == baseline:
-                    baseline_p50[name] = result["p50_ms"]
-                rows.append(
-                    {
-                        "size": size,
-                        "case": name,
-                        "queries": queries,
-                        "baseline": baseline,
-                        "ratio": result["p50_ms"] / baseline_p50[baseline] if baseline else None,
-                        **page,
-                        **result,
-                    }
-                )
-                print(
-                    f"{size:>5} {name:<40} {result['rps']:7.0f} req/s  "
-                    f"p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
-                    f"{queries} queries"
-                    + (
-                        f"  {page['html_kb']:.0f} KB, {page['cards']} cards"
-                        if page["cards"]
-                        else ""
-                    ),
-                    flush=True,
-                )
-        # The team case: every kind of write at once on one board (1,000 tickets if seeded).
-        size = 1000 if 1000 in sizes else sizes[0]
-        result = drive_mixed(port, ctx["boards"][size], ctx, args.seconds)
-        rows.append(
-            {"size": size, "case": MIXED_CASE, "queries": "—", "baseline": None, "ratio": None}
-            | result
-        )
-        print(
-            f"{size:>5} {MIXED_CASE:<40} {result['rps']:7.0f} req/s  "
-            f"p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
-            f"{result['errors']} errors {result['errors_by_kind'] or ''}",
-            flush=True,
-        )
+        if "reads" in groups:
+            rows += run_reads(port, ctx, sizes, client_counts, args.seconds)
+        if "writes" in groups:
+            rows += run_writes(port, ctx, sizes, args.seconds)
+        if "sweep" in groups:
+            rows += run_sweep(port, ctx, args.seconds)
+        if "mixed" in groups:
+            size = 1000 if 1000 in sizes else sizes[0]
+            row = {"group": "mixed", "case": MIXED_CASE, "size": size, "clients": MIXED_CLIENTS}
+            row |= drive_mixed(port, ctx["boards"][size], ctx, args.seconds)
+            rows.append(row)
+            report(row)
+            print(f"      errors: {row['errors_by_kind'] or 0}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    write_results(rows, args)
-    failed = sum(row["errors"] for row in rows)
+    meta = {
+        "label": args.label,
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+        "order_field": ctx["order_field"],
+        "workers": args.workers,
+        "seconds": args.seconds,
+        "clients": client_counts,
+        "sizes": sizes,
+        "cores": os.cpu_count(),
+        "seed_s": round(seeded),
+        "total_s": round(time.perf_counter() - started),
+    }
+    Path(args.out).write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
+    print(f"{args.out}: {len(rows)} rows in {meta['total_s']} s (seeding {meta['seed_s']} s)")
+    failed = sum(row.get("errors", 0) for row in rows)
     if failed:
-        raise SystemExit(f"{failed} request(s) answered with an error: see bench/results.md")
+        raise SystemExit(f"{failed} request(s) answered with an error: see {args.out}")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,25 @@
-"""The app's URLs plus the baselines: the rows an API case answers with, fetched with one raw SQL
-query each and written out as JSON by a minimal view. Each baseline returns the same rows and
-fields as the API case it is compared with, so the ratio measures the framework, not the payload."""
+"""The app's URLs plus the baselines: the rows a case answers with or draws, fetched with one raw
+SQL query each and written out by a minimal view (JSON for an API case, bare HTML for a page).
+Each baseline returns the same rows and fields as the case it is compared with, so the ratio
+measures the framework and the templates, not the payload. The tickets' order is by whichever
+field the model has (`position` before issue 13, `rank` after), so that the same harness runs on
+both codes."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
+from django.utils.html import escape
 
 from csboard.urls import urlpatterns as app_urlpatterns
+from tickets.models import Ticket
+
+ORDER = "rank" if any(f.name == "rank" for f in Ticket._meta.concrete_fields) else "position"
 
 # The ticket list API's page: the same tickets in the same order, every field of its rows, the
 # total count of its pagination.
-TICKETS_SQL = """
+TICKETS_SQL = f"""
     SELECT t.number, b.key || '-' || t.number AS reference, t.title, t.description,
-           t.column_id AS column, t.position, t.status, t.priority, t.customer_name,
+           t.column_id AS column, t.{ORDER} AS {ORDER}, t.status, t.priority, t.customer_name,
            t.customer_email, t.customer_company, t.customer_phone, u.username AS created_by,
            ARRAY(SELECT au.username FROM tickets_ticket_assignees a
                  JOIN accounts_user au ON au.id = a.user_id WHERE a.ticket_id = t.id) AS assignees,
@@ -26,7 +33,7 @@ TICKETS_SQL = """
     JOIN boards_board b ON b.id = t.board_id
     LEFT JOIN accounts_user u ON u.id = t.created_by_id
     WHERE t.board_id = %s
-    ORDER BY c.position, t.position, t.number
+    ORDER BY c.position, t.{ORDER}, t.number
     LIMIT %s
 """
 
@@ -41,6 +48,49 @@ BOARD_SQL = """
     JOIN boards_column c ON c.board_id = b.id
     WHERE b.id = %s
     ORDER BY c.position, c.id
+"""
+
+# The board page's cards: the first `limit` tickets of each column with every field a card draws
+# (reference, title, priority, customer, tags, status, due date, checklist progress, comment
+# count, assignees), and each column's name and ticket count.
+CARDS_SQL = f"""
+    SELECT c.id AS column_id, c.name AS column_name,
+           (SELECT count(*) FROM tickets_ticket n WHERE n.column_id = c.id) AS column_total,
+           r.number, r.title, r.priority, r.status, r.customer_name, r.customer_company, r.due_at,
+           (SELECT count(*) FROM workspace_checklistitem i WHERE i.ticket_id = r.id) AS checklist,
+           (SELECT count(*) FROM workspace_checklistitem i
+             WHERE i.ticket_id = r.id AND i.done_at IS NOT NULL) AS checklist_done,
+           (SELECT count(*) FROM workspace_message m WHERE m.ticket_id = r.id) AS comments,
+           ARRAY(SELECT au.username FROM tickets_ticket_assignees a
+                 JOIN accounts_user au ON au.id = a.user_id WHERE a.ticket_id = r.id) AS assignees,
+           ARRAY(SELECT g.name FROM tickets_ticket_tags tt JOIN boards_tag g ON g.id = tt.tag_id
+                 WHERE tt.ticket_id = r.id) AS tags
+    FROM boards_column c
+    LEFT JOIN LATERAL (
+        SELECT * FROM tickets_ticket t WHERE t.column_id = c.id
+        ORDER BY t.{ORDER}, t.number LIMIT %s
+    ) r ON true
+    WHERE c.board_id = %s
+    ORDER BY c.position, r.{ORDER}, r.number
+"""
+
+# The ticket page's rows: the ticket, its chat messages and its activity (with their authors).
+TICKET_SQL = """
+    SELECT t.number, t.title, t.description, t.status, t.priority, t.customer_name,
+           t.customer_email, t.customer_company, t.due_at, t.created_at,
+           (SELECT json_agg(json_build_object('author', u.username, 'body', m.body,
+                                              'at', m.created_at) ORDER BY m.created_at)
+              FROM workspace_message m LEFT JOIN accounts_user u ON u.id = m.author_id
+             WHERE m.ticket_id = t.id) AS messages,
+           (SELECT json_agg(json_build_object('actor', u.username, 'kind', a.kind,
+                                              'from', a.from_value, 'to', a.to_value,
+                                              'at', a.created_at) ORDER BY a.created_at DESC)
+              FROM tickets_activity a LEFT JOIN accounts_user u ON u.id = a.actor_id
+             WHERE a.ticket_id = t.id) AS activity,
+           (SELECT json_agg(json_build_object('text', i.text, 'done', i.done_at IS NOT NULL))
+              FROM workspace_checklistitem i WHERE i.ticket_id = t.id) AS checklist
+    FROM tickets_ticket t
+    WHERE t.board_id = %s AND t.number = %s
 """
 
 
@@ -69,8 +119,65 @@ def board_baseline(request, board_id):
     return JsonResponse(board)
 
 
+def _page(body: list[str]) -> HttpResponse:
+    return HttpResponse(
+        "<!doctype html><html><head><title>Baseline</title></head><body>"
+        + "".join(body)
+        + "</body></html>"
+    )
+
+
+def cards_baseline(request, board_id):
+    rows = _rows(CARDS_SQL, [int(request.GET.get("limit", 50)), board_id])
+    body, column = [], None
+    for row in rows:
+        if row["column_id"] != column:
+            if column is not None:
+                body.append("</ol></section>")
+            column = row["column_id"]
+            body.append(f"<section><h2>{escape(row['column_name'])} {row['column_total']}</h2><ol>")
+        if row["number"] is None:
+            continue
+        body.append(
+            f'<li><a href="/boards/{board_id}/tickets/{row["number"]}/">{row["number"]} '
+            f"{escape(row['title'])}</a> {row['priority']} {row['status']} "
+            f"{escape(row['customer_company'])} {escape(row['customer_name'])} {row['due_at'] or ''} "
+            f"{row['checklist_done']}/{row['checklist']} {row['comments']} "
+            f"{escape(' '.join(row['tags']))} {escape(' '.join(row['assignees']))}</li>"
+        )
+    if column is not None:
+        body.append("</ol></section>")
+    return _page(body)
+
+
+def ticket_baseline(request, board_id, number):
+    (row,) = _rows(TICKET_SQL, [board_id, number])
+    body = [
+        f"<h1>{row['number']} {escape(row['title'])}</h1><p>{escape(row['description'])}</p>",
+        f"<p>{row['status']} {row['priority']} {escape(row['customer_name'])} "
+        f"{escape(row['customer_email'])} {escape(row['customer_company'])} {row['due_at'] or ''}"
+        f"</p><ul>",
+        *(f"<li>{escape(i['text'])} {i['done']}</li>" for i in row["checklist"] or []),
+        "</ul><ol>",
+        *(
+            f"<li>{escape(m['author'] or '')} {m['at']} {escape(m['body'])}</li>"
+            for m in row["messages"] or []
+        ),
+        "</ol><ol>",
+        *(
+            f"<li>{escape(a['actor'] or '')} {a['kind']} {escape(a['from'] or '')} "
+            f"{escape(a['to'] or '')} {a['at']}</li>"
+            for a in row["activity"] or []
+        ),
+        "</ol>",
+    ]
+    return _page(body)
+
+
 urlpatterns = [
     path("bench/baseline/<int:board_id>/tickets/", tickets_baseline),
     path("bench/baseline/<int:board_id>/board/", board_baseline),
+    path("bench/baseline/<int:board_id>/cards/", cards_baseline),
+    path("bench/baseline/<int:board_id>/tickets/<int:number>/", ticket_baseline),
     *app_urlpatterns,
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from boards.permissions import Action, board_for
+from csboard.core.compression import never_compress, uncompressed
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import refusals_as_messages
@@ -16,6 +17,7 @@ from feedback.models import FeedbackResponse
 from tickets.models import Ticket
 
 
+@never_compress  # reached by a link that carries its token
 def csat_rate(request, token, score):
     try:
         ticket = services.csat_ticket_from_token(token)
@@ -93,7 +95,9 @@ def feedback_settings(request, board_id):
         "import_form": FeedbackImportForm(),
         "import_columns": services.IMPORT_COLUMNS,
     }
-    return render(request, "feedback/settings.html", context)
+    response = render(request, "feedback/settings.html", context)
+    # The page that shows a new intake secret (once) goes out uncompressed.
+    return uncompressed(response) if secret else response
 
 
 @login_required
