@@ -3,7 +3,8 @@ from rest_framework.pagination import PageNumberPagination as DRFPageNumberPagin
 
 
 class PageNumberPagination(DRFPageNumberPagination):
-    """DRF's page numbers, but a malformed `page_size` is a 400 rather than silently ignored."""
+    """DRF's page numbers, but a malformed `page_size` or an empty `page` is a 400 rather than
+    silently ignored."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -13,3 +14,9 @@ class PageNumberPagination(DRFPageNumberPagination):
         if raw is not None and not (raw.isdigit() and int(raw) >= 1):
             raise ValidationError({self.page_size_query_param: ["Use a whole number from 1."]})
         return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        # An empty `page=` is no page number (DRF would read it as page 1).
+        if request.query_params.get(self.page_query_param) == "":
+            raise ValidationError({self.page_query_param: ["Use a whole number from 1."]})
+        return super().get_page_number(request, paginator)

@@ -328,7 +328,7 @@ def test_tickets_can_be_filtered_by_tag_id_and_column(board, columns, varied, ap
 
 @pytest.mark.parametrize(
     "query",
-    ["status=open", "priority=meh", "column=abc", "overdue=maybe", "page_size=-1"],
+    ["status=open", "priority=meh", "column=abc", "overdue=maybe", "page_size=-1", "page="],
 )
 def test_a_malformed_filter_is_a_400(board, api_as, query):
     response = api_as("member").get(tickets_url(board) + "?" + query)
