@@ -84,7 +84,7 @@ def test_a_card_moved_meanwhile_goes_back_with_the_reason_and_then_shows_where_i
 ):
     page = open_board(new_page, sign_in, board)
     # Someone moves it before this page heard of it (no event sent: the page stays stale).
-    Ticket.objects.filter(pk=ticket.pk).update(column=columns[1], position=0)
+    Ticket.objects.filter(pk=ticket.pk).update(column=columns[1], rank=-(1 << 40))  # the top
 
     drag(page, card(page, ticket), column(page, columns[2]))
 
