@@ -18,7 +18,7 @@ from csboard.core.exceptions import (
     NotFound,
     WipLimitReached,
 )
-from csboard.core.ordering import RANK_STEP, place
+from csboard.core.ordering import RANK_STEP, place, rank_between
 from csboard.core.validation import full_clean_or_raise
 
 BOARD_TEMPLATES: dict[str, list[str]] = {
@@ -188,7 +188,7 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
         column_ensure_room(target, incoming=len(tickets))
         # After the target's last ticket, in their order, RANK_STEP apart (csboard.core.ordering).
         last = target.tickets.aggregate(last=Max("rank"))["last"]
-        start = RANK_STEP if last is None else last + RANK_STEP
+        start = rank_between(last, None)
         for offset, ticket in enumerate(tickets):
             ticket.column = target
             ticket.rank = start + offset * RANK_STEP

@@ -30,7 +30,7 @@ class Ticket(models.Model):
     column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="tickets")
     # Where the ticket sits in its column: ranks with gaps between them (csboard.core.ordering), so
     # a move writes the moved row alone. Order is (rank, number); the API speaks in indexes
-    # (tickets.selectors.with_position).
+    # (tickets.ranks.with_position).
     rank = models.BigIntegerField(default=0)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.READY)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)

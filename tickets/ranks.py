@@ -44,8 +44,8 @@ def renumber_column(column_id: int) -> int:
 
 
 def rank_for(column_id: int, index: int, *, exclude: int | None = None) -> int:
-    """The rank that puts a ticket at `index` (0 = top; an index past the end: last) among the
-    column's other tickets. When the two neighbours leave no room, the column is renumbered
+    """The rank that puts a ticket at `index` among the column's other tickets (0 = top; the
+    caller clamps it to 0..their number). When the two neighbours leave no room, the column is renumbered
     once and the gap read again."""
     before, after = _neighbours(column_id, index, exclude)
     rank = rank_between(before, after)
@@ -70,24 +70,22 @@ def rank_last(column_id: int) -> tuple[int, int]:
     return rank_between(rank, None), size
 
 
-def _ahead() -> QuerySet:
-    """Tickets ahead of the outer ticket in its column, (rank, number) order."""
-    return Ticket.objects.filter(column_id=OuterRef("column_id")).filter(
-        Q(rank__lt=OuterRef("rank")) | Q(rank=OuterRef("rank"), number__lt=OuterRef("number"))
+def _ahead(column_id, rank, number) -> QuerySet:
+    """The tickets ahead of (rank, number) in the column, in (rank, number) order: values, or
+    OuterRefs to count them for each row of an outer query."""
+    return Ticket.objects.filter(column_id=column_id).filter(
+        Q(rank__lt=rank) | Q(rank=rank, number__lt=number)
     )
 
 
 def with_position(tickets: QuerySet) -> QuerySet:
     """Annotate `position`: the ticket's index in its column (0 = top), as the API speaks. A
     count through the (column, rank, number) index per row."""
-    count = _ahead().order_by().values("column_id").annotate(n=Count("pk")).values("n")
+    outer = _ahead(OuterRef("column_id"), OuterRef("rank"), OuterRef("number"))
+    count = outer.order_by().values("column_id").annotate(n=Count("pk")).values("n")
     return tickets.annotate(position=Coalesce(Subquery(count, output_field=IntegerField()), 0))
 
 
 def position_of(ticket: Ticket) -> int:
     """The ticket's index in its column, as it is stored now."""
-    return (
-        Ticket.objects.filter(column_id=ticket.column_id)
-        .filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, number__lt=ticket.number))
-        .count()
-    )
+    return _ahead(ticket.column_id, ticket.rank, ticket.number).count()
