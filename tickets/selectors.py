@@ -1,8 +1,21 @@
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 
-from boards.models import Board
+from boards.models import Board, Column, Tag
 from tickets.models import Ticket
 from tickets.ranks import with_position
 
@@ -23,24 +36,83 @@ def ticket_for(board: Board, number) -> Ticket:
     return get_object_or_404(board_tickets(board), number=number)
 
 
-def first_per_column(tickets: QuerySet[Ticket], limit: int, expand: int | None = None):
-    """The first `limit` tickets of each column (all of column `expand`), ranked by the
-    database in the same query: a board of thousands of tickets draws a screenful per column."""
-    ranked = tickets.annotate(
-        column_rank=Window(
-            RowNumber(), partition_by=[F("column_id")], order_by=[F("rank"), F("number")]
+# What a card shows, and nothing else: a board page reads hundreds of them.
+CARD_FIELDS = (
+    "id",
+    "board_id",
+    "column_id",
+    "number",
+    "rank",
+    "title",
+    "status",
+    "priority",
+    "customer_name",
+    "customer_company",
+    "due_at",
+    "resolved_at",
+    "created_at",
+    "first_response_due_at",
+    "first_response_at",
+)
+IN_COLUMN_ORDER = ("rank", "number")
+
+
+def first_ids_per_column(
+    columns: QuerySet[Column], tickets: QuerySet[Ticket], limit: int, *, count: bool = True
+) -> QuerySet[Column]:
+    """Annotate each column with `shown_ids`, the ids of its first `limit` tickets of `tickets`
+    in column order, and (`count`, when `tickets` are filtered) `matching`, how many of
+    `tickets` it holds, in the columns' own query. On PostgreSQL each column's ids are an array
+    read through the (column, rank, number) index, so a column of thousands costs what its
+    first screenful does; elsewhere (SQLite, `make run`'s default) `shown_ids` is None and
+    `first_per_column` reads them."""
+    in_column = tickets.filter(column_id=OuterRef("pk")).order_by()
+    if count:  # a filter through tags or assignees joins: a ticket counts once
+        counted = in_column.values("column_id").annotate(n=Count("pk", distinct=True)).values("n")
+        columns = columns.annotate(
+            matching=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        )
+    if connection.vendor != "postgresql":
+        return columns.annotate(shown_ids=Value(None, output_field=IntegerField()))
+    # DISTINCT only behind a filter: unfiltered, the LIMIT stops the index scan early.
+    first = (in_column.distinct() if count else in_column).order_by(*IN_COLUMN_ORDER)
+    first = first.values("pk")[:limit]
+    return columns.annotate(shown_ids=ArraySubquery(first))
+
+
+def first_per_column(tickets: QuerySet[Ticket], limit: int) -> dict[int, list[int]]:
+    """The ids of the first `limit` tickets of each column, in column order: one query that
+    numbers the ids (a narrow row each) before it keeps the first of each column."""
+    numbered = tickets.order_by().annotate(
+        column_index=Window(
+            RowNumber(),
+            partition_by=[F("column_id")],
+            order_by=[F(name) for name in IN_COLUMN_ORDER],
         )
     )
-    keep = Q(column_rank__lte=limit)
-    if expand is not None:
-        keep |= Q(column_id=expand)
-    return ranked.filter(keep)
+    ids: dict[int, list[int]] = {}
+    rows = numbered.filter(column_index__lte=limit).values_list("column_id", "pk", "column_index")
+    for column_id, pk, _index in sorted(rows, key=lambda row: (row[0], row[2])):
+        ids.setdefault(column_id, []).append(pk)
+    return ids
 
 
-def matching_per_column(tickets: QuerySet[Ticket]) -> dict[int, int]:
-    """How many tickets of each column pass the filters, counted in SQL."""
-    ids = tickets.order_by().values("pk")
-    counted = (
-        Ticket.objects.filter(pk__in=ids).order_by().values("column_id").annotate(n=Count("pk"))
+def column_ids(tickets: QuerySet[Ticket], column_id: int) -> list[int]:
+    """All the ids of one column's tickets of `tickets`, in column order ("Show more")."""
+    return list(
+        tickets.filter(column_id=column_id).order_by(*IN_COLUMN_ORDER).values_list("pk", flat=True)
     )
-    return {row["column_id"]: row["n"] for row in counted}
+
+
+def card_tickets(ids, *, full: bool = True) -> QuerySet[Ticket]:
+    """The tickets `ids` with the fields of CARD_FIELDS, and for a full card its people and tags
+    (the page adds the workspace counts: workspace.selectors.with_card_counts)."""
+    tickets = Ticket.objects.filter(pk__in=list(ids)).only(*CARD_FIELDS).order_by()
+    if not full:
+        return tickets
+    people = get_user_model().objects.only(
+        "id", "username", "display_name", "first_name", "last_name"
+    )
+    return tickets.prefetch_related(
+        Prefetch("assignees", people), Prefetch("tags", Tag.objects.only("id", "name", "color"))
+    )

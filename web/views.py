@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import preference_get
@@ -20,12 +21,21 @@ from boards.selectors import board_columns, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, render_live_part
+from sla.selectors import policy_for
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketForm, TicketMoveForm
 from tickets.models import Priority, Status, Ticket
-from tickets.selectors import board_tickets, first_per_column, matching_per_column, ticket_for
+from tickets.ranks import with_position
+from tickets.selectors import (
+    card_tickets,
+    column_ids,
+    first_ids_per_column,
+    first_per_column,
+    ticket_for,
+)
 from tickets.views import ticket_url
+from web.cards import Cards
 from web.selectors import customer_feedback, customer_for, customer_profiles, customer_tickets
 from workspace.selectors import (
     board_files,
@@ -44,19 +54,23 @@ ZOOMED_CARDS = 100
 
 @dataclass
 class Lane:
-    """A column as the board page draws it: its tickets after filtering, and its counters."""
+    """A column as the board page draws it: its cards after filtering, and its counters."""
 
     column: Column
     tickets: list[Ticket] = field(default_factory=list)
-    matching: int = 0  # tickets of the column that pass the filters, drawn or not
+    cards: list[SafeString] = field(default_factory=list)  # the tickets' cards, drawn
 
     @property
     def total(self) -> int:
         return self.column.ticket_count
 
     @property
+    def matching(self) -> int:  # tickets of the column that pass the filters, drawn or not
+        return getattr(self.column, "matching", self.total)
+
+    @property
     def hidden(self) -> int:
-        return self.matching - len(self.tickets)
+        return self.matching - len(self.cards)
 
     @property
     def is_full(self) -> bool:
@@ -66,35 +80,59 @@ class Lane:
 def _columns_context(request, board: Board) -> dict:
     """What the board's columns draw, for the board page and for its live redraw alike: the same
     filters as the API's ticket list (so a filtered URL means the same in both), and the same
-    queries."""
+    queries: the columns with their counts and first cards' ids, then the cards."""
     ticket_filter = TicketFilter(
-        request.GET or None, queryset=board_tickets(board), request=request, board=board
+        request.GET or None,
+        queryset=Ticket.objects.filter(board=board),
+        request=request,
+        board=board,
     )
-    zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
-    lanes = {column.pk: Lane(column) for column in board_columns(board)}
-    # A column draws its first cards only (more when zoomed out); "Show more" expands one.
-    expand = request.GET.get("expand", "")
-    shown = first_per_column(
-        with_card_counts(ticket_filter.qs),
-        ZOOMED_CARDS if zoomed else CARDS_PER_COLUMN,
-        expand=int(expand) if expand.isdecimal() else None,
-    )
-    for ticket in shown:
-        lanes[ticket.column_id].tickets.append(ticket)
-    for column_id, count in matching_per_column(ticket_filter.qs).items():
-        lanes[column_id].matching = count
+    tickets = ticket_filter.qs
     filtering = ticket_filter.is_bound and any(
         value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
     )
+    zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
+    # A column draws its first cards only (more when zoomed out); "Show more" expands one.
+    limit = ZOOMED_CARDS if zoomed else CARDS_PER_COLUMN
+    # Unfiltered, every ticket of a column matches: its count is the only one read.
+    columns = list(first_ids_per_column(board_columns(board), tickets, limit, count=filtering))
+    ids = {column.pk: column.shown_ids for column in columns}
+    if any(shown is None for shown in ids.values()):
+        ids = first_per_column(tickets, limit)
+    expand = request.GET.get("expand", "")
+    if expand.isdecimal() and int(expand) in ids:
+        ids[int(expand)] = column_ids(tickets, int(expand))
+    shown = card_tickets(
+        [pk for column_ids_ in ids.values() for pk in column_ids_], full=not zoomed
+    )
+    if not zoomed:
+        shown = with_card_counts(shown)
+    if filtering:  # a filtered card's index in its column is not its place among those drawn
+        shown = with_position(shown)
+    by_id = {ticket.pk: ticket for ticket in shown}
+    ticket_base = reverse("tickets:detail", args=[board.pk, 0])[:-2]
+    cards = Cards(
+        board=board,
+        policy=policy_for(board),
+        ticket_base=ticket_base,
+        zoomed=zoomed,
+    )
+    lanes = []
+    for column in columns:
+        lane = Lane(column)
+        for index, pk in enumerate(ids.get(column.pk) or ()):
+            ticket = by_id[pk]
+            lane.tickets.append(ticket)
+            lane.cards.append(cards.item(ticket, ticket.position if filtering else index))
+        lanes.append(lane)
     board_url = reverse("boards:detail", args=[board.pk])
     query = request.GET.urlencode()
     return {
         "board": board,
-        "lanes": list(lanes.values()),
+        "lanes": lanes,
         "filtering": filtering,
         "zoomed": zoomed,
-        # Cards link to "<ticket_base><number>/": one reverse() per page, not per card.
-        "ticket_base": reverse("tickets:detail", args=[board.pk, 0])[:-2],
+        "ticket_base": ticket_base,
         # Where a quick add goes back to: the board page with its filters, also when the columns
         # were drawn by the live redraw (whose own URL is not a page).
         "board_path": f"{board_url}?{query}" if query else board_url,

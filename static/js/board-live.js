@@ -66,8 +66,9 @@
       swapStyle: part.dataset.liveTarget ? "outerHTML" : "innerHTML",
     });
     renderedAt.set(part, Number(drawnAt));
-    restore(part, kept);
+    // The board's scripts set up the new cards (movable, draggable) before the focus goes back.
     if (part === board) document.dispatchEvent(new CustomEvent("board:replaced"));
+    restore(part, kept);
   }
 
   // What a redraw must not lose: the focused card, what is typed in the part's fields (htmx

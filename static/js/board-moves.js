@@ -25,6 +25,10 @@
     announce(text);
   }
 
+  function referenceOf(item) {
+    return item.querySelector(".card__ref").textContent;
+  }
+
   function columnName(list) {
     return list.closest(".column").dataset.name;
   }
@@ -73,7 +77,7 @@
     const toList = item.parentElement;
     if (toList === fromList && Array.from(fromList.children).indexOf(item) === oldIndex) return;
     const position = targetPosition(item, fromList, oldPosition);
-    const reference = item.dataset.reference;
+    const reference = referenceOf(item);
     // from_column: where this page showed the ticket. If someone moved it since, the server
     // refuses (409) instead of silently undoing their move; the live redraw then shows the truth.
     const refusal = await post(
@@ -93,7 +97,18 @@
   // --- Drag and drop ---------------------------------------------------------------------------
   let sortables = [];
 
+  // A card is picked up from the keyboard once this script runs: the attributes that say so are
+  // set here, not sent with every card of the page (where, without the script, they would lie).
+  function makeMovable() {
+    board.querySelectorAll(".column__cards > [data-ticket]").forEach((item) => {
+      item.tabIndex = 0;
+      item.setAttribute("aria-roledescription", "movable ticket");
+      item.setAttribute("aria-describedby", "move-help");
+    });
+  }
+
   function setUp() {
+    makeMovable();
     sortables.forEach((sortable) => sortable.destroy());
     sortables = [];
     board.querySelectorAll(".column__cards").forEach((list) => {
@@ -166,7 +181,7 @@
         document.body.dataset.dragging = "true";
         item.classList.add("is-held");
         item.setAttribute("aria-grabbed", "true");
-        announce(`Picked up ${item.dataset.reference} in “${columnName(list)}”. Arrow keys move it, Space drops it, Escape cancels.`);
+        announce(`Picked up ${referenceOf(item)} in “${columnName(list)}”. Arrow keys move it, Space drops it, Escape cancels.`);
       } else {
         const move = held;
         held = null;
@@ -198,7 +213,7 @@
     event.preventDefault();
     const now = item.parentElement;
     const position = Array.from(now.querySelectorAll(":scope > [data-ticket]")).indexOf(item);
-    announce(`${item.dataset.reference}: “${columnName(now)}”, position ${position + 1}.`);
+    announce(`${referenceOf(item)}: “${columnName(now)}”, position ${position + 1}.`);
   });
 
   // Focus leaving the held card (a click elsewhere, Tab) cancels the move: otherwise the board

@@ -346,6 +346,10 @@ def test_a_403_or_404_is_one_console_line_and_nothing_warns(running):
     }
     for path, status in answers.items():
         assert _get(opener, f"{running.base}{path}") == status
+    # draws the board, filtered and not (its first cards per column are read without
+    # PostgreSQL's arrays here: tickets.selectors.first_per_column),
+    for query in ("", "?priority=normal", "?expand=1"):
+        assert _get(opener, f"{running.base}{board}/{query}") == 200
     # and streams a static file and a CSV export (Django warned on the first streamed answer)
     assert _get(opener, f"{running.base}/static/css/tokens.css") == 200
     assert _get(opener, f"{running.base}{board}/export/tickets.csv") == 200

@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -43,18 +43,32 @@ ICON_PATHS = {
     "link": '<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>',
     "phone": '<path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z"/>',
 }
-SVG = (
-    '<svg class="icon{}" viewBox="0 0 24 24" width="16" height="16" fill="none" '
-    'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" '
-    'aria-hidden="true" focusable="false">{}</svg>'
-)
+# Every page carries the icons once, as symbols (`{% icon_sprite %}` in base.html); an icon is a
+# `<use>` of its symbol: a board page draws thousands of them. Stroke and size come from the
+# `.icon` rule (static/css/base.css), inherited into the symbol's shapes.
+SYMBOL = '<symbol id="i-{}" viewBox="0 0 24 24">{}</symbol>'
+USE = '<svg class="icon{}" aria-hidden="true"><use href="#i-{}"/></svg>'
+
+
+def icon_html(name: str, css_class: str = "") -> str:
+    """An icon's markup, for Python that builds HTML (web.cards). A KeyError for a name that is
+    not an icon: names are constants, never input."""
+    if name not in ICON_PATHS:  # fail here, not as an empty <use> in a page
+        raise KeyError(name)
+    return USE.format(f" {escape(css_class)}" if css_class else "", name)
 
 
 @register.simple_tag
 def icon(name: str, css_class: str = "") -> str:
-    """`{% icon "lock" %}`: an inline SVG icon. A tag, not an include: a board page draws
-    thousands of them, and an include costs a template render each."""
-    return format_html(SVG, f" {css_class}" if css_class else "", mark_safe(ICON_PATHS[name]))
+    """`{% icon "lock" %}`: an icon, a `<use>` of the page's sprite."""
+    return mark_safe(icon_html(name, css_class))
+
+
+@register.simple_tag
+def icon_sprite() -> str:
+    """`{% icon_sprite %}`: every icon as a symbol, hidden; once per page, in base.html."""
+    symbols = "".join(SYMBOL.format(name, paths) for name, paths in ICON_PATHS.items())
+    return mark_safe(f'<svg class="icon-sprite" aria-hidden="true" hidden>{symbols}</svg>')
 
 
 @register.simple_tag

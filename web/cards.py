@@ -1,0 +1,204 @@
+"""The board's cards, built in Python: a board page draws hundreds of them, and a template
+include per card and per badge cost two thirds of its time (issue 13). The markup is that of a
+template, kept small: one line a card, the icons as `<use>` of the page's sprite, and nothing the
+card does not show. Every value from the data goes through `escape`; the rest are constants.
+
+`Cards` holds what every card of a page shares (the board, its SLA policy, the time), so a card
+is only its own fields."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from boards.models import Board
+from boards.templatetags.board_ui import tone
+from csboard.core.templatetags.ui import icon_html
+from sla.models import SlaPolicy
+from sla.selectors import ticket_clocks, ticket_is_due_soon
+from tickets.models import Ticket
+
+ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar")}
+CLOCK_ICONS = {"breached": icon_html("alert"), "met": icon_html("check")}
+MARKS = {
+    "urgent": ("up-double", "Urgent priority", "Urgent"),
+    "high": ("up", "High priority", "High"),
+}
+
+
+def _when(moment: datetime, pattern: str) -> str:
+    """A date as the templates' `|date` filter writes it: in the current time zone."""
+    return date_format(timezone.localtime(moment), pattern)
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+@dataclass
+class Cards:
+    """Draws the cards of one board page."""
+
+    board: Board
+    policy: SlaPolicy
+    ticket_base: str  # a ticket's page is f"{ticket_base}{number}/"
+    zoomed: bool = False
+    now: datetime = field(default_factory=timezone.now)
+
+    def __post_init__(self):
+        self.key = escape(self.board.key)
+
+    def item(self, ticket: Ticket, position: int) -> SafeString:
+        """The card as a list item of its column, with its index there (`position`)."""
+        card = self.compact(ticket) if self.zoomed else self.full(ticket)
+        # Who may move it, static/js/board-moves.js makes it movable (tabindex, role description).
+        return mark_safe(
+            f'<li class="column__item" data-ticket="{ticket.number}" data-position="{position}">'
+            f"{card}</li>"
+        )
+
+    def _overdue(self, ticket: Ticket) -> bool:
+        return ticket.due_at is not None and ticket.resolved_at is None and ticket.due_at < self.now
+
+    def _open(self, ticket: Ticket, *modifiers: str) -> str:
+        overdue = " card--overdue" if self._overdue(ticket) else ""
+        extra = "".join(f" card--{modifier}" for modifier in modifiers)
+        return f'<article class="card{extra} card--{ticket.priority}{overdue}">'
+
+    def _link(self, ticket: Ticket, css: str, title: str = "") -> str:
+        return (
+            f'<a class="{css}" href="{self.ticket_base}{ticket.number}/"{title}>'
+            f"{escape(ticket.title)}</a>"
+        )
+
+    # --- The full card ---------------------------------------------------------------------------
+    def full(self, ticket: Ticket) -> str:
+        priority = ticket.get_priority_display()
+        parts = [
+            self._open(ticket),
+            f'<div class="card__top"><span class="card__ref">{self.key}-{ticket.number}</span>'
+            f'<span class="badge badge--{ticket.priority} priority" title="Priority: {priority}">'
+            f"{priority}</span></div>",
+            f'<h3 class="card__title">{self._link(ticket, "card__link")}</h3>',
+        ]
+        company, name = ticket.customer_company, ticket.customer_name
+        if company or name:
+            between = " · " if company and name else ""
+            parts.append(
+                f'<p class="card__customer">{ICONS["company"]}'
+                f"<span>{escape(company)}{between}{escape(name)}</span></p>"
+            )
+        tags = ticket.tags.all()
+        if tags:
+            chips = "".join(
+                f'<li class="chip" style="--chip: {escape(tag.color)}">{escape(tag.name)}</li>'
+                for tag in tags
+            )
+            parts.append(f'<ul class="chips" aria-label="Tags">{chips}</ul>')
+        parts.append(self._clocks(ticket))
+        parts.append(
+            f'<div class="card__footer"><div class="card__meta">{self._meta(ticket)}</div>'
+            f"{self._avatars(ticket)}</div></article>"
+        )
+        return "".join(parts)
+
+    def _clocks(self, ticket: Ticket) -> str:
+        clocks = ticket_clocks(ticket, self.policy, self.now)
+        if not clocks:
+            return ""
+        items = "".join(
+            f'<li class="sla__clock sla__clock--{clock.state}" title="{clock.name} '
+            f'{"was " if clock.stopped_at else ""}due {_when(clock.deadline, "j M Y, H:i")}">'
+            f"{CLOCK_ICONS.get(clock.state) or icon_html('clock')}"
+            f'<span class="sla__name">{clock.short_name}</span> '
+            f'<span class="sla__state">{clock.label}</span></li>'
+            for clock in clocks
+        )
+        return f'<ul class="sla" aria-label="Service level">{items}</ul>'
+
+    def _meta(self, ticket: Ticket) -> str:
+        parts = [
+            f'<span class="status status--{ticket.status}">{ticket.get_status_display()}</span>'
+        ]
+        total, done = ticket.checklist_total, ticket.checklist_done
+        if total:
+            complete = " card__checklist--complete" if done == total else ""
+            parts.append(
+                f'<span class="card__checklist{complete}" title="Checklist: {done} of {total} '
+                f'done">{ICONS["list"]}{done}/{total}</span>'
+            )
+        comments = ticket.comment_count
+        if comments:
+            words = f"comment{_plural(comments)}"
+            parts.append(
+                f'<span class="card__comments" title="{comments} {words}">{ICONS["chat"]}'
+                f'{comments}<span class="visually-hidden"> {words}</span></span>'
+            )
+        if ticket.due_at:
+            day = _when(ticket.due_at, "j M")
+            full = _when(ticket.due_at, "j M Y, H:i")
+            if self._overdue(ticket):
+                parts.append(
+                    f'<span class="badge badge--overdue" title="Was due {full}">'
+                    f"{ICONS['alert']}Overdue · {day}</span>"
+                )
+            else:
+                parts.append(
+                    f'<span class="due" title="Due {full}">{ICONS["calendar"]}{day}</span>'
+                )
+        return "".join(parts)
+
+    def _avatars(self, ticket: Ticket) -> str:
+        people = ticket.assignees.all()
+        if not people:
+            return ""
+        avatars = "".join(
+            f'<span class="avatar avatar--tone-{tone(person)} avatar--small" role="img" '
+            f'title="{escape(person.name)}" aria-label="{escape(person.name)}">'
+            f"{escape(person.initials)}</span>"
+            for person in people
+        )
+        return f'<span class="avatars">{avatars}</span>'
+
+    # --- The zoomed-out card -------------------------------------------------------------------
+    def compact(self, ticket: Ticket) -> str:
+        """Reference and title, with the marks of what needs attention first: each has its own
+        icon and words, never colour alone (urgent a double chevron, high a single one, overdue
+        an exclamation mark, due soon a clock, a first response running late a clock)."""
+        marks = []
+        if ticket.priority in MARKS:
+            name, title, text = MARKS[ticket.priority]
+            marks.append(self._mark(ticket.priority, title, name, text))
+        if self._overdue(ticket):
+            since = _when(ticket.due_at, "j M, H:i")
+            marks.append(self._mark("overdue", f"Overdue since {since}", "alert", "Overdue"))
+        elif ticket_is_due_soon(ticket, self.policy, self.now):
+            due = _when(ticket.due_at, "j M, H:i")
+            marks.append(self._mark("due-soon", f"Due {due}", "clock", "Due soon"))
+        for clock in ticket_clocks(ticket, self.policy, self.now):
+            if clock.key == "first_response" and not clock.stopped_at and clock.state != "on_track":
+                label = clock.label.lower()
+                marks.append(
+                    self._mark(
+                        f"sla mark--sla-{clock.state}",
+                        f"{clock.name} {label}: due {_when(clock.deadline, 'j M, H:i')}",
+                        "clock",
+                        f"Response {label}",
+                    )
+                )
+        title = f' title="{escape(ticket.title)}"'
+        return (
+            f'{self._open(ticket, "compact")}<span class="card__ref">{self.key}-{ticket.number}'
+            f"</span>{''.join(marks)}{self._link(ticket, 'card__link card__title', title)}"
+            "</article>"
+        )
+
+    @staticmethod
+    def _mark(kind: str, title: str, icon: str, text: str) -> str:
+        return (
+            f'<span class="mark mark--{kind}" title="{title}">{icon_html(icon)}'
+            f'<span class="mark__text">{text}</span></span>'
+        )
