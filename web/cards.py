@@ -8,10 +8,10 @@ is only its own fields."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape  # Django's escape is this, behind a wrapper that a card pays ten times
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from boards.models import Board
@@ -19,10 +19,13 @@ from boards.templatetags.board_ui import tone
 from csboard.core.templatetags.ui import icon_html
 from sla.models import SlaPolicy
 from sla.selectors import ticket_clocks, ticket_is_due_soon
-from tickets.models import Ticket
+from tickets.models import Priority, Status
+from tickets.selectors import CardRow
 
 ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar")}
 CLOCK_ICONS = {"breached": icon_html("alert"), "met": icon_html("check")}
+PRIORITIES = dict(Priority.choices)
+STATUSES = dict(Status.choices)
 MARKS = {
     "urgent": ("up-double", "Urgent priority", "Urgent"),
     "high": ("up", "High priority", "High"),
@@ -46,12 +49,15 @@ class Cards:
     policy: SlaPolicy
     ticket_base: str  # a ticket's page is f"{ticket_base}{number}/"
     zoomed: bool = False
+    people: dict[int, list] = field(default_factory=dict)  # assignees by ticket id (card_people)
+    tags: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # by ticket (card_tags)
     now: datetime = field(default_factory=timezone.now)
 
     def __post_init__(self):
         self.key = escape(self.board.key)
+        self._avatars_drawn: dict[int, str] = {}
 
-    def item(self, ticket: Ticket, position: int) -> SafeString:
+    def item(self, ticket: CardRow, position: int) -> SafeString:
         """The card as a list item of its column, with its index there (`position`)."""
         card = self.compact(ticket) if self.zoomed else self.full(ticket)
         # Who may move it, static/js/board-moves.js makes it movable (tabindex, role description).
@@ -60,23 +66,23 @@ class Cards:
             f"{card}</li>"
         )
 
-    def _overdue(self, ticket: Ticket) -> bool:
+    def _overdue(self, ticket: CardRow) -> bool:
         return ticket.due_at is not None and ticket.resolved_at is None and ticket.due_at < self.now
 
-    def _open(self, ticket: Ticket, *modifiers: str) -> str:
+    def _open(self, ticket: CardRow, *modifiers: str) -> str:
         overdue = " card--overdue" if self._overdue(ticket) else ""
         extra = "".join(f" card--{modifier}" for modifier in modifiers)
         return f'<article class="card{extra} card--{ticket.priority}{overdue}">'
 
-    def _link(self, ticket: Ticket, css: str, title: str = "") -> str:
+    def _link(self, ticket: CardRow, css: str, title: str = "") -> str:
         return (
             f'<a class="{css}" href="{self.ticket_base}{ticket.number}/"{title}>'
             f"{escape(ticket.title)}</a>"
         )
 
     # --- The full card ---------------------------------------------------------------------------
-    def full(self, ticket: Ticket) -> str:
-        priority = ticket.get_priority_display()
+    def full(self, ticket: CardRow) -> str:
+        priority = PRIORITIES[ticket.priority]
         parts = [
             self._open(ticket),
             f'<div class="card__top"><span class="card__ref">{self.key}-{ticket.number}</span>'
@@ -91,11 +97,11 @@ class Cards:
                 f'<p class="card__customer">{ICONS["company"]}'
                 f"<span>{escape(company)}{between}{escape(name)}</span></p>"
             )
-        tags = ticket.tags.all()
+        tags = self.tags.get(ticket.pk)
         if tags:
             chips = "".join(
-                f'<li class="chip" style="--chip: {escape(tag.color)}">{escape(tag.name)}</li>'
-                for tag in tags
+                f'<li class="chip" style="--chip: {escape(color)}">{escape(name)}</li>'
+                for name, color in tags
             )
             parts.append(f'<ul class="chips" aria-label="Tags">{chips}</ul>')
         parts.append(self._clocks(ticket))
@@ -105,7 +111,7 @@ class Cards:
         )
         return "".join(parts)
 
-    def _clocks(self, ticket: Ticket) -> str:
+    def _clocks(self, ticket: CardRow) -> str:
         clocks = ticket_clocks(ticket, self.policy, self.now)
         if not clocks:
             return ""
@@ -119,10 +125,8 @@ class Cards:
         )
         return f'<ul class="sla" aria-label="Service level">{items}</ul>'
 
-    def _meta(self, ticket: Ticket) -> str:
-        parts = [
-            f'<span class="status status--{ticket.status}">{ticket.get_status_display()}</span>'
-        ]
+    def _meta(self, ticket: CardRow) -> str:
+        parts = [f'<span class="status status--{ticket.status}">{STATUSES[ticket.status]}</span>']
         total, done = ticket.checklist_total, ticket.checklist_done
         if total:
             complete = " card__checklist--complete" if done == total else ""
@@ -151,20 +155,25 @@ class Cards:
                 )
         return "".join(parts)
 
-    def _avatars(self, ticket: Ticket) -> str:
-        people = ticket.assignees.all()
+    def _avatars(self, ticket: CardRow) -> str:
+        people = self.people.get(ticket.pk)
         if not people:
             return ""
-        avatars = "".join(
-            f'<span class="avatar avatar--tone-{tone(person)} avatar--small" role="img" '
-            f'title="{escape(person.name)}" aria-label="{escape(person.name)}">'
-            f"{escape(person.initials)}</span>"
-            for person in people
-        )
-        return f'<span class="avatars">{avatars}</span>'
+        return f'<span class="avatars">{"".join(map(self._avatar, people))}</span>'
+
+    def _avatar(self, person) -> str:
+        """A person's avatar, drawn once a page however many cards they are on."""
+        drawn = self._avatars_drawn.get(person.pk)
+        if drawn is None:
+            name = escape(person.name)
+            drawn = self._avatars_drawn[person.pk] = (
+                f'<span class="avatar avatar--tone-{tone(person)} avatar--small" role="img" '
+                f'title="{name}" aria-label="{name}">{escape(person.initials)}</span>'
+            )
+        return drawn
 
     # --- The zoomed-out card -------------------------------------------------------------------
-    def compact(self, ticket: Ticket) -> str:
+    def compact(self, ticket: CardRow) -> str:
         """Reference and title, with the marks of what needs attention first: each has its own
         icon and words, never colour alone (urgent a double chevron, high a single one, overdue
         an exclamation mark, due soon a clock, a first response running late a clock)."""

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import preference_get
@@ -28,6 +28,10 @@ from tickets.forms import TicketForm, TicketMoveForm
 from tickets.models import Priority, Status, Ticket
 from tickets.ranks import with_position
 from tickets.selectors import (
+    CardRow,
+    card_people,
+    card_rows,
+    card_tags,
     card_tickets,
     column_ids,
     first_ids_per_column,
@@ -57,8 +61,12 @@ class Lane:
     """A column as the board page draws it: its cards after filtering, and its counters."""
 
     column: Column
-    tickets: list[Ticket] = field(default_factory=list)
+    tickets: list[CardRow] = field(default_factory=list)
     cards: list[SafeString] = field(default_factory=list)  # the tickets' cards, drawn
+
+    @property
+    def cards_html(self) -> SafeString:
+        return mark_safe("".join(self.cards))  # each card is safe: web.cards escapes its values
 
     @property
     def total(self) -> int:
@@ -102,20 +110,21 @@ def _columns_context(request, board: Board) -> dict:
     expand = request.GET.get("expand", "")
     if expand.isdecimal() and int(expand) in ids:
         ids[int(expand)] = column_ids(tickets, int(expand))
-    shown = card_tickets(
-        [pk for column_ids_ in ids.values() for pk in column_ids_], full=not zoomed
-    )
+    drawn = [pk for pks in ids.values() for pk in pks]
+    shown = card_tickets(drawn)
     if not zoomed:
         shown = with_card_counts(shown)
     if filtering:  # a filtered card's index in its column is not its place among those drawn
         shown = with_position(shown)
-    by_id = {ticket.pk: ticket for ticket in shown}
+    by_id = {ticket.pk: ticket for ticket in card_rows(shown)}
     ticket_base = reverse("tickets:detail", args=[board.pk, 0])[:-2]
     cards = Cards(
         board=board,
         policy=policy_for(board),
         ticket_base=ticket_base,
         zoomed=zoomed,
+        people={} if zoomed else card_people(drawn),
+        tags={} if zoomed else card_tags(drawn),
     )
     lanes = []
     for column in columns:
