@@ -49,10 +49,11 @@ class TicketViewSet(
     def get_object(self):
         return ticket_for(self.board, self.kwargs["number"])
 
-    def get_serializer_context(self):
+    def get_serializer_context(self, board=None):
         context = super().get_serializer_context()
         if not self.schema_only:
-            context["sla_policy"] = policy_for(self.board)  # once for every row's SLA clocks
+            # Once for every row's SLA clocks; from `board` (the service's) when it has read it.
+            context["sla_policy"] = policy_for(board or self.board)
         return context
 
     def _output(self, ticket, status_code=status.HTTP_200_OK, *, held: bool = False):
@@ -62,7 +63,8 @@ class TicketViewSet(
             prefetch_related_objects([ticket], "created_by", "assignees", "tags")
         else:
             ticket = ticket_for(self.board, ticket.number)
-        serializer = TicketSerializer(ticket, context=self.get_serializer_context())
+        context = self.get_serializer_context(ticket.board if held else None)
+        serializer = TicketSerializer(ticket, context=context)
         return Response(serializer.data, status=status_code)
 
     def _input(self, serializer_class, partial=False) -> dict:
