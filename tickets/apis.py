@@ -13,7 +13,7 @@ from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
-from tickets.selectors import board_tickets, ticket_for
+from tickets.selectors import board_tickets, ticket_for, ticket_to_change
 from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -48,6 +48,10 @@ class TicketViewSet(
 
     def get_object(self):
         return ticket_for(self.board, self.kwargs["number"])
+
+    def _to_change(self):
+        """The ticket for a write's service, which locks it and reads it again."""
+        return ticket_to_change(self.board, self.kwargs["number"])
 
     def get_serializer_context(self, board=None):
         context = super().get_serializer_context()
@@ -90,11 +94,11 @@ class TicketViewSet(
     def partial_update(self, request, board_id=None, number=None):
         data = self._input(TicketInputSerializer, partial=True)
         return self._output(
-            services.ticket_update(ticket=self.get_object(), by=request.user, **data)
+            services.ticket_update(ticket=self._to_change(), by=request.user, **data)
         )
 
     def destroy(self, request, board_id=None, number=None):
-        services.ticket_delete(ticket=self.get_object(), by=request.user)
+        services.ticket_delete(ticket=self._to_change(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -109,7 +113,7 @@ class TicketViewSet(
     def move(self, request, board_id=None, number=None):
         data = self._input(TicketMoveSerializer)
         ticket = services.ticket_move(
-            ticket=self.get_object(),
+            ticket=self._to_change(),
             column=data["column"],
             position=data.get("position"),
             by=request.user,
