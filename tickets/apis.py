@@ -9,6 +9,7 @@ from boards.api import BoardScopedMixin
 from boards.permissions import Action
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.filters import BoardFilterBackend
+from csboard.core.related import known_related
 from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
@@ -83,9 +84,13 @@ class TicketViewSet(
     )
     def create(self, request, board_id=None):
         def create():
-            ticket = services.ticket_create(
-                board=self.board, created_by=request.user, **self._input(TicketInputSerializer)
-            )
+            data = self._input(TicketInputSerializer)
+            ticket = services.ticket_create(board=self.board, created_by=request.user, **data)
+            # A new ticket's people and tags are those given: the answer reads back only tags,
+            # for their order (by name, in the database's collation), and only when there are.
+            known_related(ticket, "assignees", data.get("assignees", ()))
+            if not data.get("tags"):
+                known_related(ticket, "tags", ())
             return self._output(ticket, status.HTTP_201_CREATED, held=True)
 
         return idempotent_create(request, create)
