@@ -1,3 +1,5 @@
+from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -104,7 +106,9 @@ class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AuthToken.objects.none()
-        return AuthToken.objects.filter(user=self.request.user).order_by("-created")
+        # An expired token is refused, and deleted by the hourly purge (accounts.auth).
+        live = Q(expiry__isnull=True) | Q(expiry__gte=timezone.now())
+        return AuthToken.objects.filter(live, user=self.request.user).order_by("-created")
 
     def destroy(self, request, token_key=None):
         services.token_revoke(user=request.user, token_key=token_key, request=request)

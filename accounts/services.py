@@ -1,6 +1,7 @@
 """Changes to accounts and the security audit log."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from csboard.core.exceptions import InvalidInput
@@ -88,6 +89,13 @@ def token_create(*, user, request=None):
         kind=AuditEvent.Kind.TOKEN_CREATED, actor=user, request=request, token=instance.token_key
     )
     return instance, secret
+
+
+def api_tokens_purge(*, now=None) -> int:
+    """Delete the API tokens that have expired (accounts.auth refuses them already)."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.filter(expiry__lt=now or timezone.now()).delete()[0]
 
 
 def token_revoke(*, user, token_key: str, request=None) -> None:

@@ -2,13 +2,11 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Notification
 
 
-@transaction.atomic
 def notify(
     *,
     recipients: Iterable,
@@ -21,7 +19,9 @@ def notify(
     url: str = "",
     data: dict | None = None,
 ) -> list[Notification]:
-    """One notification per distinct recipient; nobody is notified of their own action."""
+    """One notification per distinct recipient; nobody is notified of their own action. One
+    INSERT (bulk_create is atomic on its own), none when nobody is left to notify: no
+    savepoint of its own inside the caller's transaction."""
     seen, notifications = set(), []
     for user in recipients:
         if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk):

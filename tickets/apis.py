@@ -9,11 +9,12 @@ from boards.api import BoardScopedMixin
 from boards.permissions import Action
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.filters import BoardFilterBackend
+from csboard.core.related import known_related
 from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
-from tickets.selectors import board_tickets, ticket_for
+from tickets.selectors import board_tickets, ticket_for, ticket_to_change
 from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -49,10 +50,15 @@ class TicketViewSet(
     def get_object(self):
         return ticket_for(self.board, self.kwargs["number"])
 
-    def get_serializer_context(self):
+    def _to_change(self):
+        """The ticket for a write's service, which locks it and reads it again."""
+        return ticket_to_change(self.board, self.kwargs["number"])
+
+    def get_serializer_context(self, board=None):
         context = super().get_serializer_context()
         if not self.schema_only:
-            context["sla_policy"] = policy_for(self.board)  # once for every row's SLA clocks
+            # Once for every row's SLA clocks; from `board` (the service's) when it has read it.
+            context["sla_policy"] = policy_for(board or self.board)
         return context
 
     def _output(self, ticket, status_code=status.HTTP_200_OK, *, held: bool = False):
@@ -62,7 +68,8 @@ class TicketViewSet(
             prefetch_related_objects([ticket], "created_by", "assignees", "tags")
         else:
             ticket = ticket_for(self.board, ticket.number)
-        serializer = TicketSerializer(ticket, context=self.get_serializer_context())
+        context = self.get_serializer_context(ticket.board if held else None)
+        serializer = TicketSerializer(ticket, context=context)
         return Response(serializer.data, status=status_code)
 
     def _input(self, serializer_class, partial=False) -> dict:
@@ -77,9 +84,13 @@ class TicketViewSet(
     )
     def create(self, request, board_id=None):
         def create():
-            ticket = services.ticket_create(
-                board=self.board, created_by=request.user, **self._input(TicketInputSerializer)
-            )
+            data = self._input(TicketInputSerializer)
+            ticket = services.ticket_create(board=self.board, created_by=request.user, **data)
+            # A new ticket's people and tags are those given: the answer reads back only tags,
+            # for their order (by name, in the database's collation), and only when there are.
+            known_related(ticket, "assignees", data.get("assignees", ()))
+            if not data.get("tags"):
+                known_related(ticket, "tags", ())
             return self._output(ticket, status.HTTP_201_CREATED, held=True)
 
         return idempotent_create(request, create)
@@ -88,11 +99,11 @@ class TicketViewSet(
     def partial_update(self, request, board_id=None, number=None):
         data = self._input(TicketInputSerializer, partial=True)
         return self._output(
-            services.ticket_update(ticket=self.get_object(), by=request.user, **data)
+            services.ticket_update(ticket=self._to_change(), by=request.user, **data)
         )
 
     def destroy(self, request, board_id=None, number=None):
-        services.ticket_delete(ticket=self.get_object(), by=request.user)
+        services.ticket_delete(ticket=self._to_change(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -107,7 +118,7 @@ class TicketViewSet(
     def move(self, request, board_id=None, number=None):
         data = self._input(TicketMoveSerializer)
         ticket = services.ticket_move(
-            ticket=self.get_object(),
+            ticket=self._to_change(),
             column=data["column"],
             position=data.get("position"),
             by=request.user,

@@ -1,15 +1,23 @@
 """Ticket row locks, in the order written down in boards/locks.py (board, settings, columns,
 ticket, the ticket's rows), in FOR NO KEY UPDATE mode as explained there."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import transaction
 
 from boards.locks import lock_columns
 from csboard.core.exceptions import NotFound
 from tickets.models import Ticket
 
+T = TypeVar("T")
+
 
 def _tickets():
-    return Ticket.objects.select_related("board").select_for_update(no_key=True, of=("self",))
+    # Its creator is read along for the answer, never locked (`of`).
+    return Ticket.objects.select_related("board", "created_by").select_for_update(
+        no_key=True, of=("self",)
+    )
 
 
 def lock_ticket(ticket_id: int):
@@ -22,20 +30,44 @@ def lock_ticket(ticket_id: int):
     return ticket
 
 
-def lock_ticket_with_column(ticket_id: int, *other_column_ids: int) -> tuple:
+class TicketMovedOn(Exception):
+    """The ticket left the column it was seen in before its lock was held (a move won):
+    `column_id` is where it is now. Raised by lock_ticket_with_column, caught by
+    atomic_with_column, never seen outside."""
+
+    def __init__(self, column_id: int):
+        super().__init__(column_id)
+        self.column_id = column_id
+
+
+def lock_ticket_with_column(ticket_id: int, *other_column_ids: int, seen_in: int | None = None):
     """Lock the ticket's column (with `other_column_ids`), then the ticket: (ticket, {id:
     column}). Every write that renumbers a column holds that column's lock, so such writes
-    queue instead of deadlocking over the rows they renumber. The ticket's column is read
-    before it is locked, so it is checked again under the lock (a move may have won)."""
-    current = Ticket.objects.filter(pk=ticket_id).values_list("column_id", flat=True)
+    queue instead of deadlocking over the rows they renumber. The ticket's column, `seen_in`
+    (where the caller read the ticket) or read here, is known before it is locked, so it is
+    checked again under the lock: if a move has won, TicketMovedOn. Call it first thing in
+    atomic_with_column, which then rolls back and runs the write again."""
+    column_id = seen_in
+    if column_id is None:
+        column_id = Ticket.objects.filter(pk=ticket_id).values_list("column_id", flat=True).first()
+        if column_id is None:
+            raise NotFound("This ticket was deleted meanwhile.")
+    columns = lock_columns(column_id, *other_column_ids)
+    ticket = lock_ticket(ticket_id)
+    # Nobody moves the ticket out of a column whose lock we hold.
+    if ticket.column_id != column_id:
+        raise TicketMovedOn(ticket.column_id)
+    return ticket, columns
+
+
+def atomic_with_column(write: Callable[[int | None], T], seen_in: int | None = None) -> T:
+    """Run `write(seen_in)`, a write that calls lock_ticket_with_column(seen_in=...) first, in a
+    transaction (a savepoint when nested): when the ticket had moved on, that is rolled back,
+    giving back the wrong column's lock (nothing else was done yet), and the write runs again
+    with the column the ticket is in now. One savepoint for the write and its locks."""
     while True:
-        with transaction.atomic():  # a savepoint, so that a failed attempt gives its locks back
-            column_id = current.first()
-            if column_id is None:
-                raise NotFound("This ticket was deleted meanwhile.")
-            columns = lock_columns(column_id, *other_column_ids)
-            ticket = lock_ticket(ticket_id)
-            # Nobody moves the ticket out of a column whose lock we hold.
-            if ticket.column_id == column_id:
-                return ticket, columns
-            transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                return write(seen_in)
+        except TicketMovedOn as moved:
+            seen_in = moved.column_id

@@ -11,20 +11,27 @@ from csboard.core.ordering import RANK_STEP, rank_between
 from tickets.models import Ticket
 
 
-def _ranks(column_id: int, exclude: int | None) -> QuerySet:
+def _rows(column_id: int, exclude: int | None) -> QuerySet:
     rows = Ticket.objects.filter(column_id=column_id)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
-    return rows.order_by("rank", "number").values_list("rank", flat=True)
+    return rows
 
 
-def _neighbours(column_id: int, index: int, exclude: int | None) -> tuple[int | None, int | None]:
-    """The ranks at index-1 and index of the column (without `exclude`): one read of at most
-    two rows through the (column, rank, number) index."""
+def _ranks(column_id: int, exclude: int | None) -> QuerySet:
+    return _rows(column_id, exclude).order_by("rank", "number").values_list("rank", flat=True)
+
+
+def _neighbours(column_id: int, index: int, exclude: int | None) -> tuple | None:
+    """The ranks at index-1 and index of the column (without `exclude`), None if it holds
+    fewer than `index` others: one read of at most two rows through the (column, rank,
+    number) index."""
     if index == 0:
         after = list(_ranks(column_id, exclude)[:1])
         return None, after[0] if after else None
     pair = list(_ranks(column_id, exclude)[index - 1 : index + 1])
+    if not pair:
+        return None
     return pair[0], pair[1] if len(pair) > 1 else None
 
 
@@ -43,23 +50,29 @@ def renumber_column(column_id: int) -> int:
         return cursor.rowcount
 
 
-def rank_for(column_id: int, index: int, *, exclude: int | None = None) -> int:
-    """The rank that puts a ticket at `index` among the column's other tickets (0 = top; the
-    caller clamps it to 0..their number). When the two neighbours leave no room, the column is renumbered
-    once and the gap read again."""
-    before, after = _neighbours(column_id, index, exclude)
-    rank = rank_between(before, after)
-    if rank is None:
-        renumber_column(column_id)
-        rank = rank_between(*_neighbours(column_id, index, exclude))
-    return rank
+def rank_at(column_id: int, index: int | None, *, exclude: int | None = None) -> tuple[int, int]:
+    """The rank that puts a ticket at `index` among the column's other tickets (0 = top; None
+    or past their number: last), and the index it gets: one read of the neighbours, which
+    also says whether the index lies inside the column, so that only an index past the end
+    costs a second (rank_last, which counts). When the two neighbours leave no room, the column
+    is renumbered once and the gap read again."""
+    if index is not None:
+        index = max(index, 0)
+        neighbours = _neighbours(column_id, index, exclude)
+        if neighbours is not None:
+            rank = rank_between(*neighbours)
+            if rank is None:
+                renumber_column(column_id)
+                rank = rank_between(*_neighbours(column_id, index, exclude))
+            return rank, index
+    return rank_last(column_id, exclude=exclude)
 
 
-def rank_last(column_id: int) -> tuple[int, int]:
-    """The rank past the column's last ticket, and the index it gives (the column's size): one
-    read of one row through the (column, rank, number) index."""
+def rank_last(column_id: int, *, exclude: int | None = None) -> tuple[int, int]:
+    """The rank past the column's last ticket (`exclude` left out), and the index it gives (how
+    many others it holds): one read of one row through the (column, rank, number) index."""
     last = list(
-        Ticket.objects.filter(column_id=column_id)
+        _rows(column_id, exclude)
         .annotate(size=Window(Count("pk")))
         .order_by("-rank", "-number")
         .values_list("rank", "size")[:1]

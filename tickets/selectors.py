@@ -37,6 +37,15 @@ def ticket_for(board: Board, number) -> Ticket:
     return get_object_or_404(board_tickets(board), number=number)
 
 
+def ticket_to_change(board: Board, number) -> Ticket:
+    """A ticket looked up through its board for a service that changes it: its row alone, with
+    `board` as its board. The service locks the ticket and reads it again (tickets.locks), so
+    what a view shows (people, tags, index) would be read here for nothing."""
+    ticket = get_object_or_404(Ticket.objects.filter(board=board), number=number)
+    ticket.board = board
+    return ticket
+
+
 # What a card shows, and nothing else: a board page reads hundreds of them.
 CARD_FIELDS = (
     "id",

@@ -18,9 +18,9 @@ from notifications.services import notify
 from sla.selectors import ticket_deadlines
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
-from tickets.locks import lock_ticket, lock_ticket_with_column
+from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Source, Status, Ticket
-from tickets.ranks import position_of, rank_for, rank_last
+from tickets.ranks import position_of, rank_at, rank_last
 
 
 def _check_column(board: Board, column: Column | None) -> Column:
@@ -322,11 +322,6 @@ def _set_tags(ticket: Ticket, tags: list[Tag], by) -> None:
     )
 
 
-def _index(position: int | None, size: int) -> int:
-    """Clamp a requested index into 0..size (None: the end)."""
-    return size if position is None else max(0, min(position, size))
-
-
 def _ensure_where_expected(
     ticket: Ticket, columns: dict[int, Column], from_column: int | None, from_position: int | None
 ) -> None:
@@ -344,7 +339,6 @@ def _ensure_where_expected(
             )
 
 
-@transaction.atomic
 def ticket_move(
     *,
     ticket: Ticket,
@@ -360,11 +354,20 @@ def ticket_move(
     them ran out and the target column is renumbered once.
     `from_column` (an id) and `from_position`, when given, are where the caller last saw the
     ticket: if it has moved since, the move is refused (MovedMeanwhile) rather than silently
-    undoing someone else's."""
+    undoing someone else's. One transaction (a savepoint when nested), run again from the top
+    if the ticket left the column the caller saw it in before its lock was held."""
     column = _check_column(ticket.board, column)
-    ticket, locked = lock_ticket_with_column(ticket.pk, column.pk)
-    _ensure_where_expected(ticket, locked, from_column, from_position)
-    target = locked[column.pk]
+
+    def move(seen_in: int | None) -> Ticket:
+        moved, locked = lock_ticket_with_column(ticket.pk, column.pk, seen_in=seen_in)
+        _ensure_where_expected(moved, locked, from_column, from_position)
+        return _move(moved, locked[column.pk], position, by)
+
+    return atomic_with_column(move, ticket.column_id)
+
+
+def _move(ticket: Ticket, target: Column, position: int | None, by) -> Ticket:
+    """ticket_move under the locks of both columns and the ticket."""
     entering = ticket.column_id != target.pk
     if entering:
         column_ensure_room(target)
@@ -381,17 +384,17 @@ def ticket_move(
             # Closing a ticket answers the customer, as a status change does.
             ticket_record_first_response(ticket=ticket, by=by)
     # The moved row alone is written (a renumbering of the target, when its gaps ran out, aside).
-    others = target.tickets.exclude(pk=ticket.pk).count()
-    ticket.position = _index(position, others)
-    ticket.rank = rank_for(target.pk, ticket.position, exclude=ticket.pk)
+    ticket.rank, ticket.position = rank_at(target.pk, position, exclude=ticket.pk)
     ticket.save(update_fields=["column", "rank", "resolved_at", "updated_at"])
     if not entering:
         board_changed(ticket.board_id, kind="reordered", ticket=ticket.number)
     return ticket
 
 
-@transaction.atomic
 def ticket_delete(*, ticket: Ticket, by=None) -> None:
-    ticket, _ = lock_ticket_with_column(ticket.pk)
-    ticket.delete()  # the others keep their ranks: a gap is no harm
-    board_changed(ticket.board_id, kind="deleted", ticket=ticket.number)
+    def delete(seen_in: int | None) -> None:
+        locked, _ = lock_ticket_with_column(ticket.pk, seen_in=seen_in)
+        locked.delete()  # the others keep their ranks: a gap is no harm
+        board_changed(locked.board_id, kind="deleted", ticket=locked.number)
+
+    atomic_with_column(delete, ticket.column_id)

@@ -177,6 +177,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600,
         "options": {"expires": 3600},
     },
+    # Expired API tokens are refused when presented; this deletes them.
+    "api-tokens-purge": {
+        "task": "accounts.tasks.api_tokens_purge_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     # Hourly, so that every board's Monday morning comes round in its own time zone.
     "weekly-digest": {
         "task": "metrics.tasks.weekly_digest_task",
@@ -298,7 +304,7 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns "not signed in" into a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent
-from accounts.services import token_create
+from accounts.services import api_tokens_purge, token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +93,33 @@ def test_issuing_tokens_is_throttled(member_user, settings):
         _issue("mia", "wrong-password")
 
     assert _issue("mia", "wrong-password").status_code == 429
+
+
+def _expire(token):
+    token.expiry = timezone.now() - timedelta(minutes=1)
+    token.save(update_fields=["expiry"])
+
+
+def test_an_expired_token_is_refused_and_deleted(member_user):
+    token, secret = token_create(user=member_user)
+    _expire(token)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+
+    assert client.get("/api/boards/").status_code == 401
+    assert not AuthToken.objects.filter(pk=token.pk).exists()
+
+
+def test_other_expired_tokens_are_not_listed_and_the_purge_deletes_them(member_user):
+    """A request checks the token it presents alone; the others wait for the hourly purge."""
+    expired, _ = token_create(user=member_user)
+    _expire(expired)
+    current, secret = token_create(user=member_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+
+    listed = [row["token_key"] for row in client.get("/api/auth/tokens/").json()]
+
+    assert listed == [current.token_key]
+    assert api_tokens_purge() == 1
+    assert list(AuthToken.objects.values_list("pk", flat=True)) == [current.pk]

@@ -76,6 +76,24 @@ def test_a_new_ticket_can_be_placed_in_a_column_with_assignees_and_tags(board, c
     assert body["tags"] == [tag.pk]
 
 
+@pytest.mark.parametrize("with_tags", [True, False])
+def test_a_create_answers_the_people_and_tags_a_read_shows(board, api_as, with_tags):
+    """The answer knows the new ticket's people without reading them back (tags, when there
+    are any, are read for their order)."""
+    tags = [tag_create(board=board, name=name).pk for name in ("Zeta", "Alpha")]
+    client = api_as("member")
+
+    created = client.post(
+        tickets_url(board),
+        {"title": "T", "assignees": ["mia", "alice", "mia"], "tags": tags if with_tags else []},
+        format="json",
+    ).json()
+
+    read = client.get(tickets_url(board, created["number"])).json()
+    assert sorted(created["assignees"]) == sorted(read["assignees"]) == ["alice", "mia"]
+    assert created["tags"] == read["tags"] == (tags[::-1] if with_tags else [])
+
+
 def test_creating_a_ticket_in_a_full_column_is_a_409_naming_the_column_and_limit(
     board, columns, ticket, api_as
 ):

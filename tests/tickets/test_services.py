@@ -1,10 +1,12 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from boards.models import Role
 from boards.services import board_create, column_update, membership_add, tag_create
 from csboard.core.exceptions import InvalidInput, MovedMeanwhile, WipLimitReached
 from tests.factories import UserFactory, placed
-from tickets.models import Status, Ticket
+from tickets.models import Activity, Status, Ticket
 from tickets.ranks import position_of
 from tickets.services import (
     ticket_create,
@@ -194,6 +196,32 @@ def test_editing_a_ticket_from_a_stale_copy_does_not_undo_a_move(board, columns,
     fresh = Ticket.objects.get(pk=ticket.pk)
     assert (fresh.title, fresh.column, position_of(fresh)) == ("Edited", columns[1], 0)
     assert positions(columns[0]) == []
+
+
+def test_a_move_and_a_delete_from_a_stale_copy_lock_the_column_the_ticket_is_in_now(
+    board, columns, member_user
+):
+    """The copy's column is locked first; under the ticket's lock it turns out wrong, so the
+    write is rolled back (the wrong column's lock given back) and runs again, once."""
+    ticket = create(board, member_user)
+    stale = Ticket.objects.get(pk=ticket.pk)
+    ticket_move(ticket=ticket, column=columns[1])
+
+    moved = ticket_move(ticket=stale, column=columns[2], position=0)
+
+    assert moved.column_id == columns[2].pk
+    history = Activity.objects.filter(ticket=ticket, kind=Activity.Kind.MOVED)
+    assert list(history.values_list("from_column_id", "to_column_id").order_by("pk")) == [
+        (columns[0].pk, columns[1].pk),
+        (columns[1].pk, columns[2].pk),
+    ]
+    with CaptureQueriesContext(connection) as statements:
+        ticket_delete(ticket=stale)
+    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+    sql = [query["sql"] for query in statements.captured_queries]
+    column_locks = [s for s in sql if s.startswith('SELECT "boards_column"') and "FOR NO KEY" in s]
+    assert len(column_locks) == 2  # the copy's column (given back), then the ticket's
+    assert sum(s.startswith("ROLLBACK TO SAVEPOINT") for s in sql) == 1
 
 
 def test_editing_a_ticket_from_a_stale_copy_keeps_its_resolution_time(board, member_user):
