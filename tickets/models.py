@@ -16,10 +16,12 @@ class Status(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    """Who opened a ticket: a person of the team (on a page or over the API), or the system."""
+    """Who opened a ticket: a person of the team (on a page or over the API), or the system (the
+    feedback intake, or a customer's email through the mail app)."""
 
     TEAM = "team", "Team"
     FEEDBACK = "feedback", "Feedback intake"
+    EMAIL = "email", "Email"
 
 
 class Ticket(models.Model):

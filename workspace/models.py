@@ -33,8 +33,13 @@ class ChecklistItem(models.Model):
 
 
 class Message(models.Model):
-    """One chat message: on a ticket, or on the board's own chat when `ticket` is empty.
-    `body` is Markdown, rendered through csboard.core.markdown (sanitised) when shown."""
+    """One message: on a ticket, or on the board's own chat when `ticket` is empty. `body` is
+    Markdown, rendered through csboard.core.markdown (sanitised) when shown.
+
+    On a ticket, a message is an internal note (the team's chat, never shown to the customer) or,
+    `public`, part of the conversation with the customer: a reply the team emailed, or the
+    customer's own mail. A customer's message has no `author` (they have no account): its
+    `sender_name` and `sender_email` say who wrote it."""
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(
@@ -44,6 +49,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(max_length=10_000)
+    public = models.BooleanField(default=False)
+    sender_name = models.CharField(max_length=200, blank=True)
+    sender_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -60,6 +68,10 @@ class Message(models.Model):
 
     def __str__(self):
         return self.body[:60]
+
+    @property
+    def from_customer(self) -> bool:
+        return self.author_id is None and bool(self.sender_email)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -87,6 +99,12 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)
     url = models.URLField(max_length=1000, blank=True)
+    # A file that came with a message (a customer's mail): the message, and for an inline image
+    # the Content-ID its HTML points at (`cid:…`).
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    content_id = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

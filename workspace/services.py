@@ -212,6 +212,54 @@ def message_delete(*, message: Message, by) -> None:
     message.delete()
 
 
+@transaction.atomic
+def message_receive(
+    *, ticket: Ticket, body: str, sender_name: str, sender_email: str, files: Iterable = ()
+) -> Message:
+    """A customer's message on their ticket (their mail, through the mail app): public, from no
+    account. Its text is kept to the message's limit (the whole mail stays with the mail app);
+    its files are stored with it, those over the size or count limit left out and named at the
+    end of the text, so that nothing goes missing unsaid. The assignees hear of it."""
+    ticket = lock_ticket(ticket.pk)
+    files = list(files)
+    kept, left_out = _within_limits(files)
+    body = (body or "").replace("\x00", "").strip()
+    if left_out:
+        names = ", ".join(f"“{clean_file_name(upload.name)}”" for upload in left_out)
+        body = f"{body}\n\n_Attachments over the size or number limit, not kept: {names}._"
+    if len(body) > MESSAGE_MAX:
+        cut = "\n\n_(Shortened: the whole message is kept with the email.)_"
+        body = body[: MESSAGE_MAX - len(cut)] + cut
+    if not body:
+        body = "_(No text: attachments only.)_" if kept else "_(No text.)_"
+    message = Message.objects.create(
+        board_id=ticket.board_id, ticket=ticket, author=None, public=True, body=body,
+        sender_name=sender_name[:200], sender_email=sender_email,
+    )  # fmt: skip
+    if kept:
+        _store(ticket.board, None, kept, ticket, message)
+    who = sender_name or sender_email
+    notify(
+        recipients=list(ticket.assignees.all()), kind=Notification.Kind.COMMENT, actor=None,
+        ticket=ticket, title=f"{who} wrote on {ticket.reference}: {ticket.title}",
+        body=message.body[:300], url=_link(ticket.board, ticket),
+    )  # fmt: skip
+    activity_record(
+        ticket=ticket, by=None, kind=Activity.Kind.COMMENT,
+        data={"action": "received", "message": message.pk, "from": sender_email},
+    )  # fmt: skip
+    return message
+
+
+def _within_limits(files: list) -> tuple[list, list]:
+    """The files within the upload limits (size each, and how many), and those left out."""
+    kept, left_out = [], []
+    for upload in files:
+        fits = upload.size <= settings.ATTACHMENT_MAX_BYTES
+        (kept if fits and len(kept) < settings.ATTACHMENT_MAX_FILES else left_out).append(upload)
+    return kept, left_out
+
+
 # --- Files -------------------------------------------------------------------------------------
 def clean_file_name(name: str) -> str:
     """The name a file is shown and downloaded under: no directories, no control or format
@@ -246,12 +294,22 @@ def _check_uploads(files: list[UploadedFile]) -> None:
 
 
 def attachments_upload(
-    *, board: Board, by, files: Iterable[UploadedFile], ticket: Ticket | None = None
+    *,
+    board: Board,
+    by,
+    files: Iterable[UploadedFile],
+    ticket: Ticket | None = None,
+    message: Message | None = None,
 ) -> list[Attachment]:
     """Store every file, or none: a failure half-way deletes the files already written, and the
-    rows roll back with the transaction, so nothing is left orphaned."""
+    rows roll back with the transaction, so nothing is left orphaned. Files of a `message` (a
+    customer's mail) keep the Content-ID they came with (`content_id` on the file object)."""
     files = list(files)
     _check_uploads(files)
+    return _store(board, by, files, ticket, message)
+
+
+def _store(board: Board, by, files: list, ticket: Ticket | None, message: Message | None):
     field = Attachment._meta.get_field("file")
     # Each name is kept before its write starts: a write that fails part-way (a full disk, a
     # dropped connection) can leave a partial file under it that nothing else would remove.
@@ -266,6 +324,7 @@ def attachments_upload(
                 attachment = Attachment(
                     board=board, ticket=ticket, uploaded_by=by, name=name, size=upload.size,
                     content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                    message=message, content_id=getattr(upload, "content_id", "")[:250],
                 )  # fmt: skip
                 written.append(field.generate_filename(attachment, name))
                 written[-1] = field.storage.save(written[-1], upload, max_length=field.max_length)
