@@ -5,7 +5,13 @@ from accounts.selectors import user_by_login
 from boards.api import RoleField
 from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_validator
 from boards.services import BOARD_TEMPLATES
-from csboard.core.api import StrictCharField, StrictIntegerField, StrictRegexField, column_field
+from csboard.core.api import (
+    StrictCharField,
+    StrictIntegerField,
+    StrictRegexField,
+    column_field,
+    moment_writer,
+)
 from csboard.core.validation import max_length_of
 
 
@@ -72,7 +78,7 @@ class BoardSerializer(serializers.ModelSerializer):
     def to_representation(self, board) -> dict:
         fields = self.fields
         column = fields["columns"].child.to_representation
-        moment = fields["created_at"].to_representation
+        moment = moment_writer()
         role = board.my_role
         return {
             "id": board.pk,

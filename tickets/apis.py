@@ -59,7 +59,9 @@ class TicketViewSet(
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if not self.schema_only:
+        # A list page's rows share `self.board`, which remembers its policy once read: there it
+        # is read only if some row has a clock that needs it.
+        if not self.schema_only and self.action != "list":
             context["sla_policy"] = policy_for(self.board)  # once for every row's SLA clocks
         return context
 

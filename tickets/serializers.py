@@ -10,6 +10,7 @@ from csboard.core.api import (
     StrictIdField,
     StrictIntegerField,
     column_field,
+    moment_writer,
 )
 from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.fields import EDITABLE_FIELDS
@@ -28,14 +29,17 @@ class SlaClockSerializer(serializers.Serializer):
 
     def to_representation(self, clock) -> dict:
         # Written out, as TicketSerializer's rows are (see there).
-        moment = self.fields["deadline"].to_representation
-        stopped = clock.stopped_at
+        moment = self._moment
         return {
             "clock": clock.key,
             "state": clock.state,
             "deadline": moment(clock.deadline),
-            "stopped_at": None if stopped is None else moment(stopped),
+            "stopped_at": moment(clock.stopped_at),
         }
+
+    @cached_property
+    def _moment(self):
+        return moment_writer()
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -118,9 +122,7 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @cached_property
     def _moment(self):
-        """A date-time as the model's DateTimeFields write it (None stays None)."""
-        field = self.fields["created_at"]
-        return lambda value: None if value is None else field.to_representation(value)
+        return moment_writer()
 
     @cached_property
     def _clock_serializer(self) -> SlaClockSerializer:
@@ -130,7 +132,10 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SlaClockSerializer(many=True))
     def get_sla(self, ticket) -> list:
-        # The view passes the board's policy once: each row's board is its own object.
+        if ticket.first_response_due_at is None and ticket.due_at is None:
+            return []  # no clock: no policy to read
+        # The view passes the board's policy once, or the rows share their board object (a list
+        # page), which remembers it (policy_for).
         policy = self.context.get("sla_policy") or policy_for(ticket.board)
         return [self._clock_serializer.to_representation(c) for c in ticket_clocks(ticket, policy)]
 
