@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -29,7 +29,9 @@ from boards.serializers import (
 
 
 def _with_columns(queryset):
-    return queryset.prefetch_related(Prefetch("columns", queryset=columns_with_counts()))
+    """Boards as BoardSerializer shows them: with `shown_columns`, in order, with their counts."""
+    columns = Prefetch("columns", queryset=columns_with_counts(), to_attr="shown_columns")
+    return queryset.prefetch_related(columns)
 
 
 class BoardViewSet(viewsets.GenericViewSet):
@@ -67,7 +69,7 @@ class BoardViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         # The board BoardPermission resolved (with `my_role`) is the one shown: no second read.
         board = self.board
-        prefetch_related_objects([board], Prefetch("columns", queryset=columns_with_counts()))
+        board.shown_columns = list(board_columns(board))
         return Response(BoardSerializer(board).data)
 
     @extend_schema(request=BoardInputSerializer, responses=BoardSerializer)

@@ -58,7 +58,8 @@ class ColumnDeleteSerializer(serializers.Serializer):
 
 class BoardSerializer(serializers.ModelSerializer):
     my_role = RoleField(read_only=True)
-    columns = ColumnSerializer(many=True, read_only=True)
+    # Given with the board (boards.apis): its columns in order, with their ticket counts.
+    columns = ColumnSerializer(many=True, read_only=True, source="shown_columns")
 
     class Meta:
         model = Board
@@ -88,7 +89,7 @@ class BoardSerializer(serializers.ModelSerializer):
             "visibility": board.visibility,
             "timezone": board.timezone,
             "my_role": None if role is None else fields["my_role"].to_representation(role),
-            "columns": [column(each) for each in board.columns.all()],
+            "columns": [column(each) for each in board.shown_columns],
             "created_at": moment(board.created_at),
             "updated_at": moment(board.updated_at),
         }
