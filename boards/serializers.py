@@ -1,9 +1,10 @@
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from rest_framework import serializers
 
 from accounts.selectors import user_by_login
 from boards.api import RoleField
-from boards.models import Board, Column, Membership, Tag, Visibility, time_zone_validator
+from boards.models import Board, Column, Membership, Role, Tag, Visibility, time_zone_validator
 from boards.services import BOARD_TEMPLATES
 from csboard.core.api import (
     StrictCharField,
@@ -77,8 +78,8 @@ class BoardSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, board) -> dict:
-        fields = self.fields
-        column = fields["columns"].child.to_representation
+        # Without self.fields: building a model serializer's fields costs more than the row.
+        column = self._column_serializer.to_representation
         moment = moment_writer()
         role = board.my_role
         return {
@@ -88,11 +89,15 @@ class BoardSerializer(serializers.ModelSerializer):
             "description": board.description,
             "visibility": board.visibility,
             "timezone": board.timezone,
-            "my_role": None if role is None else fields["my_role"].to_representation(role),
+            "my_role": None if role is None else Role(role).slug,  # as RoleField writes it
             "columns": [column(each) for each in board.shown_columns],
             "created_at": moment(board.created_at),
             "updated_at": moment(board.updated_at),
         }
+
+    @cached_property
+    def _column_serializer(self) -> ColumnSerializer:
+        return ColumnSerializer()
 
 
 class BoardInputSerializer(serializers.Serializer):
