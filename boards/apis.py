@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,7 +13,7 @@ from boards import services
 from boards.api import BoardScopedMixin
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.permissions import Action, BoardPermission
-from boards.selectors import board_columns, board_members, boards_for_user
+from boards.selectors import board_columns, board_members, boards_for_user, columns_with_counts
 from boards.serializers import (
     BoardInputSerializer,
     BoardSerializer,
@@ -29,8 +29,9 @@ from boards.serializers import (
 
 
 def _with_columns(queryset):
-    columns = Column.objects.annotate(ticket_count=Count("tickets")).order_by("position", "id")
-    return queryset.prefetch_related(Prefetch("columns", queryset=columns))
+    """Boards as BoardSerializer shows them: with `shown_columns`, in order, with their counts."""
+    columns = Prefetch("columns", queryset=columns_with_counts(), to_attr="shown_columns")
+    return queryset.prefetch_related(columns)
 
 
 class BoardViewSet(viewsets.GenericViewSet):
@@ -66,7 +67,10 @@ class BoardViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=BoardSerializer)
     def retrieve(self, request, pk=None):
-        return Response(BoardSerializer(self._board(pk)).data)
+        # The board BoardPermission resolved (with `my_role`) is the one shown: no second read.
+        board = self.board
+        board.shown_columns = list(board_columns(board))
+        return Response(BoardSerializer(board).data)
 
     @extend_schema(request=BoardInputSerializer, responses=BoardSerializer)
     def partial_update(self, request, pk=None):

@@ -112,9 +112,14 @@ def visible_boards(user) -> QuerySet[Board]:
     """Every board `user` may see, each annotated with `my_role` (the effective role)."""
     if not user.is_authenticated:
         return Board.objects.none()
-    member_role = Membership.objects.filter(board=OuterRef("pk"), user=user).values("role")[:1]
+    # At most one membership per board and user: unordered (Membership's ordering would join the
+    # users to sort it), and an alias (only my_role is selected), which keeps the query, asked
+    # on every board request, cheap to build and to run.
+    member_role = (
+        Membership.objects.filter(board=OuterRef("pk"), user=user).order_by().values("role")[:1]
+    )
     return (
-        Board.objects.annotate(member_role=Subquery(member_role, output_field=IntegerField()))
+        Board.objects.alias(member_role=Subquery(member_role, output_field=IntegerField()))
         .filter(Q(member_role__isnull=False) | Q(visibility=Visibility.SIGNED_IN))
         .annotate(my_role=Coalesce("member_role", Value(Role.GUEST)))
     )

@@ -1,5 +1,8 @@
+from functools import cache
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from boards.models import Board, Column, Membership, Role, Tag
 from boards.permissions import visible_boards
@@ -14,8 +17,31 @@ def boards_for_user(user) -> QuerySet[Board]:
     )
 
 
+@cache
+def _ticket_count() -> Coalesce:
+    # Built once (an annotation resolves its own copy for each query): the board API asks for it
+    # on every read, and building the subquery costs as much as running it.
+    # The tickets app sits above this one: its model is reached through the relation's name.
+    tickets = Column._meta.get_field("tickets").related_model
+    count = (
+        tickets.objects.filter(column=OuterRef("pk"))
+        .order_by()
+        .values("column")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def columns_with_counts() -> QuerySet[Column]:
+    """Columns in board order, each annotated with `ticket_count`: a count per column through
+    the tickets' (column, rank, number) index. A join and GROUP BY over the tickets (Count)
+    reads and sorts every ticket of the board, several times slower at thousands of them."""
+    return Column.objects.annotate(ticket_count=_ticket_count()).order_by("position", "id")
+
+
 def board_columns(board: Board) -> QuerySet[Column]:
-    return board.columns.annotate(ticket_count=Count("tickets")).order_by("position", "id")
+    return columns_with_counts().filter(board=board)
 
 
 def board_members(board: Board) -> QuerySet[Membership]:

@@ -14,7 +14,7 @@ from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
-from tickets.selectors import board_tickets, ticket_for, ticket_to_change
+from tickets.selectors import board_ticket_order, ticket_for, ticket_to_change, tickets_in
 from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -45,7 +45,15 @@ class TicketViewSet(
     def get_queryset(self):
         if self.schema_only:
             return Ticket.objects.none()
-        return board_tickets(self.board)
+        return board_ticket_order(self.board)
+
+    def list(self, request, board_id=None):
+        # The filters and the page are worked out on bare rows, so the sort of the whole board
+        # is a narrow one; only the page's tickets are read whole (people, tags, index).
+        tickets = self.filter_queryset(self.get_queryset())
+        page = self.paginator.page_unread(tickets.values("pk"), request, self)
+        serializer = self.get_serializer(tickets_in(self.board, page), many=True)
+        return self.get_paginated_response(serializer.data)
 
     def get_object(self):
         return ticket_for(self.board, self.kwargs["number"])
@@ -56,8 +64,10 @@ class TicketViewSet(
 
     def get_serializer_context(self, board=None):
         context = super().get_serializer_context()
-        if not self.schema_only:
-            # Once for every row's SLA clocks; from `board` (the service's) when it has read it.
+        # Once for every row's SLA clocks; from `board` (the service's) when it has read it. A
+        # list page's rows share `self.board`, which remembers its policy once read: there it
+        # is read only if some row has a clock that needs it.
+        if not self.schema_only and self.action != "list":
             context["sla_policy"] = policy_for(board or self.board)
         return context
 

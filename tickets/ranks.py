@@ -3,6 +3,8 @@ create or a move writes its own row alone; the order is (rank, number), total an
 Everything here runs under the column's lock (boards/locks.py), which every write that places a
 ticket holds: two writers never pick the same gap, and a renumbering sees the column whole."""
 
+from functools import cache
+
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
@@ -91,12 +93,19 @@ def _ahead(column_id, rank, number) -> QuerySet:
     )
 
 
+@cache
+def _position() -> Coalesce:
+    # Built once: an annotation resolves its own copy for each query, and building the subquery
+    # costs a fair part of a page's query.
+    outer = _ahead(OuterRef("column_id"), OuterRef("rank"), OuterRef("number"))
+    count = outer.order_by().values("column_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
 def with_position(tickets: QuerySet) -> QuerySet:
     """Annotate `position`: the ticket's index in its column (0 = top), as the API speaks. A
     count through the (column, rank, number) index per row."""
-    outer = _ahead(OuterRef("column_id"), OuterRef("rank"), OuterRef("number"))
-    count = outer.order_by().values("column_id").annotate(n=Count("pk")).values("n")
-    return tickets.annotate(position=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+    return tickets.annotate(position=_position())
 
 
 def position_of(ticket: Ticket) -> int:

@@ -26,6 +26,16 @@ class BoardFilterBackend(DjangoFilterBackend):
     """django-filter for board-scoped API views: the filter set also gets the view's board (e.g.
     for its time zone), as the board page passes it."""
 
+    # Query parameters that are never a filter's: a request with no others filters nothing.
+    not_filters = frozenset({"page", "page_size"})
+
+    def filter_queryset(self, request, queryset, view):
+        # Building and validating the filter set costs as much as a query; with no parameter
+        # that could be a filter's (django-filter reads an absent one as "no filter"), skip it.
+        if self.not_filters.issuperset(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset_kwargs(self, request, queryset, view):
         return {
             **super().get_filterset_kwargs(request, queryset, view),

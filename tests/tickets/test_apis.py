@@ -267,6 +267,53 @@ def test_the_ticket_list_is_paginated(board, member_user, api_as):
     assert body["previous"] is not None
 
 
+@pytest.mark.parametrize("query", ["", "&priority=high", "&priority=high&q=refund"])
+def test_every_row_of_every_page_shows_its_index_in_its_whole_column(
+    board, columns, member_user, api_as, query
+):
+    """A row's position is its index among all its column's tickets, whichever filters and page
+    show it (the page's rows are read by their ids: tickets.selectors.tickets_in)."""
+    for index in range(9):
+        create(
+            board,
+            member_user,
+            "Refund" if index % 3 else "Other",
+            column=columns[index % 2],
+            priority=Priority.HIGH if index % 2 == 0 or index == 5 else Priority.LOW,
+        )
+    member = api_as("member")
+    member.post(tickets_url(board, 9, "move"), {"column": columns[1].pk, "position": 0})
+    member.post(tickets_url(board, 2, "move"), {"column": columns[0].pk, "position": 2})
+    truth = {
+        number: (column.pk, index) for column in columns[:2] for number, index in placed(column)
+    }
+    expected = [
+        number
+        for column in columns[:2]
+        for number, _ in placed(column)
+        if Ticket.objects.filter(
+            board=board,
+            number=number,
+            **({"priority": Priority.HIGH} if "priority" in query else {}),
+            **({"title": "Refund"} if "q=" in query else {}),
+        ).exists()
+    ]
+
+    rows, page = [], 1
+    while True:
+        body = member.get(tickets_url(board) + f"?page_size=2&page={page}{query}").json()
+        rows += body["results"]
+        if body["next"] is None:
+            break
+        page += 1
+
+    assert [row["number"] for row in rows] == expected
+    assert body["count"] == len(expected)
+    assert {row["number"]: (row["column"], row["position"]) for row in rows} == {
+        number: truth[number] for number in expected
+    }
+
+
 def test_the_ticket_list_follows_column_then_position(board, columns, member_user, api_as):
     create(board, member_user, column=columns[1])
     create(board, member_user)
