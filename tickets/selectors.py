@@ -10,17 +10,25 @@ from tickets.ranks import with_position
 def board_tickets(board: Board) -> QuerySet[Ticket]:
     """A board's tickets with everything an API row shows, in a fixed number of queries (the
     board page adds the workspace counts a card shows: workspace.selectors.with_card_counts)."""
+    return _tickets(board).select_related("board")
+
+
+def _tickets(board: Board) -> QuerySet[Ticket]:
     return with_position(
         Ticket.objects.filter(board=board)
-        .select_related("board", "column", "created_by")
+        .select_related("column", "created_by")
         .prefetch_related("assignees", "tags")
         .order_by("column__position", "rank", "number")
     )
 
 
 def ticket_for(board: Board, number) -> Ticket:
-    """A ticket looked up through its board, never by a bare id."""
-    return get_object_or_404(board_tickets(board), number=number)
+    """A ticket looked up through its board, never by a bare id, with what board_tickets reads.
+    Its `board` is `board` itself (with the caller's role, as board_for gave it), not read
+    again."""
+    ticket = get_object_or_404(_tickets(board), number=number)
+    ticket.board = board
+    return ticket
 
 
 def first_per_column(tickets: QuerySet[Ticket], limit: int, expand: int | None = None):
