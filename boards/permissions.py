@@ -112,7 +112,10 @@ def visible_boards(user) -> QuerySet[Board]:
     """Every board `user` may see, each annotated with `my_role` (the effective role)."""
     if not user.is_authenticated:
         return Board.objects.none()
-    member_role = Membership.objects.filter(board=OuterRef("pk"), user=user).values("role")[:1]
+    # One membership at most per board and user: no ordering (Membership's joins the users).
+    member_role = (
+        Membership.objects.filter(board=OuterRef("pk"), user=user).order_by().values("role")[:1]
+    )
     return (
         Board.objects.annotate(member_role=Subquery(member_role, output_field=IntegerField()))
         .filter(Q(member_role__isnull=False) | Q(visibility=Visibility.SIGNED_IN))
