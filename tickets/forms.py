@@ -4,18 +4,35 @@ from django.utils.text import capfirst
 from boards.models import Board, Column
 from boards.selectors import board_team
 from csboard.core.validation import max_length_of
+from csboard.core.widgets import QUICK_RENDERER
 from tickets.fields import EDITABLE_FIELDS, LABELS
 from tickets.models import Ticket
 
 DUE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices, read once per form: Django's iterator asks the database again on each pass
+    (a select's options, then whether its first option is empty), through a server-side cursor
+    each time."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class _ColumnChoiceField(forms.ModelChoiceField):
+    iterator = _ListedChoices
+
     def __init__(self, **kwargs):
         super().__init__(queryset=Column.objects.none(), empty_label=None, **kwargs)
 
 
 class _PeopleField(forms.ModelMultipleChoiceField):
+    iterator = _ListedChoices
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -57,6 +74,8 @@ class TicketForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    tags.iterator = _ListedChoices
+    default_renderer = QUICK_RENDERER  # the ticket page draws this form on every visit
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +98,7 @@ class TicketMoveForm(forms.Form):
     )
     # The column the page showed the ticket in: a move from a stale page is refused.
     from_column = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    default_renderer = QUICK_RENDERER
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ LIST_ORDER = ("column__position", "rank", "number")
 
 def _shown(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return with_position(
-        tickets.select_related("board", "column", "created_by")
+        tickets.select_related("column", "created_by")
         .prefetch_related("assignees", "tags")
         .order_by(*LIST_ORDER)
     )
@@ -35,7 +35,7 @@ def _shown(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 def board_tickets(board: Board) -> QuerySet[Ticket]:
     """A board's tickets with everything an API row shows, in a fixed number of queries (the
     board page adds the workspace counts a card shows: workspace.selectors.with_card_counts)."""
-    return _shown(Ticket.objects.filter(board=board))
+    return _shown(Ticket.objects.filter(board=board)).select_related("board")
 
 
 def board_ticket_order(board: Board) -> QuerySet[Ticket]:
@@ -74,8 +74,12 @@ def tickets_in(board: Board, ids: QuerySet) -> list[Ticket]:
 
 
 def ticket_for(board: Board, number) -> Ticket:
-    """A ticket looked up through its board, never by a bare id."""
-    return get_object_or_404(board_tickets(board), number=number)
+    """A ticket looked up through its board, never by a bare id, with what board_tickets reads.
+    Its `board` is `board` itself (with the caller's role, as board_for gave it), not read
+    again."""
+    ticket = get_object_or_404(_shown(Ticket.objects.filter(board=board)), number=number)
+    ticket.board = board
+    return ticket
 
 
 def ticket_to_change(board: Board, number) -> Ticket:

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.functional import SimpleLazyObject
 
 from sla.selectors import policy_for, ticket_clocks
 
@@ -8,5 +9,6 @@ register = template.Library()
 @register.simple_tag
 def sla_clocks(ticket, board):
     """`{% sla_clocks ticket board as clocks %}`: the ticket's SLA clocks. The policy is read
-    once per board object, so a board page of many cards adds one query, not one per card."""
-    return ticket_clocks(ticket, policy_for(board))
+    once per board object, so a page of many tickets adds one query, not one per ticket, and
+    only once a clock needs it (a ticket without a due date has none that does)."""
+    return ticket_clocks(ticket, SimpleLazyObject(lambda: policy_for(board)))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from boards.services import board_create, column_update, tag_create
@@ -20,6 +21,7 @@ from tests.pages import (
 from tickets.models import Priority, Status, Ticket
 from tickets.ranks import position_of
 from tickets.services import ticket_create, ticket_move
+from workspace import services as workspace
 
 TICKET = "/boards/{board}/tickets/{ticket}/"
 MATRIX = [
@@ -181,6 +183,46 @@ def test_the_description_is_rendered_as_markdown_without_its_script(board, membe
 
     assert "<script>alert(1)" not in content
     assert "<strong>Second</strong> line" in content
+
+
+# The ticket page's statements for a member, whatever the ticket holds: the user, the board and
+# their role, the ticket (with its column, creator and index), its assignees and tags, its
+# checklist, chat, attachments and activity, the bell's count, the SLA policy (a ticket with a due
+# date), the edit form's people and tags, the move form's columns.
+TICKET_PAGE_QUERIES = 14
+
+
+def test_the_ticket_page_runs_a_fixed_number_of_queries(
+    board, columns, admin_user, member_user, client_as, django_assert_max_num_queries
+):
+    tag = tag_create(board=board, name="vip")
+    ticket = ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Full",
+        description="**Bold**",
+        assignees=[admin_user, member_user],
+        tags=[tag],
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    ticket_move(ticket=ticket, column=columns[1], by=member_user)
+    for index in range(3):
+        item = workspace.checklist_item_add(ticket=ticket, by=member_user, text=f"Step {index}")
+        workspace.checklist_item_update(item=item, by=admin_user, done=True)
+        workspace.message_post(board=board, ticket=ticket, by=admin_user, body=f"Reply {index}")
+    workspace.attachments_upload(
+        board=board, ticket=ticket, by=member_user, files=[SimpleUploadedFile("a.txt", b"a")]
+    )
+    client = client_as("member")
+    client.get(ticket_url(board, ticket.number))  # the session read once
+
+    with django_assert_max_num_queries(TICKET_PAGE_QUERIES):
+        response = client.get(ticket_url(board, ticket.number))
+
+    content = response.content.decode()
+    assert "Reply 2" in content
+    assert "Step 2" in content
+    assert "Ticked by Alice Admin" in content
 
 
 def test_a_guests_ticket_page_has_no_edit_controls(board, ticket, client_as):

@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -69,6 +69,29 @@ def icon_sprite() -> str:
     """`{% icon_sprite %}`: every icon as a symbol, hidden; once per page, in base.html."""
     symbols = "".join(SYMBOL.format(name, paths) for name, paths in ICON_PATHS.items())
     return mark_safe(f'<svg class="icon-sprite" aria-hidden="true" hidden>{symbols}</svg>')
+
+
+@register.simple_tag
+def form_field(field, css_class: str = "") -> str:
+    """`{% form_field form.title %}`: a form field with its label, widget, help and errors (what
+    partials/field.html draws, through this tag). A tag, not an include: a form draws one per
+    field."""
+    errors = field.errors
+    classes = f"field{' field--error' if errors else ''}{f' {conditional_escape(css_class)}' if css_class else ''}"
+    optional = "" if field.field.required else ' <span class="field__optional">optional</span>'
+    help_text = f'<div class="field__help">{field.help_text}</div>' if field.help_text else ""
+    shown_errors = "".join(
+        f'<p class="field__error">{conditional_escape(error)}</p>' for error in errors
+    )
+    return mark_safe(
+        f'<div class="{classes}">\n'
+        f'  <label class="field__label" for="{conditional_escape(field.id_for_label)}">'
+        f"{conditional_escape(field.label)}{optional}</label>\n"
+        f"  {field}\n"
+        f"  {help_text}\n"
+        f"  {shown_errors}\n"
+        "</div>"
+    )
 
 
 @register.simple_tag

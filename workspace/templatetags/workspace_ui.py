@@ -1,0 +1,218 @@
+"""The rows of the ticket workspace's lists (chat messages, checklist items, activity), drawn in
+Python: a ticket page draws dozens of them, each with several forms, links and dates, and as
+template loops they cost more than the rest of the page together. The HTML is the templates'
+own, row for row; every text a user wrote is escaped (`_e`), and message bodies are the
+sanitised Markdown of csboard.core.markdown."""
+
+from django import template
+from django.template.defaultfilters import date, timesince_filter
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils.html import conditional_escape as _e
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+from boards import permissions
+from boards.templatetags.board_ui import avatar
+from csboard.core.markdown import render as markdown
+from csboard.core.templatetags.ui import icon
+
+register = template.Library()
+_STAND_IN = 4_611_686_018_427_387_904  # a row pk no board, ticket or row has (2**62)
+
+
+def _name(person, nobody: str) -> str:
+    """As `{{ person.name|default:nobody }}`."""
+    name = person.name if person else ""
+    return _e(name) if name else nobody
+
+
+def _iso(moment) -> str:
+    return _e(date(template_localtime(moment), "c"))
+
+
+def _stamp(moment) -> str:
+    return _e(date(template_localtime(moment), "j M Y, H:i"))
+
+
+def _ago(moment) -> str:
+    return _e(timesince_filter(moment))
+
+
+class _Page:
+    """What every row of a list needs from the page: its board and ticket (none for the board
+    chat), the viewer, whether they may work, the CSRF field."""
+
+    def __init__(self, context):
+        self.board = context.get("board")
+        self.ticket = context.get("ticket") or None
+        self.user = context.get("user")
+        self.can_work = bool(context.get("can_work"))
+        self.csrf = CsrfTokenNode().render(context)
+        self._patterns = {}
+
+    def url(self, ticket_name: str, board_name: str, pk: int) -> str:
+        """A row's action: the ticket's (`ticket_name`) on a ticket page, else the board's."""
+        if self.ticket is not None:
+            return self.ticket_url(ticket_name, pk)
+        return self._row_url(board_name, self.board.pk, pk)
+
+    def ticket_url(self, name: str, pk: int) -> str:
+        return self._row_url(name, self.board.pk, self.ticket.number, pk)
+
+    def _row_url(self, name: str, *args) -> str:
+        """The URL of `name` for `args`, whose last is a row's pk: reversed once per list with a
+        stand-in pk, which each row's replaces (a reverse costs more than the row's HTML)."""
+        *given, pk = args
+        key = (name, *given)
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            pattern = self._patterns[key] = _e(reverse(name, args=[*given, _STAND_IN])).rpartition(
+                str(_STAND_IN)
+            )
+        head, _, tail = pattern
+        return f"{head}{int(pk)}{tail}"
+
+    def may(self, action: str, target) -> bool:
+        return permissions.can(self.user, action, target, board=self.board)
+
+
+# --- Chat ----------------------------------------------------------------------------------------
+def _message(page: _Page, message) -> str:
+    author = message.author
+    edited = '<span class="muted">(edited)</span>' if message.edited_at else ""
+    may_edit = page.may("message.edit", message)
+    may_delete = page.may("message.delete", message)
+    actions = ""
+    if may_edit or may_delete:
+        parts = []
+        if may_edit:
+            action = page.url("workspace:message-edit", "workspace:board-message-edit", message.pk)
+            parts.append(
+                f"""
+        <details class="inline-edit">
+          <summary class="link-button">Edit</summary>
+          <form method="post" action="{action}" class="stack-form">
+            {page.csrf}
+            <textarea name="body" rows="3" required aria-label="Edit message">{_e(message.body)}</textarea>
+            <button type="submit" class="button button--small button--secondary">Save</button>
+          </form>
+        </details>"""
+            )
+        if may_delete:
+            action = page.url(
+                "workspace:message-delete", "workspace:board-message-delete", message.pk
+            )
+            parts.append(
+                f"""
+        <form method="post" action="{action}">
+          {page.csrf}<button type="submit" class="link-button link-button--danger">Delete</button>
+        </form>"""
+            )
+        actions = f"""
+      <div class="chat-message__actions">{"".join(parts)}
+      </div>"""
+    at = message.created_at
+    return f"""
+  <li class="chat-message" id="message-{message.pk}">
+    {avatar(author, small=True)}
+    <div class="chat-message__main">
+      <p class="chat-message__meta"><strong>{_name(author, "Deleted user")}</strong>
+        <time datetime="{_iso(at)}" title="{_stamp(at)}">{_ago(at)} ago</time>
+        {edited}</p>
+      <div class="prose chat-message__body">{markdown(message.body)}</div>{actions}
+    </div>
+  </li>"""
+
+
+@register.simple_tag(takes_context=True)
+def chat_message_rows(context, messages) -> str:
+    """`{% chat_message_rows chat_messages %}`: the `<li>` of each message, with the edit and
+    delete forms the viewer may use (the policy's `can`)."""
+    page = _Page(context)
+    return mark_safe("".join(_message(page, message) for message in messages))
+
+
+# --- Checklist -----------------------------------------------------------------------------------
+def _item(page: _Page, item, first: bool, last: bool) -> str:
+    done = item.is_done
+    text = _e(item.text)
+    tick = " tick--on" if done else ""
+    if page.can_work:
+        update = page.ticket_url("workspace:checklist-update", item.pk)
+        ticker = f"""
+      <form method="post" action="{update}" class="checklist-item__tick">
+        {page.csrf}
+        <input type="hidden" name="done" value="{"false" if done else "true"}">
+        <button type="submit" class="tick{tick}" aria-pressed="{"true" if done else "false"}" aria-label="{"Untick" if done else "Tick"} “{text}”">{icon("check")}</button>
+      </form>"""
+    else:
+        ticker = f"""
+      <span class="tick{tick}" role="img" aria-label="{"Done" if done else "Not done"}">{icon("check")}</span>"""
+    meta = ""
+    if done:
+        by = _name(item.done_by, "a deleted user")
+        meta = (
+            f'<span class="checklist-item__meta">Ticked by {by} · '
+            f'<time datetime="{_iso(item.done_at)}">{_ago(item.done_at)} ago</time></span>'
+        )
+    edit = actions = ""
+    if page.can_work:
+        edit = f"""
+        <details class="inline-edit">
+          <summary class="link-button">Edit</summary>
+          <form method="post" action="{update}" class="inline-form">
+            {page.csrf}
+            <input type="text" name="text" value="{text}" maxlength="500" required aria-label="Item text">
+            <button type="submit" class="button button--small button--secondary">Save</button>
+          </form>
+        </details>"""
+        moves = []
+        for direction, stop in (("up", first), ("down", last)):
+            if not stop:
+                moves.append(
+                    f"""
+        <form method="post" action="{update}">{page.csrf}<input type="hidden" name="direction" value="{direction}"><button class="icon-button" aria-label="Move “{text}” {direction}">{icon(direction)}</button></form>"""
+                )
+        delete = page.ticket_url("workspace:checklist-delete", item.pk)
+        actions = f"""
+      <div class="checklist-item__actions">{"".join(moves)}
+        <form method="post" action="{delete}">{page.csrf}<button class="icon-button icon-button--danger" aria-label="Delete “{text}”">{icon("trash")}</button></form>
+      </div>"""
+    return f"""
+    <li class="checklist-item{" checklist-item--done" if done else ""}" data-item="{item.pk}">{ticker}
+      <div class="checklist-item__body">
+        <span class="checklist-item__text">{text}</span>
+        {meta}{edit}
+      </div>{actions}
+    </li>"""
+
+
+@register.simple_tag(takes_context=True)
+def checklist_rows(context, items) -> str:
+    """`{% checklist_rows checklist %}`: the `<li>` of each item of a ticket's checklist, with its
+    tick, edit, move and delete forms for those who may work."""
+    page = _Page(context)
+    last = len(items) - 1
+    return mark_safe(
+        "".join(_item(page, item, index == 0, index == last) for index, item in enumerate(items))
+    )
+
+
+# --- Activity ------------------------------------------------------------------------------------
+def _entry(entry) -> str:
+    actor = entry.actor
+    at = entry.created_at
+    return f"""
+  <li class="timeline__entry timeline__entry--{_e(entry.kind)}">
+    {avatar(actor, small=True, nobody="System")}
+    <p><strong>{_name(actor, "System")}</strong> {_e(entry.summary)}
+      <time class="muted" datetime="{_iso(at)}" title="{_stamp(at)}">· {_ago(at)} ago</time></p>
+  </li>"""
+
+
+@register.simple_tag
+def activity_rows(entries) -> str:
+    """`{% activity_rows activity %}`: the `<li>` of each entry of a ticket's history; the system
+    (no actor) is named so."""
+    return mark_safe("".join(_entry(entry) for entry in entries))
