@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from boards.models import Board
-from boards.templatetags.board_ui import tone
+from boards.templatetags.board_ui import avatar
 from csboard.core.templatetags.ui import icon_html
 from sla.models import SlaPolicy
 from sla.selectors import ticket_clocks, ticket_is_due_soon
@@ -162,14 +162,11 @@ class Cards:
         return f'<span class="avatars">{"".join(map(self._avatar, people))}</span>'
 
     def _avatar(self, person) -> str:
-        """A person's avatar, drawn once a page however many cards they are on."""
+        """A person's avatar (as every page draws it), drawn once a page however many cards
+        they are on."""
         drawn = self._avatars_drawn.get(person.pk)
         if drawn is None:
-            name = escape(person.name)
-            drawn = self._avatars_drawn[person.pk] = (
-                f'<span class="avatar avatar--tone-{tone(person)} avatar--small" role="img" '
-                f'title="{name}" aria-label="{name}">{escape(person.initials)}</span>'
-            )
+            drawn = self._avatars_drawn[person.pk] = avatar(person, small=True)
         return drawn
 
     # --- The zoomed-out card -------------------------------------------------------------------
