@@ -55,7 +55,8 @@ from mailparser_reply.parser import EmailMessage as ReplySplitter
 # Past these, input is cut (and a defect noted) rather than parsed in full: no legitimate header is
 # this long, and the reply parser's regular expressions are not meant for megabytes of text.
 MAX_HEADER_CHARS = 16_384
-MAX_REPLY_SCAN_CHARS = 100_000
+MAX_REPLY_SCAN_CHARS = 30_000
+MAX_REPLY_LINE_CHARS = 200
 MAX_PARTS = 500
 MAX_FILENAME_CHARS = 150
 MAX_DEFECTS = 50
@@ -85,6 +86,7 @@ _CHARSET_ALIASES = {
 
 _ID = re.compile(r"<([^<>\s]+)>")
 _MESSAGE_ID_LINE = re.compile(r"^\s*>?\s*Message-ID:\s*<([^<>\s]+)>", re.IGNORECASE | re.MULTILINE)
+_ADDRESS_HEADERS = {"from", "sender", "reply-to", "to", "cc", "bcc"}
 _SIGNATURE_TYPES = {
     "application/pgp-signature",
     "application/pkcs7-signature",
@@ -262,15 +264,20 @@ class _Headers:
     def __init__(self, message: EmailMessage, defects: _Defects):
         self.message = message
         self.defects = defects
+        self.first: dict[str, str] = {}
+        for key, value in message.raw_items():
+            self.first.setdefault(str(key).lower(), value)
 
     def raw(self, name: str) -> str | None:
-        for key, value in self.message.raw_items():
-            if key.lower() == name.lower():
-                if len(value) > MAX_HEADER_CHARS:
-                    self.defects.add(f"header-too-long: {name}")
-                    value = value[:MAX_HEADER_CHARS]
-                return _eight_bit_header(value)
-        return None
+        value = self.first.get(name.lower())
+        if value is None:
+            return None
+        if len(value) > MAX_HEADER_CHARS:
+            self.defects.add(f"header-too-long: {name}")
+            value = value[:MAX_HEADER_CHARS]
+            if name.lower() in _ADDRESS_HEADERS and "," in value:
+                value = value.rpartition(",")[0]  # whole addresses only
+        return _eight_bit_header(value)
 
     def parsed(self, name: str):
         value = self.raw(name)
@@ -479,9 +486,11 @@ class _TextFromHtml(HTMLParser):
         self.hidden = 0
         self.quote = 0
 
-    def newline(self):
+    def newline(self, force: bool = False):
+        """End the line; a block's edge ends only a line that has text, a <br> ends any."""
         line = " ".join("".join(self.current).split())
-        self.lines.append("> " * self.quote + line if line else "")
+        if line or force:
+            self.lines.append("> " * self.quote + line if line else "")
         self.current = []
 
     def handle_starttag(self, tag, attrs):
@@ -491,7 +500,7 @@ class _TextFromHtml(HTMLParser):
             self.newline()
             self.quote += 1
         elif tag in self.BLOCKS:
-            self.newline()
+            self.newline(force=tag == "br")
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN:
@@ -565,26 +574,45 @@ def sanitise_html(html: str) -> str:
 
 
 def _split_reply(text: str, defects: _Defects) -> tuple[str, str]:
-    """The new part of a reply, and what was folded away (quoted history, signature, disclaimer)."""
+    """The new part of a reply, and what was folded away (quoted history, signature, disclaimer).
+
+    The reply parser's header patterns cost the square of a line's length or worse, so it sees
+    at most MAX_REPLY_SCAN_CHARS of text, with each line longer than MAX_REPLY_LINE_CHARS (no
+    "On ... wrote:" line is) standing in as a short placeholder that is put back afterwards."""
     if not text.strip():
         return "", ""
     scanned, rest = text[:MAX_REPLY_SCAN_CHARS], text[MAX_REPLY_SCAN_CHARS:]
     if rest:
         defects.add("reply-scan-truncated")
+    long_lines: list[str] = []
+
+    def stand_in(line: str) -> str:
+        if len(line) <= MAX_REPLY_LINE_CHARS:
+            return line
+        long_lines.append(line.strip())
+        return f"\ue000{len(long_lines) - 1}\ue001"
+
+    def put_back(value: str) -> str:
+        return _STAND_IN.sub(lambda match: long_lines[int(match.group(1))], value)
+
+    scanned = "\n".join(stand_in(line) for line in scanned.replace("\ue000", "").split("\n"))
     try:
-        message = ReplySplitter(
+        splitter = ReplySplitter(
             text=scanned, languages=list(REPLY_LANGUAGES), keep_hyphen_lists=True
-        ).read()
-        first, *older = message.replies
+        )
+        first, *older = splitter.read().replies
         reply = first.body
-        folded = [first.signatures, *first.disclaimers, *(r.content for r in older), rest]
+        folded = [first.signatures, *first.disclaimers, *(r.content for r in older)]
     except Exception as error:
         defects.add(f"reply-parser: {type(error).__name__}")
         return text.strip(), ""
-    quoted = "\n\n".join(part.strip() for part in folded if part and part.strip())
+    quoted = "\n\n".join(part.strip() for part in [*folded, rest] if part and part.strip())
     if not reply.strip():  # all of it looked quoted: show it rather than an empty message
         return text.strip(), ""
-    return _clean(reply.strip()), _clean(quoted)
+    return _clean(put_back(reply.strip())), _clean(put_back(quoted))
+
+
+_STAND_IN = re.compile("\ue000(\\d+)\ue001")
 
 
 def _auto_reason(headers: _Headers) -> str | None:
