@@ -310,13 +310,17 @@ class _Headers:
             return ""
         try:
             chunks = decode_header("".join(value.splitlines()))
-            text = "".join(
-                _decode(chunk, charset, self.defects) if isinstance(chunk, bytes) else chunk
-                for chunk, charset in chunks
-            )
+            text = "".join(self._chunk(chunk, charset) for chunk, charset in chunks)
             return _clean(text)
         except Exception:
             return self.text(name)
+
+    def _chunk(self, chunk: bytes | str, charset: str | None) -> str:
+        if isinstance(chunk, str):
+            return chunk
+        if charset is None:  # text between encoded words, which decode_header escaped so
+            return chunk.decode("raw-unicode-escape", "replace")
+        return _decode(chunk, charset, self.defects)
 
     def _pairs(self, name: str) -> list[tuple[str, str]]:
         header = self.parsed(name)
@@ -363,7 +367,7 @@ def _eight_bit_header(value: str) -> str:
     surrogate escapes: read them as UTF-8 if they are that, else as windows-1252."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
-    data = value.encode("ascii", "surrogateescape")
+    data = value.encode("utf-8", "surrogateescape")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -372,9 +376,10 @@ def _eight_bit_header(value: str) -> str:
 
 def _ids(value: str) -> list[str]:
     """Message ids in order, angle brackets stripped, each once. A bare id with no brackets (some
-    Outlook and webmail versions write them so) is taken whole."""
+    Outlook and webmail versions write them so) is taken whole if it looks like one."""
     found = []
-    for message_id in _ID.findall(value or "") or (value or "").split()[:1]:
+    bare = [token for token in (value or "").split()[:1] if "@" in token]
+    for message_id in _ID.findall(value or "") or bare:
         if message_id not in found:
             found.append(message_id)
     return found
@@ -426,7 +431,7 @@ def _decode(data: bytes, charset: str | None, defects: _Defects) -> str:
             pass
         if codec is None:
             defects.add(f"unknown-charset: {name[:40]}")
-    if codec and codec != "utf-8" and not data.isascii():
+    if codec and not codec.startswith("utf") and not data.isascii():
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -687,7 +692,8 @@ def _attachment(part: EmailMessage, index: int, defects: _Defects) -> ParsedAtta
     content_type = part.get_content_type()
     if part.get_content_maintype() == "message" and isinstance(part.get_payload(), list):
         try:
-            content = part.get_payload()[0].as_bytes()
+            # compat32 writes the headers back as they came, where the default policy refolds
+            content = part.get_payload()[0].as_bytes(policy=policy.compat32)
         except Exception:
             content = _part_bytes(part)
             defects.add("unreadable-attached-message")
@@ -698,12 +704,12 @@ def _attachment(part: EmailMessage, index: int, defects: _Defects) -> ParsedAtta
     except Exception:
         name = None
     disposition = (part.get_content_disposition() or "").lower()
-    content_id = _ids(_Headers(part, defects).text("Content-ID"))
+    content_id = _Headers(part, defects).text("Content-ID").strip().strip("<>").strip() or None
     return ParsedAttachment(
         filename=safe_filename(name, content_type, index),
         content_type=content_type,
         content=content,
-        content_id=content_id[0] if content_id else None,
+        content_id=content_id,
         is_inline=disposition == "inline" or (bool(content_id) and disposition != "attachment"),
     )
 

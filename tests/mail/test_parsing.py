@@ -489,6 +489,20 @@ def test_rfc2231_filenames():
     assert names == ["x.pdf", "Grüße part.txt"]
 
 
+def test_content_id_without_brackets():
+    raw = message(
+        'Content-Type: multipart/related; boundary="b"',
+        b"--b\r\nContent-Type: text/html\r\n\r\n<img src=cid:part1>\r\n"
+        b"--b\r\nContent-Type: image/gif\r\nContent-ID: part1\r\n\r\nGIF89a\r\n--b--\r\n",
+    )
+    image = parse(raw).attachments[0]
+    assert (image.content_id, image.is_inline, image.filename) == (
+        "part1",
+        True,
+        "attachment-1.gif",
+    )
+
+
 def test_inline_cid_attachment():
     mail = parse(corpus("synthetic-outlook-reply-rewritten-in-reply-to.eml"))
     image = mail.attachments[0]
