@@ -84,6 +84,9 @@ _CHARSET_ALIASES = {
     "utf8": "utf-8",
 }
 
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I
+)
 _ID = re.compile(r"<([^<>\s]+)>")
 _MESSAGE_ID_LINE = re.compile(r"^\s*>?\s*Message-ID:\s*<([^<>\s]+)>", re.IGNORECASE | re.MULTILINE)
 _ADDRESS_HEADERS = {"from", "sender", "reply-to", "to", "cc", "bcc"}
@@ -461,7 +464,12 @@ def _part_text(part: EmailMessage, defects: _Defects) -> str:
         charset = part.get_content_charset()
     except Exception:
         charset = None
-    text = _decode(_part_bytes(part), charset, defects)
+    data = _part_bytes(part)
+    if charset is None and part.get_content_subtype() == "html":
+        # No charset on the part: an HTML page may name its own in a <meta> near the top.
+        declared = _META_CHARSET.search(data[:4096])
+        charset = declared.group(1).decode("ascii") if declared else None
+    text = _decode(data, charset, defects)
     return _clean(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -482,7 +490,7 @@ class _TextFromHtml(HTMLParser):
         "hr",
         "pre",
     }
-    HIDDEN = {"script", "style", "head", "title", "template", "noscript"}
+    HIDDEN = {"script", "style", "title", "template", "noscript"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -499,7 +507,9 @@ class _TextFromHtml(HTMLParser):
         self.current = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
+        if tag == "body":  # whatever the head left open, the body is shown
+            self.hidden = 0
+        elif tag in self.HIDDEN:
             self.hidden += 1
         elif tag == "blockquote":
             self.newline()
@@ -523,7 +533,7 @@ class _TextFromHtml(HTMLParser):
 
 def _html_to_text(html: str) -> str:
     """Plain text for a mail that sent only HTML: blocks as lines, blockquotes as "> " quotes (so
-    the reply parser can fold them), scripts, styles and the head left out."""
+    the reply parser can fold them), scripts, styles and the title left out."""
     if not html:
         return ""
     converter = _TextFromHtml()

@@ -429,6 +429,23 @@ def test_html_only_mail_gets_text():
     assert "bad()" not in mail.text
 
 
+def test_html_charset_from_meta_when_the_part_names_none():
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=koi8-r">'
+    raw = message("Content-Type: text/html", html.encode() + "<p>Привет</p>".encode("koi8-r"))
+    assert parse(raw).text == "Привет"
+
+
+def test_html_only_gmail_reply_is_folded():
+    html = (
+        b'Thanks, that fixed it.<br><br><div class="gmail_quote"><div dir="ltr">On Mon, Apr 2, 2012 at'
+        b' 6:26 PM, Support &lt;support@example.com&gt; wrote:<br></div><blockquote class="gmail_quote">'
+        b"Try turning it off and on again.</blockquote></div>"
+    )
+    mail = parse(message("Content-Type: text/html; charset=utf-8", html))
+    assert mail.reply_text == "Thanks, that fixed it."
+    assert "> Try turning it off and on again." in mail.quoted_text
+
+
 # --- HTML sanitising ------------------------------------------------------------------------
 
 
