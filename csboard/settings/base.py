@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "workspace",
+    "mail",
     "customers",
     "feedback",
     "metrics",
