@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class MailConfig(AppConfig):
     name = "mail"
-    verbose_name = "Incoming mail: parsing raw messages"
+    verbose_name = "Mail: support addresses, the mail a board receives and sends"

@@ -15,6 +15,7 @@ class Notification(models.Model):
         FIRST_RESPONSE_MISSED = "first_response_missed", "First response missed"
         ESCALATION = "escalation", "Escalation"
         DETRACTOR = "detractor", "Detractor feedback"
+        NEW_TICKET = "new_ticket", "New ticket from a customer"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
