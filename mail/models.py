@@ -58,11 +58,13 @@ class SupportAddress(models.Model):
 class MailSettings(models.Model):
     """How a board treats its mail; a board without a row uses an unsaved default."""
 
-    board = models.OneToOneField(Board, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    board = models.OneToOneField(
+        Board, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     # A reply to a resolved ticket reopens it within this many days; later, it opens a new one.
     reopen_days = models.PositiveIntegerField(default=14)
-    # New tickets a sender may open in an hour; more from them are kept but open none.
-    tickets_per_sender_hour = models.PositiveIntegerField(default=10)
+    # Messages one sender may send the board in an hour; more are kept, but land nowhere.
+    sender_hourly_limit = models.PositiveIntegerField(default=20)
 
     def __str__(self):
         return f"Mail settings of board {self.board_id}"

@@ -113,11 +113,25 @@ def _message(page: _Page, message) -> str:
       <div class="chat-message__actions">{"".join(parts)}
       </div>"""
     at = message.created_at
+    if message.from_customer:  # their email: no account, the name and address it came with
+        name = _e(message.sender_name or message.sender_email)
+        initials = _e("".join(part[0] for part in name.split()[:2]).upper() or "?")
+        who = (
+            f'<span class="avatar avatar--sender avatar--small" title="{name}" '
+            f'aria-label="{name}">{initials}</span>'
+        )
+        byline = (
+            f'<strong>{name}</strong> <span class="badge badge--customer" '
+            f'title="{_e(message.sender_email)}">Customer · email</span>'
+        )
+    else:
+        who = avatar(author, small=True)
+        byline = f"<strong>{_name(author, 'Deleted user')}</strong>"
     return f"""
-  <li class="chat-message" id="message-{message.pk}">
-    {avatar(author, small=True)}
+  <li class="chat-message{" chat-message--customer" if message.from_customer else ""}" id="message-{message.pk}">
+    {who}
     <div class="chat-message__main">
-      <p class="chat-message__meta"><strong>{_name(author, "Deleted user")}</strong>
+      <p class="chat-message__meta">{byline}
         <time datetime="{_iso(at)}" title="{_stamp(at)}">{_ago(at)} ago</time>
         {edited}</p>
       <div class="prose chat-message__body">{markdown(message.body)}</div>{actions}
