@@ -101,6 +101,8 @@ class ImapServer:
 
     def __init__(self) -> None:
         self.password = secrets.token_urlsafe(12)
+        # Its own greeting: a server on our port that is not ours (lost race) is not mistaken.
+        self.greeting = f"csboard-test-{secrets.token_hex(6)}"
         self.directory: Path | None = None
         self.port = self.ssl_port = 0
         self.process: subprocess.Popen | None = None
@@ -135,13 +137,14 @@ class ImapServer:
             for name in ("run", "state"):
                 shutil.rmtree(self.directory / name, ignore_errors=True)
                 (self.directory / name).mkdir()
-            self.process = subprocess.Popen(
-                [binary, "-F", "-c", str(config)],
-                stdin=subprocess.DEVNULL,
-                stdout=self.directory.joinpath("dovecot.out").open("ab"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # a process group of its own: stop() kills only it
-            )
+            with self.directory.joinpath("dovecot.out").open("ab") as out:  # before its log is up
+                self.process = subprocess.Popen(
+                    [binary, "-F", "-c", str(config)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # a process group of its own: stop() kills only it
+                )
             if self._wait_until_answering():
                 return
             self.stop(keep_directory=True)
@@ -185,10 +188,14 @@ class ImapServer:
             with socket.create_connection((self.host, port), timeout=2) as conn:
                 if tls:
                     with self.ssl_context().wrap_socket(conn, server_hostname=self.host) as tconn:
-                        return tconn.recv(64).startswith(b"* OK")
-                return conn.recv(64).startswith(b"* OK")
+                        return self._greeting_is_ours(tconn)
+                return self._greeting_is_ours(conn)
         except OSError:
             return False
+
+    def _greeting_is_ours(self, conn: socket.socket) -> bool:
+        with conn.makefile("rb") as reader:
+            return self.greeting.encode() in reader.readline(1024)
 
     def _log_tail(self, lines: int = 30) -> str:
         text = ""
@@ -237,6 +244,7 @@ base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
 protocols = imap
+login_greeting = {self.greeting}
 listen = {self.host}
 ssl = yes
 ssl_cert = <{self.cafile}
