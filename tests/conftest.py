@@ -54,12 +54,8 @@ def own_redis(tmp_path, settings):
 @pytest.fixture(scope="session")
 def imap_server():
     """This process's Dovecot (tests/mail_servers.py), as it was left: prefer `mailbox`."""
-    server = ImapServer()
-    server.start()
-    try:
+    with ImapServer() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -71,12 +67,9 @@ def mailbox(imap_server):
 
 @pytest.fixture(scope="session")
 def smtp_sink_server():
-    server = SmtpSink()
-    server.start()
-    try:
+    """This process's SMTP sink, as it was left: prefer `smtp_sink`."""
+    with SmtpSink() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -36,13 +36,9 @@ from typing import NamedTuple
 
 from aiosmtpd.controller import Controller
 
+from tests.redis_server import free_port
+
 HOST = "127.0.0.1"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def running_in_group(group: int) -> list[int]:
@@ -118,6 +114,13 @@ class ImapServer:
 
     # --- lifecycle ------------------------------------------------------------------------------
 
+    def __enter__(self) -> ImapServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
     def start(self) -> None:
         binary = shutil.which("dovecot") or shutil.which("dovecot", path="/usr/sbin:/usr/bin")
         if binary is None:
@@ -131,7 +134,7 @@ class ImapServer:
         # Free ports are only probably free: another worker may take one meanwhile, so a start
         # that loses the race is tried again on other ports.
         for attempt in range(3):
-            self.port, self.ssl_port = _free_port(), _free_port()
+            self.port, self.ssl_port = free_port(HOST), free_port(HOST)
             config = self.directory / "dovecot.conf"
             config.write_text(self._config())
             for name in ("run", "state"):
@@ -442,10 +445,17 @@ class SmtpSink:
         self.port = 0
         self.controller: Controller | None = None
 
+    def __enter__(self) -> SmtpSink:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
     def start(self) -> None:
         # aiosmtpd logs every SMTP command at INFO: that would bury a failing test's own output.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
-        self.port = _free_port()
+        self.port = free_port(HOST)
         # SMTPUTF8 accepted, as most MTAs do: the app may send to non-ASCII addresses.
         self.controller = Controller(
             self.handler, hostname=self.host, port=self.port, enable_SMTPUTF8=True
