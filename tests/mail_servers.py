@@ -258,7 +258,7 @@ default_login_user = {self._login_user}
 first_valid_uid = {self._mail_owner.pw_uid}
 first_valid_gid = {self._mail_owner.pw_gid}
 auth_mechanisms = plain login
-# A refused password answers at once (the default waits 2 s), tests refuse some on purpose.
+# Tests refuse passwords on purpose: answer in about 0.5 s rather than the default 2 s.
 auth_failure_delay = 0
 passdb {{
   driver = passwd-file
@@ -269,6 +269,7 @@ userdb {{
   args = uid={self._mail_owner.pw_uid} gid={self._mail_owner.pw_gid} home={d}/mail/%u
 }}
 mail_location = maildir:~/Maildir
+# Throwaway mail: no fsync, which would only slow the tests.
 mail_fsync = never
 service imap-login {{
 {no_chroot}  inet_listener imap {{
@@ -282,8 +283,9 @@ service imap-login {{
   }}
 }}
 service anvil {{
-{no_chroot}  # No auth-penalty socket: after a failed login Dovecot would otherwise delay every
-  # login from 127.0.0.1 (2 s, then 4, 8, up to 15) for half a minute.
+{no_chroot}  # Mode 0: no auth-penalty socket is made (base_dir starts empty), so auth runs without
+  # penalties; else after a failed login Dovecot would delay every login from 127.0.0.1
+  # (2 s, then 4, 8, up to 15) for half a minute.
   unix_listener anvil-auth-penalty {{
     mode = 0
   }}
