@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import F
 from django.utils import timezone
 
 from mail.models import SupportAddress
@@ -265,10 +266,12 @@ def poll_lock(address: SupportAddress) -> Iterator[bool]:
 
 def mailboxes_poll() -> dict[str, PollResult | None]:
     """Poll every active address that has a mailbox, one after the other: address → its result,
-    None where another process was polling it."""
+    None where another process was polling it. The longest unpolled go first: a task cut off by
+    its time limit leaves the others to be first next time."""
     results: dict[str, PollResult | None] = {}
     addresses = SupportAddress.objects.filter(active=True).exclude(imap_host="")
-    for address in addresses.select_related("board").order_by("pk"):
+    oldest_first = (F("last_polled_at").asc(nulls_first=True), "pk")
+    for address in addresses.select_related("board").order_by(*oldest_first):
         with poll_lock(address) as mine:
             if not mine:
                 log.info("%s: polled by another process, skipped", address.address)

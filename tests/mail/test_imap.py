@@ -6,6 +6,7 @@ import socket
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from mail import imap
 from mail.imap import mailbox_poll, mailboxes_poll
@@ -279,3 +280,18 @@ def test_the_beat_polls_only_active_addresses_with_a_mailbox(address, board, mai
     deliver(mailbox, 1)
 
     assert mailboxes_poll() == {}
+
+
+def test_the_longest_unpolled_mailbox_is_polled_first(address, board, mailbox):
+    SupportAddress.objects.filter(pk=address.pk).update(last_polled_at=timezone.now())
+    SupportAddress.objects.create(
+        **{
+            field.name: getattr(address, field.name)
+            for field in SupportAddress._meta.concrete_fields
+            if field.name.startswith("imap_")
+        },
+        board=board,
+        address="second@example.com",
+    )
+
+    assert list(mailboxes_poll()) == ["second@example.com", "support@example.com"]
