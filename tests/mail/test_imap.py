@@ -5,8 +5,10 @@ to a failed receive, a dropped connection or a crash between the two."""
 import socket
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from mail import imap
 from mail.imap import mailbox_poll, mailboxes_poll
@@ -295,3 +297,11 @@ def test_the_longest_unpolled_mailbox_is_polled_first(address, board, mailbox):
     )
 
     assert list(mailboxes_poll()) == ["second@example.com", "support@example.com"]
+
+
+def test_beat_polls_the_mailboxes_every_mail_poll_seconds_and_drops_a_stale_poll():
+    entry = settings.CELERY_BEAT_SCHEDULE["mailboxes-poll"]
+
+    assert import_string(entry["task"]).name == entry["task"]
+    assert entry["schedule"] == settings.MAIL_POLL_SECONDS
+    assert entry["options"]["expires"] == settings.MAIL_POLL_SECONDS
