@@ -76,6 +76,10 @@ class MailboxError(Exception):
     """The server refused something the poll needs (a login, the folder)."""
 
 
+# What stops a poll, recorded in last_error: the rest waits for the next poll.
+POLL_ERRORS = (*IMAP_ERRORS, MailboxError)
+
+
 def _quote(mailbox: str) -> str:
     """imaplib sends mailbox names as they are: one with a space or a quote must go quoted."""
     return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -186,7 +190,7 @@ def mailbox_poll(address: SupportAddress) -> PollResult:
     problems: list[str] = []
     try:
         conn = imap_connect(address)
-    except IMAP_ERRORS as error:
+    except POLL_ERRORS as error:
         return _record(address, result, problems, error)
     try:
         if address.imap_done_folder:
@@ -225,7 +229,7 @@ def mailbox_poll(address: SupportAddress) -> PollResult:
             else:
                 result.received += 1
             _mark_done(conn, uid, address.imap_done_folder)
-    except (*IMAP_ERRORS, MailboxError) as error:
+    except POLL_ERRORS as error:
         stopped = error
     else:
         stopped = None

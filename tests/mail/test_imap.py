@@ -217,6 +217,16 @@ def test_a_wrong_password_is_recorded_and_the_beat_goes_on(address, board, mailb
     assert not Ticket.objects.filter(board=board).exists()
 
 
+def test_a_folder_the_server_does_not_have_is_recorded(address, mailbox):
+    address.imap_folder = "No such folder"
+
+    result = mailbox_poll(address)
+
+    assert "SELECT No such folder" in result.error
+    address.refresh_from_db()
+    assert "SELECT No such folder" in address.last_error
+
+
 def test_the_password_may_come_from_an_environment_variable(address, board, mailbox, monkeypatch):
     monkeypatch.setenv("CSBOARD_TEST_IMAP_PASSWORD", mailbox.password)
     address.imap_password, address.imap_password_env = "", "CSBOARD_TEST_IMAP_PASSWORD"
