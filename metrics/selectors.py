@@ -105,11 +105,13 @@ def _work_started():
 
 
 def _first_contact(tickets: QuerySet) -> QuerySet:
-    """Tickets resolved at the first contact: at most one message from the team, never reopened
-    (no status change away from Resolved, no move out of a done column)."""
+    """Tickets resolved at the first contact: at most one message from the team (a note or a
+    reply to the customer), never reopened (no status change away from Resolved, no move out of
+    a done column)."""
     history = Activity.objects.filter(ticket=OuterRef("pk"))
+    team_message = Q(data__action="posted") | Q(data__action="replied")
     second_message = Subquery(
-        history.filter(kind=Activity.Kind.COMMENT, data__action="posted", actor__isnull=False)
+        history.filter(team_message, kind=Activity.Kind.COMMENT, actor__isnull=False)
         .values("ticket")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)

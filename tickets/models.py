@@ -63,7 +63,7 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    # The first chat message or status change by a team member: the first-response SLA clock.
+    # The first public reply to the customer by a team member: the first-response SLA clock.
     first_response_at = models.DateTimeField(null=True, blank=True)
     # When the first response is due by the board's SLA policy (sla.selectors.ticket_deadlines).
     first_response_due_at = models.DateTimeField(null=True, blank=True)

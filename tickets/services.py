@@ -193,8 +193,9 @@ def ticket_create(
 
 
 def ticket_record_first_response(*, ticket: Ticket, by, at=None) -> None:
-    """Stop the first-response clock, once: the first chat message or status change by a member
-    or admin of the board (not a guest, not the system). Later responses change nothing."""
+    """Stop the first-response clock, once: the first public reply to the customer by a member
+    or admin of the board (mail.outbound's reply_send; not a guest, not the system). An internal
+    note, a status change or a move answers nobody. Later responses change nothing."""
     if ticket.first_response_at is not None or by is None:
         return
     if not board_team(ticket.board_id).filter(pk=by.pk).exists():
@@ -217,8 +218,7 @@ def ticket_update(
     **changes,
 ) -> Ticket:
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
-    place). A status change by a team member counts as the first response (as does a move
-    into a done column, see ticket_move)."""
+    place)."""
     unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -264,8 +264,6 @@ def ticket_update(
         # The date now comes from the SLA policy: given back by a person, or moved by priority.
         due_note = {"by_sla": True, "given_back": "due_at" in changes}
     _record_changes(ticket, by, before, changed, due_note)
-    if "status" in changed:
-        ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
@@ -380,9 +378,6 @@ def _move(ticket: Ticket, target: Column, position: int | None, by) -> Ticket:
         )
         ticket.column = target
         _apply_resolution(ticket)
-        if target.is_done:
-            # Closing a ticket answers the customer, as a status change does.
-            ticket_record_first_response(ticket=ticket, by=by)
     # The moved row alone is written (a renumbering of the target, when its gaps ran out, aside).
     ticket.rank, ticket.position = rank_at(target.pk, position, exclude=ticket.pk)
     ticket.save(update_fields=["column", "rank", "resolved_at", "updated_at"])

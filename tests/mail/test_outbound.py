@@ -282,3 +282,21 @@ def test_a_queued_email_never_tried_is_enqueued_again_later(thread, member_user)
     email_send(email_id=email.pk)
     assert email_resend_queued(now=later) == []
     assert delay.call_count <= 1
+
+
+def test_the_first_reply_stops_the_first_response_clock_and_a_note_does_not(
+    board, thread, member_user, admin_user
+):
+    from workspace.services import message_post
+
+    message_post(board=board, ticket=thread, by=member_user, body="Internal: check billing")
+    thread.refresh_from_db()
+    assert thread.first_response_at is None
+
+    reply(thread, member_user)
+    thread.refresh_from_db()
+    first = thread.first_response_at
+    assert first is not None
+    reply(thread, admin_user, body="Anything else?")
+    thread.refresh_from_db()
+    assert thread.first_response_at == first
