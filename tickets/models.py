@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -67,6 +69,12 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     # When the first response is due by the board's SLA policy (sla.selectors.ticket_deadlines).
     first_response_due_at = models.DateTimeField(null=True, blank=True)
+    # While the ticket waits on the customer, since when: its resolution clock is paused (the
+    # SLA reminders of its due date hold off), and on leaving the status its due date moves
+    # later by the business time spent waiting, which `paused_for` adds up (a due date the SLA
+    # policy gives again, e.g. on a priority change, keeps it).
+    waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    paused_for = models.DurationField(default=timedelta(0), editable=False)
     # When due_at or first_response_due_at last changed: the SLA sweep also looks at tickets
     # changed since its last run, for deadlines written already past (or inside a lead time).
     sla_changed_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -15,7 +15,7 @@ from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
-from sla.selectors import ticket_deadlines
+from sla.selectors import delay_deadline, paused_between, ticket_deadlines
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
@@ -114,12 +114,38 @@ def _apply_sla(ticket: Ticket, start, *, was: tuple | None = None) -> None:
     by hand stays. `was`: the (first response, due) deadlines before this change, None for a new
     ticket. A deadline written is stamped, so that the next SLA sweep also reminds of one that
     is already past (or inside a lead time) when written, not only of those it sees crossed."""
-    deadlines = ticket_deadlines(board=ticket.board, priority=ticket.priority, start=start)
+    deadlines = ticket_deadlines(
+        board=ticket.board, priority=ticket.priority, start=start, paused=ticket.paused_for
+    )
     ticket.first_response_due_at = deadlines.first_response
     if not ticket.due_is_manual:
         ticket.due_at = deadlines.resolution
     if was != (ticket.first_response_due_at, ticket.due_at):
         ticket.sla_changed_at = timezone.now()
+
+
+def _apply_waiting(ticket: Ticket, was: str | None) -> list[str]:
+    """The one rule of the paused resolution clock, for every status change (`was`: the status
+    before, None for a new ticket): entering Waiting on customer stamps `waiting_since`; leaving
+    it adds the business time waited to `paused_for` and moves the due date later by as much
+    (unless a person set it). Returns the fields written."""
+    if ticket.status == was:
+        return []
+    now = timezone.now()
+    if ticket.status == Status.WAITING:
+        ticket.waiting_since = now
+        return ["waiting_since"]
+    if was != Status.WAITING or ticket.waiting_since is None:
+        return []
+    waited = paused_between(ticket.board, ticket.waiting_since, now)
+    ticket.paused_for += waited
+    ticket.waiting_since = None
+    if ticket.due_at is not None and not ticket.due_is_manual and waited:
+        ticket.due_at = delay_deadline(ticket.board, ticket.due_at, waited)
+    # Stamped even when the date stays (one set by hand): the next sweep then also reminds of a
+    # deadline that passed while the reminders held off.
+    ticket.sla_changed_at = now
+    return ["waiting_since", "paused_for", "due_at", "sla_changed_at"]
 
 
 @transaction.atomic
@@ -163,6 +189,7 @@ def ticket_create(
         **fields,
     )
     _apply_sla(ticket, start=timezone.now())
+    _apply_waiting(ticket, was=None)
     _apply_resolution(ticket)
     # Every field checked before anything is written, the customer row included. Not the rows it
     # points at, nor its number: the board and column are locked here, the creator is the caller,
@@ -235,10 +262,12 @@ def ticket_update(
     watched = {*changes, "due_at"} if "priority" in changes else set(changes)
     before = {field: getattr(ticket, field) for field in watched}
     deadlines_were = (ticket.first_response_due_at, ticket.due_at)
+    status_was = ticket.status
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
+    stamped = _apply_waiting(ticket, was=status_was)
     _apply_resolution(ticket)
-    stamped = ["resolved_at"] if "status" in changes else []
+    stamped += ["resolved_at"] if "status" in changes else []
     if "customer_email" in changes:
         stamped.append("customer")
     if "due_at" in changes or "priority" in changes:
