@@ -49,6 +49,7 @@ port-free:
 	$(if $(PORT_PROBLEM),$(error $(PORT_PROBLEM)))
 PORT_PROBLEM = $(shell HOST='$(HOST)' PORT='$(PORT)' $(PYTHON) scripts/serve.py --check 2>&1)
 
+# PostgreSQL and Redis running, Dovecot installed (the mail tests start their own: tests/mail_servers.py).
 services:
 	@scripts/ensure-services.sh
 

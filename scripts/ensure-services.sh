@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis answer on 127.0.0.1, starting (or installing) them if needed.
+# Make sure PostgreSQL and Redis answer on 127.0.0.1, starting (or installing) them if needed, and
+# that Dovecot is installed: the mail tests start private Dovecots of their own (tests/mail_servers.py).
 # Used by `make test`, so that a fresh machine or CI needs no step by hand.
 set -euo pipefail
 
@@ -38,4 +39,11 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   wait_for Redis redis-cli -h 127.0.0.1 -p 6379 ping
 fi
-echo "PostgreSQL and Redis are up."
+# Installed only, never started here: the tests run their own, on free ports, and never use the
+# package's system-wide one (port 143, /run/dovecot), which this machine's policy-rc.d keeps from
+# starting on install. /usr/sbin may be missing from a user's PATH.
+if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then
+  echo "Installing Dovecot (IMAP server for the mail tests)…"
+  apt_install dovecot-imapd
+fi
+echo "PostgreSQL and Redis are up; Dovecot is installed for the mail tests."

@@ -9,6 +9,7 @@ from accounts.services import token_create
 from boards.models import Role, Visibility
 from boards.services import board_create, membership_add
 from tests.factories import PASSWORD, TicketFactory, UserFactory
+from tests.mail_servers import ImapServer, SmtpSink
 from tests.redis_server import RedisServer
 
 # Each test starts with none of its process's Redis keys (and never wipes anyone else's).
@@ -45,6 +46,50 @@ def own_redis(tmp_path, settings):
         yield server
     finally:
         server.stop()
+
+
+# The mail servers start once a test process (each pytest-xdist worker has its own, on ports of
+# its own) and only when a test asks for them; every test finds them empty. They are shared
+# infrastructure like PostgreSQL, not an outage a test plays, so their tests stay unit tests.
+@pytest.fixture(scope="session")
+def imap_server():
+    """This process's Dovecot (tests/mail_servers.py), as it was left: prefer `mailbox`."""
+    with ImapServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(imap_server):
+    """The Dovecot with every mailbox of its test user empty: where customer mail arrives."""
+    imap_server.reset()
+    return imap_server
+
+
+@pytest.fixture(scope="session")
+def smtp_sink_server():
+    """This process's SMTP sink, as it was left: prefer `smtp_sink`."""
+    with SmtpSink() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_sink(smtp_sink_server):
+    """This process's SMTP sink, with nothing received and no refusal pending."""
+    smtp_sink_server.clear()
+    yield smtp_sink_server
+    smtp_sink_server.clear()
+
+
+@pytest.fixture
+def smtp_settings(smtp_sink, settings):
+    """Django sends mail for real, over SMTP to the sink (no TLS, no login); returns the sink."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_sink.host
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    return smtp_sink
 
 
 @pytest.fixture
