@@ -300,3 +300,41 @@ def test_the_first_reply_stops_the_first_response_clock_and_a_note_does_not(
     reply(thread, admin_user, body="Anything else?")
     thread.refresh_from_db()
     assert thread.first_response_at == first
+
+
+# --- Through a real SMTP server (tests/mail_servers.py's sink) ---------------------------------
+def test_a_reply_goes_out_over_smtp_with_its_thread_headers(thread, member_user, smtp_settings):
+    email = reply(thread, member_user, cc=["boss@fbi.example"]).email
+
+    assert email_send(email_id=email.pk) == "sent"
+
+    (received,) = smtp_settings.envelopes
+    assert received.mail_from == "Support@Example.com"
+    assert sorted(received.rcpt_tos) == ["boss@fbi.example", "dana@fbi.example"]
+    headers = received.message()
+    assert headers["Message-ID"] == f"<{email.message_id}>"
+    assert headers["In-Reply-To"] == f"<{CUSTOMER_ID}>"
+    assert headers["References"] == f"<{CUSTOMER_ID}>"
+    assert f"[{thread.reference}]" in headers["Subject"]
+    assert received.raw.rstrip(b"\r\n") == bytes(email.raw).rstrip(b"\r\n")  # what was stored
+
+
+def test_a_greylisting_server_is_tried_again(thread, member_user, smtp_settings):
+    email = reply(thread, member_user).email
+    smtp_settings.refuse_next(code=451)
+
+    with pytest.raises(SMTPRecipientsRefused):
+        email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("queued", 1)
+    assert email_send(email_id=email.pk) == "sent"
+    assert len(smtp_settings.envelopes) == 1
+
+
+@pytest.mark.parametrize("stage", ["rcpt", "data"])
+def test_a_server_that_refuses_for_good_fails_the_email(thread, member_user, smtp_settings, stage):
+    email = reply(thread, member_user).email
+    smtp_settings.refuse_next(code=550 if stage == "rcpt" else 554, stage=stage)
+
+    assert email_send(email_id=email.pk) == "failed"
+    assert smtp_settings.envelopes == []
