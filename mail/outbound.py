@@ -31,6 +31,7 @@ from csboard.core.aftercommit import enqueue_after_commit
 from csboard.core.exceptions import InvalidInput
 from csboard.core.markdown import render
 from mail.models import Email, SupportAddress
+from notifications.email import email_compose
 from tickets.locks import lock_ticket
 from tickets.models import Ticket
 from tickets.services import ticket_record_first_response
@@ -73,19 +74,17 @@ def reply_send(
     message_id = f"{uuid.uuid4().hex}@{address.address.rpartition('@')[2].lower()}"
     from_name = address.name or ticket.board.name
     subject = reply_subject(ticket)
-    built = EmailMultiAlternatives(
+    html = render(message.body)
+    built = email_compose(
         subject=subject,
-        body=message.body,
+        text=message.body,
+        html=html,
         from_email=formataddr((from_name, address.address)),
         to=[ticket.customer_email],
         cc=cc,
         headers=_thread_headers(message_id, in_reply_to, references),
+        attachments=_files(message),
     )
-    html = render(message.body)
-    built.attach_alternative(html, "text/html")
-    for attachment in message.attachments.order_by("created_at", "id"):
-        with attachment.file.open("rb") as stored:
-            built.attach(attachment.name, stored.read(), attachment.content_type or None)
     email = Email.objects.create(
         board_id=ticket.board_id,
         address=address,
@@ -112,6 +111,12 @@ def reply_send(
 
     enqueue_after_commit(email_send_task, email.pk)
     return message
+
+
+def _files(message: Message):
+    for attachment in message.attachments.order_by("created_at", "id"):
+        with attachment.file.open("rb") as stored:
+            yield attachment.name, stored.read(), attachment.content_type or None
 
 
 def reply_subject(ticket: Ticket) -> str:
