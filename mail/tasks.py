@@ -16,7 +16,9 @@ from mail import outbound
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(SMTPException, OSError, OperationalError),
-    retry_backoff=True,
+    # A minute, then twice as long each time, at most an hour: about three hours in all before
+    # the email fails, long enough for a mail server to come back.
+    retry_backoff=60,
     retry_backoff_max=3600,
     retry_jitter=True,
     max_retries=8,
