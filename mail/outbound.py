@@ -68,6 +68,26 @@ def reply_send(
     cc = _valid_cc(cc, ticket.customer_email)
     address = _address_for(ticket)
     message = message_reply(ticket=ticket, by=by, body=body, files=files)
+    # The files are on storage already: a failure from here on rolls their rows back, and
+    # takes them away too (attachments_upload does so for a failure of its own).
+    stored = [attachment.file for attachment in message.attachments.all()]
+    try:
+        email = _queue(ticket, message, address, cc)
+    except BaseException:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+    ticket_record_first_response(ticket=ticket, by=by)
+    # Best effort (csboard.core.aftercommit): a broker away at commit leaves the row queued,
+    # and the outbox sweep (email_resend_queued) sends it later.
+    from mail.tasks import email_send_task
+
+    enqueue_after_commit(email_send_task, email.pk)
+    return message
+
+
+def _queue(ticket: Ticket, message: Message, address: SupportAddress, cc: list[str]) -> Email:
+    """The outbox row of `message`, its raw bytes built."""
     previous = ticket.emails.order_by("-created_at", "-id").first()
     in_reply_to = previous.message_id if previous else ""
     references = _references(previous)
@@ -104,13 +124,7 @@ def reply_send(
         html=str(html),
         raw=built.message().as_bytes(linesep="\r\n"),
     )
-    ticket_record_first_response(ticket=ticket, by=by)
-    # Best effort (csboard.core.aftercommit): a broker away at commit leaves the row queued,
-    # and the outbox sweep (email_resend_queued) sends it later.
-    from mail.tasks import email_send_task
-
-    enqueue_after_commit(email_send_task, email.pk)
-    return message
+    return email
 
 
 def _files(message: Message):

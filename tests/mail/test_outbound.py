@@ -78,6 +78,31 @@ def test_a_reply_writes_a_public_message_and_a_queued_email_in_the_thread(thread
     assert (email.to, email.cc) == (["dana@fbi.example"], ["Boss@FBI.example"])
 
 
+def test_a_reply_that_fails_after_storing_its_files_takes_them_away(thread, member_user):
+    from django.core.files.storage import default_storage
+
+    from workspace.models import Attachment
+
+    saved = []
+    original = default_storage.save
+
+    def save(name, content, **kwargs):
+        saved.append(original(name, content, **kwargs))
+        return saved[-1]
+
+    file = SimpleUploadedFile("invoice.pdf", b"%PDF-1.4", content_type="application/pdf")
+    with (
+        mock.patch.object(default_storage, "save", side_effect=save),
+        mock.patch("mail.outbound.Email.objects.create", side_effect=RuntimeError("db")),
+        pytest.raises(RuntimeError),
+    ):
+        reply(thread, member_user, files=[file])
+
+    assert len(saved) == 1
+    assert not default_storage.exists(saved[0])
+    assert not Attachment.objects.exists()
+
+
 def test_the_html_part_is_sanitised(thread, member_user):
     email = reply(thread, member_user, body="Hi <script>alert(1)</script>").email
     assert "<script>" not in parsed(email).get_body(("html",)).get_content()
