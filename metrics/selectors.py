@@ -105,11 +105,13 @@ def _work_started():
 
 
 def _first_contact(tickets: QuerySet) -> QuerySet:
-    """Tickets resolved at the first contact: at most one message from the team, never reopened
-    (no status change away from Resolved, no move out of a done column)."""
+    """Tickets resolved at the first contact: at most one message from the team (a note or a
+    reply to the customer), never reopened (no status change away from Resolved, no move out of
+    a done column)."""
     history = Activity.objects.filter(ticket=OuterRef("pk"))
+    team_message = Q(data__action="posted") | Q(data__action="replied")
     second_message = Subquery(
-        history.filter(kind=Activity.Kind.COMMENT, data__action="posted", actor__isnull=False)
+        history.filter(team_message, kind=Activity.Kind.COMMENT, actor__isnull=False)
         .values("ticket")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
@@ -157,8 +159,9 @@ def weekly_volume(board: Board, period: Period, agent=None) -> list[dict]:
 
 
 def key_figures(board: Board, period: Period, agent=None) -> dict:
-    """Totals, first-response, resolution and cycle times, SLA compliance and first-contact
-    resolution of the tickets created (first response) or resolved (the rest) in the period."""
+    """Totals, first-response, resolution and cycle times, SLA compliance, first-contact
+    resolution and replies per ticket of the tickets created (first response) or resolved (the
+    rest) in the period."""
     tickets = _tickets(board, agent)
     created, resolved = _in(tickets, "created_at", period), _in(tickets, "resolved_at", period)
     answered = created.filter(first_response_at__isnull=False)
@@ -168,6 +171,10 @@ def key_figures(board: Board, period: Period, agent=None) -> dict:
     )
     resolved_count = resolved.count()
     first_contact = _first_contact(resolved).count()
+    # Replies to the customer (mail.outbound's reply_send) on the tickets resolved.
+    replies = Activity.objects.filter(
+        ticket__in=resolved, kind=Activity.Kind.COMMENT, data__action="replied"
+    ).count()
     return {
         "created": created.count(),
         "resolved": resolved_count,
@@ -178,6 +185,10 @@ def key_figures(board: Board, period: Period, agent=None) -> dict:
         "first_contact": {
             "resolved": first_contact,
             "rate": _percent(first_contact, resolved_count),
+        },
+        "replies": {
+            "total": replies,
+            "per_ticket": round(replies / resolved_count, 1) if resolved_count else None,
         },
     }
 

@@ -6,7 +6,10 @@ Sending: a write that asks for an email (the weekly digest) sends it once the wr
 best effort (email_send_after_commit): a mail server that refuses it is logged, and the write
 stands. A task whose job is the email itself (an SLA reminder, with its per-recipient
 exactly-once bookkeeping; the CSAT request) sends the built message in the task, so that a
-mail-server error reaches the task and it retries."""
+mail-server error reaches the task and it retries.
+
+A reply to a customer (the mail app's outbox) is no template: `email_compose` builds it from the
+reply's own text, HTML, thread headers and files, and the outbox keeps its bytes."""
 
 from collections.abc import Callable, Iterable
 from smtplib import SMTPException
@@ -32,6 +35,29 @@ def email_build(*, template: str, to: Iterable[str], context: dict) -> EmailMult
         to=list(to),
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def email_compose(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    from_email: str,
+    to: Iterable[str],
+    cc: Iterable[str] = (),
+    headers: dict | None = None,
+    attachments: Iterable[tuple[str, bytes, str | None]] = (),
+) -> EmailMultiAlternatives:
+    """A message from its parts: the text, its HTML alternative, and files (name, content,
+    content type)."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=from_email, to=list(to), cc=list(cc),
+        headers=headers or {},
+    )  # fmt: skip
+    message.attach_alternative(html, "text/html")
+    for name, content, content_type in attachments:
+        message.attach(name, content, content_type)
     return message
 
 

@@ -32,6 +32,7 @@ class Reminder(models.Model):
         RESOLVED = "resolved", "Skipped: the ticket was resolved"
         MOVED = "moved", "Skipped: the deadline moved"
         ANSWERED = "answered", "Skipped: the customer got a response"
+        PAUSED = "paused", "Skipped: the ticket waits on the customer"
         FAILED = "failed", "Given up: not delivered in time"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")

@@ -27,6 +27,8 @@ class ReminderRule:
     # every reminder), and the outcome recorded then.
     stop: str | None = None
     stopped_outcome: str = ""
+    # Held off while the ticket waits on the customer (its resolution clock is paused).
+    pauses: bool = False
     recipients: str = ASSIGNEES
     headline: str = ""  # after the ticket's reference; "{lead}": the time before or after
     help: str = ""  # the email preferences page
@@ -50,12 +52,14 @@ RULES: dict[str, ReminderRule] = {
         ReminderRule(
             kind=Reminder.Kind.OVERDUE,
             deadline="due_at",
+            pauses=True,
             headline="is overdue",
             help="When a ticket of yours passes its due date.",
         ),
         ReminderRule(
             kind=Reminder.Kind.DUE_SOON,
             deadline="due_at",
+            pauses=True,
             policy_times="leads",
             before=True,
             headline="is due within {lead}",
@@ -64,6 +68,7 @@ RULES: dict[str, ReminderRule] = {
         ReminderRule(
             kind=Reminder.Kind.ESCALATION,
             deadline="due_at",
+            pauses=True,
             policy_times="escalate_after",
             recipients=ADMINS,
             headline="has been overdue for over {lead}",

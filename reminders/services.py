@@ -87,6 +87,8 @@ def _candidates(since: datetime, now: datetime, policies: dict[int, SlaPolicy]):
         rows = _open_tickets()
         if rule.stop:
             rows = rows.filter(**{f"{rule.stop}__isnull": True})
+        if rule.pauses:
+            rows = rows.filter(waiting_since__isnull=True)
         rows = rows.order_by().values_list("id", "board_id", rule.deadline)
         for time in _distinct(policies, rule):
             offset = rule.offset(time)
@@ -115,19 +117,23 @@ def _written_late(since: datetime, now: datetime, policies: dict[int, SlaPolicy]
             condition = Q(**{f"{rule.deadline}__lte": now - earliest})
             if rule.stop:
                 condition &= Q(**{f"{rule.stop}__isnull": True})
+            if rule.pauses:
+                condition &= Q(waiting_since__isnull=True)
             due |= condition
     changed = (
         _open_tickets()
         .filter(sla_changed_at__gt=since, sla_changed_at__lte=now)
         .filter(due)
         .order_by()
-        .values("id", "board_id", *fields, *stops)
+        .values("id", "board_id", "waiting_since", *fields, *stops)
     )
     for row in changed.iterator(BATCH_SIZE):
         policy = policies.get(row["board_id"], policies[None])
         for rule in RULES.values():
             deadline = row[rule.deadline]
             if deadline is None or (rule.stop and row[rule.stop] is not None):
+                continue
+            if rule.pauses and row["waiting_since"] is not None:
                 continue
             if rule.before and deadline <= now:
                 continue
@@ -262,6 +268,8 @@ def _why_not(reminder: Reminder, ticket: Ticket) -> str:
         return Reminder.Outcome.MOVED
     if rule.stop and getattr(ticket, rule.stop):
         return rule.stopped_outcome
+    if rule.pauses and ticket.waiting_since is not None:
+        return Reminder.Outcome.PAUSED
     return ""
 
 

@@ -37,15 +37,31 @@ class Deadlines:
     resolution: datetime
 
 
-def ticket_deadlines(*, board: Board, priority: str, start: datetime) -> Deadlines:
+def ticket_deadlines(
+    *, board: Board, priority: str, start: datetime, paused: timedelta = timedelta(0)
+) -> Deadlines:
     """When a ticket of `priority` opened at `start` must get a first response and be resolved,
-    in the business hours of the board's policy (its time zone)."""
+    in the business hours of the board's policy (its time zone). `paused`: the business time
+    its resolution clock stood still (waiting on the customer), which resolution gets on top."""
     policy = policy_for(board)
     calendar = policy.calendar(board.timezone)
+    resolution_hours = policy.resolution_hours(priority) + paused.total_seconds() / 3600
     return Deadlines(
         first_response=_to_minute(calendar.add(start, policy.first_response_hours(priority))),
-        resolution=_to_minute(calendar.add(start, policy.resolution_hours(priority))),
+        resolution=_to_minute(calendar.add(start, resolution_hours)),
     )
+
+
+def paused_between(board: Board, start: datetime, end: datetime) -> timedelta:
+    """The business time from `start` to `end` (a wait on the customer): what a paused
+    resolution clock gets back."""
+    return policy_for(board).calendar(board.timezone).elapsed(start, end)
+
+
+def delay_deadline(board: Board, deadline: datetime, by: timedelta) -> datetime:
+    """`deadline` moved later by `by` of business time."""
+    calendar = policy_for(board).calendar(board.timezone)
+    return _to_minute(calendar.add(deadline, by.total_seconds() / 3600))
 
 
 def due_soon_lead(policy: SlaPolicy) -> timedelta:
@@ -57,8 +73,8 @@ def due_soon_lead(policy: SlaPolicy) -> timedelta:
 
 
 def ticket_is_due_soon(ticket, policy: SlaPolicy, now: datetime | None = None) -> bool:
-    """Open, not yet overdue, and inside the due-soon lead time (no query)."""
-    if ticket.due_at is None or ticket.resolved_at is not None:
+    """Open, not paused, not yet overdue, and inside the due-soon lead time (no query)."""
+    if ticket.due_at is None or ticket.resolved_at is not None or is_paused(ticket):
         return False
     now = now or timezone.now()
     return ticket.due_at - due_soon_lead(policy) <= now <= ticket.due_at
@@ -66,7 +82,17 @@ def ticket_is_due_soon(ticket, policy: SlaPolicy, now: datetime | None = None) -
 
 def due_soon_q(policy: SlaPolicy, now: datetime) -> Q:
     """ticket_is_due_soon as a database filter."""
-    return Q(resolved_at__isnull=True, due_at__gte=now, due_at__lte=now + due_soon_lead(policy))
+    return Q(
+        resolved_at__isnull=True,
+        waiting_since__isnull=True,
+        due_at__gte=now,
+        due_at__lte=now + due_soon_lead(policy),
+    )
+
+
+def is_paused(ticket) -> bool:
+    """The resolution clock stands still: the ticket waits on the customer (and is open)."""
+    return getattr(ticket, "waiting_since", None) is not None and ticket.resolved_at is None
 
 
 class ClockState:
@@ -74,6 +100,7 @@ class ClockState:
     DUE_SOON = "due_soon"
     BREACHED = "breached"
     MET = "met"
+    PAUSED = "paused"  # resolution, while the ticket waits on the customer
 
 
 LABELS = {
@@ -81,6 +108,7 @@ LABELS = {
     ClockState.DUE_SOON: "Due soon",
     ClockState.BREACHED: "Breached",
     ClockState.MET: "Met",
+    ClockState.PAUSED: "Paused",
 }
 
 
@@ -121,7 +149,8 @@ def _clock(name, deadline, stopped_at, warn_from, now) -> Clock | None:
 def ticket_clocks(ticket, policy: SlaPolicy, now: datetime | None = None) -> list[Clock]:
     """The first-response and resolution clocks of a ticket, from its own fields and the board's
     policy only (no query). Resolution is "due soon" from the first due-soon reminder on
-    (due_soon_lead); first response once three quarters of its time are gone."""
+    (due_soon_lead); first response once three quarters of its time are gone. Resolution is
+    "paused" while the ticket waits on the customer (its due date moves on when it stops)."""
     now = now or timezone.now()
     clocks = []
     first = ticket.first_response_due_at
@@ -133,5 +162,8 @@ def ticket_clocks(ticket, policy: SlaPolicy, now: datetime | None = None) -> lis
     due = ticket.due_at
     if due is not None:
         warn_from = due - due_soon_lead(policy)
-        clocks.append(_clock("Resolution", due, ticket.resolved_at, warn_from, now))
+        clock = _clock("Resolution", due, ticket.resolved_at, warn_from, now)
+        if is_paused(ticket):
+            clock = Clock(name=clock.name, state=ClockState.PAUSED, deadline=due, stopped_at=None)
+        clocks.append(clock)
     return clocks

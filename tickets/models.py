@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -63,10 +65,16 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    # The first chat message or status change by a team member: the first-response SLA clock.
+    # The first public reply to the customer by a team member: the first-response SLA clock.
     first_response_at = models.DateTimeField(null=True, blank=True)
     # When the first response is due by the board's SLA policy (sla.selectors.ticket_deadlines).
     first_response_due_at = models.DateTimeField(null=True, blank=True)
+    # While the ticket waits on the customer, since when: its resolution clock is paused (the
+    # SLA reminders of its due date hold off), and on leaving the status its due date moves
+    # later by the business time spent waiting, which `paused_for` adds up (a due date the SLA
+    # policy gives again, e.g. on a priority change, keeps it).
+    waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    paused_for = models.DurationField(default=timedelta(0), editable=False)
     # When due_at or first_response_due_at last changed: the SLA sweep also looks at tickets
     # changed since its last run, for deadlines written already past (or inside a lead time).
     sla_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -206,9 +214,11 @@ class Activity(models.Model):
         if self.kind == kind.ATTACHMENT:
             return f"{data.get('action', 'changed')} file “{data.get('name', '')}”"
         if self.kind == kind.COMMENT:
-            return {"edited": "edited a message", "deleted": "deleted a message"}.get(
-                data.get("action"), "wrote a message"
-            )
+            return {
+                "edited": "edited a message",
+                "deleted": "deleted a message",
+                "replied": "replied to the customer",
+            }.get(data.get("action"), "wrote a message")
         return self.get_kind_display()
 
 

@@ -108,6 +108,7 @@ CARD_FIELDS = (
     "created_at",
     "first_response_due_at",
     "first_response_at",
+    "waiting_since",
 )
 IN_COLUMN_ORDER = ("rank", "number")
 

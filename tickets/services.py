@@ -15,7 +15,7 @@ from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
-from sla.selectors import ticket_deadlines
+from sla.selectors import delay_deadline, paused_between, ticket_deadlines
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
@@ -114,12 +114,38 @@ def _apply_sla(ticket: Ticket, start, *, was: tuple | None = None) -> None:
     by hand stays. `was`: the (first response, due) deadlines before this change, None for a new
     ticket. A deadline written is stamped, so that the next SLA sweep also reminds of one that
     is already past (or inside a lead time) when written, not only of those it sees crossed."""
-    deadlines = ticket_deadlines(board=ticket.board, priority=ticket.priority, start=start)
+    deadlines = ticket_deadlines(
+        board=ticket.board, priority=ticket.priority, start=start, paused=ticket.paused_for
+    )
     ticket.first_response_due_at = deadlines.first_response
     if not ticket.due_is_manual:
         ticket.due_at = deadlines.resolution
     if was != (ticket.first_response_due_at, ticket.due_at):
         ticket.sla_changed_at = timezone.now()
+
+
+def _apply_waiting(ticket: Ticket, was: str | None) -> list[str]:
+    """The one rule of the paused resolution clock, for every status change (`was`: the status
+    before, None for a new ticket): entering Waiting on customer stamps `waiting_since`; leaving
+    it adds the business time waited to `paused_for` and moves the due date later by as much
+    (unless a person set it). Returns the fields written."""
+    if ticket.status == was:
+        return []
+    now = timezone.now()
+    if ticket.status == Status.WAITING:
+        ticket.waiting_since = now
+        return ["waiting_since"]
+    if was != Status.WAITING or ticket.waiting_since is None:
+        return []
+    waited = paused_between(ticket.board, ticket.waiting_since, now)
+    ticket.paused_for += waited
+    ticket.waiting_since = None
+    if ticket.due_at is not None and not ticket.due_is_manual and waited:
+        ticket.due_at = delay_deadline(ticket.board, ticket.due_at, waited)
+    # Stamped even when the date stays (one set by hand): the next sweep then also reminds of a
+    # deadline that passed while the reminders held off.
+    ticket.sla_changed_at = now
+    return ["waiting_since", "paused_for", "due_at", "sla_changed_at"]
 
 
 @transaction.atomic
@@ -163,6 +189,7 @@ def ticket_create(
         **fields,
     )
     _apply_sla(ticket, start=timezone.now())
+    _apply_waiting(ticket, was=None)
     _apply_resolution(ticket)
     # Every field checked before anything is written, the customer row included. Not the rows it
     # points at, nor its number: the board and column are locked here, the creator is the caller,
@@ -193,8 +220,9 @@ def ticket_create(
 
 
 def ticket_record_first_response(*, ticket: Ticket, by, at=None) -> None:
-    """Stop the first-response clock, once: the first chat message or status change by a member
-    or admin of the board (not a guest, not the system). Later responses change nothing."""
+    """Stop the first-response clock, once: the first public reply to the customer by a member
+    or admin of the board (mail.outbound's reply_send; not a guest, not the system). An internal
+    note, a status change or a move answers nobody. Later responses change nothing."""
     if ticket.first_response_at is not None or by is None:
         return
     if not board_team(ticket.board_id).filter(pk=by.pk).exists():
@@ -217,8 +245,7 @@ def ticket_update(
     **changes,
 ) -> Ticket:
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
-    place). A status change by a team member counts as the first response (as does a move
-    into a done column, see ticket_move)."""
+    place)."""
     unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
@@ -235,10 +262,12 @@ def ticket_update(
     watched = {*changes, "due_at"} if "priority" in changes else set(changes)
     before = {field: getattr(ticket, field) for field in watched}
     deadlines_were = (ticket.first_response_due_at, ticket.due_at)
+    status_was = ticket.status
     for field, value in changes.items():
         setattr(ticket, field, value.strip() if field == "title" else value)
+    stamped = _apply_waiting(ticket, was=status_was)
     _apply_resolution(ticket)
-    stamped = ["resolved_at"] if "status" in changes else []
+    stamped += ["resolved_at"] if "status" in changes else []
     if "customer_email" in changes:
         stamped.append("customer")
     if "due_at" in changes or "priority" in changes:
@@ -264,8 +293,6 @@ def ticket_update(
         # The date now comes from the SLA policy: given back by a person, or moved by priority.
         due_note = {"by_sla": True, "given_back": "due_at" in changes}
     _record_changes(ticket, by, before, changed, due_note)
-    if "status" in changed:
-        ticket_record_first_response(ticket=ticket, by=by)
     return ticket
 
 
@@ -380,9 +407,6 @@ def _move(ticket: Ticket, target: Column, position: int | None, by) -> Ticket:
         )
         ticket.column = target
         _apply_resolution(ticket)
-        if target.is_done:
-            # Closing a ticket answers the customer, as a status change does.
-            ticket_record_first_response(ticket=ticket, by=by)
     # The moved row alone is written (a renumbering of the target, when its gaps ran out, aside).
     ticket.rank, ticket.position = rank_at(target.pk, position, exclude=ticket.pk)
     ticket.save(update_fields=["column", "rank", "resolved_at", "updated_at"])

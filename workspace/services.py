@@ -29,7 +29,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from tickets.locks import lock_ticket
 from tickets.models import Activity, Ticket
-from tickets.services import activity_record, ticket_record_first_response
+from tickets.services import activity_record
 from workspace.models import Attachment, ChecklistItem, Message
 
 # Each limit is its column's (the API's input fields take theirs from the same place).
@@ -148,7 +148,8 @@ def _notify_mentioned(message: Message, users: list, by) -> None:
 def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -> Message:
     """Post to a ticket's chat (or the board chat when `ticket` is None). @username mentions of
     board members notify them once; a ticket's assignees hear of the message (once, and not the
-    author); a first message by a team member stops the ticket's first-response clock."""
+    author). An internal note is not an answer to the customer: only a reply (mail.outbound's
+    reply_send) stops the first-response clock."""
     if ticket is not None:
         ticket = lock_ticket(ticket.pk)
     message = Message.objects.create(
@@ -169,9 +170,34 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
             ticket=ticket, by=by, kind=Activity.Kind.COMMENT,
             data={"action": "posted", "message": message.pk},
         )  # fmt: skip
-        ticket_record_first_response(ticket=ticket, by=by)
     else:
         board_changed(board.pk, kind="chat")
+    return message
+
+
+@transaction.atomic
+def message_reply(*, ticket: Ticket, by, body: str, files: Iterable[UploadedFile] = ()) -> Message:
+    """A team member's public reply to the customer on their ticket (the mail app emails it):
+    Markdown within the limits of a chat message, its files stored with it. The ticket's
+    assignees hear of it (not its author). The caller checks who may reply."""
+    ticket = lock_ticket(ticket.pk)
+    message = Message.objects.create(
+        board_id=ticket.board_id, ticket=ticket, author=by, public=True,
+        body=_text(body, "body", MESSAGE_MAX),
+    )  # fmt: skip
+    files = list(files)
+    if files:
+        attachments_upload(board=ticket.board, by=by, files=files, ticket=ticket, message=message)
+    notify(
+        recipients=list(ticket.assignees.all()),
+        kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
+        title=f"{by} replied to the customer on {ticket.reference}: {ticket.title}",
+        body=message.body[:300], url=_link(ticket.board, ticket),
+    )  # fmt: skip
+    activity_record(
+        ticket=ticket, by=by, kind=Activity.Kind.COMMENT,
+        data={"action": "replied", "message": message.pk},
+    )  # fmt: skip
     return message
 
 

@@ -222,3 +222,26 @@ def test_a_range_longer_than_two_years_is_refused_in_words(board, client_as):
     )
 
     assert "Choose a range of two years at most." in html
+
+
+def test_replies_per_ticket_count_the_emails_to_the_customers_of_resolved_tickets(
+    board, member_user
+):
+    from django.utils import timezone
+
+    from mail.models import SupportAddress
+    from mail.services import mail_receive, reply_send
+    from metrics.selectors import key_figures
+    from tests.mail.test_receive import mail
+
+    SupportAddress.objects.create(board=board, address="support@example.com")
+    answered = mail_receive(mail(message_id="<one@fbi.example>")).ticket
+    mail_receive(mail(message_id="<two@fbi.example>"))  # open: not counted
+    for body in ("Looking into it.", "Fixed."):
+        reply_send(ticket=answered, by=member_user, body=body)
+    ticket_update(ticket=answered, by=member_user, status=Status.RESOLVED)
+
+    today = timezone.localdate()
+    figures = key_figures(board, Period.of(board, today, today))
+
+    assert figures["replies"] == {"total": 2, "per_ticket": 2.0}

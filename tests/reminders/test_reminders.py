@@ -4,6 +4,7 @@ resolved ticket; a moved due date re-arms them. The clock is moved by passing `n
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -436,3 +437,40 @@ def test_the_email_gives_times_in_the_boards_time_zone(board, assigned, sweep_at
     local = assigned.due_at.astimezone(ZoneInfo("Asia/Tokyo"))
     [message] = mail.outbox
     assert f"Due: {local:%-d %b %Y, %H:%M} (Asia/Tokyo)" in message.body
+
+
+# --- Waiting on the customer: the resolution clock is paused ------------------------------
+def test_a_paused_ticket_gets_no_due_date_reminders(assigned, member_user, sweep_at):
+    ticket_update(ticket=assigned, by=member_user, status=Status.WAITING)
+    assigned.refresh_from_db()
+
+    delivered = sweep_at(assigned.due_at + timedelta(days=3))
+
+    assert delivered == []
+
+
+def test_a_reminder_written_before_the_wait_is_skipped(assigned, member_user):
+    ticket_update(ticket=assigned, by=member_user, status=Status.WAITING)
+    assigned.refresh_from_db()
+    reminder = Reminder.objects.create(
+        ticket=assigned, kind=Reminder.Kind.OVERDUE, due_for=assigned.due_at
+    )
+
+    assert reminder_deliver(reminder_id=reminder.pk) == Reminder.Outcome.PAUSED
+
+
+def test_a_deadline_passed_during_the_wait_is_reminded_after_it(assigned, member_user):
+    by_hand = (timezone.now() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    ticket_update(ticket=assigned, by=member_user, due_at=by_hand)
+    ticket_update(ticket=assigned, by=member_user, status=Status.WAITING)
+    sla_sweep(now=timezone.now())
+    later = by_hand + timedelta(hours=2)
+    sla_sweep(now=later)
+    assert not Reminder.objects.filter(kind=OVERDUE).exists()  # held off
+
+    with time_machine.travel(later, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.IN_PROGRESS)
+    written = sla_sweep(now=later + timedelta(minutes=1))
+
+    kinds = set(Reminder.objects.filter(pk__in=written).values_list("kind", flat=True))
+    assert Reminder.Kind.OVERDUE in kinds

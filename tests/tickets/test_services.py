@@ -374,17 +374,21 @@ def test_deleting_a_ticket_closes_the_gap_in_its_column(board, columns, member_u
     assert positions(columns[0]) == [(1, 0), (3, 1)]
 
 
-def test_a_status_change_by_a_member_is_the_first_response(ticket, member_user):
+def test_a_status_change_is_no_first_response(ticket, member_user):
+    # Only a reply to the customer answers them (mail.outbound.reply_send).
     ticket_update(ticket=ticket, by=member_user, status=Status.IN_PROGRESS)
 
     ticket.refresh_from_db()
-    assert ticket.first_response_at is not None
+    assert ticket.first_response_at is None
 
 
-def test_a_later_status_change_keeps_the_first_response_time(ticket, member_user, admin_user):
-    ticket_update(ticket=ticket, by=member_user, status=Status.IN_PROGRESS)
+def test_a_member_records_the_first_response_once(ticket, member_user, admin_user):
+    ticket_record_first_response(ticket=ticket, by=member_user)
     ticket.refresh_from_db()
     first = ticket.first_response_at
+    assert first is not None
+
+    ticket_record_first_response(ticket=ticket, by=admin_user)
 
     ticket_update(ticket=ticket, by=admin_user, status=Status.NEEDS_REVIEW)
 
@@ -406,13 +410,14 @@ def test_a_guest_cannot_give_the_first_response(ticket, guest_user):
     assert ticket.first_response_at is None
 
 
-def test_closing_a_ticket_by_moving_it_into_a_done_column_is_the_first_response(
+def test_closing_a_ticket_by_moving_it_into_a_done_column_is_no_first_response(
     ticket, columns, member_user
 ):
     ticket_move(ticket=ticket, column=columns[-1], by=member_user)
 
     ticket.refresh_from_db()
-    assert ticket.first_response_at is not None
+    assert ticket.first_response_at is None
+    assert ticket.resolved_at is not None  # its first-response clock stops all the same
 
 
 def test_a_move_into_a_column_that_is_not_done_is_no_response(ticket, columns, member_user):

@@ -152,11 +152,12 @@ def test_a_comment_notifies_assignees(board, ticket, admin_user, member_user):
     ).exists()
 
 
-def test_the_first_team_message_stops_the_first_response_clock(board, ticket, member_user):
+def test_an_internal_note_is_no_first_response(board, ticket, member_user):
+    # The customer never sees it: only a reply (mail.outbound.reply_send) answers them.
     services.message_post(board=board, ticket=ticket, by=member_user, body="Hello Dana")
 
     ticket.refresh_from_db()
-    assert ticket.first_response_at is not None
+    assert ticket.first_response_at is None
 
 
 def test_a_guest_message_does_not_count_as_a_first_response(board, ticket, guest_user):
