@@ -228,6 +228,15 @@ def participants(ticket: Ticket) -> set[str]:
     return addresses.difference(own)
 
 
+def reply_address(ticket: Ticket) -> str:
+    """Where a reply on the ticket goes (its customer's address), or "" when it cannot be
+    emailed: no customer address, or no active support address on its board to send from."""
+    if not ticket.customer_email:
+        return ""
+    sends = SupportAddress.objects.filter(board_id=ticket.board_id, active=True).exists()
+    return ticket.customer_email if sends else ""
+
+
 def _is_participant(ticket: Ticket, sender: str | None) -> bool:
     return bool(sender) and sender.lower() in participants(ticket)
 

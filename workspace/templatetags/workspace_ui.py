@@ -78,6 +78,37 @@ class _Page:
 
 
 # --- Chat ----------------------------------------------------------------------------------------
+# How a reply's email fared (mail.models.Email.State), as its badge says it.
+DELIVERY = {
+    "queued": "sending…",
+    "sent": "emailed",
+    "failed": "not delivered",
+    "bounced": "bounced",
+}
+
+
+def _row_class(message) -> str:
+    if message.ticket_id is None:
+        return ""
+    return " chat-message--public" if message.public else " chat-message--note"
+
+
+def _kind(message) -> str:
+    """On a ticket, what a team member's message is: a reply emailed to the customer (and how
+    its email fared) or an internal note. The board's chat has neither."""
+    if message.ticket_id is None:
+        return ""
+    if not message.public:
+        return ' <span class="badge badge--note">Internal note</span>'
+    email = getattr(message, "email", None)  # read with the messages (web.views)
+    state = DELIVERY.get(email.state, email.state) if email is not None else "emailed"
+    trouble = (
+        " badge--trouble" if email is not None and email.state in {"failed", "bounced"} else ""
+    )
+    title = f' title="{_e(email.error[:300])}"' if email is not None and email.error else ""
+    return f' <span class="badge badge--reply{trouble}"{title}>Reply to customer · {state}</span>'
+
+
 def _message(page: _Page, message) -> str:
     author = message.author
     edited = '<span class="muted">(edited)</span>' if message.edited_at else ""
@@ -126,7 +157,7 @@ def _message(page: _Page, message) -> str:
         )
     else:
         who = avatar(author, small=True)
-        byline = f"<strong>{_name(author, 'Deleted user')}</strong>"
+        byline = f"<strong>{_name(author, 'Deleted user')}</strong>{_kind(message)}"
     return f"""
   <li class="chat-message{" chat-message--customer" if message.from_customer else ""}" id="message-{message.pk}">
     {who}
