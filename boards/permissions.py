@@ -169,6 +169,8 @@ def can(user, action: Action | str, target, *, board: Board | None = None) -> bo
 def require(user, action: Action, target) -> None:
     """What a service calls before it changes `target`: PermissionRefused unless `can`."""
     if not can(user, action, target):
+        if isinstance(target, Board):  # a board action: the role it needs says why
+            raise PermissionRefused(denied_message(action))
         raise PermissionRefused(OBJECT_RULES[action].refused)
 
 

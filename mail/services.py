@@ -1,5 +1,6 @@
 """Mail in: one service for every way mail reaches a board (an IMAP poll, a provider's inbound
-webhook, an MTA's pipe to `manage.py mail_receive`), taking the raw RFC 822 bytes.
+webhook, an MTA's pipe to `manage.py mail_receive`), taking the raw RFC 822 bytes. (Mail out,
+the team's replies, is mail.outbound's: `reply_send` and `email_send` are re-exported here.)
 
 `mail_receive` stores every message once (its Message-ID, or a digest of its bytes when it has
 none, is unique per board), and in the same transaction either opens a ticket, lands the message
@@ -33,6 +34,7 @@ from boards.models import Board
 from boards.selectors import board_team
 from csboard.core.exceptions import NotFound
 from mail.models import Email, MailSettings, SupportAddress
+from mail.outbound import email_send, reply_send  # noqa: F401 (mail out: re-exported here)
 from mail.parsing import ParsedMail, parse, ticket_reference
 from notifications.models import Notification
 from notifications.services import notify

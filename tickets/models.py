@@ -206,9 +206,11 @@ class Activity(models.Model):
         if self.kind == kind.ATTACHMENT:
             return f"{data.get('action', 'changed')} file “{data.get('name', '')}”"
         if self.kind == kind.COMMENT:
-            return {"edited": "edited a message", "deleted": "deleted a message"}.get(
-                data.get("action"), "wrote a message"
-            )
+            return {
+                "edited": "edited a message",
+                "deleted": "deleted a message",
+                "replied": "replied to the customer",
+            }.get(data.get("action"), "wrote a message")
         return self.get_kind_display()
 
 

@@ -176,6 +176,32 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
 
 
 @transaction.atomic
+def message_reply(*, ticket: Ticket, by, body: str, files: Iterable[UploadedFile] = ()) -> Message:
+    """A team member's public reply to the customer on their ticket (the mail app emails it):
+    Markdown within the limits of a chat message, its files stored with it. The ticket's
+    assignees hear of it (not its author). The caller checks who may reply."""
+    ticket = lock_ticket(ticket.pk)
+    message = Message.objects.create(
+        board_id=ticket.board_id, ticket=ticket, author=by, public=True,
+        body=_text(body, "body", MESSAGE_MAX),
+    )  # fmt: skip
+    files = list(files)
+    if files:
+        attachments_upload(board=ticket.board, by=by, files=files, ticket=ticket, message=message)
+    notify(
+        recipients=list(ticket.assignees.all()),
+        kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
+        title=f"{by} replied to the customer on {ticket.reference}: {ticket.title}",
+        body=message.body[:300], url=_link(ticket.board, ticket),
+    )  # fmt: skip
+    activity_record(
+        ticket=ticket, by=by, kind=Activity.Kind.COMMENT,
+        data={"action": "replied", "message": message.pk},
+    )  # fmt: skip
+    return message
+
+
+@transaction.atomic
 def message_edit(*, message: Message, by, body: str) -> Message:
     """The author rewrites a message; board members it now mentions, and did not before, are
     notified (once, as on posting)."""

@@ -184,6 +184,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600,
         "options": {"expires": 3600},
     },
+    # Replies whose send task was lost (a broker away at commit) are enqueued again.
+    "mail-outbox-resend": {
+        "task": "mail.tasks.email_resend_queued_task",
+        "schedule": 300,
+        "options": {"expires": 300},
+    },
     # Hourly, so that every board's Monday morning comes round in its own time zone.
     "weekly-digest": {
         "task": "metrics.tasks.weekly_digest_task",
