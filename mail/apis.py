@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
-from mail.services import reply_send
+from mail.outbound import reply_send
 from workspace.apis import TicketScopedMixin
 from workspace.models import Message
 from workspace.selectors import ticket_messages

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from boards.permissions import Action, board_for
 from csboard.core.pages import refusals_as_messages, submitted
 from mail.forms import ReplyForm
-from mail.services import reply_send
+from mail.outbound import reply_send
 from tickets.selectors import ticket_for
 
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from boards.models import Membership, Visibility
 from boards.services import board_update, tag_create
+from mail.models import SupportAddress
 
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
@@ -66,6 +67,10 @@ MATRIX = [
     ("put", BOARD + "sla/", {"normal_resolution_hours": 48}, MANAGE),
     ("patch", BOARD + "sla/", {"escalate_after_hours": 2}, MANAGE),
     # Ticket workspace (downloads and multipart uploads: tests/workspace/test_apis.py)
+    # The conversation with the customer: replies (public, emailed) and internal notes
+    ("get", TICKET + "messages/", None, READ),
+    ("post", TICKET + "messages/", {"body": "Noted", "public": False}, expect(201, 201, 403, 404)),
+    ("post", TICKET + "messages/", {"body": "Thanks!", "public": True}, expect(201, 201, 403, 404)),
     ("get", TICKET + "checklist/", None, READ),
     ("post", TICKET + "checklist/", {"text": "Call back"}, expect(201, 201, 403, 404)),
     ("patch", TICKET + "checklist/{item}/", {"done": True}, WORK),
@@ -123,6 +128,7 @@ def cases():
 
 @pytest.fixture
 def objects(board, columns, ticket, guest_user, member_user):
+    SupportAddress.objects.create(board=board, address="support@cs.example")  # replies go out
     from tests.factories import UserFactory
     from workspace import services as workspace
 

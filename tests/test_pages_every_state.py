@@ -34,7 +34,7 @@ POST_ONLY = {
     "workspace:attachments-upload", "workspace:attachment-delete", "workspace:board-message-add",
     "workspace:board-message-edit", "workspace:board-message-delete",
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
-    "notifications:open", "notifications:read-all", "feedback:import",
+    "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
 }  # fmt: skip
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}

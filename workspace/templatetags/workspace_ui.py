@@ -159,7 +159,7 @@ def _message(page: _Page, message) -> str:
         who = avatar(author, small=True)
         byline = f"<strong>{_name(author, 'Deleted user')}</strong>{_kind(message)}"
     return f"""
-  <li class="chat-message{" chat-message--customer" if message.from_customer else ""}" id="message-{message.pk}">
+  <li class="chat-message{_row_class(message)}" id="message-{message.pk}">
     {who}
     <div class="chat-message__main">
       <p class="chat-message__meta">{byline}
