@@ -124,3 +124,21 @@ def test_the_api_writes_a_reply_or_a_note(
     assert [email.subject for email in outbox.outbox] == [
         f"Re: Invoice missing [{ticket.reference}]"
     ]
+
+
+def test_a_message_of_the_conversation_cannot_be_edited_or_deleted(
+    conversation, member_user, admin_user, client_as, api_as
+):
+    from csboard.core.exceptions import Conflict
+    from workspace.services import message_delete, message_edit
+
+    reply = Message.objects.get(ticket=conversation, public=True, author=member_user)
+    with pytest.raises(Conflict):
+        message_edit(message=reply, by=member_user, body="Changed my mind")
+    with pytest.raises(Conflict):
+        message_delete(message=reply, by=admin_user)
+    url = f"/api/boards/{conversation.board_id}/tickets/{conversation.number}/comments/{reply.pk}/"
+    assert api_as("member").patch(url, {"body": "x"}, format="json").status_code == 409
+    html = _page(client_as, "admin", conversation)
+    assert html.count("Edit message") == 0  # the note's edit is its author's (mia), not alice's
+    assert Message.objects.filter(pk=reply.pk, body__startswith="We are").exists()

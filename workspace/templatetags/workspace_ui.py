@@ -112,8 +112,9 @@ def _kind(message) -> str:
 def _message(page: _Page, message) -> str:
     author = message.author
     edited = '<span class="muted">(edited)</span>' if message.edited_at else ""
-    may_edit = page.may("message.edit", message)
-    may_delete = page.may("message.delete", message)
+    # What the customer was sent, or sent us, stays as it was (workspace.services._not_public).
+    may_edit = not message.public and page.may("message.edit", message)
+    may_delete = not message.public and page.may("message.delete", message)
     actions = ""
     if may_edit or may_delete:
         parts = []
