@@ -18,5 +18,11 @@ def reply_add(request, board_id, number):
     ticket = ticket_for(board, number)
     if data := submitted(request, ReplyForm(request.POST)):
         with refusals_as_messages(request):
-            reply_send(ticket=ticket, by=request.user, body=data["body"], cc=data["cc"])
+            reply_send(
+                ticket=ticket,
+                by=request.user,
+                body=data["body"],
+                cc=data["cc"],
+                files=request.FILES.getlist("files"),
+            )
     return redirect(f"{ticket.get_absolute_url()}#chat")

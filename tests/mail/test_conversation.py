@@ -142,3 +142,36 @@ def test_a_message_of_the_conversation_cannot_be_edited_or_deleted(
     html = _page(client_as, "admin", conversation)
     assert html.count("Edit message") == 0  # the note's edit is its author's (mia), not alice's
     assert Message.objects.filter(pk=reply.pk, body__startswith="We are").exists()
+
+
+def test_a_customers_mail_keeps_its_quoted_history_one_click_away(address, board, client_as):
+    body = "Still broken, sorry.\n\nOn Mon, 1 Dec 2026, Mia wrote:\n> Try again now?\n> Mia"
+    ticket = mail_receive(mail(body=body)).ticket
+
+    html = _page(client_as, "member", ticket)
+
+    message = Message.objects.get(ticket=ticket)
+    assert "Try again now?" not in message.body  # folded away
+    assert "Show the whole email" in html
+    assert "&gt; Try again now?" in html
+
+
+def test_a_reply_from_the_page_carries_its_files(
+    address, board, member_user, client_as, celery_eager, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ticket = mail_receive(mail()).ticket
+    upload = SimpleUploadedFile("invoice-march.pdf", b"%PDF-1.4 fake", "application/pdf")
+    url = f"/boards/{board.pk}/tickets/{ticket.number}/reply/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("member").post(url, {"body": "Attached.", "files": [upload]})
+
+    from email import policy
+    from email.parser import BytesParser
+
+    assert len(outbox.outbox) == 1
+    sent = Email.objects.get(ticket=ticket, direction=Email.Direction.OUTBOUND)
+    message = BytesParser(policy=policy.default).parsebytes(bytes(sent.raw))
+    assert [part.get_filename() for part in message.iter_attachments()] == ["invoice-march.pdf"]

@@ -87,6 +87,20 @@ DELIVERY = {
 }
 
 
+def _whole(message) -> str:
+    """A customer's mail shows its new words; what the reply parser folded away (the quoted
+    history, a signature) stays one click away: the whole text, as it came."""
+    if not message.from_customer:
+        return ""
+    email = getattr(message, "email", None)  # read with the messages (web.views)
+    if email is None or not email.text.strip() or email.text.strip() == message.body.strip():
+        return ""
+    return (
+        '<details class="chat-message__whole"><summary class="link-button">Show the whole '
+        f'email</summary><pre class="chat-message__text">{_e(email.text)}</pre></details>'
+    )
+
+
 def _row_class(message) -> str:
     if message.ticket_id is None:
         return ""
@@ -166,7 +180,7 @@ def _message(page: _Page, message) -> str:
       <p class="chat-message__meta">{byline}
         <time datetime="{_iso(at)}" title="{_stamp(at)}">{_ago(at)} ago</time>
         {edited}</p>
-      <div class="prose chat-message__body">{markdown(message.body)}</div>{actions}
+      <div class="prose chat-message__body">{markdown(message.body)}</div>{_whole(message)}{actions}
     </div>
   </li>"""
 
