@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -32,3 +33,7 @@ urlpatterns = [
     namespace("customers", web.urls.customers),
     path("", include("metrics.urls")),
 ]
+# Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are
+# given, so not at all without it (anymail itself would only warn and accept anyone's).
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.append(path("anymail/", include("anymail.urls")))

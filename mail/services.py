@@ -20,6 +20,7 @@ reopens it within the board's reopen period; after it, the reply opens a new tic
 the old one."""
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,11 +32,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from boards.models import Board
+from boards.permissions import Action, allows, denied_message, role_on
 from boards.selectors import board_team
-from csboard.core.exceptions import NotFound
+from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PermissionRefused
 from mail.models import Email, MailSettings, SupportAddress
 from mail.outbound import email_send, reply_send  # noqa: F401 (mail out: re-exported here)
 from mail.parsing import ParsedMail, parse, ticket_reference
+from mail.secrets import secret_encrypt
 from notifications.models import Notification
 from notifications.services import notify
 from tickets.models import Source, Status, Ticket
@@ -46,6 +49,8 @@ TITLE_MAX = Ticket._meta.get_field("title").max_length
 NAME_MAX = Ticket._meta.get_field("customer_name").max_length
 # A message without a Message-ID is known by its bytes: fetched twice, it is still one.
 DIGEST_DOMAIN = "digest.csboard.invalid"
+
+log = logging.getLogger(__name__)
 
 
 class NoSupportAddress(NotFound):
@@ -64,6 +69,98 @@ class Received:
     @property
     def ticket(self) -> Ticket | None:
         return self.email.ticket
+
+
+def support_address_set(
+    *,
+    board: Board,
+    by,
+    address: str,
+    support_address: SupportAddress | None = None,
+    name: str = "",
+    imap_host: str = "",
+    imap_port: int | None = None,
+    imap_security: str = SupportAddress.Security.SSL,
+    imap_username: str = "",
+    imap_password_env: str = "",
+    imap_folder: str = "INBOX",
+    imap_done_folder: str = "",
+    active: bool = True,
+    password: str | None = None,
+) -> SupportAddress:
+    """Add a support address to `board`, or change `support_address` (one of the board's): board
+    admins only. `password` is the IMAP password, stored encrypted (mail.secrets); None keeps
+    the stored one (unless `imap_password_env` now names where it is), "" forgets it. It is
+    never logged, nor returned other than encrypted."""
+    role = role_on(by, board.pk, known=board)
+    if role is None:
+        raise NotFound("No such board.")
+    if not allows(role, Action.MANAGE, board):
+        raise PermissionRefused(denied_message(Action.MANAGE))
+    if support_address is not None and support_address.board_id != board.pk:
+        raise NotFound("No such support address on this board.")
+    row = support_address or SupportAddress(board=board)
+    row.address = (address or "").strip()
+    row.name, row.imap_host, row.imap_port = name.strip(), imap_host.strip(), imap_port
+    row.imap_security, row.imap_username = imap_security, imap_username.strip()
+    row.imap_password_env = imap_password_env.strip()
+    row.imap_folder, row.imap_done_folder = imap_folder.strip(), imap_done_folder.strip()
+    row.active = active
+    if password is not None:
+        row.imap_password = secret_encrypt(password) if password else ""
+    elif row.imap_password_env:  # the variable takes over from a password stored before
+        row.imap_password = ""
+    _check_support_address(row)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # another request took the address meanwhile
+        raise _address_taken() from None
+    log.info(
+        "Support address %s of board %s set by user %s (IMAP: %s)",
+        row.address, board.pk, getattr(by, "pk", None), row.imap_host or "none",
+    )  # fmt: skip
+    return row
+
+
+def _address_taken() -> Conflict:
+    message = "This address already receives mail for a board."
+    return Conflict(message, fields={"address": [message]})
+
+
+def _check_support_address(row: SupportAddress) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(row.address)
+    except ValidationError:
+        errors["address"] = ["Enter a valid email address."]
+    if row.imap_port is not None and not 1 <= row.imap_port <= 65535:
+        errors["imap_port"] = ["A port is between 1 and 65535."]
+    if row.imap_security not in SupportAddress.Security.values:
+        errors["imap_security"] = [f"One of: {', '.join(SupportAddress.Security.values)}."]
+    if row.imap_host:
+        if not row.imap_username:
+            errors["imap_username"] = ["A mailbox to poll needs its username."]
+        if not row.imap_folder:
+            errors["imap_folder"] = ["A mailbox to poll needs its folder (INBOX)."]
+        if not (row.imap_password or row.imap_password_env):
+            errors["password"] = ["Give its password, or the environment variable holding it."]
+    if row.imap_password and row.imap_password_env:
+        errors["imap_password_env"] = ["Either a stored password or an environment variable."]
+    for field in ("name", "imap_host", "imap_username", "imap_folder", "imap_done_folder"):
+        if len(getattr(row, field)) > SupportAddress._meta.get_field(field).max_length:
+            errors[field] = ["Too long."]
+    if row.imap_done_folder and row.imap_done_folder == row.imap_folder:
+        errors["imap_done_folder"] = ["Processed mail goes to another folder than the polled one."]
+    if errors:
+        raise InvalidInput("The support address is not valid.", fields=errors)
+    taken = (
+        SupportAddress.objects.annotate(lower=Lower("address"))
+        .filter(lower=row.address.lower())
+        .exclude(pk=row.pk)
+    )
+    if taken.exists():
+        raise _address_taken()
 
 
 def support_address_for(parsed: ParsedMail, *, board_key: str | None = None) -> SupportAddress:

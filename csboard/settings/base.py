@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "reminders",
     "web",
     "channels",
+    # Provider webhooks for inbound mail (mail.webhooks); no email backend of its own is used.
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -164,8 +166,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The SLA sweep finds reminders that fell due; every minute unless set otherwise.
 SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=60)
+# Support addresses with an IMAP mailbox are polled this often (mail.imap).
+MAIL_POLL_SECONDS = env.int("MAIL_POLL_SECONDS", default=60)
 # The one beat schedule of the project; later features add their periodic tasks here.
 CELERY_BEAT_SCHEDULE: dict = {
+    # A poll nobody picked up before the next one is due is superseded by it.
+    "mailboxes-poll": {
+        "task": "mail.tasks.mailboxes_poll_task",
+        "schedule": MAIL_POLL_SECONDS,
+        "options": {"expires": MAIL_POLL_SECONDS},
+    },
     "sla-sweep": {
         "task": "reminders.tasks.sla_sweep_task",
         "schedule": SLA_SWEEP_SECONDS,
@@ -266,6 +276,42 @@ elif ":" in _served_host:
     _served_host = f"[{_served_host}]"
 _served_url = f"http://{_served_host}:{env.int('PORT', default=8000)}"
 SITE_URL = env("SITE_URL", default=_served_url).rstrip("/")
+
+# --- Mail in (mail/, README "Mail in") ---------------------------------------------------------
+# The keys that encrypt IMAP passwords at rest (mail.secrets): MAIL_SECRET_KEY, then older keys
+# in MAIL_SECRET_KEYS; with neither, a key derived from SECRET_KEY.
+MAIL_SECRET_KEY = env("MAIL_SECRET_KEY", default="")
+MAIL_SECRET_KEYS = env.list("MAIL_SECRET_KEYS", default=[])
+# Certificates IMAP servers are verified against, besides the system's (a self-signed server).
+MAIL_IMAP_CAFILE = env("MAIL_IMAP_CAFILE", default="")
+MAIL_IMAP_TIMEOUT = env.int("MAIL_IMAP_TIMEOUT", default=30)  # seconds, each network operation
+# At most this many messages a mailbox a poll, and for at most this long: the rest wait for the
+# next poll (the beat's task has a time limit, and other mailboxes wait their turn).
+MAIL_POLL_BATCH = env.int("MAIL_POLL_BATCH", default=200)
+MAIL_POLL_MAX_SECONDS = env.int("MAIL_POLL_MAX_SECONDS", default=120)
+# A bigger message is not fetched: it stays unread in the mailbox, and the address's last_error
+# says so, for someone to deal with by hand.
+MAIL_MAX_BYTES = env.int("MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+# Inbound webhooks of mail providers (django-anymail), at /anymail/<provider>/inbound/. They are
+# served only with ANYMAIL_WEBHOOK_SECRET ("user:password", the basic auth the provider is told
+# to send) set: without it, anyone could post mail into a board.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=""),
+        "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
+        "SENDGRID_API_KEY": env("SENDGRID_API_KEY", default=""),
+        "MAILJET_API_KEY": env("MAILJET_API_KEY", default=""),
+        "MAILJET_SECRET_KEY": env("MAILJET_SECRET_KEY", default=""),
+        "SPARKPOST_API_KEY": env("SPARKPOST_API_KEY", default=""),
+        "MANDRILL_API_KEY": env("MANDRILL_API_KEY", default=""),
+        "MANDRILL_WEBHOOK_KEY": env("MANDRILL_WEBHOOK_KEY", default=""),
+        "MANDRILL_WEBHOOK_URL": env("MANDRILL_WEBHOOK_URL", default=""),
+    }.items()
+    if value
+}
 
 # --- I18N --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -68,3 +68,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The API reads JSON: the test client sends it unless a test asks for multipart (uploads).
 REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405
+
+# The provider webhooks are served (csboard.urls) and ask for this basic auth.
+ANYMAIL = {**ANYMAIL, "WEBHOOK_SECRET": "provider:test-webhook-secret"}  # noqa: F405
