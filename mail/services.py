@@ -123,6 +123,21 @@ def support_address_set(
     return row
 
 
+def support_address_delete(*, support_address: SupportAddress, by) -> None:
+    """Stop receiving mail at the address (board admins only). Its mail stays, with its tickets."""
+    board = support_address.board
+    role = role_on(by, board.pk, known=board)
+    if role is None:
+        raise NotFound("No such board.")
+    if not allows(role, Action.MANAGE, board):
+        raise PermissionRefused(denied_message(Action.MANAGE))
+    log.info(
+        "Support address %s of board %s deleted by user %s",
+        support_address.address, board.pk, getattr(by, "pk", None),
+    )  # fmt: skip
+    support_address.delete()
+
+
 def _address_taken() -> Conflict:
     message = "This address already receives mail for a board."
     return Conflict(message, fields={"address": [message]})
