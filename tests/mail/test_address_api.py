@@ -47,3 +47,27 @@ def test_a_patch_keeps_the_password_and_the_same_address_twice_is_a_conflict(boa
     assert again.status_code == 409
     assert bad.status_code == 400
     assert SupportAddress.objects.filter(board=board).count() == 1
+
+
+def test_the_email_settings_page_adds_and_removes_an_address_for_admins_only(board, client_as):
+    page = f"/boards/{board.pk}/settings/email/"
+    admin = client_as("admin")
+
+    added = admin.post(
+        f"{page}add/",
+        {"address": "help@cs.example", "imap_security": "ssl", "imap_folder": "INBOX"},
+        follow=True,
+    )
+    taken = admin.post(
+        f"{page}add/",
+        {"address": "HELP@cs.example", "imap_security": "ssl", "imap_folder": "INBOX"},
+    )
+    address = SupportAddress.objects.get(board=board)
+
+    assert "Mail to help@cs.example now reaches this board." in added.content.decode()
+    assert "already receives mail" in taken.content.decode()
+    assert client_as("member").get(page).status_code == 403
+    assert client_as("guest").post(f"{page}{address.pk}/delete/").status_code == 403
+    assert client_as("outsider").get(page).status_code == 404
+    client_as("admin").post(f"{page}{address.pk}/delete/")  # one client, signed in again
+    assert not SupportAddress.objects.filter(board=board).exists()
