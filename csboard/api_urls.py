@@ -12,6 +12,7 @@ from boards.apis import (
 )
 from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
+from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import TicketViewSet
@@ -53,9 +54,11 @@ router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
 TICKET = rf"{BOARD}/tickets/(?P<number>[0-9]+)"
 router.register(f"{TICKET}/checklist", ChecklistViewSet, basename="ticket-checklist")
 router.register(f"{TICKET}/comments", CommentViewSet, basename="ticket-comment")
+router.register(f"{TICKET}/messages", ConversationViewSet, basename="ticket-message")
 router.register(f"{TICKET}/attachments", AttachmentViewSet, basename="ticket-attachment")
 router.register(f"{TICKET}/activity", ActivityViewSet, basename="ticket-activity")
 router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-message")
+router.register(f"{BOARD}/addresses", SupportAddressViewSet, basename="board-address")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
 

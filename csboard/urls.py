@@ -27,6 +27,7 @@ urlpatterns = [
     namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets),
     namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),
+    path("", include("mail.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
     namespace("customers", web.urls.customers),

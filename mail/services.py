@@ -123,6 +123,21 @@ def support_address_set(
     return row
 
 
+def support_address_delete(*, support_address: SupportAddress, by) -> None:
+    """Stop receiving mail at the address (board admins only). Its mail stays, with its tickets."""
+    board = support_address.board
+    role = role_on(by, board.pk, known=board)
+    if role is None:
+        raise NotFound("No such board.")
+    if not allows(role, Action.MANAGE, board):
+        raise PermissionRefused(denied_message(Action.MANAGE))
+    log.info(
+        "Support address %s of board %s deleted by user %s",
+        support_address.address, board.pk, getattr(by, "pk", None),
+    )  # fmt: skip
+    support_address.delete()
+
+
 def _address_taken() -> Conflict:
     message = "This address already receives mail for a board."
     return Conflict(message, fields={"address": [message]})
@@ -325,6 +340,15 @@ def participants(ticket: Ticket) -> set[str]:
         addresses.update(each.lower() for each in [sender, *(to or []), *(cc or [])] if each)
     own = SupportAddress.objects.annotate(lower=Lower("address")).values_list("lower", flat=True)
     return addresses.difference(own)
+
+
+def reply_address(ticket: Ticket) -> str:
+    """Where a reply on the ticket goes (its customer's address), or "" when it cannot be
+    emailed: no customer address, or no active support address on its board to send from."""
+    if not ticket.customer_email:
+        return ""
+    sends = SupportAddress.objects.filter(board_id=ticket.board_id, active=True).exists()
+    return ticket.customer_email if sends else ""
 
 
 def _is_participant(ticket: Ticket, sender: str | None) -> bool:

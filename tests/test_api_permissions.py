@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from boards.models import Membership, Visibility
 from boards.services import board_update, tag_create
+from mail.models import SupportAddress
 
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
@@ -66,6 +67,16 @@ MATRIX = [
     ("put", BOARD + "sla/", {"normal_resolution_hours": 48}, MANAGE),
     ("patch", BOARD + "sla/", {"escalate_after_hours": 2}, MANAGE),
     # Ticket workspace (downloads and multipart uploads: tests/workspace/test_apis.py)
+    # Support addresses (a mailbox's settings: admins only)
+    ("get", BOARD + "addresses/", None, MANAGE),
+    ("post", BOARD + "addresses/", {"address": "help@cs.example"}, expect(201, 403, 403, 404)),
+    ("get", BOARD + "addresses/{address}/", None, MANAGE),
+    ("patch", BOARD + "addresses/{address}/", {"name": "Help desk"}, MANAGE),
+    ("delete", BOARD + "addresses/{address}/", None, expect(204, 403, 403, 404)),
+    # The conversation with the customer: replies (public, emailed) and internal notes
+    ("get", TICKET + "messages/", None, READ),
+    ("post", TICKET + "messages/", {"body": "Noted", "public": False}, expect(201, 201, 403, 404)),
+    ("post", TICKET + "messages/", {"body": "Thanks!", "public": True}, expect(201, 201, 403, 404)),
     ("get", TICKET + "checklist/", None, READ),
     ("post", TICKET + "checklist/", {"text": "Call back"}, expect(201, 201, 403, 404)),
     ("patch", TICKET + "checklist/{item}/", {"done": True}, WORK),
@@ -123,6 +134,8 @@ def cases():
 
 @pytest.fixture
 def objects(board, columns, ticket, guest_user, member_user):
+    # replies go out from it
+    address = SupportAddress.objects.create(board=board, address="support@cs.example")
     from tests.factories import UserFactory
     from workspace import services as workspace
 
@@ -144,6 +157,7 @@ def objects(board, columns, ticket, guest_user, member_user):
         "board": board.pk,
         "column": columns[2].pk,
         "ticket": ticket.number,
+        "address": address.pk,
         "tag": tag_create(board=board, name="Billing").pk,
         "membership": Membership.objects.get(board=board, user=guest_user).pk,
     }

@@ -34,7 +34,8 @@ POST_ONLY = {
     "workspace:attachments-upload", "workspace:attachment-delete", "workspace:board-message-add",
     "workspace:board-message-edit", "workspace:board-message-delete",
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
-    "notifications:open", "notifications:read-all", "feedback:import",
+    "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
+    "mail:address-add", "mail:address-delete",
 }  # fmt: skip
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
@@ -100,6 +101,26 @@ def states(board, columns, admin_user, member_user, guest_user):
         board=board, kind="nps", score=2, email="fox@example.com", comment="Slow"
     )
     notify(recipients=[admin_user, member_user, guest_user], kind="overdue", title="Overdue")
+    # Mail: a customer's mail on a ticket, the team's reply, one that failed, an ignored
+    # auto-reply from no name, a mailbox whose last poll failed.
+    from mail.models import Email, SupportAddress
+    from mail.outbound import reply_send
+    from mail.services import mail_receive
+
+    SupportAddress.objects.create(
+        board=board, address="support@example.com", imap_host="imap.example.com",
+        imap_username="u", imap_password_env="NOWHERE", last_error="Login failed.",
+    )  # fmt: skip
+    by_mail = mail_receive(
+        b"From: dana@example.com\r\nTo: support@example.com\r\nSubject: Locked out\r\n\r\n"
+        b"I cannot sign in.\r\n\r\n> quoted history\r\n"
+    ).ticket
+    reply_send(ticket=by_mail, by=member_user, body="Reset link sent.")
+    failed = reply_send(ticket=by_mail, by=member_user, body="Did it work?")
+    Email.objects.filter(entry=failed).update(state=Email.State.FAILED, error="550 no such user")
+    mail_receive(
+        b"From: <>\r\nTo: support@example.com\r\nAuto-Submitted: auto-replied\r\n\r\nAway\r\n"
+    )
     # Empty fields: no customer, no description, nobody assigned, nothing attached.
     bare = ticket_create(board=board, created_by=member_user, title="Bare")
     gone_id = gone.pk
@@ -118,7 +139,7 @@ def states(board, columns, admin_user, member_user, guest_user):
     return {
         "board": board,
         "empty": empty,
-        "tickets": [worked, intake, bare],
+        "tickets": [worked, intake, bare, by_mail],
         "attachment": attachment,
         "board_file": board_file,
         "customer": intake.customer,
@@ -159,6 +180,7 @@ def pages_of(states) -> dict[str, list[str]]:
             reverse("workspace:board-file", args=[board.pk, states["board_file"].pk])
         ],
         "sla:policy": each("sla:policy"),
+        "mail:settings": each("mail:settings"),
         "sla:email_preferences": [reverse("sla:email_preferences")],
         "notifications:list": [reverse("notifications:list")],
         "feedback:export": each("feedback:export"),

@@ -2,8 +2,9 @@
 
 - CSRF: every POST form on every page, the signed-out ones (sign-in, sign-up, password reset)
   included, carries a CSRF token, and every form target refuses a POST that lacks one.
-- Stored XSS: a script payload saved in every free-text field comes back escaped on every page
-  and in every HTML email.
+- Stored XSS: a script payload saved in every free-text field (and in a customer's mail: its
+  sender's name, subject, text, HTML and file names) comes back escaped on every page and in
+  every HTML email.
 """
 
 import pytest
@@ -167,7 +168,29 @@ def poisoned(board, ticket, admin_user, member_user):
     for user in (admin_user, member_user):
         user.display_name = PAYLOAD[:150]
         user.save()
+    _poisoned_mail(board, ticket, member_user)
     return board
+
+
+def _poisoned_mail(board, ticket, member_user):
+    """The customer's mail on the ticket, the payload in its sender's name, subject, text, HTML
+    and an attachment's name, and the team's reply to it (the conversation's every field)."""
+    from email.message import EmailMessage
+
+    from mail.models import SupportAddress
+    from mail.outbound import reply_send
+    from mail.services import mail_receive
+
+    SupportAddress.objects.create(board=board, address="support@example.com")
+    message = EmailMessage()
+    message["From"] = f'"{PAYLOAD[:60]}" <{ticket.customer_email}>'
+    message["To"] = "support@example.com"
+    message["Subject"] = f"[{board.key}-{ticket.number}] {PAYLOAD}"
+    message.set_content(PAYLOAD)
+    message.add_alternative(f"<p>{PAYLOAD}<a href='javascript:alert(1)'>x</a></p>", subtype="html")
+    message.add_attachment(b"x", maintype="text", subtype="plain", filename=f"{PAYLOAD}.txt")
+    assert mail_receive(message.as_bytes()).ticket == ticket
+    reply_send(ticket=ticket, by=member_user, body=PAYLOAD)
 
 
 @pytest.fixture
@@ -381,3 +404,17 @@ def test_another_boards_object_is_not_found_through_this_boards_url(
     assert response.status_code == 404, (url, response.status_code)
     assert type(obj).objects.filter(pk=obj.pk).exists()
     assert _row(obj) == before
+
+
+def test_a_reply_emailed_to_the_customer_carries_the_payload_escaped(poisoned, ticket):
+    from email import policy
+    from email.parser import BytesParser
+
+    from mail.models import Email
+
+    sent = Email.objects.get(ticket=ticket, direction=Email.Direction.OUTBOUND)
+    message = BytesParser(policy=policy.default).parsebytes(bytes(sent.raw))
+    html = message.get_body(preferencelist=("html",)).get_content()
+
+    assert_escaped(html, "reply email")  # the sanitiser drops the markup, script and all
+    assert "<script" not in html

@@ -23,7 +23,7 @@ class Source(models.TextChoices):
 
     TEAM = "team", "Team"
     FEEDBACK = "feedback", "Feedback intake"
-    EMAIL = "email", "Email"
+    EMAIL = "email", "Customer's email"
 
 
 class Ticket(models.Model):

@@ -21,6 +21,7 @@ from boards.selectors import board_columns, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, render_live_part
+from mail.services import reply_address
 from sla.selectors import policy_for
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter
@@ -192,7 +193,9 @@ def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | Non
         "ticket": ticket,
         "checklist": checklist,
         "checklist_done": sum(item.is_done for item in checklist),
-        "chat_messages": list(ticket_messages(ticket)),
+        # Each message with its email (a reply's delivery, a customer's mail): one query.
+        "chat_messages": list(ticket_messages(ticket).select_related("email")),
+        "reply_to": reply_address(ticket),
         "files": list(ticket_attachments(ticket)),
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,

@@ -47,7 +47,7 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 WRITES = {"create": Action.WORK, "partial_update": Action.WORK, "destroy": Action.WORK}
 
 
-class _Scoped(BoardScopedMixin):
+class TicketScopedMixin(BoardScopedMixin):
     """Children of a ticket (when the URL names one) or of the board; looked up through it."""
 
     parser_classes = [JSONParser]
@@ -70,7 +70,7 @@ class _Scoped(BoardScopedMixin):
     partial_update=extend_schema(parameters=[ID]), destroy=extend_schema(parameters=[ID])
 )
 class ChecklistViewSet(
-    _Scoped, mixins.ListModelMixin, viewsets.GenericViewSet
+    TicketScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):  # fmt: skip
     """A ticket's checklist, in order. PATCH edits the text, ticks (done) or moves (position)."""
 
@@ -100,7 +100,7 @@ class ChecklistViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _MessageViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+class _MessageViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MessageSerializer
     queryset = Message.objects.none()
 
@@ -145,11 +145,15 @@ class BoardMessageViewSet(_MessageViewSet):
     """The board's team chat, oldest first."""
 
 
-class _FileViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+class _FileViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttachmentSerializer
     queryset = Attachment.objects.none()
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    board_actions = {**_Scoped.board_actions, "download": Action.VIEW, "link": Action.WORK}
+    board_actions = {
+        **TicketScopedMixin.board_actions,
+        "download": Action.VIEW,
+        "link": Action.WORK,
+    }
 
     def get_queryset(self):
         if self.schema_only:
@@ -206,7 +210,7 @@ class BoardFileViewSet(_FileViewSet):
 
 
 @extend_schema(parameters=[NUMBER])
-class ActivityViewSet(_Scoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ActivityViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A ticket's history, newest first."""
 
     serializer_class = ActivitySerializer

@@ -32,12 +32,25 @@ class ChecklistItemInputSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
+    """A message: an internal note (`public` false) or part of the conversation with the
+    customer; a customer's own mail has no `author`, and says who sent it."""
+
     author = serializers.SlugRelatedField(**USERNAME)
     html = serializers.SerializerMethodField(help_text="The body as sanitised HTML.")
 
     class Meta:
         model = Message
-        fields = ["id", "author", "body", "html", "created_at", "edited_at"]
+        fields = [
+            "id",
+            "author",
+            "public",
+            "sender_name",
+            "sender_email",
+            "body",
+            "html",
+            "created_at",
+            "edited_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())

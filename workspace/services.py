@@ -21,7 +21,7 @@ from boards.locks import lock_board
 from boards.models import Board, Membership
 from boards.permissions import Action, require
 from boards.realtime import board_changed
-from csboard.core.exceptions import InvalidInput, NotFound, PayloadTooLarge
+from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
 from csboard.core.validation import max_length_of
@@ -206,6 +206,7 @@ def message_edit(*, message: Message, by, body: str) -> Message:
     """The author rewrites a message; board members it now mentions, and did not before, are
     notified (once, as on posting)."""
     require(by, Action.MESSAGE_EDIT, message)
+    _not_public(message)
     body = _text(body, "body", MESSAGE_MAX)
     ticket = lock_ticket(message.ticket_id) if message.ticket_id else None
     message = _locked(message, ticket)
@@ -226,8 +227,17 @@ def message_edit(*, message: Message, by, body: str) -> Message:
 
 
 @transaction.atomic
+def _not_public(message: Message) -> None:
+    """What the customer was sent, or sent us, stays as it was: the email cannot be taken back."""
+    if message.public:
+        raise Conflict(
+            "This message is part of the conversation with the customer: it was emailed and stays as it is."
+        )
+
+
 def message_delete(*, message: Message, by) -> None:
     require(by, Action.MESSAGE_DELETE, message)
+    _not_public(message)
     if message.ticket_id:
         activity_record(
             ticket=lock_ticket(message.ticket_id), by=by, kind=Activity.Kind.COMMENT,

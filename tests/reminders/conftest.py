@@ -5,17 +5,6 @@ from reminders.services import reminder_deliver, sla_sweep
 
 
 @pytest.fixture
-def celery_eager():
-    """Tasks run in the calling thread, as soon as they are enqueued (after commit)."""
-    from csboard.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
-
-
-@pytest.fixture
 def sweep_at():
     """Sweep as if the clock showed `moment`, then deliver what the sweep wrote (the worker's
     part, run here). Returns the delivered reminders' (kind, outcome)."""

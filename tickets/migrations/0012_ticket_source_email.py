@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='ticket',
             name='source',
-            field=models.CharField(choices=[('team', 'Team'), ('feedback', 'Feedback intake'), ('email', 'Email')], default='team', max_length=16),
+            field=models.CharField(choices=[('team', 'Team'), ('feedback', 'Feedback intake'), ('email', "Customer's email")], default='team', max_length=16),
         ),
     ]

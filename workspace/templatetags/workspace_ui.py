@@ -78,11 +78,57 @@ class _Page:
 
 
 # --- Chat ----------------------------------------------------------------------------------------
+# How a reply's email fared (mail.models.Email.State), as its badge says it.
+DELIVERY = {
+    "queued": "sending…",
+    "sent": "emailed",
+    "failed": "not delivered",
+    "bounced": "bounced",
+}
+
+
+def _whole(message) -> str:
+    """A customer's mail shows its new words; what the reply parser folded away (the quoted
+    history, a signature) stays one click away: the whole text, as it came."""
+    if not message.from_customer:
+        return ""
+    email = getattr(message, "email", None)  # read with the messages (web.views)
+    if email is None or not email.text.strip() or email.text.strip() == message.body.strip():
+        return ""
+    return (
+        '<details class="chat-message__whole"><summary class="link-button">Show the whole '
+        f'email</summary><pre class="chat-message__text">{_e(email.text)}</pre></details>'
+    )
+
+
+def _row_class(message) -> str:
+    if message.ticket_id is None:
+        return ""
+    return " chat-message--public" if message.public else " chat-message--note"
+
+
+def _kind(message) -> str:
+    """On a ticket, what a team member's message is: a reply emailed to the customer (and how
+    its email fared) or an internal note. The board's chat has neither."""
+    if message.ticket_id is None:
+        return ""
+    if not message.public:
+        return ' <span class="badge badge--note">Internal note</span>'
+    email = getattr(message, "email", None)  # read with the messages (web.views)
+    state = DELIVERY.get(email.state, email.state) if email is not None else "emailed"
+    trouble = (
+        " badge--trouble" if email is not None and email.state in {"failed", "bounced"} else ""
+    )
+    title = f' title="{_e(email.error[:300])}"' if email is not None and email.error else ""
+    return f' <span class="badge badge--reply{trouble}"{title}>Reply to customer · {state}</span>'
+
+
 def _message(page: _Page, message) -> str:
     author = message.author
     edited = '<span class="muted">(edited)</span>' if message.edited_at else ""
-    may_edit = page.may("message.edit", message)
-    may_delete = page.may("message.delete", message)
+    # What the customer was sent, or sent us, stays as it was (workspace.services._not_public).
+    may_edit = not message.public and page.may("message.edit", message)
+    may_delete = not message.public and page.may("message.delete", message)
     actions = ""
     if may_edit or may_delete:
         parts = []
@@ -126,15 +172,15 @@ def _message(page: _Page, message) -> str:
         )
     else:
         who = avatar(author, small=True)
-        byline = f"<strong>{_name(author, 'Deleted user')}</strong>"
+        byline = f"<strong>{_name(author, 'Deleted user')}</strong>{_kind(message)}"
     return f"""
-  <li class="chat-message{" chat-message--customer" if message.from_customer else ""}" id="message-{message.pk}">
+  <li class="chat-message{_row_class(message)}" id="message-{message.pk}">
     {who}
     <div class="chat-message__main">
       <p class="chat-message__meta">{byline}
         <time datetime="{_iso(at)}" title="{_stamp(at)}">{_ago(at)} ago</time>
         {edited}</p>
-      <div class="prose chat-message__body">{markdown(message.body)}</div>{actions}
+      <div class="prose chat-message__body">{markdown(message.body)}</div>{_whole(message)}{actions}
     </div>
   </li>"""
 
