@@ -142,8 +142,11 @@ class TicketSerializer(serializers.ModelSerializer):
 
 def _assignee_usernames(ticket) -> list[str]:
     # A page of the ticket list reads them as values (tickets.selectors.tickets_in).
+    # By username: the relation has no order of its own, and a row must read the same each time.
     usernames = getattr(ticket, "assignee_usernames", None)
-    return [user.username for user in ticket.assignees.all()] if usernames is None else usernames
+    if usernames is None:
+        usernames = [user.username for user in ticket.assignees.all()]
+    return sorted(usernames)
 
 
 def _tag_ids(ticket) -> list[int]:

@@ -17,8 +17,13 @@ from tickets.services import ticket_create
 
 
 def walked(serializer, instance) -> dict:
-    """DRF's own representation: each declared field's get_attribute, then to_representation."""
-    return serializers.Serializer.to_representation(serializer, instance)
+    """DRF's own representation: each declared field's get_attribute, then to_representation
+    (its assignees sorted by username, as the API writes them: DRF takes the relation's order,
+    which is none)."""
+    row = serializers.Serializer.to_representation(serializer, instance)
+    if "assignees" in row:
+        row["assignees"] = sorted(row["assignees"])
+    return row
 
 
 @pytest.fixture
