@@ -15,7 +15,12 @@ from rest_framework.response import Response
 
 from boards.api import BoardScopedMixin
 from boards.permissions import Action
-from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
+from csboard.core.api import (
+    IDEMPOTENCY_KEY,
+    StrictCharField,
+    StrictModelSerializer,
+    idempotent_create,
+)
 from mail.models import SupportAddress
 from mail.outbound import reply_send
 from mail.services import support_address_delete, support_address_set
@@ -98,11 +103,11 @@ class ConversationViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.Gen
         return idempotent_create(request, create)
 
 
-class SupportAddressSerializer(serializers.ModelSerializer):
+class SupportAddressSerializer(StrictModelSerializer):
     """A support address of the board, as its admins configure it. The IMAP password is written
     only (stored encrypted); `has_password` says whether one is stored."""
 
-    password = serializers.CharField(
+    password = StrictCharField(
         write_only=True, required=False, allow_blank=True, trim_whitespace=False,
         help_text="The IMAP password (stored encrypted); omit to keep it, empty to forget it.",
     )  # fmt: skip

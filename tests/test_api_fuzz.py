@@ -22,6 +22,7 @@ from accounts.services import token_create
 from boards.models import Membership
 from boards.services import tag_create
 from feedback.services import feedback_secret_rotate
+from mail.models import SupportAddress
 from notifications.services import notify
 from workspace import services as workspace
 
@@ -39,6 +40,7 @@ ID_IN = {
     "comments": "comment",
     "attachments": "attachment",
     "messages": "message",
+    "addresses": "address",
     "files": "file",
     "notifications": "notification",
 }
@@ -91,6 +93,7 @@ def real(board, columns, ticket, member_user, guest_user):
         "notification": notification.pk,
         "token_key": spare_token.token_key,
         "feedback_secret": feedback_secret_rotate(board=board),
+        "address": SupportAddress.objects.create(board=board, address="support@cs.example").pk,
     }
 
 

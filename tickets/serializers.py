@@ -188,6 +188,14 @@ class TicketInputSerializer(serializers.Serializer):
         self.fields["assignees"].child_relation.queryset = board_team(board)
         self.fields["tags"].child_relation.queryset = board.tags.all()
 
+    def to_internal_value(self, data):
+        # DRF takes any iterable for a list of relations: {} would be read as "none".
+        for name in ("assignees", "tags"):
+            if hasattr(data, "get") and name in data and not isinstance(data[name], list):
+                message = f'Expected a list of items but got type "{type(data[name]).__name__}".'
+                raise serializers.ValidationError({name: [message]})
+        return super().to_internal_value(data)
+
     def get_fields(self) -> dict:
         return {**{name: _value_field(name) for name in EDITABLE_FIELDS}, **super().get_fields()}
 

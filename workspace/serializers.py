@@ -36,6 +36,10 @@ class MessageSerializer(serializers.ModelSerializer):
     customer; a customer's own mail has no `author`, and says who sent it."""
 
     author = serializers.SlugRelatedField(**USERNAME)
+    # A string, not an email: it is "" on the team's messages.
+    sender_email = serializers.CharField(
+        read_only=True, help_text="Who sent a customer's mail; empty on the team's messages."
+    )
     html = serializers.SerializerMethodField(help_text="The body as sanitised HTML.")
 
     class Meta:

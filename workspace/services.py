@@ -226,15 +226,16 @@ def message_edit(*, message: Message, by, body: str) -> Message:
     return message
 
 
-@transaction.atomic
 def _not_public(message: Message) -> None:
     """What the customer was sent, or sent us, stays as it was: the email cannot be taken back."""
     if message.public:
         raise Conflict(
-            "This message is part of the conversation with the customer: it was emailed and stays as it is."
+            "This message is part of the conversation with the customer: it was emailed, and "
+            "stays as it is."
         )
 
 
+@transaction.atomic
 def message_delete(*, message: Message, by) -> None:
     require(by, Action.MESSAGE_DELETE, message)
     _not_public(message)

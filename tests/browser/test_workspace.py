@@ -194,8 +194,8 @@ def test_the_board_card_shows_the_checklist_progress(as_member, board, ticket, m
 # --- Chat --------------------------------------------------------------------------------------
 def test_a_member_posts_a_message_mentioning_a_colleague(as_member, admin_user):
     panel = open_tab(as_member, "Chat")
-    panel.get_by_label("Message").fill("Called *Dana*, @alice please approve")
-    panel.get_by_role("button", name="Send").click()
+    panel.get_by_label("Internal note").fill("Called *Dana*, @alice please approve")
+    panel.get_by_role("button", name="Add note").click()
 
     expect(panel.locator(".chat-message__body em")).to_have_text("Dana")
     expect(panel.locator(".chat-message__meta")).to_contain_text("Mia Member")
@@ -256,8 +256,8 @@ def test_a_member_uploads_two_files_downloads_one_and_deletes_the_other(as_membe
 def test_the_activity_tab_lists_what_happened_newest_first(as_member):
     add_item(open_tab(as_member, "Checklist"), "Call back")
     chat = open_tab(as_member, "Chat")
-    chat.get_by_label("Message").fill("Left a voicemail")
-    chat.get_by_role("button", name="Send").click()
+    chat.get_by_label("Internal note").fill("Left a voicemail")
+    chat.get_by_role("button", name="Add note").click()
     expect(chat.locator(".chat-message__body")).to_have_text("Left a voicemail")
 
     timeline = open_tab(as_member, "Activity")

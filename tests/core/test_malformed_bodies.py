@@ -13,6 +13,7 @@ from accounts.services import token_create
 from boards.models import Membership
 from boards.services import tag_create
 from feedback.services import feedback_secret_rotate
+from mail.models import SupportAddress
 from tickets.models import Ticket
 from workspace import services as workspace
 
@@ -154,6 +155,7 @@ def real(board, columns, ticket, admin_user, guest_user):
         "comments": workspace.message_post(board=board, ticket=ticket, by=admin_user, body="Hi").pk,
         "messages": workspace.message_post(board=board, by=admin_user, body="Team").pk,
         "secret": feedback_secret_rotate(board=board),
+        "addresses": SupportAddress.objects.create(board=board, address="help@cs.example").pk,
     }
 
 
