@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from mail.models import SupportAddress
+from mail.models import MailSettings, SupportAddress
 from workspace.forms import MessageForm
 
 
@@ -65,3 +65,27 @@ class SupportAddressForm(forms.Form):
         label="Move processed mail to",
         help_text="Empty: processed mail stays, marked read.",
     )
+
+
+class MailSettingsForm(forms.ModelForm):
+    """How the board treats its mail, from its Email settings."""
+
+    class Meta:
+        model = MailSettings
+        fields = [
+            "acknowledge", "acknowledge_subject", "acknowledge_body", "reopen_days",
+            "sender_hourly_limit",
+        ]  # fmt: skip
+        labels = {
+            "acknowledge": "Acknowledge each new ticket by email",
+            "acknowledge_subject": "Subject",
+            "acknowledge_body": "Text",
+            "reopen_days": "A reply reopens a resolved ticket for (days)",
+            "sender_hourly_limit": "Messages a sender may send in an hour",
+        }
+        help_texts = {
+            "acknowledge": "Never to automatic mail; marked automatic itself.",
+            "acknowledge_body": "Markdown. {name}, {reference}, {title} and {board} are filled in.",
+            "sender_hourly_limit": "More are kept, but open nothing: a runaway sender stops here.",
+        }
+        widgets = {"acknowledge_body": forms.Textarea(attrs={"rows": 5})}

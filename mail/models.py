@@ -65,6 +65,20 @@ class MailSettings(models.Model):
     reopen_days = models.PositiveIntegerField(default=14)
     # Messages one sender may send the board in an hour; more are kept, but land nowhere.
     sender_hourly_limit = models.PositiveIntegerField(default=20)
+    # An email to the customer of each ticket their mail opens (never to automatic mail, and
+    # marked automatic itself, so that no autoresponder answers it). {name}, {reference},
+    # {title} and {board} are filled in; nothing else is read from the template.
+    acknowledge = models.BooleanField(default=False)
+    acknowledge_subject = models.CharField(
+        max_length=200, default="We have your request: {title} [{reference}]"
+    )
+    acknowledge_body = models.TextField(
+        max_length=5000,
+        default=(
+            "Hello {name},\n\nthank you for writing to {board}. Your request is {reference};"
+            " we will answer you soon. To add anything, reply to this email.\n"
+        ),
+    )
 
     def __str__(self):
         return f"Mail settings of board {self.board_id}"

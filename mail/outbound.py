@@ -127,6 +127,57 @@ def _queue(ticket: Ticket, message: Message, address: SupportAddress, cc: list[s
     return email
 
 
+PLACEHOLDER = re.compile(r"\{(name|reference|title|board)\}")
+
+
+def fill_in(template: str, ticket: Ticket) -> str:
+    """The board's template with its placeholders filled in; any other brace stays as written
+    (no format string: a template cannot reach an attribute)."""
+    values = {
+        "name": ticket.customer_name or "there",
+        "reference": ticket.reference,
+        "title": " ".join(ticket.title.split()),
+        "board": ticket.board.name,
+    }
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def acknowledge_send(*, ticket: Ticket, settings, answering: str) -> Email:
+    """The board's acknowledgement of a new ticket, to its customer, in the thread of the mail
+    that opened it (`answering`, its Message-ID). An email only, not a message of the ticket: it
+    is not the team's first response. Marked automatic (RFC 3834), so no autoresponder answers."""
+    address = _address_for(ticket)
+    message_id = f"{uuid.uuid4().hex}@{address.address.rpartition('@')[2].lower()}"
+    from_name = address.name or ticket.board.name
+    subject = " ".join(fill_in(settings.acknowledge_subject, ticket).split())[:998]
+    text = fill_in(settings.acknowledge_body, ticket)
+    html = render(text)
+    headers = {
+        **_thread_headers(message_id, answering, [answering]),
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+    }
+    built = email_compose(
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=formataddr((from_name, address.address)),
+        to=[ticket.customer_email],
+        headers=headers,
+    )
+    email = Email.objects.create(
+        board_id=ticket.board_id, address=address, ticket=ticket,
+        direction=Email.Direction.OUTBOUND, state=Email.State.QUEUED, message_id=message_id,
+        in_reply_to=answering, references=answering, from_address=address.address,
+        from_name=from_name[:200], to=[ticket.customer_email], subject=subject, text=text,
+        html=str(html), raw=built.message().as_bytes(linesep="\r\n"),
+    )  # fmt: skip
+    from mail.tasks import email_send_task
+
+    enqueue_after_commit(email_send_task, email.pk)
+    return email
+
+
 def _files(message: Message):
     for attachment in message.attachments.order_by("created_at", "id"):
         with attachment.file.open("rb") as stored:

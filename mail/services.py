@@ -36,7 +36,11 @@ from boards.permissions import Action, allows, denied_message, role_on
 from boards.selectors import board_team
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PermissionRefused
 from mail.models import Email, MailSettings, SupportAddress
-from mail.outbound import email_send, reply_send  # noqa: F401 (mail out: re-exported here)
+from mail.outbound import (  # noqa: F401 (mail out: re-exported here)
+    acknowledge_send,
+    email_send,
+    reply_send,
+)
 from mail.parsing import ParsedMail, parse, ticket_reference
 from mail.secrets import secret_encrypt
 from notifications.models import Notification
@@ -92,11 +96,7 @@ def support_address_set(
     admins only. `password` is the IMAP password, stored encrypted (mail.secrets); None keeps
     the stored one (unless `imap_password_env` now names where it is), "" forgets it. It is
     never logged, nor returned other than encrypted."""
-    role = role_on(by, board.pk, known=board)
-    if role is None:
-        raise NotFound("No such board.")
-    if not allows(role, Action.MANAGE, board):
-        raise PermissionRefused(denied_message(Action.MANAGE))
+    _require_admin(board, by)
     if support_address is not None and support_address.board_id != board.pk:
         raise NotFound("No such support address on this board.")
     row = support_address or SupportAddress(board=board)
@@ -123,14 +123,20 @@ def support_address_set(
     return row
 
 
-def support_address_delete(*, support_address: SupportAddress, by) -> None:
-    """Stop receiving mail at the address (board admins only). Its mail stays, with its tickets."""
-    board = support_address.board
+def _require_admin(board: Board, by) -> None:
+    """Mail settings are the board admins': a member or guest is refused, anyone else is told
+    the board does not exist."""
     role = role_on(by, board.pk, known=board)
     if role is None:
         raise NotFound("No such board.")
     if not allows(role, Action.MANAGE, board):
         raise PermissionRefused(denied_message(Action.MANAGE))
+
+
+def support_address_delete(*, support_address: SupportAddress, by) -> None:
+    """Stop receiving mail at the address (board admins only). Its mail stays, with its tickets."""
+    board = support_address.board
+    _require_admin(board, by)
     log.info(
         "Support address %s of board %s deleted by user %s",
         support_address.address, board.pk, getattr(by, "pk", None),
@@ -202,6 +208,34 @@ def mail_settings(board: Board) -> MailSettings:
     return MailSettings.objects.filter(board=board).first() or MailSettings(board=board)
 
 
+MAIL_SETTINGS_FIELDS = (
+    "acknowledge",
+    "acknowledge_subject",
+    "acknowledge_body",
+    "reopen_days",
+    "sender_hourly_limit",
+)
+
+
+def mail_settings_set(*, board: Board, by, **values) -> MailSettings:
+    """Change how the board treats its mail (board admins only): its acknowledgement of new
+    tickets and its template, the reopen period, the hourly limit per sender."""
+    _require_admin(board, by)
+    unknown = set(values).difference(MAIL_SETTINGS_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        row = MailSettings.objects.select_for_update().filter(board=board).first()
+        row = row or MailSettings(board=board)
+        for name, value in values.items():
+            setattr(row, name, value)
+        if not (row.acknowledge_subject or "").strip():
+            message = "An acknowledgement needs a subject."
+            raise InvalidInput(message, fields={"acknowledge_subject": [message]})
+        row.save()
+    return row
+
+
 def mail_receive(
     raw: bytes,
     *,
@@ -238,6 +272,9 @@ def mail_receive(
             files=[_file(attachment) for attachment in parsed.attachments],
         )
         email.save(update_fields=["ticket", "entry"])
+        settings = mail_settings(board)
+        if outcome == "ticket" and settings.acknowledge and ticket.customer_email:
+            acknowledge_send(ticket=ticket, settings=settings, answering=message_id)
     return Received(outcome, email)
 
 

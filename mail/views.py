@@ -10,10 +10,15 @@ from django.views.decorators.http import require_POST
 from boards.permissions import Action, board_for
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, refusals_as_messages, submitted
-from mail.forms import ReplyForm, SupportAddressForm
+from mail.forms import MailSettingsForm, ReplyForm, SupportAddressForm
 from mail.models import Email, SupportAddress
 from mail.outbound import reply_send
-from mail.services import support_address_delete, support_address_set
+from mail.services import (
+    mail_settings,
+    mail_settings_set,
+    support_address_delete,
+    support_address_set,
+)
 from tickets.selectors import ticket_for
 
 
@@ -34,7 +39,7 @@ def reply_add(request, board_id, number):
     return redirect(f"{ticket.get_absolute_url()}#chat")
 
 
-def _settings_page(request, board, form=None):
+def _settings_page(request, board, form=None, settings_form=None):
     addresses = SupportAddress.objects.filter(board=board).order_by("address", "id")
     return render(
         request,
@@ -43,6 +48,7 @@ def _settings_page(request, board, form=None):
             "board": board,
             "addresses": addresses,
             "form": form or SupportAddressForm(),
+            "settings_form": settings_form or MailSettingsForm(instance=mail_settings(board)),
             "recent": Email.objects.filter(board=board).order_by("-created_at", "-id")[:20],
         },
     )
@@ -82,3 +88,19 @@ def address_delete(request, board_id, pk):
         support_address_delete(support_address=address, by=request.user)
         messages.success(request, f"Mail to {address.address} no longer reaches this board.")
     return redirect(reverse("mail:settings", args=[board.pk]))
+
+
+@login_required
+@require_POST
+def settings_save(request, board_id):
+    board = board_for(request.user, board_id, Action.MANAGE)
+    form = MailSettingsForm(request.POST, instance=mail_settings(board))
+    if form.is_valid():
+        try:
+            mail_settings_set(board=board, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, "Email settings saved.")
+            return redirect(reverse("mail:settings", args=[board.pk]) + "#behaviour")
+    return _settings_page(request, board, settings_form=form)

@@ -35,7 +35,7 @@ POST_ONLY = {
     "workspace:board-message-edit", "workspace:board-message-delete",
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
-    "mail:address-add", "mail:address-delete",
+    "mail:address-add", "mail:address-delete", "mail:save",
 }  # fmt: skip
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
