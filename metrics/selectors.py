@@ -105,16 +105,15 @@ def _work_started():
 
 
 def _first_contact(tickets: QuerySet) -> QuerySet:
-    """Tickets resolved at the first contact: at most one message from the team (a note or a
-    reply to the customer), never reopened (no status change away from Resolved, no move out of
-    a done column)."""
+    """Tickets resolved at the first contact: with exactly one reply to the customer
+    (mail.outbound's reply_send; internal notes are not contact), never reopened (no status
+    change away from Resolved, no move out of a done column)."""
     history = Activity.objects.filter(ticket=OuterRef("pk"))
-    team_message = Q(data__action="posted") | Q(data__action="replied")
-    second_message = Subquery(
-        history.filter(team_message, kind=Activity.Kind.COMMENT, actor__isnull=False)
+    replies = Subquery(
+        history.filter(kind=Activity.Kind.COMMENT, data__action="replied", actor__isnull=False)
+        .order_by()
         .values("ticket")
         .annotate(n=Count("pk"))
-        .filter(n__gt=1)
         .values("n")[:1]
     )
     reopened = history.filter(
@@ -122,8 +121,8 @@ def _first_contact(tickets: QuerySet) -> QuerySet:
         | Q(kind=Activity.Kind.MOVED, from_column__is_done=True, to_column__is_done=False)
     )
     return (
-        tickets.annotate(second_message=second_message)
-        .filter(second_message__isnull=True, resolved_at__isnull=False)
+        tickets.annotate(replies=replies)
+        .filter(replies=1, resolved_at__isnull=False)
         .exclude(Exists(reopened))
     )
 

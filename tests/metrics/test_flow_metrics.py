@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from mail.models import SupportAddress
+from mail.outbound import reply_send
 from metrics.selectors import Period, board_metrics
 from tickets.models import Status
 from tickets.services import ticket_create, ticket_move, ticket_update
@@ -25,7 +27,7 @@ def at(month, day, hour):
 def history(board, columns, admin_user, member_user):
     """New, Open, Feature requests, Bugs, Done (a done column). Mia and Alice work the tickets:
 
-    A  Nov 2  09 created (Mia) · 10 Mia replies · 12 moved to Done           resolved in 3 h
+    A  Nov 2  09 created (Mia) · 10 Mia replies · 11 a note · 12 to Done      resolved in 3 h
     B  Nov 3  09 created (Mia, Alice) · 11 In progress · Nov 4 09 to Open ·
        10 Mia replies · 11 Alice replies · Nov 5 11 Resolved                 resolved in 50 h
     C  Nov 9  09 created (Alice) · 10 Resolved · Nov 10 09 reopened, In
@@ -34,6 +36,7 @@ def history(board, columns, admin_user, member_user):
     E  Oct 30 09 created, unassigned · Oct 31 09 to Open (before the range)  open
     """
     _new, open_, _, bugs, done = columns
+    SupportAddress.objects.create(board=board, address="support@example.com")
     steps = []
 
     def step(when, action):
@@ -44,8 +47,9 @@ def history(board, columns, admin_user, member_user):
     def create(name, *assignees):
         def action():
             made[name] = ticket_create(
-                board=board, created_by=member_user, title=name, assignees=assignees
-            )
+                board=board, created_by=member_user, title=name, assignees=assignees,
+                customer_email=f"{name.lower()}@customer.example",
+            )  # fmt: skip
 
         return action
 
@@ -55,13 +59,17 @@ def history(board, columns, admin_user, member_user):
     def move(name, column, by=member_user):
         return lambda: ticket_move(ticket=made[name], column=column, by=by)
 
-    def reply(name, by):
-        return lambda: message_post(board=board, ticket=made[name], by=by, body="On it.")
+    def reply(name, by):  # to the customer, by email
+        return lambda: reply_send(ticket=made[name], by=by, body="On it.")
+
+    def note(name, by):  # internal: no contact with the customer
+        return lambda: message_post(board=board, ticket=made[name], by=by, body="Checked.")
 
     step(at(10, 30, 9), create("E"))
     step(at(10, 31, 9), move("E", open_))
     step(at(11, 2, 9), create("A", member_user))
     step(at(11, 2, 10), reply("A", member_user))
+    step(at(11, 2, 11), note("A", member_user))
     step(at(11, 2, 12), move("A", done))
     step(at(11, 3, 9), create("B", member_user, admin_user))
     step(at(11, 3, 11), update("B", member_user, status=Status.IN_PROGRESS))
@@ -99,7 +107,8 @@ def test_cycle_time_runs_from_work_started_to_resolution(metrics):
 
 
 def test_first_contact_resolution_counts_one_reply_and_no_reopening(metrics):
-    # A: one reply, never reopened. B: two replies. C: reopened.
+    # A: one reply (and a note, which is no contact), never reopened. B: two replies. C: no
+    # reply, and reopened.
     assert metrics["first_contact"] == {"resolved": 1, "rate": 33.3}
 
 
