@@ -255,14 +255,15 @@ def mail_receive(
                 email = _store(raw, parsed, board, address, message_id)
         except IntegrityError:
             return Received("duplicate", Email.objects.get(board=board, message_id=message_id))
-        why = _why_ignored(parsed, board, now)
+        settings = mail_settings(board)  # once a message, for every rule below
+        why = _why_ignored(parsed, board, settings, now)
         if why:
             email.state, email.why = Email.State.IGNORED, why
             email.save(update_fields=["state", "why"])
             if why == Email.Why.BOUNCE:
                 _mark_bounced(board, parsed)
             return Received("ignored", email)
-        ticket, outcome = _ticket_for(parsed, board, now)
+        ticket, outcome = _ticket_for(parsed, board, settings, now)
         email.ticket = ticket
         email.entry = message_receive(
             ticket=ticket,
@@ -272,7 +273,6 @@ def mail_receive(
             files=[_file(attachment) for attachment in parsed.attachments],
         )
         email.save(update_fields=["ticket", "entry"])
-        settings = mail_settings(board)
         if outcome == "ticket" and settings.acknowledge and ticket.customer_email:
             acknowledge_send(ticket=ticket, settings=settings, answering=message_id)
     return Received(outcome, email)
@@ -298,7 +298,7 @@ def _store(raw: bytes, parsed: ParsedMail, board, address, message_id: str) -> E
     )
 
 
-def _why_ignored(parsed: ParsedMail, board: Board, now: datetime) -> str:
+def _why_ignored(parsed: ParsedMail, board: Board, settings: MailSettings, now: datetime) -> str:
     if parsed.is_bounce:
         return Email.Why.BOUNCE
     if parsed.is_auto:
@@ -307,7 +307,7 @@ def _why_ignored(parsed: ParsedMail, board: Board, now: datetime) -> str:
     own = SupportAddress.objects.annotate(lower=Lower("address")).filter(lower=sender)
     if sender and own.exists():
         return Email.Why.OWN_ADDRESS
-    limit = mail_settings(board).sender_hourly_limit
+    limit = settings.sender_hourly_limit
     recent = Email.objects.filter(
         board=board,
         direction=Email.Direction.INBOUND,
@@ -328,12 +328,14 @@ def _mark_bounced(board: Board, parsed: ParsedMail) -> None:
         ).update(state=Email.State.BOUNCED, error=(parsed.text or "")[:2000])
 
 
-def _ticket_for(parsed: ParsedMail, board: Board, now: datetime) -> tuple[Ticket, str]:
+def _ticket_for(
+    parsed: ParsedMail, board: Board, settings: MailSettings, now: datetime
+) -> tuple[Ticket, str]:
     """The ticket the message lands on (reopened or set going again if need be), or a new one."""
     ticket = _thread(parsed, board)
     follow_up_of = None
     if ticket is not None and ticket.resolved_at is not None:
-        reopen_until = ticket.resolved_at + timedelta(days=mail_settings(board).reopen_days)
+        reopen_until = ticket.resolved_at + timedelta(days=settings.reopen_days)
         if now <= reopen_until:
             intake = None
             if ticket.column.is_done:
