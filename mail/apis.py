@@ -3,6 +3,8 @@
 first; a POST with `public` true emails a reply to the customer (members and admins), with
 `public` false writes an internal note. Guests read the conversation as they read the ticket."""
 
+from django.db.models import Prefetch
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,14 +23,15 @@ from csboard.core.api import (
     StrictModelSerializer,
     idempotent_create,
 )
+from csboard.core.mailhtml import content_id_key, with_images
 from mail.models import SupportAddress
 from mail.outbound import reply_send
 from mail.services import support_address_delete, support_address_set
 from workspace.apis import TicketScopedMixin
-from workspace.models import Message
+from workspace.models import Attachment, Message
 from workspace.selectors import ticket_messages
 from workspace.serializers import MessageInputSerializer, MessageSerializer
-from workspace.services import message_post
+from workspace.services import message_post, served_inline
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -40,13 +43,34 @@ class DeliverySerializer(serializers.Serializer):
     message_id = serializers.CharField()
 
 
+class MessageFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "content_id"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "content_id": {"help_text": "For an inline image of a mail, the Content-ID its HTML "
+                           "points at (`cid:…`); else empty."},
+        }  # fmt: skip
+
+
 class ConversationMessageSerializer(MessageSerializer):
     delivery = serializers.SerializerMethodField(
         help_text="The email this message was (a reply sent, or the customer's mail), or null."
     )
+    attachments = MessageFileSerializer(
+        many=True,
+        read_only=True,
+        help_text="The files that came with the message; each downloads through "
+        "`…/attachments/{id}/download/`.",
+    )
+    mail_html = serializers.SerializerMethodField(
+        help_text="A customer's mail as it was formatted, sanitised, each inline image pointing "
+        "at its download; empty for the team's messages and for mail without HTML."
+    )
 
     class Meta(MessageSerializer.Meta):
-        fields = [*MessageSerializer.Meta.fields, "delivery"]
+        fields = [*MessageSerializer.Meta.fields, "delivery", "attachments", "mail_html"]
         read_only_fields = fields
 
     @extend_schema_field(DeliverySerializer(allow_null=True))
@@ -55,6 +79,20 @@ class ConversationMessageSerializer(MessageSerializer):
         if email is None:
             return None
         return {"state": email.state, "error": email.error, "message_id": email.message_id}
+
+    def get_mail_html(self, message: Message) -> str:
+        email = getattr(message, "email", None)
+        if email is None or not message.from_customer or not email.html.strip():
+            return ""
+        ticket = message.ticket
+        sources = {
+            content_id_key(file.content_id): reverse(
+                "api:ticket-attachment-download", args=[ticket.board_id, ticket.number, file.pk]
+            )
+            for file in message.attachments.all()
+            if file.content_id and served_inline(file)
+        }
+        return with_images(email.html, sources)
 
 
 class ConversationInputSerializer(MessageInputSerializer):
@@ -68,6 +106,12 @@ class ConversationInputSerializer(MessageInputSerializer):
 
 
 @extend_schema(parameters=[NUMBER])
+def conversation(ticket):
+    """A ticket's messages with their emails and files: three queries for any number."""
+    files = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    return ticket_messages(ticket).select_related("email", "ticket").prefetch_related(files)
+
+
 class ConversationViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A ticket's conversation with the customer and its internal notes, oldest first."""
 
@@ -77,7 +121,7 @@ class ConversationViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.Gen
     def get_queryset(self):
         if self.schema_only:
             return Message.objects.none()
-        return ticket_messages(self.ticket).select_related("email")
+        return conversation(self.ticket)
 
     @extend_schema(
         request=ConversationInputSerializer,
@@ -95,7 +139,7 @@ class ConversationViewSet(TicketScopedMixin, mixins.ListModelMixin, viewsets.Gen
                 message = message_post(
                     board=self.board, ticket=self.ticket, by=request.user, body=data["body"]
                 )
-            message = ticket_messages(self.ticket).select_related("email").get(pk=message.pk)
+            message = conversation(self.ticket).get(pk=message.pk)
             return Response(
                 ConversationMessageSerializer(message).data, status=status.HTTP_201_CREATED
             )

@@ -3,7 +3,7 @@
 Whatever delivers the bytes (IMAP, a provider's webhook, an MTA pipe) calls `parse(raw)` and gets a
 frozen `ParsedMail`; a later service turns that into a ticket or a reply. Nothing here touches the
 database or another app: only the standard library's `email` (with `policy.default`), nh3 for the
-HTML and mail-parser-reply for folding quoted history away.
+HTML (csboard.core.mailhtml) and mail-parser-reply for folding quoted history away.
 
 `parse` never raises on bad input. Mail from the wild is often broken (a charset that does not
 exist or is not the one used, raw 8-bit bytes in headers, boundaries that never close, headers of
@@ -17,12 +17,9 @@ Decisions, each written once here:
   actually send). Bytes that are valid UTF-8 with non-ASCII in them are read as UTF-8 whatever the
   label says: legacy text is almost never valid UTF-8 by accident, mislabelled UTF-8 is common.
   Anything still undecodable is replaced (U+FFFD), never dropped silently or raised.
-- HTML (`ParsedMail.html`): nh3 with an allow-list of formatting tags and a handful of attributes;
-  no script, style, iframe, form, event handler, `style`/`class` attribute or `javascript:` URL
-  survives. Links keep http(s)/mailto and get rel="noopener noreferrer nofollow". Images keep only
-  `cid:` sources, left as written so the page can map them to the inline attachments
-  (`ParsedAttachment.content_id`); an external image loses its src (its alt text stays), so opening
-  a mail never tells a tracker it was read, and nothing loads that the page did not choose.
+- HTML (`ParsedMail.html`): cleaned by csboard.core.mailhtml (an allow-list of formatting tags;
+  images keep only `cid:` sources, left as written so the page can map them to the inline
+  attachments, `ParsedAttachment.content_id`).
 - Auto-submitted mail (`is_auto`, with the header that decided in `auto_reason`) means "never answer
   this automatically" (RFC 3834 section 2), see `_auto_reason` for each rule. A bounce is auto too.
 - Bounces (`is_bounce`): a delivery-status report, or mail from mailer-daemon/postmaster, or an
@@ -49,8 +46,9 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
-import nh3
 from mailparser_reply.parser import EmailMessage as ReplySplitter
+
+from csboard.core import mailhtml
 
 # Past these, input is cut (and a defect noted) rather than parsed in full: no legitimate header is
 # this long, and the reply parser's regular expressions are not meant for megabytes of text.
@@ -547,45 +545,9 @@ def _html_to_text(html: str) -> str:
     return _clean(re.sub(r"\n{3,}", "\n\n", text).strip())
 
 
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
-    "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span", "strike", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-}  # fmt: skip
-_ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-    "ol": {"start"},
-    "*": {"dir", "lang"},
-}
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src":
-        return value if value.strip().lower().startswith("cid:") else None
-    return value
-
-
-_CLEANER = nh3.Cleaner(
-    tags=_ALLOWED_TAGS,
-    clean_content_tags={"script", "style", "title", "template", "noscript"},
-    attributes=_ALLOWED_ATTRIBUTES,
-    attribute_filter=_attribute_filter,
-    url_schemes={"http", "https", "mailto", "cid"},
-    link_rel="noopener noreferrer nofollow",
-    strip_comments=True,
-)
-
-
 def sanitise_html(html: str) -> str:
-    """The mail's HTML made safe to show inside our page (see the module's docstring)."""
-    try:
-        return _clean(_CLEANER.clean(_clean(html)))
-    except Exception:
-        return ""
+    """The mail's HTML made safe to show inside our page (csboard.core.mailhtml)."""
+    return mailhtml.sanitise(html)
 
 
 def _split_reply(text: str, defects: _Defects) -> tuple[str, str]:

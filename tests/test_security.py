@@ -7,6 +7,8 @@
   every HTML email.
 """
 
+import re
+
 import pytest
 from django.test import Client
 from django.utils.html import escape
@@ -187,8 +189,16 @@ def _poisoned_mail(board, ticket, member_user):
     message["To"] = "support@example.com"
     message["Subject"] = f"[{board.key}-{ticket.number}] {PAYLOAD}"
     message.set_content(PAYLOAD)
-    message.add_alternative(f"<p>{PAYLOAD}<a href='javascript:alert(1)'>x</a></p>", subtype="html")
+    message.add_alternative(
+        f"<p>{PAYLOAD}<a href='javascript:alert(1)'>x</a></p>"
+        "<img src='cid:shot@fbi.example' onerror='alert(1)'>",
+        subtype="html",
+    )
     message.add_attachment(b"x", maintype="text", subtype="plain", filename=f"{PAYLOAD}.txt")
+    message.add_attachment(  # an inline image, its name shown as the thumbnail's alt and title
+        b"\x89PNG", maintype="image", subtype="png", filename=f"{PAYLOAD}.png",
+        cid="<shot@fbi.example>",
+    )  # fmt: skip
     assert mail_receive(message.as_bytes()).ticket == ticket
     reply_send(ticket=ticket, by=member_user, body=PAYLOAD)
 
@@ -222,6 +232,12 @@ def test_the_ticket_page_shows_the_poisoned_phone_tag_and_customer_escaped(
     board_html = client_as("admin").get(f"/boards/{poisoned.pk}/").content.decode()
 
     assert html.decode().count("&lt;script&gt;alert") >= 4  # title, description, customer, phone
+    # the mail as formatted: its inline image through our view, without its handler
+    (image,) = ticket.attachments.filter(content_id="shot@fbi.example")
+    source = f'src="/boards/{poisoned.pk}/tickets/{ticket.number}/attachments/{image.pk}/"'
+    (mail_html,) = re.findall(r'<div class="prose chat-message__mail">(.*?)</div>', html.decode())
+    assert f"<img {source}>" in mail_html
+    assert "onerror" not in mail_html
     assert f'class="chip" style="--chip: #22c55e">{escape(PAYLOAD[:40])}<' in board_html
 
 

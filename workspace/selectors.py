@@ -1,6 +1,15 @@
 """Reads for the ticket workspace and the board panels: one query per list, whatever its length."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from boards.models import Board
@@ -35,7 +44,18 @@ def ticket_messages(ticket: Ticket) -> QuerySet[Message]:
 
 
 def ticket_attachments(ticket: Ticket) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
+    """A ticket's files, each with `from_customer`: it came with the customer's mail (it has no
+    uploader, and neither has a file whose uploader was deleted)."""
+    return (
+        Attachment.objects.filter(ticket=ticket)
+        .select_related("uploaded_by")
+        .annotate(
+            from_customer=ExpressionWrapper(
+                Q(message__author__isnull=True, message__sender_email__gt=""),
+                output_field=BooleanField(),
+            )
+        )
+    )
 
 
 def ticket_activity(ticket: Ticket) -> QuerySet[Activity]:

@@ -175,3 +175,107 @@ def test_a_reply_from_the_page_carries_its_files(
     sent = Email.objects.get(ticket=ticket, direction=Email.Direction.OUTBOUND)
     message = BytesParser(policy=policy.default).parsebytes(bytes(sent.raw))
     assert [part.get_filename() for part in message.iter_attachments()] == ["invoice-march.pdf"]
+
+
+def _html_mail(html: str, images: dict[str, str]) -> bytes:
+    """A customer's HTML mail, with a text part, and each of `images` (Content-ID: file name)
+    as an inline PNG beside it, as Outlook and Gmail send a pasted screenshot."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Dana Scully <dana@fbi.example>"
+    message["To"] = "support@example.com"
+    message["Subject"] = "It jams"
+    message.set_content("It jams on the second tray, see the photo.")
+    message.add_alternative(html, subtype="html")
+    html_part = message.get_payload()[1]
+    for content_id, name in images.items():
+        html_part.add_related(
+            b"\x89PNG\r\n\x1a\nfake", maintype="image", subtype="png", cid=f"<{content_id}>",
+            filename=name, disposition="inline",
+        )  # fmt: skip
+    return message.as_bytes()
+
+
+def test_a_customers_html_mail_shows_as_formatted_with_its_inline_images(address, board, client_as):
+    html = (
+        '<p>It jams on the <b>second</b> tray, see the photo.</p><img src="cid:Shot.PNG@01DB" '
+        'width="320" alt="photo"><img src="cid:gone@01DB" alt="lost">'
+        '<img src="https://tracker.example/open.gif" alt="pixel">'
+    )
+    ticket = mail_receive(_html_mail(html, {"shot.png@01db": "tray.png"})).ticket
+    (image,) = ticket.attachments.all()
+    url = f"/boards/{board.pk}/tickets/{ticket.number}/attachments/{image.pk}/"
+
+    page = _page(client_as, "member", ticket)
+
+    (mail_html,) = re.findall(r'<div class="prose chat-message__mail">(.*?)</div>', page, re.S)
+    assert "<b>second</b>" in mail_html  # as it was formatted
+    # the inline image in place (Content-IDs match whatever their case), through our own view
+    assert f'<img src="{url}" width="320" alt="photo">' in mail_html
+    assert '<img alt="lost">' in mail_html  # a cid with no such file: no source at all
+    assert '<img alt="pixel">' in mail_html  # nothing external loads, no tracker is told
+    assert "cid:" not in page
+    assert "tracker.example" not in page
+    # and at a glance, under the customer's words, the image as a thumbnail
+    assert f'<a class="message-file message-file--image" href="{url}" title="tray.png">' in page
+    served = client_as("guest").get(url)
+    assert (served.status_code, served["Content-Type"]) == (200, "image/png")
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_files_of_a_customers_mail_show_on_its_message_and_only_there(
+    address, board, member_user, client_as
+):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "dana@fbi.example"
+    message["To"] = "support@example.com"
+    message["Subject"] = "Logs"
+    message.set_content("The logs are attached.")
+    message.add_attachment(b"line 1", maintype="text", subtype="plain", filename="app.log")
+    ticket = mail_receive(message.as_bytes()).ticket
+    message_post(board=board, ticket=ticket, by=member_user, body="Looking at the logs")
+    (log,) = ticket.attachments.all()
+
+    page = _page(client_as, "member", ticket)
+
+    rows = page.split('<ol class="chat__messages">')[1].split("</ol>")[0].split("<li ")
+    link = f'href="/boards/{board.pk}/tickets/{ticket.number}/attachments/{log.pk}/"'
+    assert link in rows[1]
+    assert "app.log" in rows[1]
+    assert link not in rows[2]  # the note has no files
+    assert "Show the whole email" not in page  # plain text, nothing folded: nothing more to show
+    # the ticket's files say where this one came from (it has no uploader)
+    assert "6\xa0bytes · Customer's email ·" in page
+
+
+def test_the_api_gives_a_mails_files_and_its_formatted_html_in_constant_queries(
+    address, board, api_as, member_user, django_assert_max_num_queries
+):
+    html = '<p>See <i>this</i>:</p><img src="cid:shot@01db" alt="photo"><script>x()</script>'
+    ticket = mail_receive(_html_mail(html, {"shot@01db": "tray.png"})).ticket
+    (image,) = ticket.attachments.all()
+    url = f"/api/boards/{board.pk}/tickets/{ticket.number}/messages/"
+    client = api_as("guest")
+    client.get(url)  # the session and the board's role, read once warm
+
+    with django_assert_max_num_queries(8) as few:
+        (row,) = client.get(url).json()["results"]
+    for _ in range(5):
+        mail_receive(_html_mail(html, {"shot@01db": "tray.png"}))  # new tickets: not this one
+        message_post(board=board, ticket=ticket, by=member_user, body="noted")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = client.get(url).json()["results"]
+
+    assert len(rows) == 6
+    download = f"/api/boards/{board.pk}/tickets/{ticket.number}/attachments/{image.pk}/download/"
+    assert row["attachments"] == [
+        {"id": image.pk, "name": "tray.png", "size": image.size, "content_type": "image/png",
+         "content_id": "shot@01db"},
+    ]  # fmt: skip
+    assert row["mail_html"] == f'<p>See <i>this</i>:</p><img src="{download}" alt="photo">'
+    assert rows[1]["attachments"] == []
+    assert rows[1]["mail_html"] == ""
+    assert client.get(download)["Content-Type"] == "image/png"

@@ -5,7 +5,7 @@ own, row for row; every text a user wrote is escaped (`_e`), and message bodies 
 sanitised Markdown of csboard.core.markdown."""
 
 from django import template
-from django.template.defaultfilters import date, timesince_filter
+from django.template.defaultfilters import date, filesizeformat, timesince_filter
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape as _e
@@ -14,8 +14,10 @@ from django.utils.timezone import template_localtime
 
 from boards import permissions
 from boards.templatetags.board_ui import avatar
+from csboard.core.mailhtml import content_id_key, with_images
 from csboard.core.markdown import render as markdown
 from csboard.core.templatetags.ui import icon
+from workspace.services import served_inline
 
 register = template.Library()
 _STAND_IN = 4_611_686_018_427_387_904  # a row pk no board, ticket or row has (2**62)
@@ -50,6 +52,8 @@ class _Page:
         self.can_work = bool(context.get("can_work"))
         self.csrf = CsrfTokenNode().render(context)
         self._patterns = {}
+        self._files = context.get("files") or ()  # the ticket's files, read with the page
+        self._by_message = None
 
     def url(self, ticket_name: str, board_name: str, pk: int) -> str:
         """A row's action: the ticket's (`ticket_name`) on a ticket page, else the board's."""
@@ -73,6 +77,15 @@ class _Page:
         head, _, tail = pattern
         return f"{head}{int(pk)}{tail}"
 
+    def message_files(self, message) -> list:
+        """The files that came with `message` (a customer's mail, a reply), as they came."""
+        if self._by_message is None:
+            self._by_message = {}
+            for file in sorted(self._files, key=lambda file: file.pk):
+                if file.message_id is not None and not file.is_link:
+                    self._by_message.setdefault(file.message_id, []).append(file)
+        return self._by_message.get(message.pk, [])
+
     def may(self, action: str, target) -> bool:
         return permissions.can(self.user, action, target, board=self.board)
 
@@ -87,18 +100,52 @@ DELIVERY = {
 }
 
 
-def _whole(message) -> str:
-    """A customer's mail shows its new words; what the reply parser folded away (the quoted
-    history, a signature) stays one click away: the whole text, as it came."""
+def _whole(message, files: list, urls: dict) -> str:
+    """A customer's mail shows its new words; the whole mail (the quoted history and signature
+    the reply parser folded away) stays one click away: as it was formatted, with its inline
+    images in place, or as its text when it came without HTML."""
     if not message.from_customer:
         return ""
     email = getattr(message, "email", None)  # read with the messages (web.views)
-    if email is None or not email.text.strip() or email.text.strip() == message.body.strip():
+    if email is None:
+        return ""
+    if email.html.strip():
+        sources = {
+            content_id_key(file.content_id): urls[file.pk]
+            for file in files
+            if file.content_id and served_inline(file) and file.content_type.startswith("image/")
+        }
+        whole = f'<div class="prose chat-message__mail">{with_images(email.html, sources)}</div>'
+    elif email.text.strip() and email.text.strip() != message.body.strip():
+        whole = f'<pre class="chat-message__text">{_e(email.text)}</pre>'
+    else:
         return ""
     return (
         '<details class="chat-message__whole"><summary class="link-button">Show the whole '
-        f'email</summary><pre class="chat-message__text">{_e(email.text)}</pre></details>'
+        f"email</summary>{whole}</details>"
     )
+
+
+def _files(files: list, urls: dict) -> str:
+    """The files that came with a message: images as thumbnails (a pasted screenshot is seen at
+    a glance), anything else by name and size; each opens through the permission-checked view."""
+    if not files:
+        return ""
+    items = []
+    for file in files:
+        url, name = urls[file.pk], _e(file.name)
+        if served_inline(file) and file.content_type.startswith("image/"):
+            items.append(
+                f'<li><a class="message-file message-file--image" href="{url}" title="{name}">'
+                f'<img src="{url}" alt="{name}" loading="lazy"></a></li>'
+            )
+        else:
+            items.append(
+                f'<li><a class="message-file" href="{url}">{icon("paperclip")}'
+                f'<span class="message-file__name">{name}</span></a> '
+                f'<span class="muted">{_e(filesizeformat(file.size))}</span></li>'
+            )
+    return f'<ul class="chat-message__files" aria-label="Attached files">{"".join(items)}</ul>'
 
 
 def _row_class(message) -> str:
@@ -159,6 +206,8 @@ def _message(page: _Page, message) -> str:
       <div class="chat-message__actions">{"".join(parts)}
       </div>"""
     at = message.created_at
+    files = page.message_files(message)
+    urls = {file.pk: page.ticket_url("workspace:attachment", file.pk) for file in files}
     if message.from_customer:  # their email: no account, the name and address it came with
         name = _e(message.sender_name or message.sender_email)
         initials = _e("".join(part[0] for part in name.split()[:2]).upper() or "?")
@@ -180,7 +229,7 @@ def _message(page: _Page, message) -> str:
       <p class="chat-message__meta">{byline}
         <time datetime="{_iso(at)}" title="{_stamp(at)}">{_ago(at)} ago</time>
         {edited}</p>
-      <div class="prose chat-message__body">{markdown(message.body)}</div>{_whole(message)}{actions}
+      <div class="prose chat-message__body">{markdown(message.body)}</div>{_files(files, urls)}{_whole(message, files, urls)}{actions}
     </div>
   </li>"""
 
