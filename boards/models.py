@@ -34,6 +34,18 @@ board_key_validator = RegexValidator(
 )
 
 
+brand_color_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Use a colour as #RRGGBB (e.g. #4f46e5)."
+)
+
+
+def board_logo_path(instance: "Board", filename: str) -> str:
+    # A random name: the stored path never comes from what the admin's file was called.
+    from uuid import uuid4
+
+    return f"brand/{instance.pk or 'new'}/{uuid4().hex}"
+
+
 def time_zone_names() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 
@@ -57,6 +69,15 @@ class Board(models.Model):
         validators=[time_zone_validator],
         help_text="e.g. Europe/Berlin",
     )
+    # What the customer sees on the board's pages for them (request form, portal, CSAT): its
+    # logo (PNG, JPEG or WebP, served through a view) and colour; without them, the product's.
+    brand_color = models.CharField(
+        max_length=7, blank=True, default="", db_default="", validators=[brand_color_validator]
+    )
+    logo = models.FileField(
+        upload_to=board_logo_path, max_length=200, blank=True, default="", db_default=""
+    )
+    logo_type = models.CharField(max_length=20, blank=True, default="", db_default="")
     # The next ticket number; only ever read and bumped under a row lock (tickets.services).
     next_number = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -70,6 +91,18 @@ class Board(models.Model):
 
     def __str__(self):
         return f"{self.key} · {self.name}"
+
+    @property
+    def brand_ink(self) -> str:
+        """The text colour that reads on the brand colour: dark on a light one, white on a dark
+        one (by WCAG relative luminance); "" without a brand colour."""
+        if not self.brand_color:
+            return ""
+        channels = [int(self.brand_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        # White contrasts better than near-black below ~0.18 (where the two ratios meet).
+        return "#ffffff" if luminance < 0.179 else "#111827"
 
 
 class Column(models.Model):

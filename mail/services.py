@@ -47,6 +47,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from tickets.models import Source, Status, Ticket
 from tickets.services import ticket_create, ticket_update
+from workspace.models import Message
 from workspace.services import message_receive
 
 TITLE_MAX = Ticket._meta.get_field("title").max_length
@@ -263,15 +264,25 @@ def mail_receive(
             if why == Email.Why.BOUNCE:
                 _mark_bounced(board, parsed)
             return Received("ignored", email)
-        ticket, outcome = _ticket_for(parsed, board, settings, now)
-        email.ticket = ticket
-        email.entry = message_receive(
-            ticket=ticket,
-            body=parsed.reply_text or parsed.text,
-            sender_name=parsed.from_name,
-            sender_email=_valid_email(parsed.from_address),
-            files=[_file(attachment) for attachment in parsed.attachments],
-        )
+        ticket = _thread(parsed, board)
+        sender_email = _valid_email(parsed.from_address)
+        sender_name = parsed.from_name or ("" if sender_email else (parsed.from_address or ""))
+        files = [_file(attachment) for attachment in parsed.attachments]
+        body = parsed.reply_text or parsed.text
+        if ticket is None:
+            ticket, entry = customer_ticket_open(
+                board=board, source=Source.EMAIL, title=parsed.subject, body=body,
+                sender_name=sender_name, sender_email=sender_email, files=files,
+                channel=Message.Channel.EMAIL,
+            )  # fmt: skip
+            outcome = "ticket"
+        else:
+            ticket, entry, outcome = customer_reply(
+                ticket=ticket, body=body, sender_name=sender_name, sender_email=sender_email,
+                files=files, channel=Message.Channel.EMAIL, source=Source.EMAIL,
+                settings=settings, now=now,
+            )  # fmt: skip
+        email.ticket, email.entry = ticket, entry
         email.save(update_fields=["ticket", "entry"])
         if outcome == "ticket" and settings.acknowledge and ticket.customer_email:
             acknowledge_send(ticket=ticket, settings=settings, answering=message_id)
@@ -328,27 +339,93 @@ def _mark_bounced(board: Board, parsed: ParsedMail) -> None:
         ).update(state=Email.State.BOUNCED, error=(parsed.text or "")[:2000])
 
 
-def _ticket_for(
-    parsed: ParsedMail, board: Board, settings: MailSettings, now: datetime
-) -> tuple[Ticket, str]:
-    """The ticket the message lands on (reopened or set going again if need be), or a new one."""
-    ticket = _thread(parsed, board)
-    follow_up_of = None
-    if ticket is not None and ticket.resolved_at is not None:
-        reopen_until = ticket.resolved_at + timedelta(days=settings.reopen_days)
-        if now <= reopen_until:
-            intake = None
-            if ticket.column.is_done:
-                intake = board.columns.filter(is_done=False).order_by("position", "id").first()
-            return ticket_update(
-                ticket=ticket, by=None, status=Status.IN_PROGRESS, column=intake
-            ), "reply"
-        follow_up_of, ticket = ticket, None
-    if ticket is not None:
-        if ticket.status == Status.WAITING:  # the customer answered
-            ticket = ticket_update(ticket=ticket, by=None, status=Status.IN_PROGRESS)
-        return ticket, "reply"
-    return _open_ticket(parsed, board, follow_up_of), "ticket"
+def customer_ticket_open(
+    *,
+    board: Board,
+    source: str,
+    title: str,
+    body: str,
+    sender_name: str,
+    sender_email: str,
+    channel: str,
+    files=(),
+    column=None,
+    follow_up_of: Ticket | None = None,
+    **fields,
+) -> tuple[Ticket, Message]:
+    """A customer's new request, however it came (their mail, the request form): a ticket in
+    the board's intake column (or `column`), the customer linked by their email, due by the SLA
+    policy, the request its first public message (with its files), and the board's team told.
+    `fields` are the ticket's own (e.g. `priority`, `customer_company`, `tags` go through
+    tickets.services.ticket_create's checks). The caller's transaction holds it all."""
+    name = " ".join((sender_name or "").split())[:NAME_MAX]
+    description = f"Follow-up to {follow_up_of.reference}." if follow_up_of else ""
+    ticket = ticket_create(
+        board=board,
+        created_by=None,
+        source=source,
+        column=column,
+        title=" ".join((title or "").split())[:TITLE_MAX] or "(No subject)",
+        description=fields.pop("description", description),
+        customer_email=sender_email,
+        customer_name=name,
+        **fields,
+    )
+    entry = message_receive(
+        ticket=ticket, body=body, sender_name=name, sender_email=sender_email, files=files,
+        channel=channel,
+    )  # fmt: skip
+    notify(
+        recipients=list(board_team(board)),
+        kind=Notification.Kind.NEW_TICKET,
+        board=board,
+        ticket=ticket,
+        title=f"New ticket from {name or sender_email or 'a customer'}: {ticket.title}",
+        url=ticket.get_absolute_url(),
+    )
+    return ticket, entry
+
+
+def customer_reply(
+    *,
+    ticket: Ticket,
+    body: str,
+    sender_name: str,
+    sender_email: str,
+    channel: str,
+    source: str,
+    files=(),
+    settings: MailSettings | None = None,
+    now: datetime | None = None,
+) -> tuple[Ticket, Message, str]:
+    """A customer's answer on their ticket, however it came (their mail, the portal), and what it
+    does: on a resolved ticket within the board's reopen period it reopens it (back to the first
+    open column if it sat in a done one); after that period it opens a new ticket naming the old
+    one (opened from `source`); on a ticket waiting on the customer it sets it going again (the resolution clock runs
+    again). The assignees hear of it. Returns the ticket it landed on, its message, and
+    "reply" or "ticket" (a follow-up was opened)."""
+    board = ticket.board
+    settings = settings or mail_settings(board)
+    now = now or timezone.now()
+    if ticket.resolved_at is not None:
+        if now > ticket.resolved_at + timedelta(days=settings.reopen_days):
+            follow_up, entry = customer_ticket_open(
+                board=board, source=source, title=ticket.title, body=body,
+                sender_name=sender_name, sender_email=sender_email, files=files,
+                channel=channel, follow_up_of=ticket,
+            )  # fmt: skip
+            return follow_up, entry, "ticket"
+        intake = None
+        if ticket.column.is_done:
+            intake = board.columns.filter(is_done=False).order_by("position", "id").first()
+        ticket = ticket_update(ticket=ticket, by=None, status=Status.IN_PROGRESS, column=intake)
+    elif ticket.status == Status.WAITING:  # the customer answered
+        ticket = ticket_update(ticket=ticket, by=None, status=Status.IN_PROGRESS)
+    entry = message_receive(
+        ticket=ticket, body=body, sender_name=sender_name, sender_email=sender_email,
+        files=files, channel=channel,
+    )  # fmt: skip
+    return ticket, entry, "reply"
 
 
 def _thread(parsed: ParsedMail, board: Board) -> Ticket | None:
@@ -392,29 +469,6 @@ def reply_address(ticket: Ticket) -> str:
 
 def _is_participant(ticket: Ticket, sender: str | None) -> bool:
     return bool(sender) and sender.lower() in participants(ticket)
-
-
-def _open_ticket(parsed: ParsedMail, board: Board, follow_up_of: Ticket | None) -> Ticket:
-    email = _valid_email(parsed.from_address)
-    name = parsed.from_name or ("" if email else (parsed.from_address or ""))
-    ticket = ticket_create(
-        board=board,
-        created_by=None,
-        source=Source.EMAIL,
-        title=" ".join(parsed.subject.split())[:TITLE_MAX] or "(No subject)",
-        description=f"Follow-up to {follow_up_of.reference}." if follow_up_of else "",
-        customer_email=email,
-        customer_name=name[:NAME_MAX],
-    )
-    notify(
-        recipients=list(board_team(board)),
-        kind=Notification.Kind.NEW_TICKET,
-        board=board,
-        ticket=ticket,
-        title=f"New ticket from {parsed.from_name or email or 'a customer'}: {ticket.title}",
-        url=ticket.get_absolute_url(),
-    )
-    return ticket
 
 
 def _valid_email(address: str | None) -> str:

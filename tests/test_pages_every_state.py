@@ -44,11 +44,12 @@ METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
 
 def page_names() -> set[str]:
     """Every named page of the apps (the API, admin and accounts pages have their own tests, and
-    so have the mail providers' webhooks, anymail's, tests/mail/test_webhooks.py)."""
+    so have the mail providers' webhooks, anymail's, tests/mail/test_webhooks.py, and the pages
+    a customer sees, the portal's, tests/portal)."""
     names = set()
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace not in (
-            None, "api", "admin", "anymail",
+            None, "api", "admin", "anymail", "portal",
         ):  # fmt: skip
             names |= {
                 f"{entry.namespace}:{pattern.name}"

@@ -19,11 +19,14 @@ class Status(models.TextChoices):
 
 class Source(models.TextChoices):
     """Who opened a ticket: a person of the team (on a page or over the API), or the system (the
-    feedback intake, or a customer's email through the mail app)."""
+    feedback intake, a customer's email through the mail app, the request form or the customer
+    portal)."""
 
     TEAM = "team", "Team"
     FEEDBACK = "feedback", "Feedback intake"
     EMAIL = "email", "Customer's email"
+    FORM = "form", "Request form"
+    PORTAL = "portal", "Customer portal"
 
 
 class Ticket(models.Model):

@@ -39,7 +39,13 @@ class Message(models.Model):
     On a ticket, a message is an internal note (the team's chat, never shown to the customer) or,
     `public`, part of the conversation with the customer: a reply the team emailed, or the
     customer's own mail. A customer's message has no `author` (they have no account): its
-    `sender_name` and `sender_email` say who wrote it."""
+    `sender_name` and `sender_email` say who wrote it, and `channel` how (their mail, the request
+    form, the customer portal)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "email"
+        FORM = "form", "request form"
+        PORTAL = "portal", "portal"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(
@@ -52,6 +58,9 @@ class Message(models.Model):
     public = models.BooleanField(default=False)
     sender_name = models.CharField(max_length=200, blank=True)
     sender_email = models.EmailField(blank=True)
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -251,10 +251,16 @@ def message_delete(*, message: Message, by) -> None:
 
 @transaction.atomic
 def message_receive(
-    *, ticket: Ticket, body: str, sender_name: str, sender_email: str, files: Iterable = ()
+    *,
+    ticket: Ticket,
+    body: str,
+    sender_name: str,
+    sender_email: str,
+    files: Iterable = (),
+    channel: str = Message.Channel.EMAIL,
 ) -> Message:
-    """A customer's message on their ticket (their mail, through the mail app): public, from no
-    account. Its text is kept to the message's limit (the whole mail stays with the mail app);
+    """A customer's message on their ticket (their mail, through the mail app; the request form
+    or the portal, `channel`): public, from no account. Its text is kept to the message's limit (the whole mail stays with the mail app);
     its files are stored with it, those over the size or count limit left out and named at the
     end of the text, so that nothing goes missing unsaid. The assignees hear of it."""
     ticket = lock_ticket(ticket.pk)
@@ -271,7 +277,7 @@ def message_receive(
         body = "_(No text: attachments only.)_" if kept else "_(No text.)_"
     message = Message.objects.create(
         board_id=ticket.board_id, ticket=ticket, author=None, public=True, body=body,
-        sender_name=sender_name[:200], sender_email=sender_email,
+        sender_name=sender_name[:200], sender_email=sender_email, channel=channel,
     )  # fmt: skip
     if kept:
         _store(ticket.board, None, kept, ticket, message)

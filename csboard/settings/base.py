@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sla",
     "workspace",
     "mail",
+    "portal",
     "customers",
     "feedback",
     "metrics",

@@ -23,7 +23,7 @@ def test_an_image_without_its_file_or_from_elsewhere_keeps_no_source():
 def test_what_was_stored_is_cleaned_again_when_shown():
     stored = '<p onclick="x()">Hi<script>alert(1)</script></p><a href="javascript:x()">y</a>'
 
-    assert with_images(stored, {}) == "<p>Hi</p><a rel=\"noopener noreferrer nofollow\">y</a>"
+    assert with_images(stored, {}) == '<p>Hi</p><a rel="noopener noreferrer nofollow">y</a>'
     assert sanitise("\x00<b>bold</b>") == "<b>bold</b>"
 
 

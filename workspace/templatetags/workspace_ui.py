@@ -217,7 +217,7 @@ def _message(page: _Page, message) -> str:
         )
         byline = (
             f'<strong>{name}</strong> <span class="badge badge--customer" '
-            f'title="{_e(message.sender_email)}">Customer · email</span>'
+            f'title="{_e(message.sender_email)}">Customer · {_e(message.get_channel_display() or "email")}</span>'
         )
     else:
         who = avatar(author, small=True)
