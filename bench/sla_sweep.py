@@ -193,8 +193,7 @@ def main():
             f"{DUE:,} of which crossed their due date in the minute since the last sweep; the "
             "rest are due days",
             "from now. One sweep as beat runs it: the indexed windows, the reminder rows written",
-            "(INSERT … ON CONFLICT DO NOTHING, batches of 500) and one delivery task per reminder "
-            "enqueued on",
+            "(INSERT … ON CONFLICT, batches of 500) and one delivery task per reminder enqueued on",
             f"the Redis broker after commit. {RUNS} runs each, reminders deleted in between; "
             "PostgreSQL and Redis",
             f"on the same machine, {os.cpu_count()} cores. Seeding (bulk_create) took "

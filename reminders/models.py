@@ -15,7 +15,9 @@ from tickets.models import Ticket
 class Reminder(models.Model):
     """One reminder about one ticket, for the deadline it was computed for. The unique
     constraint is what makes it exactly once: the row is written before anything is sent, and a
-    second sweep (or a concurrent one) cannot write it again. A moved deadline is a new row."""
+    second sweep (or a concurrent one) cannot write it again. A moved deadline is a new row; a
+    row skipped because the ticket was waiting on its customer is re-armed by the first sweep
+    after the wait, if its deadline stayed (reminders.services._insert)."""
 
     class Kind(models.TextChoices):
         DUE_SOON = Notification.Kind.DUE_SOON.value, "Due soon"
@@ -39,7 +41,7 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     due_for = models.DateTimeField()  # the deadline this reminder was computed for
     lead = models.DurationField(default=timedelta(0))  # due-soon reminders: how long before
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)  # written, or re-armed after a wait
     # When the outcome was decided and the in-app notifications (with one ReminderEmail per
     # email recipient) were written, in one transaction.
     delivered_at = models.DateTimeField(null=True, blank=True)

@@ -153,8 +153,21 @@ def _policy_wants(policy: SlaPolicy, kind: str, lead: timedelta) -> bool:
 
 
 def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the ids of the rows this call wrote. A row
-    another sweep wrote first (even one still in flight) is skipped, so it is sent once."""
+    """INSERT … ON CONFLICT DO UPDATE … WHERE outcome = 'paused' RETURNING id: the ids of the
+    rows this call wrote or re-armed. A row another sweep wrote first (even one still in flight)
+    is skipped, so it is sent once.
+
+    Re-armed: a row delivery skipped because the ticket was waiting on its customer. The sweep
+    offers it again only once the wait is over (its candidates exclude waiting tickets), for
+    the same deadline: one the wait did not move, i.e. a due date a person set (it stays where
+    they typed it) or a policy date the wait moved by no business time. That row is pending
+    again, as if written now (created_at, so the give-up window starts again), and returned so
+    that it gets its delivery task. The conflicting row is locked by the upsert and the WHERE is
+    read from its latest version: of two sweeps at once, one re-arms it, the other finds it
+    pending and skips it. A policy date the wait moved is a new deadline, hence a new row."""
+    # One upsert may not touch a row twice: the same reminder from both the crossed windows and
+    # the deadlines written late is offered once.
+    rows = list(dict.fromkeys((ticket, str(kind), due, lead) for ticket, kind, due, lead in rows))
     if not rows:
         return []
     table = Reminder._meta.db_table
@@ -175,8 +188,13 @@ def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
     sql = (
         f"INSERT INTO {table} "
         "(ticket_id, kind, due_for, lead, created_at, outcome, attempts, next_attempt_at) "
-        f"VALUES {', '.join(values)} ON CONFLICT DO NOTHING RETURNING id"
+        f"VALUES {', '.join(values)} "
+        "ON CONFLICT (ticket_id, kind, due_for, lead) DO UPDATE SET "
+        "outcome = '', delivered_at = NULL, finished_at = NULL, attempts = 0, "
+        "created_at = EXCLUDED.created_at, next_attempt_at = EXCLUDED.next_attempt_at "
+        f"WHERE {table}.outcome = %s RETURNING id"
     )
+    params.append(Reminder.Outcome.PAUSED.value)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -129,3 +129,35 @@ def test_an_email_another_run_is_sending_is_retried_never_reported_sent(assigned
     assert reminder_deliver(reminder_id=reminder.pk) == Reminder.Outcome.SENT
     assert len(mail.outbox) == 1
     assert Reminder.objects.get(pk=reminder.pk).finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_after_a_wait_re_arm_a_skipped_reminder_once(assigned, member_user):
+    import time_machine
+
+    from tickets.models import Status
+    from tickets.services import ticket_update
+
+    # Given a due date set by hand whose overdue reminder was skipped while the ticket waited
+    by_hand = (timezone.now() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    ticket_update(ticket=assigned, by=member_user, due_at=by_hand)
+    [reminder_id] = sla_sweep(now=by_hand + MINUTE)
+    with time_machine.travel(by_hand + 2 * MINUTE, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.WAITING)
+    assert reminder_deliver(reminder_id=reminder_id) == Reminder.Outcome.PAUSED
+    resumed = by_hand + timedelta(hours=2)
+    with time_machine.travel(resumed, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.IN_PROGRESS)
+
+    # When two sweeps after the wait run at once, each delivering what it re-armed
+    def sweep(index):
+        ids = sla_sweep(now=resumed + MINUTE)
+        return [reminder_deliver(reminder_id=pk) for pk in ids]
+
+    results, errors = run_at_once(2, sweep)
+
+    # Then one of them re-armed it, and mia was reminded once
+    assert errors == []
+    assert sorted(results) == [[], [Reminder.Outcome.SENT]]
+    assert Notification.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 1
+    assert len(mail.outbox) == 1

@@ -474,3 +474,86 @@ def test_a_deadline_passed_during_the_wait_is_reminded_after_it(assigned, member
 
     kinds = set(Reminder.objects.filter(pk__in=written).values_list("kind", flat=True))
     assert Reminder.Kind.OVERDUE in kinds
+
+
+def _skipped_during_a_wait(ticket, by, due):
+    """The overdue reminder of `due`, written just after it passed and skipped at delivery
+    because the ticket went waiting on its customer meanwhile; the ticket still waits."""
+    [reminder_id] = sla_sweep(now=due + MINUTE)
+    with time_machine.travel(due + 2 * MINUTE, tick=False):
+        ticket_update(ticket=ticket, by=by, status=Status.WAITING)
+    assert reminder_deliver(reminder_id=reminder_id, now=due + 3 * MINUTE) == "paused"
+    return reminder_id
+
+
+def test_a_reminder_skipped_during_the_wait_for_a_date_set_by_hand_is_sent_once_after_it(
+    assigned, member_user, sweep_at
+):
+    # Given a due date set by hand whose overdue reminder was skipped during a wait
+    by_hand = (timezone.now() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    ticket_update(ticket=assigned, by=member_user, due_at=by_hand)
+    _skipped_during_a_wait(assigned, member_user, by_hand)
+    assert sweep_at(by_hand + timedelta(hours=1)) == []  # still waiting: held off
+
+    # When the wait ends, and the sweeps run after it
+    resumed = by_hand + timedelta(hours=2)
+    with time_machine.travel(resumed, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.IN_PROGRESS)
+    first = sweep_at(resumed + MINUTE)
+    second = sweep_at(resumed + 2 * MINUTE)
+
+    # Then the date stays where the agent typed it, and the reminder goes out once
+    assigned.refresh_from_db()
+    assert assigned.due_at == by_hand
+    assert (first, second) == ([(OVERDUE, SENT)], [])
+    assert notified(OVERDUE) == ["mia"]
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get(kind=OVERDUE).outcome == SENT
+
+
+def test_a_reminder_skipped_during_the_wait_for_the_policys_date_follows_the_moved_date(
+    assigned, member_user, sweep_at
+):
+    # Given the policy's due date, whose overdue reminder was skipped during a wait
+    due = assigned.due_at
+    _skipped_during_a_wait(assigned, member_user, due)
+
+    # When the wait ends three hours later (the date moves later by as much), and sweeps run
+    resumed = due + 2 * MINUTE + timedelta(hours=3)
+    with time_machine.travel(resumed, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.IN_PROGRESS)
+    assigned.refresh_from_db()
+    moved = assigned.due_at
+    runs = [sweep_at(resumed + MINUTE), sweep_at(resumed + 2 * MINUTE)]
+
+    # Then the reminder of the moved date goes out once; the old one stays skipped
+    assert moved == due + timedelta(hours=3)
+    assert runs == [[(OVERDUE, SENT)], []]
+    assert notified(OVERDUE) == ["mia"]
+    assert len(mail.outbox) == 1
+    outcomes = dict(Reminder.objects.filter(kind=OVERDUE).values_list("due_for", "outcome"))
+    assert outcomes == {due: Reminder.Outcome.PAUSED, moved: SENT}
+
+
+def test_a_reminder_skipped_in_two_waits_is_sent_once_after_the_second(
+    assigned, member_user, sweep_at
+):
+    by_hand = (timezone.now() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    ticket_update(ticket=assigned, by=member_user, due_at=by_hand)
+    reminder_id = _skipped_during_a_wait(assigned, member_user, by_hand)
+    resumed = by_hand + timedelta(hours=2)
+    with time_machine.travel(resumed, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.IN_PROGRESS)
+    # re-armed, then the ticket waits again before its delivery ran: skipped again
+    assert sla_sweep(now=resumed + MINUTE) == [reminder_id]
+    with time_machine.travel(resumed + 2 * MINUTE, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.WAITING)
+    assert reminder_deliver(reminder_id=reminder_id, now=resumed + 3 * MINUTE) == "paused"
+
+    again = resumed + timedelta(hours=1)
+    with time_machine.travel(again, tick=False):
+        ticket_update(ticket=assigned, by=member_user, status=Status.IN_PROGRESS)
+
+    assert sweep_at(again + MINUTE) == [(OVERDUE, SENT)]
+    assert sweep_at(again + 2 * MINUTE) == []
+    assert notified(OVERDUE) == ["mia"]
