@@ -13,6 +13,13 @@ Nothing is lost and nothing is taken twice, whatever stops a poll:
   again by the next poll, and mail_receive knows it (its Message-ID, once per board): a
   "duplicate", no second ticket, and this time it is marked.
 
+Marking is per message too: a server that refuses to mark or move one message (a done folder
+the user may not write to, over quota, gone) does not stop the poll. That message was received
+(its ticket committed) and stays where it is, read if the STORE went through (so it is not taken
+again; else the next poll reads it again as a duplicate, and says so again), counted
+`unmarked`; the server's answer goes to the log and the address's last_error, and the poll goes
+on with the next message. Only a connection that is gone stops it.
+
 A message bigger than MAIL_MAX_BYTES is not fetched at all: it stays unread in the mailbox, for
 someone to deal with there, counted `failed`, and the address's last_error says so (every poll,
 until it is dealt with). At most MAIL_POLL_BATCH messages a poll, for at most
@@ -63,12 +70,14 @@ _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 class PollResult:
     """What a poll did: messages `fetched`, `received` (new: a ticket, a reply, or kept without
     one), `duplicates` (received before), `failed` (left unread: a receive that raised, or too
-    big); `error` why it stopped early (nothing else said: it went through)."""
+    big), `unmarked` (received, but the server refused to mark or move them); `error` why it
+    stopped early (nothing else said: it went through)."""
 
     fetched: int = 0
     received: int = 0
     duplicates: int = 0
     failed: int = 0
+    unmarked: int = 0
     error: str = ""
 
 
@@ -228,7 +237,17 @@ def mailbox_poll(address: SupportAddress) -> PollResult:
                 result.duplicates += 1
             else:
                 result.received += 1
-            _mark_done(conn, uid, address.imap_done_folder)
+            try:
+                _mark_done(conn, uid, address.imap_done_folder)
+            except imaplib.IMAP4.abort:  # the connection is gone: nothing more this poll
+                raise
+            except (MailboxError, imaplib.IMAP4.error) as error:  # refused for this message
+                result.unmarked += 1
+                problems.append(f"message UID {uid} received but not marked done: {error}")
+                log.error(
+                    "%s: message UID %s received but not marked done: %s",
+                    address.address, uid, error,
+                )  # fmt: skip
     except POLL_ERRORS as error:
         stopped = error
     else:

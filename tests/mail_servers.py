@@ -269,6 +269,15 @@ userdb {{
   args = uid={self._mail_owner.pw_uid} gid={self._mail_owner.pw_gid} home={d}/mail/%u
 }}
 mail_location = maildir:~/Maildir
+# Folder rights (RFC 4314), which a test may take away over IMAP (SETACL); without an ACL of
+# its own a folder gives its owner every right, as on a server without the plugin.
+mail_plugins = acl
+plugin {{
+  acl = vfile:cache_secs=0
+}}
+protocol imap {{
+  mail_plugins = $mail_plugins imap_acl
+}}
 # Throwaway mail: no fsync, which would only slow the tests.
 mail_fsync = never
 service imap-login {{
@@ -355,6 +364,16 @@ service anvil {{
         with self.connect() as conn:
             _, lines = conn.list()
         return sorted(_list_name(line) for line in lines if line)
+
+    def set_rights(self, mailbox: str, rights: str) -> None:
+        """Create `mailbox` if missing and give the test user only `rights` on it (RFC 4314
+        letters; e.g. without "i" nothing may be put in it). reset() deletes it, rights and
+        all, so keep "x" (delete)."""
+        with self.connect() as conn:
+            conn.create(_quote(mailbox))  # "already exists" is fine
+            status, data = conn.setacl(_quote(mailbox), self.username, rights)
+            if status != "OK":
+                raise imaplib.IMAP4.error(f"SETACL on {mailbox} failed: {data!r}")
 
     def reset(self) -> None:
         """Empty INBOX and delete every other mailbox (and its subscription), over IMAP: so a

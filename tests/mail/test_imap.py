@@ -106,6 +106,66 @@ def test_without_move_the_server_is_asked_to_copy_and_expunge(address, board, ma
     assert len(mailbox.messages("Done")) == 2
 
 
+def test_a_done_folder_the_server_refuses_holds_back_no_message_and_is_said(
+    address, board, mailbox
+):
+    # Given a done folder the user may read but not put mail into, and three unread messages
+    mailbox.set_rights("Done", "lrswtekxa")  # all but "i" (insert)
+    address.imap_done_folder = "Done"
+    deliver(mailbox, 3)
+
+    # When a poll runs, and another after it
+    first = mailbox_poll(address)
+    address.refresh_from_db()
+    last_error = address.last_error
+    second = mailbox_poll(address)
+
+    # Then every message became a ticket in the first poll, read where it was, the refusal said
+    # for each; the second poll took nothing again
+    assert (first.received, first.unmarked, first.error) == (3, 3, "")
+    assert tickets(board) == ["Question 1", "Question 2", "Question 3"]
+    assert mailbox.messages("Done") == []
+    assert [SEEN in message.flags for message in mailbox.messages()] == [True] * 3
+    assert last_error.count("received but not marked done: MOVE") == 3
+    assert "NOPERM" in last_error
+    assert (second.fetched, second.received, second.unmarked) == (0, 0, 0)
+    assert Email.objects.filter(board=board).count() == 3
+
+
+def test_a_message_the_server_refuses_to_mark_is_taken_again_only_as_a_duplicate(
+    address, board, mailbox, monkeypatch
+):
+    # Given three unread messages, the server refusing to mark the second read (every time)
+    refused = deliver(mailbox, 3)[1]
+    connect = imap.imap_connect
+
+    def refusing(address):
+        conn = connect(address)
+        uid = conn.uid
+
+        def command(name, *args):
+            if name == "STORE" and args[0] == str(refused):
+                return "NO", [b"[SERVERBUG] refused for the test"]
+            return uid(name, *args)
+
+        conn.uid = command
+        return conn
+
+    monkeypatch.setattr(imap, "imap_connect", refusing)
+
+    # When two polls run
+    first = mailbox_poll(address)
+    second = mailbox_poll(address)
+
+    # Then the first made the three tickets, the second only found the refused one again: no
+    # second ticket, and said again
+    assert (first.received, first.unmarked) == (3, 1)
+    assert (second.fetched, second.duplicates, second.unmarked) == (1, 1, 1)
+    assert Ticket.objects.filter(board=board).count() == 3
+    address.refresh_from_db()
+    assert f"message UID {refused} received but not marked done: STORE" in address.last_error
+
+
 def failing_for(subject: str):
     def receive(raw, **kwargs):
         if f"Subject: {subject}".encode() in raw:
