@@ -14,6 +14,22 @@ from mail.services import NoSupportAddress, mail_receive
 
 log = logging.getLogger(__name__)
 
+# Where a provider's post carries the message as it came (anymail's `esp_event`: Postmark's JSON
+# with "include raw email content", Mailgun's form posted to .../inbound_mime/, SendGrid's with
+# "Send raw"). Those are the bytes kept and deduplicated on: anymail's parsed message written out
+# again is another text (Python's email package ends lines in LF and re-encodes some headers),
+# so a message without a Message-ID, known by its bytes' digest, would come in twice by IMAP and
+# by webhook. Any other provider or form: that parsed message, written out.
+RAW_FIELDS = {"Postmark": "RawEmail", "Mailgun": "body-mime", "SendGrid": "email"}
+
+
+def _raw(event, esp_name: str) -> bytes:
+    fields = getattr(event.esp_event, "POST", event.esp_event)  # a request's form, or JSON
+    raw = fields.get(RAW_FIELDS.get(esp_name, ""), None) if hasattr(fields, "get") else None
+    if isinstance(raw, str) and raw:
+        return raw.encode("utf-8")  # as anymail reads it (parse_raw_mime)
+    return event.message.as_bytes()
+
 
 def inbound_received(sender, event, esp_name, **kwargs) -> None:
     message = event.message
@@ -23,7 +39,7 @@ def inbound_received(sender, event, esp_name, **kwargs) -> None:
     if recipient:
         address = SupportAddress.objects.filter(active=True, address__iexact=recipient).first()
     try:
-        received = mail_receive(message.as_bytes(), address=address)
+        received = mail_receive(_raw(event, esp_name), address=address)
     except NoSupportAddress as error:
         log.warning("Inbound mail from %s dropped: %s", esp_name, error)
         return

@@ -70,4 +70,9 @@ WHITENOISE_AUTOREFRESH = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405
 
 # The provider webhooks are served (csboard.urls) and ask for this basic auth.
-ANYMAIL = {**ANYMAIL, "WEBHOOK_SECRET": "provider:test-webhook-secret"}  # noqa: F405
+# Mailgun also signs each post, with its webhook signing key (tests/mail/test_webhooks.py).
+ANYMAIL = {
+    **ANYMAIL,  # noqa: F405
+    "WEBHOOK_SECRET": "provider:test-webhook-secret",
+    "MAILGUN_WEBHOOK_SIGNING_KEY": "test-mailgun-signing-key",
+}

@@ -1,16 +1,24 @@
-"""mail.webhooks: a provider's inbound webhook (Postmark's, through django-anymail) makes a
-ticket of the message it posts, behind the basic auth it is given; mail for no board is accepted
-and dropped, any other failure answered 5xx for the provider to try again."""
+"""mail.webhooks: a provider's inbound webhook (Postmark's, Mailgun's and SendGrid's, through
+django-anymail's own views) makes a ticket of the message it posts, on the board it was sent to,
+behind the basic auth it is given (and Mailgun's signature); a post sent twice is stored once;
+mail for no board is accepted and dropped, any other failure answered 5xx for the provider to
+try again."""
 
 import base64
+import hashlib
+import hmac
 import json
+import secrets
+import time
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from boards.services import board_create
 from mail import webhooks
 from mail.models import Email, SupportAddress
+from mail.services import mail_receive
 from tests.mail.test_receive import mail
 from tickets.models import Ticket
 
@@ -112,3 +120,176 @@ def test_any_other_failure_is_a_5xx_for_the_provider_to_try_again(address, monke
     response = post(postmark(mail()), GOOD, Client(raise_request_exception=False))
 
     assert response.status_code >= 500
+
+
+# --- Mailgun (its route forwards the raw message, "body-mime", to .../inbound_mime/) -----------
+MAILGUN_URL = "/anymail/mailgun/inbound_mime/"
+
+
+def mailgun_signature(timestamp: str, token: str, key: str | None = None) -> str:
+    """Mailgun's signature of a post: HMAC-SHA256 of timestamp + token, its signing key."""
+    key = key or settings.ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"]
+    return hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+
+
+def mailgun(raw: bytes, *, recipient="support@example.com", key=None, token=None) -> dict:
+    """A Mailgun forward() post of the raw message, signed (multipart form fields)."""
+    timestamp, token = str(int(time.time())), token or secrets.token_hex(25)
+    return {
+        "recipient": recipient,
+        "sender": "dana@fbi.example",
+        "from": "Dana Scully <dana@fbi.example>",
+        "subject": "Invoice missing",
+        "body-mime": raw.decode(),
+        "timestamp": timestamp,
+        "token": token,
+        "signature": mailgun_signature(timestamp, token, key),
+    }
+
+
+def post_mailgun(fields: dict, headers=GOOD, client=None):
+    return (client or Client()).post(MAILGUN_URL, fields, **headers)  # multipart/form-data
+
+
+def test_mailgun_a_post_signed_with_another_key_is_refused_and_writes_nothing(address):
+    response = post_mailgun(mailgun(mail(), key="not-the-signing-key"))
+
+    assert response.status_code == 400
+    assert not Email.objects.exists()
+
+
+def test_mailgun_a_post_whose_fields_were_changed_after_signing_is_refused(address):
+    fields = mailgun(mail())
+    fields["timestamp"] = str(int(fields["timestamp"]) + 1)
+
+    assert post_mailgun(fields).status_code == 400
+    assert not Email.objects.exists()
+
+
+def test_mailgun_an_unsigned_post_is_refused(address):
+    fields = mailgun(mail())
+    del fields["signature"]
+
+    assert post_mailgun(fields).status_code == 400
+    assert not Email.objects.exists()
+
+
+def test_mailgun_a_signed_post_without_the_webhook_secret_is_refused(address):
+    response = post_mailgun(mailgun(mail()), auth("provider:wrong"))
+
+    assert response.status_code in (400, 403)
+    assert not Email.objects.exists()
+
+
+# --- SendGrid (inbound parse with "Send raw": the message in the `email` field) ----------------
+SENDGRID_URL = "/anymail/sendgrid/inbound/"
+
+
+def sendgrid(raw: bytes, *, to="support@example.com") -> dict:
+    """SendGrid's inbound parse post with "Send raw" on (multipart form fields)."""
+    return {
+        "email": raw.decode(),
+        "to": to,
+        "from": "Dana Scully <dana@fbi.example>",
+        "subject": "Invoice missing",
+        "envelope": json.dumps({"to": [to], "from": "dana@fbi.example"}),
+        "charsets": json.dumps({"to": "UTF-8", "from": "UTF-8", "subject": "UTF-8"}),
+        "SPF": "pass",
+        "spam_score": "0.1",
+    }
+
+
+def post_sendgrid(fields: dict, headers=GOOD, client=None):
+    return (client or Client()).post(SENDGRID_URL, fields, **headers)  # multipart/form-data
+
+
+@pytest.mark.parametrize("headers", [{}, auth("provider:wrong")], ids=["none", "wrong"])
+def test_sendgrid_a_post_without_the_webhook_secret_is_refused_and_writes_nothing(address, headers):
+    response = post_sendgrid(sendgrid(mail()), headers)
+
+    assert response.status_code in (400, 403)
+    assert not Email.objects.exists()
+
+
+# --- Each provider: the message lands on the board it was sent to ------------------------------
+@pytest.fixture
+def other_board(admin_user):
+    board = board_create(
+        name="Billing", key="BI", created_by=admin_user, template="customer-success"
+    )
+    SupportAddress.objects.create(board=board, address="billing@example.com")
+    return board
+
+
+POSTS = {
+    "postmark": lambda raw, to: post(
+        postmark(raw, to="x@fbi.example", original_recipient=to), GOOD
+    ),
+    "mailgun": lambda raw, to: post_mailgun(mailgun(raw, recipient=to)),
+    "sendgrid": lambda raw, to: post_sendgrid(sendgrid(raw, to=to)),
+}
+
+
+@pytest.mark.parametrize("provider", POSTS)
+def test_each_provider_delivers_to_the_board_of_the_address_it_was_sent_to(
+    provider, address, board, other_board
+):
+    """A Bcc to the second board: its address only in the envelope, the first board's in To."""
+    raw = mail(to="support@example.com", message_id=f"<{provider}-bcc@fbi.example>")
+
+    response = POSTS[provider](raw, "billing@example.com")
+
+    assert response.status_code == 200
+    assert Ticket.objects.filter(board=board).count() == 0
+    assert Ticket.objects.filter(board=other_board).count() == 1
+
+
+@pytest.mark.parametrize("provider", POSTS)
+def test_each_provider_keeps_the_message_id_so_the_same_mail_by_two_routes_is_one(
+    provider, address, board
+):
+    raw = mail(message_id="<both@fbi.example>")
+    mail_receive(raw)  # the IMAP poll took it first
+
+    response = POSTS[provider](raw, "support@example.com")
+
+    assert response.status_code == 200
+    assert Email.objects.filter(board=board).count() == 1
+
+
+@pytest.mark.parametrize("provider", POSTS)
+def test_each_provider_keeps_the_message_as_it_came(provider, address, board):
+    """The provider's raw text itself, CRLFs and all, not anymail's parse written out again: a
+    message without a Message-ID is known by its bytes, whichever way it comes in."""
+    raw = mail(message_id="<as-it-came@fbi.example>").replace(b"\n", b"\r\n")
+
+    response = POSTS[provider](raw, "support@example.com")
+
+    assert response.status_code == 200
+    assert bytes(Email.objects.get(board=board).raw) == raw
+
+
+@pytest.mark.parametrize("provider", POSTS)
+def test_each_provider_posting_a_message_twice_stores_it_once(provider, address, board):
+    raw = mail(message_id=f"<{provider}-twice@fbi.example>")
+
+    responses = [POSTS[provider](raw, "support@example.com") for _ in range(2)]
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert Email.objects.filter(board=board).count() == 1
+    assert Ticket.objects.filter(board=board).count() == 1
+
+
+@pytest.mark.parametrize("provider", POSTS)
+def test_each_provider_opens_a_ticket_of_the_message_it_posts(provider, address, board):
+    raw = mail(message_id=f"<{provider}-1@fbi.example>", body="Grüße, die Rechnung fehlt.")
+
+    response = POSTS[provider](raw, "support@example.com")
+
+    assert response.status_code == 200
+    (email,) = Email.objects.filter(board=board)
+    assert email.message_id == f"{provider}-1@fbi.example"
+    assert (email.ticket.title, email.ticket.customer_email) == (
+        "Invoice missing", "dana@fbi.example",
+    )  # fmt: skip
+    assert email.entry.body == "Grüße, die Rechnung fehlt."
