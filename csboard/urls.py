@@ -37,4 +37,6 @@ urlpatterns = [
 # Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are
 # given, so not at all without it (anymail itself would only warn and accept anyone's).
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
+    from mail.webhooks import inbound_urlpatterns
+
+    urlpatterns.append(path("anymail/", include((inbound_urlpatterns(), "anymail"))))

@@ -293,3 +293,22 @@ def test_each_provider_opens_a_ticket_of_the_message_it_posts(provider, address,
         "Invoice missing", "dana@fbi.example",
     )  # fmt: skip
     assert email.entry.body == "Grüße, die Rechnung fehlt."
+
+
+# --- A post that is not a message: refused, not a 500 -----------------------------------------
+MALFORMED = {
+    "postmark": lambda: Client().post(URL, "{not json", content_type="application/json", **GOOD),
+    "sendgrid": lambda: post_sendgrid({"to": "support@example.com"}),
+    "mailgun": lambda: post_mailgun(
+        {key: value for key, value in mailgun(mail()).items() if key != "body-mime"}
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_post_that_holds_no_message_is_a_400_and_writes_nothing(case, address):
+    response = MALFORMED[case]()
+
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"]
+    assert not Email.objects.exists()
