@@ -220,8 +220,6 @@ def rate(request, board, session, number):
 @require_GET
 def file(request, board, session, number, pk):
     """A file of the ticket's conversation, only to its customer, with the team's file view's
-    safe headers (workspace.views.serve_file)."""
+    safe headers (workspace.views.serve_file), never cached (`_signed_in`)."""
     found = conversation.customer_ticket(board=board, customer=session.customer, number=number)
-    response = serve_file(conversation.customer_file(ticket=found, pk=pk))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_file(conversation.customer_file(ticket=found, pk=pk))
