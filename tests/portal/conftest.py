@@ -9,6 +9,12 @@ from portal.models import PortalSettings
 from tests.factories import TicketFactory
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads of the tests land in a folder of their own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def portal_board(board):
     """The `board` fixture's board (CS) with its portal on."""
@@ -37,6 +43,10 @@ def other_ticket(portal_board, member_user):
 @pytest.fixture
 def other_customer(other_ticket):
     return other_ticket.customer
+
+
+def ticket_url(ticket, tail: str = "") -> str:
+    return f"/portal/{ticket.board.key}/tickets/{ticket.number}/{tail}"
 
 
 def link_url(board, token: str) -> str:

@@ -13,22 +13,13 @@ from mail.models import MailSettings
 from notifications.models import Notification
 from portal import conversation
 from tests.factories import TicketFactory
-from tests.portal.conftest import portal_sign_in
+from tests.portal.conftest import portal_sign_in, ticket_url
 from tickets.models import Source, Status, Ticket
 from tickets.services import ticket_update
 from workspace import services as workspace
 from workspace.models import Attachment, Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-def ticket_url(ticket, tail: str = "") -> str:
-    return f"/portal/{ticket.board.key}/tickets/{ticket.number}/{tail}"
 
 
 def resolve(ticket, by):
