@@ -320,7 +320,9 @@ def clean_file_name(name: str) -> str:
     return name
 
 
-def _check_uploads(files: list[UploadedFile]) -> None:
+def uploads_check(files: list[UploadedFile]) -> None:
+    """Refuse an upload outside the limits: none, too many files, a file too large (the
+    portal's answers take the same limits)."""
     if not files:
         raise InvalidInput("Choose at least one file.", fields={"files": ["Choose a file."]})
     if len(files) > settings.ATTACHMENT_MAX_FILES:
@@ -348,7 +350,7 @@ def attachments_upload(
     rows roll back with the transaction, so nothing is left orphaned. Files of a `message` (a
     customer's mail) keep the Content-ID they came with (`content_id` on the file object)."""
     files = list(files)
-    _check_uploads(files)
+    uploads_check(files)
     return _store(board, by, files, ticket, message)
 
 
