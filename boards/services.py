@@ -129,11 +129,19 @@ def column_ensure_room(column: Column, incoming: int = 1) -> None:
 
 @transaction.atomic
 def column_create(
-    *, board: Board, name: str, wip_limit: int | None = None, position: int | None = None
+    *,
+    board: Board,
+    name: str,
+    wip_limit: int | None = None,
+    position: int | None = None,
+    is_done: bool = False,
 ) -> Column:
+    """A new column, last or at `position` (an index). It may count as done from the start: it
+    holds no ticket yet, so nothing is resolved (a column's flag changed later is
+    tickets.services.column_set_done, which resolves the tickets in it)."""
     lock_board(board.pk)  # serialises concurrent column edits on one board
     _check_wip_limit(wip_limit)
-    column = Column(board=board, name=name.strip(), wip_limit=wip_limit)
+    column = Column(board=board, name=name.strip(), wip_limit=wip_limit, is_done=is_done)
     column.position = board.columns.count()  # positions are dense: the count is the next index
     full_clean_or_raise(column)
     column.save()
@@ -169,6 +177,12 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
     others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
     if not others:
         raise Conflict("A board needs at least one column.")
+    column.refresh_from_db(fields=["is_done"])  # as it is under the board's lock
+    if column.is_done and not any(other.is_done for other in others):
+        raise Conflict(
+            f"“{column.name}” is this board’s only done column: mark another column as done "
+            "before deleting it (tickets are resolved by reaching a done column)."
+        )
     same_board = move_to is not None and move_to.board_id == column.board_id
     # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
     locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
