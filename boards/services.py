@@ -108,6 +108,21 @@ def board_delete(*, board: Board) -> None:
     board.delete()
 
 
+# --- Names unique on a board --------------------------------------------------------------------
+def name_taken_message(item: Column | Tag) -> str:
+    return f"This board already has a {type(item).__name__.lower()} named “{item.name}”."
+
+
+def ensure_name_free(item: Column | Tag) -> None:
+    """Refuse a column or tag name that another of the board's columns or tags already has,
+    whatever its case (each has a unique constraint on its lower-cased name, which would only
+    say "violated", and not about which field). Call with the board locked."""
+    clash = type(item).objects.filter(board_id=item.board_id, name__iexact=item.name)
+    if item.name and clash.exclude(pk=item.pk).exists():
+        message = name_taken_message(item)
+        raise InvalidInput(message, fields={"name": [message]})
+
+
 # --- Columns -----------------------------------------------------------------------------------
 def _check_wip_limit(wip_limit: int | None) -> None:
     # The database's check constraint would only say "violated", and not about which field.
@@ -143,6 +158,7 @@ def column_create(
     _check_wip_limit(wip_limit)
     column = Column(board=board, name=name.strip(), wip_limit=wip_limit, is_done=is_done)
     column.position = board.columns.count()  # positions are dense: the count is the next index
+    ensure_name_free(column)
     full_clean_or_raise(column)
     column.save()
     if position is not None:
@@ -162,6 +178,7 @@ def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET
         _check_wip_limit(wip_limit)
         column.wip_limit = wip_limit
         changed.append("wip_limit")
+    ensure_name_free(column)
     full_clean_or_raise(column)
     if changed:
         column.save(update_fields=changed)
@@ -213,19 +230,13 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
 
 
 # --- Tags --------------------------------------------------------------------------------------
-def _ensure_tag_name_free(tag: Tag) -> None:
-    # The unique constraint ignores case; so does this check, which names the field at fault.
-    clash = Tag.objects.filter(board_id=tag.board_id, name__iexact=tag.name).exclude(pk=tag.pk)
-    if tag.name and clash.exists():
-        message = f"This board already has a tag named “{tag.name}”."
-        raise InvalidInput(message, fields={"name": [message]})
 
 
 @transaction.atomic
 def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
     lock_board(board.pk)  # two clients adding the same name: the second sees the first's tag
     tag = Tag(board=board, name=name.strip(), color=color)
-    _ensure_tag_name_free(tag)
+    ensure_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
     return tag
@@ -238,7 +249,7 @@ def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
         tag.name = name.strip()
     if color is not UNSET:
         tag.color = color
-    _ensure_tag_name_free(tag)
+    ensure_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
     return tag
