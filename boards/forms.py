@@ -83,6 +83,21 @@ class ColumnForm(forms.Form):
     wip_limit = forms.IntegerField(
         label="WIP limit", min_value=1, required=False, help_text="Empty for no limit."
     )
+    # An index from the left, as the API's; the page offers "first" and "after <column>".
+    position = forms.IntegerField(label="Place", min_value=0, required=False)
+
+
+def column_places(columns) -> list[tuple[int, str, bool]]:
+    """Where a new column may go, for the add form's select: (index, words, chosen). Chosen: just
+    before the first done column, so that a new step of the flow does not land after Done."""
+    columns = list(columns)
+    first_done = next((i for i, column in enumerate(columns) if column.is_done), len(columns))
+    places = [(0, "First", first_done == 0)]
+    places += [
+        (index + 1, f"After “{column.name}”", index + 1 == first_done)
+        for index, column in enumerate(columns)
+    ]
+    return places
 
 
 class ColumnReorderForm(forms.Form):

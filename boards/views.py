@@ -22,6 +22,7 @@ from boards.forms import (
     MemberAddForm,
     MemberRoleForm,
     TagForm,
+    column_places,
 )
 from boards.models import Board, Column
 from boards.permissions import Action, allows, board_for
@@ -82,11 +83,13 @@ def board_zoom(request, board_id):
 
 
 def _render_settings(request, board: Board, general_form: BoardForm | None = None):
+    columns = list(board_columns(board))
     context = {
         "board": board,
         "general_form": general_form or BoardForm.for_board(board),
-        "columns": board_columns(board),
+        "columns": columns,
         "column_form": ColumnForm(),
+        "column_places": column_places(columns),
         "tags": board_tags(board),
         "tag_form": TagForm(),
         "members": board_members(board),

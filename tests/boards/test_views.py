@@ -716,6 +716,28 @@ def test_an_admin_adds_a_column_with_a_wip_limit_at_the_end(board, client_as):
     assert (column.name, column.wip_limit) == ("Escalated", 2)
 
 
+def test_an_admin_adds_a_column_after_a_chosen_one(board, columns, client_as):
+    # When the admin adds "Escalated" to go after "Open tickets" (index 2)
+    client_as("admin").post(f"/boards/{board.pk}/columns/", {"name": "Escalated", "position": 2})
+
+    # Then it sits there, and the others moved right
+    names = list(board.columns.order_by("position").values_list("name", flat=True))
+    assert names[:4] == ["New tickets", "Open tickets", "Escalated", "Feature requests"]
+    assert list(board.columns.order_by("position").values_list("position", flat=True)) == [
+        *range(6)
+    ]
+
+
+def test_the_add_form_offers_every_place_and_chooses_before_the_done_column(
+    board, columns, client_as
+):
+    content = client_as("admin").get(settings_url(board)).content.decode()
+
+    assert '<option value="0">First</option>' in content
+    assert '<option value="4" selected>After “Bugs”</option>' in content
+    assert '<option value="5">After “Done”</option>' in content
+
+
 def test_an_admin_renames_a_column_and_removes_its_wip_limit(board, columns, client_as):
     column_update(column=columns[0], wip_limit=4)
 
