@@ -124,11 +124,13 @@ def ensure_name_free(item: Column | Tag) -> None:
 
 
 # --- Columns -----------------------------------------------------------------------------------
+WIP_LIMIT_MESSAGE = "A WIP limit is at least 1; leave it empty for no limit."
+
+
 def _check_wip_limit(wip_limit: int | None) -> None:
     # The database's check constraint would only say "violated", and not about which field.
     if wip_limit is not None and wip_limit < 1:
-        message = "A WIP limit is at least 1; leave it empty for no limit."
-        raise InvalidInput(message, fields={"wip_limit": [message]})
+        raise InvalidInput(WIP_LIMIT_MESSAGE, fields={"wip_limit": [WIP_LIMIT_MESSAGE]})
 
 
 def column_ensure_room(column: Column, incoming: int = 1) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from accounts.services import audit_record
 from boards import services as board_services
-from boards.locks import lock_board, lock_column
+from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Tag
 from boards.realtime import board_changed
 from boards.selectors import board_team, team_memberships
@@ -530,3 +530,68 @@ def column_configure(*, column: Column, by=None, is_done=UNSET, **changes) -> Co
         board_changed(column.board_id, kind="columns")
     column.refresh_from_db()
     return column
+
+
+def _renamed_apart(columns: list[Column], names: dict[int, str]) -> None:
+    """Write new names that may swap or shift between columns ("Doing" and "Review" trading
+    places): the unique index on a board's lower-cased names is checked row by row, so the
+    columns being renamed first take a name no person types (an invisible separator and the
+    id), then their own."""
+    renamed = [column for column in columns if column.name != names[column.pk]]
+    for column in renamed:
+        column.name = f"\u2063{column.pk}"
+    Column.objects.bulk_update(renamed, ["name"])
+    for column in renamed:
+        column.name = names[column.pk]
+    Column.objects.bulk_update(renamed, ["name"])
+
+
+@transaction.atomic
+def columns_save(*, board: Board, rows: list[dict], by=None) -> int:
+    """Save every column of the board at once, as the settings page's columns form sends them:
+    `rows` in their new order, each {"column", "name", "wip_limit", "is_done"}. All are checked
+    before anything is written; a refusal names each field at fault (`"<column id>.name"`), and
+    nothing is saved. Names are unique among the rows whatever their case (they may trade
+    places); a board keeps at least one done column. Flags that change resolve or reopen the
+    tickets in their columns (column_set_done's rule). Returns how many tickets changed."""
+    lock_board(board.pk)
+    # Every column at once, in id order (boards/locks.py): no move enters or leaves one meanwhile.
+    current = lock_columns(*board.columns.values_list("pk", flat=True))
+    if sorted(row["column"].pk for row in rows) != sorted(current):
+        raise Conflict(
+            "Someone added or deleted a column meanwhile: reload the page and try again."
+        )
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    # Names kept first: a clash is the fault of the column renamed onto another's name.
+    for row in sorted(rows, key=lambda row: row["name"].strip() != current[row["column"].pk].name):
+        column = current[row["column"].pk]
+        name = row["name"].strip()
+        if not name:
+            errors[f"{column.pk}.name"] = ["A column needs a name."]
+        elif name.casefold() in seen:
+            column.name = name
+            errors[f"{column.pk}.name"] = [board_services.name_taken_message(column)]
+        seen.add(name.casefold())
+        if row["wip_limit"] is not None and row["wip_limit"] < 1:
+            errors[f"{column.pk}.wip_limit"] = [board_services.WIP_LIMIT_MESSAGE]
+    if errors:
+        raise InvalidInput("Nothing was saved: see the errors beside the fields.", fields=errors)
+    if not any(row["is_done"] for row in rows):
+        raise Conflict(
+            "A board needs at least one done column (tickets are resolved by reaching one): "
+            "nothing was saved."
+        )
+    columns = [current[row["column"].pk] for row in rows]
+    _renamed_apart(columns, {row["column"].pk: row["name"].strip() for row in rows})
+    for position, (column, row) in enumerate(zip(columns, rows, strict=True)):
+        column.position, column.wip_limit = position, row["wip_limit"]
+    Column.objects.bulk_update(columns, ["position", "wip_limit"])
+    # New done columns first: then unmarking one never leaves the board without any.
+    flips = sorted(
+        (row for row in rows if row["is_done"] != current[row["column"].pk].is_done),
+        key=lambda row: not row["is_done"],
+    )
+    count = sum(_set_done(row["column"], row["is_done"], by) for row in flips)
+    board_changed(board.pk, kind="columns")
+    return count
