@@ -49,6 +49,7 @@ class AuditEvent(models.Model):
         MEMBER_REMOVED = "member_removed", "Member removed"
         ROLE_CHANGED = "role_changed", "Role changed"
         VISIBILITY_CHANGED = "visibility_changed", "Board visibility changed"
+        DONE_COLUMN_CHANGED = "done_column_changed", "Done column changed"
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
 

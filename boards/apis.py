@@ -1,7 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,15 +10,12 @@ from accounts.selectors import board_audit_events
 from accounts.serializers import AuditEventSerializer
 from boards import services
 from boards.api import BoardScopedMixin
-from boards.models import Board, Column, Membership, Role, Tag
+from boards.models import Board, Membership, Role, Tag
 from boards.permissions import Action, BoardPermission
 from boards.selectors import board_columns, board_members, boards_for_user, columns_with_counts
 from boards.serializers import (
     BoardInputSerializer,
     BoardSerializer,
-    ColumnDeleteSerializer,
-    ColumnInputSerializer,
-    ColumnSerializer,
     MembershipInputSerializer,
     MembershipRoleSerializer,
     MembershipSerializer,
@@ -61,7 +57,7 @@ class BoardViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=BoardInputSerializer, responses={201: BoardSerializer})
     def create(self, request):
-        data = _validated(BoardInputSerializer, request.data)
+        data = validated(BoardInputSerializer, request.data)
         board = services.board_create(created_by=request.user, **data)
         return Response(BoardSerializer(self._board(board.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -74,7 +70,7 @@ class BoardViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=BoardInputSerializer, responses=BoardSerializer)
     def partial_update(self, request, pk=None):
-        data = _validated(BoardInputSerializer, request.data, partial=True)
+        data = validated(BoardInputSerializer, request.data, partial=True)
         data.pop("template", None)
         services.board_update(board=self.board, by=request.user, **data)
         return Response(BoardSerializer(self._board(pk)).data)
@@ -84,59 +80,10 @@ class BoardViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _validated(serializer_class, data, partial=False) -> dict:
+def validated(serializer_class, data, partial=False) -> dict:
     serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-MOVE_TO = OpenApiParameter(
-    "move_to",
-    OpenApiTypes.INT,
-    description="Where the column's tickets go when it is deleted; required if it holds any.",
-)
-
-
-class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
-    """A board's columns. Anyone on the board reads them; admins change them."""
-
-    queryset = Column.objects.none()  # typing for the schema only; lookups go through the board
-    pagination_class = None  # a board has few of these: always the whole list
-    serializer_class = ColumnSerializer
-
-    def _column(self, pk):
-        return get_object_or_404(board_columns(self.board), pk=pk)
-
-    @extend_schema(responses=ColumnSerializer(many=True))
-    def list(self, request, board_id=None):
-        return Response(ColumnSerializer(board_columns(self.board), many=True).data)
-
-    @extend_schema(responses=ColumnSerializer)
-    def retrieve(self, request, board_id=None, pk=None):
-        return Response(ColumnSerializer(self._column(pk)).data)
-
-    @extend_schema(request=ColumnInputSerializer, responses={201: ColumnSerializer})
-    def create(self, request, board_id=None):
-        column = services.column_create(
-            board=self.board, **_validated(ColumnInputSerializer, request.data)
-        )
-        return Response(ColumnSerializer(self._column(column.pk)).data, status=201)
-
-    @extend_schema(request=ColumnInputSerializer, responses=ColumnSerializer)
-    def partial_update(self, request, board_id=None, pk=None):
-        column = self._column(pk)
-        services.column_update(
-            column=column, **_validated(ColumnInputSerializer, request.data, partial=True)
-        )
-        return Response(ColumnSerializer(self._column(pk)).data)
-
-    @extend_schema(parameters=[MOVE_TO])
-    def destroy(self, request, board_id=None, pk=None):
-        column = self._column(pk)
-        query = ColumnDeleteSerializer(data=request.query_params, board=self.board)
-        query.is_valid(raise_exception=True)
-        services.column_delete(column=column, move_to=query.validated_data.get("move_to"))
-        return Response(status=204)
 
 
 class TagViewSet(BoardScopedMixin, viewsets.GenericViewSet):
@@ -152,7 +99,7 @@ class TagViewSet(BoardScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=TagInputSerializer, responses={201: TagSerializer})
     def create(self, request, board_id=None):
-        tag = services.tag_create(board=self.board, **_validated(TagInputSerializer, request.data))
+        tag = services.tag_create(board=self.board, **validated(TagInputSerializer, request.data))
         return Response(TagSerializer(tag).data, status=201)
 
     @extend_schema(responses=TagSerializer)
@@ -162,7 +109,7 @@ class TagViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     @extend_schema(request=TagInputSerializer, responses=TagSerializer)
     def partial_update(self, request, board_id=None, pk=None):
         tag = get_object_or_404(self.board.tags, pk=pk)
-        data = _validated(TagInputSerializer, request.data, partial=True)
+        data = validated(TagInputSerializer, request.data, partial=True)
         return Response(TagSerializer(services.tag_update(tag=tag, **data)).data)
 
     def destroy(self, request, board_id=None, pk=None):
@@ -183,7 +130,7 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=MembershipInputSerializer, responses={201: MembershipSerializer})
     def create(self, request, board_id=None):
-        data = _validated(MembershipInputSerializer, request.data)
+        data = validated(MembershipInputSerializer, request.data)
         membership = services.membership_add(
             board=self.board,
             user=data["user"],
@@ -200,7 +147,7 @@ class MembershipViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     def partial_update(self, request, board_id=None, pk=None):
         membership = get_object_or_404(board_members(self.board), pk=pk)
-        data = _validated(MembershipRoleSerializer, request.data)
+        data = validated(MembershipRoleSerializer, request.data)
         membership = services.membership_set_role(
             membership=membership, role=data["role"], by=request.user
         )

@@ -83,10 +83,81 @@ class ColumnForm(forms.Form):
     wip_limit = forms.IntegerField(
         label="WIP limit", min_value=1, required=False, help_text="Empty for no limit."
     )
+    # An index from the left, as the API's; the page offers "first" and "after <column>".
+    position = forms.IntegerField(label="Place", min_value=0, required=False)
 
 
-class ColumnReorderForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+def column_places(columns) -> list[tuple[int, str, bool]]:
+    """Where a new column may go, for the add form's select: (index, words, chosen). Chosen: just
+    before the first done column, so that a new step of the flow does not land after Done."""
+    columns = list(columns)
+    first_done = next((i for i, column in enumerate(columns) if column.is_done), len(columns))
+    places = [(0, "First", first_done == 0)]
+    places += [
+        (index + 1, f"After “{column.name}”", index + 1 == first_done)
+        for index, column in enumerate(columns)
+    ]
+    return places
+
+
+class ColumnsForm(forms.Form):
+    """Every column of the board in one form, saved at once (tickets.services.columns_save): per
+    column its name, WIP limit, done flag and order (1 = leftmost; ties keep the current order).
+    Fields are named after the column's id (`name_12`), so a column added or deleted meanwhile
+    cannot shift a value onto another column."""
+
+    def __init__(self, *args, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = list(columns)
+        count = len(self.columns)
+        for index, column in enumerate(self.columns):
+            key = column.pk
+            self.fields[f"name_{key}"] = forms.CharField(
+                max_length=80, label="Name", initial=column.name
+            )
+            self.fields[f"wip_limit_{key}"] = forms.IntegerField(
+                label="WIP limit", min_value=1, required=False, initial=column.wip_limit
+            )
+            self.fields[f"is_done_{key}"] = forms.BooleanField(
+                label="Done", required=False, initial=column.is_done
+            )
+            self.fields[f"order_{key}"] = forms.IntegerField(
+                label="Order", min_value=1, max_value=count, initial=index + 1
+            )
+
+    def rows(self) -> list[dict]:
+        """For the template: each column with its bound fields."""
+        return [
+            {
+                "column": column,
+                **{
+                    part: self[f"{part}_{column.pk}"]
+                    for part in ("name", "wip_limit", "is_done", "order")
+                },
+            }
+            for column in self.columns
+        ]
+
+    def changes(self) -> list[dict]:
+        """The cleaned rows, in the new order, as columns_save takes them."""
+        data = self.cleaned_data
+        ordered = sorted(
+            enumerate(self.columns), key=lambda pair: (data[f"order_{pair[1].pk}"], pair[0])
+        )
+        return [
+            {
+                "column": column,
+                "name": data[f"name_{column.pk}"],
+                "wip_limit": data[f"wip_limit_{column.pk}"],
+                "is_done": data[f"is_done_{column.pk}"],
+            }
+            for _, column in ordered
+        ]
+
+    @staticmethod
+    def field_of(key: str) -> str:
+        """The field of a refusal's key from columns_save ("12.name" is `name_12`)."""
+        return "_".join(reversed(key.split(".", 1)))
 
 
 class ColumnDeleteForm(forms.Form):

@@ -120,6 +120,9 @@ class Column(models.Model):
                 condition=models.Q(wip_limit__isnull=True) | models.Q(wip_limit__gte=1),
                 name="boards_column_wip_limit_positive",
             ),
+            # "Done" and "done" would be two columns nobody tells apart (boards.services checks
+            # first, to name the field; migration 0005 renamed the duplicates made before).
+            models.UniqueConstraint("board", Lower("name"), name="boards_column_name_unique_ci"),
         ]
 
     def __str__(self):

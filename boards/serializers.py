@@ -7,6 +7,7 @@ from boards.api import RoleField
 from boards.models import Board, Column, Membership, Role, Tag, Visibility, time_zone_validator
 from boards.services import BOARD_TEMPLATES
 from csboard.core.api import (
+    StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
     StrictRegexField,
@@ -21,7 +22,7 @@ class ColumnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Column
-        fields = ["id", "name", "position", "wip_limit", "ticket_count"]
+        fields = ["id", "name", "position", "wip_limit", "is_done", "ticket_count"]
 
     def to_representation(self, column) -> dict:
         # Written out, in Meta.fields order, as BoardSerializer's is: DRF's walk field by field
@@ -31,6 +32,7 @@ class ColumnSerializer(serializers.ModelSerializer):
             "name": column.name,
             "position": column.position,
             "wip_limit": column.wip_limit,
+            "is_done": column.is_done,
             "ticket_count": column.ticket_count,
         }
 
@@ -38,7 +40,17 @@ class ColumnSerializer(serializers.ModelSerializer):
 class ColumnInputSerializer(serializers.Serializer):
     name = column_field(Column, "name")
     wip_limit = StrictIntegerField(min_value=1, allow_null=True, required=False)
-    position = StrictIntegerField(min_value=0, required=False)
+    position = StrictIntegerField(
+        min_value=0,
+        required=False,
+        help_text="Where the column goes, as an index from the left (0 = first); "
+        "without it, a new column goes last. A position past the end is the end.",
+    )
+    is_done = StrictBooleanField(
+        required=False,
+        help_text="Entering a done column resolves a ticket. Changing it resolves or reopens "
+        "the tickets already in the column; a board keeps at least one done column (409).",
+    )
 
 
 class ColumnDeleteSerializer(serializers.Serializer):

@@ -108,12 +108,29 @@ def board_delete(*, board: Board) -> None:
     board.delete()
 
 
+# --- Names unique on a board --------------------------------------------------------------------
+def name_taken_message(item: Column | Tag) -> str:
+    return f"This board already has a {type(item).__name__.lower()} named “{item.name}”."
+
+
+def ensure_name_free(item: Column | Tag) -> None:
+    """Refuse a column or tag name that another of the board's columns or tags already has,
+    whatever its case (each has a unique constraint on its lower-cased name, which would only
+    say "violated", and not about which field). Call with the board locked."""
+    clash = type(item).objects.filter(board_id=item.board_id, name__iexact=item.name)
+    if item.name and clash.exclude(pk=item.pk).exists():
+        message = name_taken_message(item)
+        raise InvalidInput(message, fields={"name": [message]})
+
+
 # --- Columns -----------------------------------------------------------------------------------
+WIP_LIMIT_MESSAGE = "A WIP limit is at least 1; leave it empty for no limit."
+
+
 def _check_wip_limit(wip_limit: int | None) -> None:
     # The database's check constraint would only say "violated", and not about which field.
     if wip_limit is not None and wip_limit < 1:
-        message = "A WIP limit is at least 1; leave it empty for no limit."
-        raise InvalidInput(message, fields={"wip_limit": [message]})
+        raise InvalidInput(WIP_LIMIT_MESSAGE, fields={"wip_limit": [WIP_LIMIT_MESSAGE]})
 
 
 def column_ensure_room(column: Column, incoming: int = 1) -> None:
@@ -129,12 +146,21 @@ def column_ensure_room(column: Column, incoming: int = 1) -> None:
 
 @transaction.atomic
 def column_create(
-    *, board: Board, name: str, wip_limit: int | None = None, position: int | None = None
+    *,
+    board: Board,
+    name: str,
+    wip_limit: int | None = None,
+    position: int | None = None,
+    is_done: bool = False,
 ) -> Column:
+    """A new column, last or at `position` (an index). It may count as done from the start: it
+    holds no ticket yet, so nothing is resolved (a column's flag changed later is
+    tickets.services.column_set_done, which resolves the tickets in it)."""
     lock_board(board.pk)  # serialises concurrent column edits on one board
     _check_wip_limit(wip_limit)
-    column = Column(board=board, name=name.strip(), wip_limit=wip_limit)
+    column = Column(board=board, name=name.strip(), wip_limit=wip_limit, is_done=is_done)
     column.position = board.columns.count()  # positions are dense: the count is the next index
+    ensure_name_free(column)
     full_clean_or_raise(column)
     column.save()
     if position is not None:
@@ -154,6 +180,7 @@ def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET
         _check_wip_limit(wip_limit)
         column.wip_limit = wip_limit
         changed.append("wip_limit")
+    ensure_name_free(column)
     full_clean_or_raise(column)
     if changed:
         column.save(update_fields=changed)
@@ -169,6 +196,12 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
     others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
     if not others:
         raise Conflict("A board needs at least one column.")
+    column.refresh_from_db(fields=["is_done"])  # as it is under the board's lock
+    if column.is_done and not any(other.is_done for other in others):
+        raise Conflict(
+            f"“{column.name}” is this board’s only done column: mark another column as done "
+            "before deleting it (tickets are resolved by reaching a done column)."
+        )
     same_board = move_to is not None and move_to.board_id == column.board_id
     # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
     locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
@@ -199,19 +232,13 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
 
 
 # --- Tags --------------------------------------------------------------------------------------
-def _ensure_tag_name_free(tag: Tag) -> None:
-    # The unique constraint ignores case; so does this check, which names the field at fault.
-    clash = Tag.objects.filter(board_id=tag.board_id, name__iexact=tag.name).exclude(pk=tag.pk)
-    if tag.name and clash.exists():
-        message = f"This board already has a tag named “{tag.name}”."
-        raise InvalidInput(message, fields={"name": [message]})
 
 
 @transaction.atomic
 def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
     lock_board(board.pk)  # two clients adding the same name: the second sees the first's tag
     tag = Tag(board=board, name=name.strip(), color=color)
-    _ensure_tag_name_free(tag)
+    ensure_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
     return tag
@@ -224,7 +251,7 @@ def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
         tag.name = name.strip()
     if color is not UNSET:
         tag.color = color
-    _ensure_tag_name_free(tag)
+    ensure_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
     return tag

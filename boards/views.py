@@ -18,10 +18,11 @@ from boards.forms import (
     BoardForm,
     ColumnDeleteForm,
     ColumnForm,
-    ColumnReorderForm,
+    ColumnsForm,
     MemberAddForm,
     MemberRoleForm,
     TagForm,
+    column_places,
 )
 from boards.models import Board, Column
 from boards.permissions import Action, allows, board_for
@@ -81,12 +82,22 @@ def board_zoom(request, board_id):
     return redirect_back(request, reverse("boards:detail", args=[board.pk]))
 
 
-def _render_settings(request, board: Board, general_form: BoardForm | None = None):
+def render_settings(
+    request,
+    board: Board,
+    general_form: BoardForm | None = None,
+    columns_form: ColumnsForm | None = None,
+):
+    """The settings page; a section's form refused is shown again with its errors (the values
+    the admin sent, beside each field), the others as stored."""
+    columns = list(board_columns(board))
     context = {
         "board": board,
         "general_form": general_form or BoardForm.for_board(board),
-        "columns": board_columns(board),
+        "columns": columns,
+        "columns_form": columns_form or ColumnsForm(columns=columns),
         "column_form": ColumnForm(),
+        "column_places": column_places(columns),
         "tags": board_tags(board),
         "tag_form": TagForm(),
         "members": board_members(board),
@@ -101,7 +112,7 @@ def _render_settings(request, board: Board, general_form: BoardForm | None = Non
 @login_required
 def board_settings(request, board_id):
     board = board_for(request.user, board_id, Action.MANAGE)
-    return _render_settings(request, board)
+    return render_settings(request, board)
 
 
 @login_required
@@ -118,7 +129,7 @@ def board_update(request, board_id):
             messages.success(request, "Board details saved.")
             return redirect(_settings_url(board.pk, "general"))
     # The refused values were set on `board`; show the page with the stored ones.
-    return _render_settings(request, board_for(request.user, board_id), general_form=form)
+    return render_settings(request, board_for(request.user, board_id), general_form=form)
 
 
 @login_required
@@ -149,34 +160,6 @@ def column_add(request, board_id):
     with refusals_as_messages(request):
         column = services.column_create(board=board, **data)
         messages.success(request, f"Column “{column.name}” added.")
-    return redirect(_settings_url(board.pk, "columns"))
-
-
-@login_required
-@require_POST
-def column_edit(request, board_id, column_id):
-    board = board_for(request.user, board_id, Action.MANAGE)
-    column = _column(board, column_id)
-    data = submitted(request, ColumnForm(request.POST))
-    if data is None:
-        return redirect(_settings_url(board.pk, "columns"))
-    with refusals_as_messages(request):
-        services.column_update(column=column, **data)
-        messages.success(request, f"Column “{column.name}” saved.")
-    return redirect(_settings_url(board.pk, "columns"))
-
-
-@login_required
-@require_POST
-def column_reorder(request, board_id, column_id):
-    board = board_for(request.user, board_id, Action.MANAGE)
-    column = _column(board, column_id)
-    form = ColumnReorderForm(request.POST)
-    if form.is_valid():
-        step = -1 if form.cleaned_data["direction"] == "up" else 1
-        index = [c.pk for c in board_columns(board)].index(column.pk)
-        with refusals_as_messages(request):
-            services.column_update(column=column, position=max(0, index + step))
     return redirect(_settings_url(board.pk, "columns"))
 
 

@@ -6,7 +6,6 @@ from accounts.apis import TokenCreateView, TokenViewSet
 from boards.apis import (
     BoardAuditViewSet,
     BoardViewSet,
-    ColumnViewSet,
     MembershipViewSet,
     TagViewSet,
 )
@@ -15,7 +14,7 @@ from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import TicketViewSet
+from tickets.apis import ColumnViewSet, TicketViewSet
 from workspace.apis import (
     ActivityViewSet,
     AttachmentViewSet,

@@ -107,7 +107,8 @@ def _work_started():
 def _first_contact(tickets: QuerySet) -> QuerySet:
     """Tickets resolved at the first contact: with exactly one reply to the customer
     (mail.outbound's reply_send; internal notes are not contact), never reopened (no status
-    change away from Resolved, no move out of a done column)."""
+    change away from Resolved, no move out of a done column, no done column made open
+    under it)."""
     history = Activity.objects.filter(ticket=OuterRef("pk"))
     replies = Subquery(
         history.filter(kind=Activity.Kind.COMMENT, data__action="replied", actor__isnull=False)
@@ -119,6 +120,7 @@ def _first_contact(tickets: QuerySet) -> QuerySet:
     reopened = history.filter(
         Q(kind=Activity.Kind.STATUS, from_value=Status.RESOLVED)
         | Q(kind=Activity.Kind.MOVED, from_column__is_done=True, to_column__is_done=False)
+        | Q(kind=Activity.Kind.RESOLUTION, to_value="open")
     )
     return (
         tickets.annotate(replies=replies)

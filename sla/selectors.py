@@ -146,6 +146,25 @@ def _clock(name, deadline, stopped_at, warn_from, now) -> Clock | None:
     return Clock(name=name, state=state, deadline=deadline, stopped_at=stopped_at)
 
 
+def _span(seconds: float) -> str:
+    """A lateness in the unit a person says it in: 40 min, 3 h, 2 d."""
+    minutes = max(1, round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = round(minutes / 60)
+    return f"{hours} h" if hours < 48 else f"{round(hours / 24)} d"
+
+
+def resolution_outcome(ticket) -> str | None:
+    """A resolved ticket's SLA outcome, said once and quietly where an open ticket shows its
+    clocks: "resolved on time" or "resolved 3 h late" (against its due date); None while it is
+    open or when it had no due date. From its own fields (no query)."""
+    if ticket.resolved_at is None or ticket.due_at is None:
+        return None
+    late = (ticket.resolved_at - ticket.due_at).total_seconds()
+    return "resolved on time" if late <= 0 else f"resolved {_span(late)} late"
+
+
 def ticket_clocks(ticket, policy: SlaPolicy, now: datetime | None = None) -> list[Clock]:
     """The first-response and resolution clocks of a ticket, from its own fields and the board's
     policy only (no query). Resolution is "due soon" from the first due-soon reminder on

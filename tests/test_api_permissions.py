@@ -42,6 +42,13 @@ MATRIX = [
     ("post", BOARD + "columns/", {"name": "Escalated"}, expect(201, 403, 403, 404)),
     ("get", BOARD + "columns/{column}/", None, READ),
     ("patch", BOARD + "columns/{column}/", {"wip_limit": 3}, MANAGE),
+    ("patch", BOARD + "columns/{column}/", {"is_done": True}, MANAGE),
+    (
+        "post",
+        BOARD + "columns/",
+        {"name": "Triage", "position": 0, "is_done": False},
+        expect(201, 403, 403, 404),
+    ),
     ("delete", BOARD + "columns/{column}/", None, expect(204, 403, 403, 404)),
     # Members
     ("get", BOARD + "members/", None, READ),

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 # URL names that only take a POST (forms, actions): nothing to render.
 POST_ONLY = {
-    "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:column_edit",
-    "boards:column_reorder", "boards:column_delete", "boards:tag_add", "boards:tag_edit",
+    "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
+    "boards:column_delete", "boards:tag_add", "boards:tag_edit",
     "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
     "tickets:new", "tickets:edit", "tickets:move", "tickets:delete",
     "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",

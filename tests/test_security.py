@@ -149,7 +149,9 @@ def poisoned(board, ticket, admin_user, member_user):
     """Every free-text field of every object, holding the same script payload."""
     board.name = board.description = PAYLOAD
     board.save()
-    Column.objects.filter(board=board).update(name=PAYLOAD)
+    # Each column's name its own (names are unique on a board), the payload at its start.
+    for index, column in enumerate(Column.objects.filter(board=board)):
+        Column.objects.filter(pk=column.pk).update(name=f"{PAYLOAD}{index or ''}"[:80])
     ticket.tags.add(Tag.objects.create(board=board, name=PAYLOAD[:40], color="#22c55e"))
     ticket.title = PAYLOAD[:200]
     ticket.description = ticket.customer_name = ticket.customer_company = PAYLOAD

@@ -1,12 +1,18 @@
 from django.db.models import prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from boards import services as board_services
 from boards.api import BoardScopedMixin
+from boards.apis import validated
+from boards.models import Column
 from boards.permissions import Action
+from boards.selectors import board_columns
+from boards.serializers import ColumnDeleteSerializer, ColumnInputSerializer, ColumnSerializer
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
 from csboard.core.filters import BoardFilterBackend
 from csboard.core.related import known_related
@@ -18,6 +24,58 @@ from tickets.selectors import board_ticket_order, ticket_for, ticket_to_change, 
 from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+MOVE_TO = OpenApiParameter(
+    "move_to",
+    OpenApiTypes.INT,
+    description="Where the column's tickets go when it is deleted; required if it holds any.",
+)
+
+
+class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
+    """A board's columns. Anyone on the board reads them; admins change them. Here, above
+    boards: a column's done flag decides whether its tickets are resolved
+    (services.column_configure resolves or reopens them)."""
+
+    queryset = Column.objects.none()  # typing for the schema only; lookups go through the board
+    pagination_class = None  # a board has few of these: always the whole list
+    serializer_class = ColumnSerializer
+
+    def _column(self, pk):
+        return get_object_or_404(board_columns(self.board), pk=pk)
+
+    @extend_schema(responses=ColumnSerializer(many=True))
+    def list(self, request, board_id=None):
+        return Response(ColumnSerializer(board_columns(self.board), many=True).data)
+
+    @extend_schema(responses=ColumnSerializer)
+    def retrieve(self, request, board_id=None, pk=None):
+        return Response(ColumnSerializer(self._column(pk)).data)
+
+    @extend_schema(request=ColumnInputSerializer, responses={201: ColumnSerializer})
+    def create(self, request, board_id=None):
+        column = board_services.column_create(
+            board=self.board, **validated(ColumnInputSerializer, request.data)
+        )
+        return Response(ColumnSerializer(self._column(column.pk)).data, status=201)
+
+    @extend_schema(request=ColumnInputSerializer, responses=ColumnSerializer)
+    def partial_update(self, request, board_id=None, pk=None):
+        services.column_configure(
+            column=self._column(pk),
+            by=request.user,
+            **validated(ColumnInputSerializer, request.data, partial=True),
+        )
+        return Response(ColumnSerializer(self._column(pk)).data)
+
+    @extend_schema(parameters=[MOVE_TO])
+    def destroy(self, request, board_id=None, pk=None):
+        column = self._column(pk)
+        query = ColumnDeleteSerializer(data=request.query_params, board=self.board)
+        query.is_valid(raise_exception=True)
+        board_services.column_delete(column=column, move_to=query.validated_data.get("move_to"))
+        return Response(status=204)
 
 
 @extend_schema_view(

@@ -146,6 +146,8 @@ class Activity(models.Model):
         CHECKLIST = "checklist", "Checklist changed"
         ATTACHMENT = "attachment", "Attachment changed"
         COMMENT = "comment", "Message"
+        # Resolved or reopened where it stood: its column began or ceased to count as done.
+        RESOLUTION = "resolution", "Resolution changed"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="activities")
@@ -187,6 +189,10 @@ class Activity(models.Model):
             return f"created this ticket in {_name(self.to_column)}"
         if self.kind == kind.MOVED:
             return f"moved it from {_name(self.from_column)} to {_name(self.to_column)}"
+        if self.kind == kind.RESOLUTION:
+            if self.to_value == "resolved":
+                return f"resolved it: {_name(self.to_column)} now counts as done"
+            return f"reopened it: {_name(self.to_column)} no longer counts as done"
         if self.kind == kind.STATUS:
             return f"changed the status from {_label(Status, self.from_value)} to {_label(Status, self.to_value)}"
         if self.kind == kind.PRIORITY:

@@ -5,12 +5,15 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from boards.locks import lock_board, lock_column
+from accounts.models import AuditEvent
+from accounts.services import audit_record
+from boards import services as board_services
+from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Tag
 from boards.realtime import board_changed
 from boards.selectors import board_team, team_memberships
-from boards.services import column_ensure_room
-from csboard.core.exceptions import InvalidInput, MovedMeanwhile
+from boards.services import UNSET, column_ensure_room
+from csboard.core.exceptions import Conflict, InvalidInput, MovedMeanwhile
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
@@ -422,3 +425,173 @@ def ticket_delete(*, ticket: Ticket, by=None) -> None:
         board_changed(locked.board_id, kind="deleted", ticket=locked.number)
 
     atomic_with_column(delete, ticket.column_id)
+
+
+# --- Columns: which of them count as done ------------------------------------------------------
+# Here, not in boards.services: a column's done flag decides its tickets' resolution, and the
+# one rule of resolution (_apply_resolution) lives in this app, above boards.
+def _ensure_another_done_column(column: Column) -> None:
+    """A board keeps at least one done column: its flow ends there, and a ticket moved into none
+    is never resolved by the board (only by its status), so its SLA resolution clock would run
+    on and the metrics' resolution times would be empty. Call with the board locked."""
+    others = Column.objects.filter(board_id=column.board_id, is_done=True).exclude(pk=column.pk)
+    if not others.exists():
+        raise Conflict(
+            f"“{column.name}” is this board’s only done column: mark another column as done "
+            "first (tickets are resolved by reaching a done column).",
+            fields={"is_done": ["A board needs at least one done column."]},
+        )
+
+
+def _resolve_tickets_in(column: Column, by) -> int:
+    """Apply the rule of resolution to every ticket in `column`, whose done flag has just
+    changed: resolved in a done column (resolved_at now, the SLA clocks stop, feedback asks
+    for a rating after commit), open again out of one, unless their status says Resolved.
+    Called with the board and the column locked; locks the tickets (in id order) after them, as
+    boards/locks.py orders it: no move enters or leaves the column meanwhile. Each ticket whose
+    resolution changed gets a line of history (in one insert), which the metrics read (a
+    ticket reopened this way was not resolved at the first contact). Returns how many."""
+    tickets = list(
+        Ticket.objects.filter(column_id=column.pk)
+        .select_for_update(no_key=True, of=("self",))
+        .select_related("board")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    changed, history = [], []
+    for ticket in tickets:
+        was_resolved = ticket.resolved_at is not None
+        ticket.column = column  # the locked row, with its new flag
+        _apply_resolution(ticket)
+        if (ticket.resolved_at is not None) == was_resolved:
+            continue
+        ticket.updated_at = now
+        changed.append(ticket)
+        history.append(
+            Activity(
+                board_id=ticket.board_id,
+                ticket=ticket,
+                actor=by,
+                kind=Activity.Kind.RESOLUTION,
+                from_value="open" if not was_resolved else "resolved",
+                to_value="resolved" if not was_resolved else "open",
+                to_column=column,
+                created_at=now,
+            )
+        )
+    Ticket.objects.bulk_update(changed, ["resolved_at", "updated_at"])
+    Activity.objects.bulk_create(history)
+    return len(changed)
+
+
+def _set_done(column: Column, is_done: bool, by) -> int:
+    """column_set_done's work, under the board's lock that the caller holds."""
+    column = lock_column(column.pk)
+    if column.is_done == is_done:
+        return 0
+    if not is_done:
+        _ensure_another_done_column(column)
+    column.is_done = is_done
+    column.save(update_fields=["is_done"])
+    count = _resolve_tickets_in(column, by)
+    audit_record(
+        kind=AuditEvent.Kind.DONE_COLUMN_CHANGED,
+        actor=by,
+        board_id=column.board_id,
+        column=column.name,
+        old="not done" if is_done else "done",
+        new="done" if is_done else "not done",
+        tickets=count,
+    )
+    return count
+
+
+@transaction.atomic
+def column_set_done(*, column: Column, is_done: bool, by=None) -> int:
+    """Make `column` count as done (entering it resolves a ticket) or not, and resolve or reopen
+    the tickets already in it, all in one transaction, through the one rule of resolution. The
+    last done column of a board stays done (Conflict). Audited; every open view of the board
+    redraws its columns after commit. Returns how many tickets changed."""
+    lock_board(column.board_id)
+    count = _set_done(column, is_done, by)
+    board_changed(column.board_id, kind="columns")
+    return count
+
+
+@transaction.atomic
+def column_configure(*, column: Column, by=None, is_done=UNSET, **changes) -> Column:
+    """Change a column's settings, its done flag among them: boards.services.column_update
+    (name, WIP limit, position) and column_set_done, in one transaction."""
+    lock_board(column.board_id)  # first, as both take it: board, then column (boards/locks.py)
+    if changes:
+        column = board_services.column_update(column=column, **changes)
+    if is_done is not UNSET:
+        _set_done(column, is_done, by)
+        board_changed(column.board_id, kind="columns")
+    column.refresh_from_db()
+    return column
+
+
+def _renamed_apart(columns: list[Column], names: dict[int, str]) -> None:
+    """Write new names that may swap or shift between columns ("Doing" and "Review" trading
+    places): the unique index on a board's lower-cased names is checked row by row, so the
+    columns being renamed first take a name no person types (an invisible separator and the
+    id), then their own."""
+    renamed = [column for column in columns if column.name != names[column.pk]]
+    for column in renamed:
+        column.name = f"\u2063{column.pk}"
+    Column.objects.bulk_update(renamed, ["name"])
+    for column in renamed:
+        column.name = names[column.pk]
+    Column.objects.bulk_update(renamed, ["name"])
+
+
+@transaction.atomic
+def columns_save(*, board: Board, rows: list[dict], by=None) -> int:
+    """Save every column of the board at once, as the settings page's columns form sends them:
+    `rows` in their new order, each {"column", "name", "wip_limit", "is_done"}. All are checked
+    before anything is written; a refusal names each field at fault (`"<column id>.name"`), and
+    nothing is saved. Names are unique among the rows whatever their case (they may trade
+    places); a board keeps at least one done column. Flags that change resolve or reopen the
+    tickets in their columns (column_set_done's rule). Returns how many tickets changed."""
+    lock_board(board.pk)
+    # Every column at once, in id order (boards/locks.py): no move enters or leaves one meanwhile.
+    current = lock_columns(*board.columns.values_list("pk", flat=True))
+    if sorted(row["column"].pk for row in rows) != sorted(current):
+        raise Conflict(
+            "Someone added or deleted a column meanwhile: reload the page and try again."
+        )
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    # Names kept first: a clash is the fault of the column renamed onto another's name.
+    for row in sorted(rows, key=lambda row: row["name"].strip() != current[row["column"].pk].name):
+        column = current[row["column"].pk]
+        name = row["name"].strip()
+        if not name:
+            errors[f"{column.pk}.name"] = ["A column needs a name."]
+        elif name.casefold() in seen:
+            column.name = name
+            errors[f"{column.pk}.name"] = [board_services.name_taken_message(column)]
+        seen.add(name.casefold())
+        if row["wip_limit"] is not None and row["wip_limit"] < 1:
+            errors[f"{column.pk}.wip_limit"] = [board_services.WIP_LIMIT_MESSAGE]
+    if errors:
+        raise InvalidInput("Nothing was saved: see the errors beside the fields.", fields=errors)
+    if not any(row["is_done"] for row in rows):
+        raise Conflict(
+            "A board needs at least one done column (tickets are resolved by reaching one): "
+            "nothing was saved."
+        )
+    columns = [current[row["column"].pk] for row in rows]
+    _renamed_apart(columns, {row["column"].pk: row["name"].strip() for row in rows})
+    for position, (column, row) in enumerate(zip(columns, rows, strict=True)):
+        column.position, column.wip_limit = position, row["wip_limit"]
+    Column.objects.bulk_update(columns, ["position", "wip_limit"])
+    # New done columns first: then unmarking one never leaves the board without any.
+    flips = sorted(
+        (row for row in rows if row["is_done"] != current[row["column"].pk].is_done),
+        key=lambda row: not row["is_done"],
+    )
+    count = sum(_set_done(row["column"], row["is_done"], by) for row in flips)
+    board_changed(board.pk, kind="columns")
+    return count

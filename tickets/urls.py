@@ -12,8 +12,10 @@ urlpatterns = [
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
 ]
 
-# The board's ticket CSV, in the boards namespace it has always had (csboard/urls.py joins it).
+# The board's ticket CSV and the columns form, in the boards namespace (csboard/urls.py joins it).
 board_urlpatterns = [
+    # The settings page's columns form (boards.views renders the page): done flags resolve.
+    path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),
     path(
         "boards/<int:board_id>/export/tickets.csv",
         views.board_export_tickets,

@@ -8,10 +8,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from boards.forms import ColumnsForm
 from boards.models import Board
 from boards.permissions import Action, board_for
+from boards.selectors import board_columns
+from boards.views import render_settings
 from csboard.core.csv import csv_response
-from csboard.core.pages import first_error, redirect_back, refusals_as_messages
+from csboard.core.exceptions import ApplicationError
+from csboard.core.pages import add_refusal, first_error, redirect_back, refusals_as_messages
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
@@ -106,3 +110,25 @@ def board_url(board: Board) -> str:
 
 def ticket_url(ticket: Ticket) -> str:
     return ticket.get_absolute_url()
+
+
+@login_required
+@require_POST
+def columns_save(request, board_id):
+    """The settings page's columns section, saved at once: every column's name, WIP limit, done
+    flag and order (services.columns_save). Refused, the page comes back with what was sent
+    and each error beside its field; nothing was written."""
+    board = board_for(request.user, board_id, Action.MANAGE)
+    form = ColumnsForm(request.POST, columns=board_columns(board))
+    if form.is_valid():
+        try:
+            count = services.columns_save(board=board, rows=form.changes(), by=request.user)
+        except ApplicationError as exc:
+            add_refusal(form, exc, field_of=ColumnsForm.field_of)
+        else:
+            changed = (
+                f" {count} ticket{'s' if count != 1 else ''} resolved or reopened." if count else ""
+            )
+            messages.success(request, f"Columns saved.{changed}")
+            return redirect(f"{reverse('boards:settings', args=[board.pk])}#columns")
+    return render_settings(request, board, columns_form=form)

@@ -18,7 +18,7 @@ from boards.models import Board
 from boards.templatetags.board_ui import avatar
 from csboard.core.templatetags.ui import icon_html
 from sla.models import SlaPolicy
-from sla.selectors import ticket_clocks, ticket_is_due_soon
+from sla.selectors import resolution_outcome, ticket_clocks, ticket_is_due_soon
 from tickets.models import Priority, Status
 from tickets.selectors import CardRow
 
@@ -112,6 +112,18 @@ class Cards:
         return "".join(parts)
 
     def _clocks(self, ticket: CardRow) -> str:
+        if ticket.resolved_at is not None:  # its outcome once, quietly, not a pill per clock
+            outcome = resolution_outcome(ticket)
+            if outcome is None:
+                return ""
+            due, resolved = (
+                _when(ticket.due_at, "j M Y, H:i"),
+                _when(ticket.resolved_at, "j M Y, H:i"),
+            )
+            return (
+                f'<p class="sla-outcome" title="Due {due}, resolved {resolved}">'
+                f"{CLOCK_ICONS['met']}<span>{outcome.capitalize()}</span></p>"
+            )
         clocks = ticket_clocks(ticket, self.policy, self.now)
         if not clocks:
             return ""

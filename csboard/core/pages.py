@@ -41,10 +41,12 @@ def submitted(request: HttpRequest, form: forms.Form) -> dict | None:
     return None
 
 
-def add_refusal(form: forms.Form, exc: ApplicationError) -> None:
-    """Put a domain refusal on the form: on the fields it names, or above the form."""
+def add_refusal(form: forms.Form, exc: ApplicationError, field_of=str) -> None:
+    """Put a domain refusal on the form: on the fields it names, or above the form. `field_of`
+    turns a key of the refusal into the form's field name, where the two differ."""
     placed = False
-    for field, errors in exc.fields.items():
+    for key, errors in exc.fields.items():
+        field = field_of(key)
         if field in form.fields:
             for error in errors:
                 form.add_error(field, error)

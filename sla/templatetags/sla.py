@@ -1,7 +1,7 @@
 from django import template
 from django.utils.functional import SimpleLazyObject
 
-from sla.selectors import policy_for, ticket_clocks
+from sla.selectors import policy_for, resolution_outcome, ticket_clocks
 
 register = template.Library()
 
@@ -12,3 +12,9 @@ def sla_clocks(ticket, board):
     once per board object, so a page of many tickets adds one query, not one per ticket, and
     only once a clock needs it (a ticket without a due date has none that does)."""
     return ticket_clocks(ticket, SimpleLazyObject(lambda: policy_for(board)))
+
+
+@register.filter
+def sla_outcome(ticket) -> str | None:
+    """`{{ ticket|sla_outcome }}`: "resolved on time" / "resolved 3 h late", or None (open)."""
+    return resolution_outcome(ticket)

@@ -371,3 +371,15 @@ def test_the_board_page_says_when_it_was_drawn(board, member_user):
 
     drawn = int(response.content.decode().split('data-rendered-at="')[1].split('"')[0])
     assert before <= drawn <= now_ms()
+
+
+def test_a_member_hears_a_column_made_done(board, member_user, admin_user):
+    from tickets.services import column_set_done
+
+    bugs = board.columns.get(name="Bugs")
+
+    events = heard(
+        board, member_user, lambda: column_set_done(column=bugs, is_done=True, by=admin_user)
+    )
+
+    assert {"kind": "columns", "board": board.pk, "ticket": None} in events

@@ -56,8 +56,7 @@ MATRIX = [
     ),
     ("post", BOARD + "delete/", {"confirm_key": "CS"}, MANAGE),
     ("post", BOARD + "columns/", {"name": "Escalated"}, MANAGE),
-    ("post", BOARD + "columns/{column}/", {"name": "Inbox", "wip_limit": "3"}, MANAGE),
-    ("post", BOARD + "columns/{column}/reorder/", {"direction": "down"}, MANAGE),
+    ("post", BOARD + "settings/columns/", {}, MANAGE_PAGE),  # an empty form: shown again
     ("post", BOARD + "columns/{column}/delete/", {}, MANAGE),
     ("post", BOARD + "tags/", {"name": "vip", "color": "#8b5cf6"}, MANAGE),
     ("post", BOARD + "tags/{tag}/", {"name": "money", "color": "#f59e0b"}, MANAGE),
@@ -716,69 +715,40 @@ def test_an_admin_adds_a_column_with_a_wip_limit_at_the_end(board, client_as):
     assert (column.name, column.wip_limit) == ("Escalated", 2)
 
 
-def test_an_admin_renames_a_column_and_removes_its_wip_limit(board, columns, client_as):
-    column_update(column=columns[0], wip_limit=4)
+def test_an_admin_adds_a_column_after_a_chosen_one(board, columns, client_as):
+    # When the admin adds "Escalated" to go after "Open tickets" (index 2)
+    client_as("admin").post(f"/boards/{board.pk}/columns/", {"name": "Escalated", "position": 2})
 
-    client_as("admin").post(
-        f"/boards/{board.pk}/columns/{columns[0].pk}/", {"name": "Inbox", "wip_limit": ""}
-    )
-
-    columns[0].refresh_from_db()
-    assert (columns[0].name, columns[0].wip_limit) == ("Inbox", None)
-
-
-def test_an_invalid_wip_limit_is_refused_with_a_message(board, columns, client_as):
-    response = client_as("admin").post(
-        f"/boards/{board.pk}/columns/{columns[0].pk}/", {"name": "Inbox", "wip_limit": "0"}
-    )
-
-    columns[0].refresh_from_db()
-    assert columns[0].wip_limit is None
-    assert messages_of(response)[0].startswith("WIP limit:")
-
-
-def test_moving_a_column_down_swaps_it_with_the_next_one(board, columns, client_as):
-    client_as("admin").post(
-        f"/boards/{board.pk}/columns/{columns[0].pk}/reorder/", {"direction": "down"}
-    )
-
-    assert list(board.columns.order_by("position").values_list("name", flat=True))[:2] == [
-        "Open tickets",
-        "New tickets",
+    # Then it sits there, and the others moved right
+    names = list(board.columns.order_by("position").values_list("name", flat=True))
+    assert names[:4] == ["New tickets", "Open tickets", "Escalated", "Feature requests"]
+    assert list(board.columns.order_by("position").values_list("position", flat=True)) == [
+        *range(6)
     ]
 
 
-def test_moving_a_column_up_swaps_it_with_the_previous_one(board, columns, client_as):
-    client_as("admin").post(
-        f"/boards/{board.pk}/columns/{columns[-1].pk}/reorder/", {"direction": "up"}
-    )
+def test_the_add_form_offers_every_place_and_chooses_before_the_done_column(
+    board, columns, client_as
+):
+    content = client_as("admin").get(settings_url(board)).content.decode()
 
-    assert list(board.columns.order_by("position").values_list("name", flat=True))[-2:] == [
-        "Done",
-        "Bugs",
-    ]
-
-
-def test_moving_the_first_column_up_leaves_the_order_alone(board, columns, client_as):
-    client_as("admin").post(
-        f"/boards/{board.pk}/columns/{columns[0].pk}/reorder/", {"direction": "up"}
-    )
-
-    assert list(board.columns.order_by("position")) == columns
+    assert '<option value="0">First</option>' in content
+    assert '<option value="4" selected>After “Bugs”</option>' in content
+    assert '<option value="5">After “Done”</option>' in content
 
 
 def test_an_admin_deletes_an_empty_column(board, columns, client_as):
-    response = client_as("admin").post(f"/boards/{board.pk}/columns/{columns[-1].pk}/delete/")
+    response = client_as("admin").post(f"/boards/{board.pk}/columns/{columns[2].pk}/delete/")
 
-    assert not Column.objects.filter(pk=columns[-1].pk).exists()
-    assert messages_of(response) == ["Column “Done” deleted."]
+    assert not Column.objects.filter(pk=columns[2].pk).exists()
+    assert messages_of(response) == ["Column “Feature requests” deleted."]
 
 
 def test_the_delete_form_of_a_column_with_tickets_asks_where_to_move_them(board, ticket, client_as):
     content = client_as("admin").get(settings_url(board)).content.decode()
 
     assert "Its 1 ticket move to" in content
-    assert '<select name="move_to" required>' in content
+    assert f'<select name="move_to" form="delete-column-{ticket.column_id}" required>' in content
 
 
 def test_deleting_a_column_with_tickets_moves_them_to_the_chosen_column(
@@ -808,10 +778,11 @@ def test_a_column_of_another_board_is_not_found(board, outsider_user, client_as)
     other = board_create(name="Other", key="OT", created_by=outsider_user)
 
     response = client_as("admin").post(
-        f"/boards/{board.pk}/columns/{other.columns.first().pk}/", {"name": "Mine now"}
+        f"/boards/{board.pk}/columns/{other.columns.first().pk}/delete/"
     )
 
     assert response.status_code == 404
+    assert other.columns.count() == 3
 
 
 # --- Settings: tags ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from tests.pages import (
     messages_of,
 )
 from tickets.models import Ticket
-from tickets.services import ticket_create
+from tickets.services import ticket_create, ticket_move
 
 POLICY = "/boards/{board}/settings/sla/"
 PREFERENCES = "/settings/email/"
@@ -192,3 +192,62 @@ def test_business_hours_too_short_for_a_target_are_refused_on_the_form(board, cl
 
     assert response.status_code == 200
     assert "takes more than four years of these business hours" in response.content.decode()
+
+
+def _resolved_late(board, columns, member_user, hours=3):
+    """A ticket moved to Done `hours` after its due date (and its first response)."""
+    ticket = ticket_create(board=board, created_by=member_user, title="Late one")
+    ticket_move(ticket=ticket, column=columns[-1])
+    resolved = Ticket.objects.get(pk=ticket.pk).resolved_at
+    Ticket.objects.filter(pk=ticket.pk).update(
+        due_at=resolved - timedelta(hours=hours),
+        first_response_due_at=resolved - timedelta(hours=hours + 1),
+    )
+    return ticket
+
+
+def test_a_card_resolved_late_says_so_once_without_a_breached_pill(
+    board, columns, member_user, client_as
+):
+    # Given a ticket resolved three hours past its due date (and past its first response)
+    _resolved_late(board, columns, member_user)
+
+    # When the board is shown
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    # Then its card says "Resolved 3 h late" once, quietly, and no clock is shown as breached
+    assert html.count("Resolved 3 h late") == 1
+    assert 'class="sla-outcome"' in html
+    assert "sla__clock--breached" not in html
+    assert "Breached" not in html
+
+
+def test_a_card_resolved_in_time_says_resolved_on_time(board, columns, member_user, client_as):
+    ticket = ticket_create(board=board, created_by=member_user, title="Quick one")
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(days=1))
+    ticket_move(ticket=ticket, column=columns[-1])
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert html.count("Resolved on time") == 1
+    assert "sla__clock" not in html
+
+
+def test_the_ticket_page_of_a_ticket_resolved_late_says_so_once(
+    board, columns, member_user, client_as
+):
+    ticket = _resolved_late(board, columns, member_user, hours=50)
+
+    html = client_as("guest").get(f"/boards/{board.pk}/tickets/{ticket.number}/").content.decode()
+
+    assert html.count("Resolved 2 d late") == 1
+    assert "sla__clock--breached" not in html
+
+
+def test_an_open_ticket_still_shows_its_clocks_breached(board, ticket, client_as):
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - timedelta(hours=1))
+
+    html = client_as("member").get(f"/boards/{board.pk}/tickets/{ticket.number}/").content.decode()
+
+    assert "sla__clock--breached" in html
+    assert "sla-outcome" not in html

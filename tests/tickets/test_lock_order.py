@@ -14,7 +14,13 @@ from reminders.models import Reminder
 from tests.factories import UserFactory, placed
 from tests.threads import Started, delivered_as_the_task_does, held, line_up, wait_until_waiting
 from tickets.models import Activity, Ticket
-from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
+from tickets.services import (
+    column_set_done,
+    ticket_create,
+    ticket_delete,
+    ticket_move,
+    ticket_update,
+)
 from workspace.models import Attachment, ChecklistItem, Message
 from workspace.services import attachments_upload, checklist_item_add, message_post
 
@@ -202,3 +208,48 @@ def test_a_write_on_a_ticket_being_deleted_is_not_found_and_leaves_nothing(
     assert not Ticket.objects.filter(pk=ticket.pk).exists()
     for model in (Activity, Message, ChecklistItem, Attachment):
         assert not model.objects.exists()
+
+
+def test_a_move_into_a_column_while_an_admin_makes_it_done_ends_resolved(
+    board, columns, admin_user, member_user
+):
+    # Given a ticket already in "Bugs" and one to move there from "New tickets"
+    bugs = columns[3]
+    staying = ticket_create(board=board, created_by=member_user, title="Staying", column=bugs)
+    mover = ticket_create(board=board, created_by=member_user, title="Mover")
+
+    # When the admin's change holds the board and "Bugs" and waits for the ticket in it, and the
+    # move waits for "Bugs"
+    flip, move = line_up(
+        lambda: column_set_done(column=bugs, is_done=True, by=admin_user),
+        lambda: ticket_move(ticket=mover, column=bugs),
+        behind=(LOCK_TICKET, [staying.pk]),
+    )
+
+    # Then both succeed, and the moved ticket entered a done column: resolved, like the other
+    assert flip.result() == 1
+    assert move.result().column_id == bugs.pk
+    assert all(ticket.resolved_at for ticket in Ticket.objects.filter(column=bugs))
+
+
+def test_an_admin_making_a_column_done_while_a_ticket_moves_in_resolves_it_too(
+    board, columns, admin_user, member_user
+):
+    # Given a ticket to move into "Bugs"
+    bugs = columns[3]
+    mover = ticket_create(board=board, created_by=member_user, title="Mover")
+
+    # When the move holds both columns and waits for its ticket, and the admin's change waits
+    # for "Bugs"
+    move, flip = line_up(
+        lambda: ticket_move(ticket=mover, column=bugs),
+        lambda: column_set_done(column=bugs, is_done=True, by=admin_user),
+        behind=(LOCK_TICKET, [mover.pk]),
+    )
+
+    # Then the move lands first (in a column not yet done), and the change resolves it after
+    assert move.result().column_id == bugs.pk
+    assert flip.result() == 1
+    moved = Ticket.objects.get(pk=mover.pk)
+    assert moved.resolved_at is not None
+    assert moved.activities.filter(kind=Activity.Kind.RESOLUTION).count() == 1
