@@ -320,7 +320,8 @@ def clean_file_name(name: str) -> str:
     return name
 
 
-def _check_uploads(files: list[UploadedFile]) -> None:
+def uploads_check(files: list[UploadedFile]) -> None:
+    """At least one file, within the upload limits (how many, and each one's size: 413)."""
     if not files:
         raise InvalidInput("Choose at least one file.", fields={"files": ["Choose a file."]})
     if len(files) > settings.ATTACHMENT_MAX_FILES:
@@ -348,7 +349,7 @@ def attachments_upload(
     rows roll back with the transaction, so nothing is left orphaned. Files of a `message` (a
     customer's mail) keep the Content-ID they came with (`content_id` on the file object)."""
     files = list(files)
-    _check_uploads(files)
+    uploads_check(files)
     return _store(board, by, files, ticket, message)
 
 
