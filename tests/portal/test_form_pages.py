@@ -119,3 +119,24 @@ def test_a_tampered_rating_link_is_refused_on_a_page_without_a_board(client, tic
     assert "customer-page" in html
     assert "customer-header" not in html
     assert "not valid" in html
+
+
+def test_the_settings_page_reads_a_fixed_number_of_queries(
+    client_as, board, admin_user, django_assert_max_num_queries
+):
+    row = PortalSettings.objects.create(board=board, form_enabled=True)
+    for n in range(8):
+        row.areas.add(tag_create(board=board, name=f"Area {n}", color="#22c55e"))
+    client = client_as("admin")
+
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/boards/{board.pk}/settings/portal/")
+
+    assert response.content.decode().count("Area ") == 8
+
+
+def test_the_thank_you_page_reads_a_fixed_number_of_queries(
+    client, board, form_on, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        assert client.get("/help/CS/sent/").status_code == 200
