@@ -199,6 +199,16 @@ def csat_ticket_from_token(token: str):
     return Ticket.objects.select_related("board").get(pk=data["ticket"])
 
 
+def csat_board_of_expired(token: str) -> Board | None:
+    """The board of an expired CSAT link (its signature still good), for its refusal page."""
+    try:
+        data = signing.loads(token, salt=CSAT_SALT)
+    except signing.BadSignature:
+        return None
+    ticket = Ticket.objects.select_related("board").filter(pk=data.get("ticket")).first()
+    return ticket.board if ticket else None
+
+
 def csat_request_send(*, ticket_id: int) -> bool:
     """Email the customer one-click rating links, if the board asks for them. Re-reads the
     ticket: nothing is sent for a ticket reopened or deleted meanwhile."""

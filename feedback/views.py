@@ -22,17 +22,21 @@ def csat_rate(request, token, score):
     try:
         ticket = services.csat_ticket_from_token(token)
     except signing.SignatureExpired:
-        return _refused(request, "This rating link has expired.", status=410)
+        board = services.csat_board_of_expired(token)
+        return _refused(request, "This rating link has expired.", status=410, board=board)
     except (signing.BadSignature, Ticket.DoesNotExist):
         return _refused(request, "This rating link is not valid.", status=400)
     if not 1 <= score <= 5:
-        return _refused(request, "A rating is from 1 to 5.", status=400)
+        return _refused(request, "A rating is from 1 to 5.", status=400, board=ticket.board)
     services.csat_record(ticket=ticket, score=score)
-    return render(request, "feedback/csat_thanks.html", {"ticket": ticket, "score": score})
+    context = {"ticket": ticket, "score": score, "board": ticket.board}
+    return render(request, "feedback/csat_thanks.html", context)
 
 
-def _refused(request, message, status):
-    return render(request, "feedback/csat_refused.html", {"message": message}, status=status)
+def _refused(request, message, status, board=None):
+    """The rating page's refusal, in the board's brand when the link names one for sure."""
+    context = {"message": message, "board": board}
+    return render(request, "feedback/csat_refused.html", context, status=status)
 
 
 FEEDBACK_FIELDS = [

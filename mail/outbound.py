@@ -16,9 +16,10 @@ import re
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from smtplib import SMTPDataError, SMTPException, SMTPRecipientsRefused
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -146,29 +147,53 @@ def acknowledge_send(*, ticket: Ticket, settings, answering: str) -> Email:
     """The board's acknowledgement of a new ticket, to its customer, in the thread of the mail
     that opened it (`answering`, its Message-ID). An email only, not a message of the ticket: it
     is not the team's first response. Marked automatic (RFC 3834), so no autoresponder answers."""
-    address = _address_for(ticket)
-    message_id = f"{uuid.uuid4().hex}@{address.address.rpartition('@')[2].lower()}"
-    from_name = address.name or ticket.board.name
-    subject = " ".join(fill_in(settings.acknowledge_subject, ticket).split())[:998]
-    text = fill_in(settings.acknowledge_body, ticket)
-    html = render(text)
+    return notice_send(
+        ticket=ticket,
+        subject=fill_in(settings.acknowledge_subject, ticket),
+        text=fill_in(settings.acknowledge_body, ticket),
+        answering=answering,
+        auto_submitted="auto-replied",
+    )
+
+
+def notice_send(
+    *,
+    ticket: Ticket,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    answering: str = "",
+    auto_submitted: str = "auto-generated",
+) -> Email:
+    """An automatic email to the ticket's customer (an acknowledgement, the request form's
+        confirmation), queued on the ticket and sent after commit, once: not a message of the
+        ticket, so not the team's first response. It has a Message-ID of the ticket's thread, so
+        the customer's answer to it lands on the ticket. From the board's support address, or
+        without one from DEFAULT_FROM_EMAIL under the board's name. `text` is Markdown, rendered as
+    its HTML unless `html` is given."""
+    address = _sender(ticket)
+    from_address = address.address if address else parseaddr(django_settings.DEFAULT_FROM_EMAIL)[1]
+    from_name = (address.name if address else "") or ticket.board.name
+    message_id = f"{uuid.uuid4().hex}@{from_address.rpartition('@')[2].lower() or 'localhost'}"
+    subject = " ".join(subject.split())[:998]
+    html = render(text) if html is None else html
     headers = {
-        **_thread_headers(message_id, answering, [answering]),
-        "Auto-Submitted": "auto-replied",
+        **_thread_headers(message_id, answering, [answering] if answering else []),
+        "Auto-Submitted": auto_submitted,
         "X-Auto-Response-Suppress": "All",
     }
     built = email_compose(
         subject=subject,
         text=text,
         html=html,
-        from_email=formataddr((from_name, address.address)),
+        from_email=formataddr((from_name, from_address)),
         to=[ticket.customer_email],
         headers=headers,
     )
     email = Email.objects.create(
         board_id=ticket.board_id, address=address, ticket=ticket,
         direction=Email.Direction.OUTBOUND, state=Email.State.QUEUED, message_id=message_id,
-        in_reply_to=answering, references=answering, from_address=address.address,
+        in_reply_to=answering, references=answering, from_address=from_address,
         from_name=from_name[:200], to=[ticket.customer_email], subject=subject, text=text,
         html=str(html), raw=built.message().as_bytes(linesep="\r\n"),
     )  # fmt: skip
@@ -218,6 +243,15 @@ def _valid_cc(cc: Iterable[str], customer_email: str) -> list[str]:
 
 
 def _address_for(ticket: Ticket) -> SupportAddress:
+    """The address a reply goes out from (`_sender`): a reply needs one."""
+    address = _sender(ticket)
+    if address is None:
+        message = "This board has no active support address to send email from: add one first."
+        raise InvalidInput(message, fields={"address": [message]})
+    return address
+
+
+def _sender(ticket: Ticket) -> SupportAddress | None:
     """The support address the customer last wrote to, else the board's first active one."""
     last = (
         ticket.emails.filter(
@@ -230,11 +264,7 @@ def _address_for(ticket: Ticket) -> SupportAddress:
     if last is not None:
         return last.address
     address = SupportAddress.objects.filter(board=ticket.board_id, active=True).order_by("pk")
-    address = address.first()
-    if address is None:
-        message = "This board has no active support address to send email from: add one first."
-        raise InvalidInput(message, fields={"address": [message]})
-    return address
+    return address.first()
 
 
 def _references(previous: Email | None) -> list[str]:

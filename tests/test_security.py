@@ -36,6 +36,7 @@ def pages(board, ticket):
         "/settings/email/",
         "/notifications/",
         f"/boards/{board.pk}/settings/feedback/",
+        f"/boards/{board.pk}/settings/portal/",
         f"/boards/{board.pk}/metrics/",
     ]
 

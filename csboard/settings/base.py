@@ -336,6 +336,15 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 # Up to 20 files per upload (Django's own cap on form fields would refuse more as a 400).
 ATTACHMENT_MAX_FILES = 20
+
+# --- Request form (portal/, README "Request form") ---------------------------------------------
+# Submissions a board's public form accepts in an hour from one email address, and from one IP
+# address; more answer 429 and store nothing.
+PORTAL_FORM_ADDRESS_HOURLY = env.int("PORTAL_FORM_ADDRESS_HOURLY", default=5)
+PORTAL_FORM_IP_HOURLY = env.int("PORTAL_FORM_IP_HOURLY", default=20)
+# A submission's whole body: its files together within one attachment's limit, and room for the
+# text (larger: 413, before the body is read).
+PORTAL_FORM_MAX_BYTES = env.int("PORTAL_FORM_MAX_BYTES", default=ATTACHMENT_MAX_BYTES + 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
