@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import PortalSettings
+from tests.factories import PASSWORD
 from tickets.models import Source, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,3 +85,13 @@ def test_a_site_the_board_does_not_name_cannot_frame_the_form(
     frame = page.frames[-1]
     assert frame is not page.main_frame
     assert frame.locator("form").count() == 0  # the browser refused to show it
+
+
+def test_the_customer_portal_settings_fit_a_phone(new_page, sign_in, board, form_on):
+    """The page's long addresses (the form's, the portal's) wrap rather than push it sideways."""
+    page = new_page({"width": 390, "height": 844})
+    sign_in(page, "alice", PASSWORD)
+    page.goto(f"/boards/{board.pk}/settings/portal/")
+    expect(page.get_by_role("heading", name="Customer portal")).to_be_visible()
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
