@@ -231,8 +231,10 @@ def csat_request_send(*, ticket_id: int) -> bool:
 
 
 @transaction.atomic
-def csat_record(*, ticket, score: int) -> FeedbackResponse:
-    """The customer's rating lands on the ticket and the customer; a second click changes it."""
+def csat_record(*, ticket, score: int, source: str = "csat-link") -> FeedbackResponse:
+    """The customer's rating lands on the ticket and the customer; a second click changes it
+    (one rating per ticket, wherever it came from: `source` says where the latest did, the
+    emailed link's "csat-link" or the portal's "portal")."""
     if not 1 <= score <= 5:
         raise InvalidInput("A rating is from 1 to 5.", fields={"score": ["From 1 to 5."]})
     response, _ = FeedbackResponse.objects.update_or_create(
@@ -243,7 +245,7 @@ def csat_record(*, ticket, score: int) -> FeedbackResponse:
             "score": score,
             "email": ticket.customer_email,
             "name": ticket.customer_name,
-            "source": "csat-link",
+            "source": source,
             "ticket": ticket,
             "customer": ticket.customer or customer_for_email(email=ticket.customer_email),
         },

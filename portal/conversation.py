@@ -176,4 +176,4 @@ def ticket_rate(*, ticket: Ticket, score: int) -> FeedbackResponse:
     emailed link does: feedback.services.csat_record)."""
     if ticket.resolved_at is None:
         raise InvalidInput("A request can be rated once it is resolved.")
-    return csat_record(ticket=ticket, score=score)
+    return csat_record(ticket=ticket, score=score, source="portal")

@@ -293,6 +293,7 @@ def test_a_resolved_ticket_asks_for_a_rating_and_records_it(portal_client, ticke
     assert response["Location"].endswith("#rating")
     rating = FeedbackResponse.objects.get(ticket=ticket)
     assert (rating.kind, rating.score, rating.customer) == ("csat", 4, ticket.customer)
+    assert rating.source == "portal"  # told apart from the emailed link's
     page = portal_client.get(ticket_url(ticket))
     assert b"You rated it <strong>4 out of 5</strong>" in page.content
     assert (
