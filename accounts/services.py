@@ -1,5 +1,6 @@
 """Changes to accounts and the security audit log."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -9,8 +10,17 @@ from csboard.core.validation import full_clean_or_raise
 
 
 def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind our own reverse proxies (TRUSTED_PROXIES,
+    the compose stack's nginx) the address the outermost of them saw, the TRUSTED_PROXIES-th
+    from the right of X-Forwarded-For (anything left of it the client may have written)."""
     if request is None:
         return None
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR") or None
 
 

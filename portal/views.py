@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.services import client_ip
 from csboard.core.compression import never_compress
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, refusals_as_messages, submitted
@@ -77,7 +78,7 @@ def home(request, key):
             auth.signin_request(
                 board=board,
                 email=form.cleaned_data["email"],
-                ip=request.META.get("REMOTE_ADDR", ""),
+                ip=client_ip(request) or "",
             )
         except ApplicationError as exc:
             return _signin_page(request, board, form, status=exc.status_code, refusal=exc.message)

@@ -220,6 +220,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How many reverse proxies of our own stand before the app and append to X-Forwarded-For (the
+# compose stack's nginx: 1). The client's address is the one the outermost of them saw; with 0,
+# REMOTE_ADDR (a client-sent X-Forwarded-For is never believed). accounts.services.client_ip,
+# DRF's throttles and django-axes all read it so.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.services.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -365,6 +371,7 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXIES or None,
     # Token first: its WWW-Authenticate header is what turns "not signed in" into a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.auth.TokenAuthentication",
