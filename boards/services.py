@@ -102,9 +102,10 @@ def board_update(*, board: Board, by=None, **changes) -> Board:
 
 @transaction.atomic
 def board_delete(*, board: Board) -> None:
-    # Tickets protect their column from deletion; remove them first, then the rest cascades.
+    # Tickets (archived ones too) protect their column from deletion; remove them first, then
+    # the rest cascades.
     board_changed(board.pk, kind=ACCESS_CHANGED)  # its open sockets close
-    board.tickets.all().delete()
+    board.tickets(manager="all_objects").all().delete()  # the archived ones too
     board.delete()
 
 
@@ -226,6 +227,10 @@ def column_delete(*, column: Column, move_to: Column | None = None) -> None:
             ticket.column = target
             ticket.rank = start + offset * RANK_STEP
         type(tickets[0]).objects.bulk_update(tickets, ["column", "rank"])
+    # Archived tickets (only the all_objects manager sees them) follow, or go to the first
+    # other column: a restore puts them at the end of wherever they are.
+    archived = column.tickets(manager="all_objects").filter(archived_at__isnull=False)
+    archived.update(column=move_to if same_board else others[0])
     column.delete()
     place(others)
     board_changed(column.board_id, kind="columns")

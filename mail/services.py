@@ -432,7 +432,10 @@ def _thread(parsed: ParsedMail, board: Board) -> Ticket | None:
     ids = [each for each in [parsed.in_reply_to, *parsed.references] if each]
     if ids:
         known = (
-            Email.objects.filter(board=board, message_id__in=ids, ticket__isnull=False)
+            # Not an archived ticket (off the board): the mail then opens a ticket of its own.
+            Email.objects.filter(
+                board=board, message_id__in=ids, ticket__isnull=False, ticket__archived_at=None
+            )
             .select_related("ticket__column")
             .order_by("-created_at", "-id")
             .first()

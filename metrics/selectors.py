@@ -216,6 +216,7 @@ def agent_metrics(board: Board, period: Period, agent=None) -> dict:
     both. Returns {"weeks": [...], "rows": [{agent, name, per_week, resolved, hours_per_ticket}]}."""
     through = Ticket.assignees.through.objects.filter(
         ticket__board=board,
+        ticket__archived_at=None,  # as Ticket.objects leaves archived tickets out elsewhere
         ticket__resolved_at__gte=period.start,
         ticket__resolved_at__lt=period.end,
     )

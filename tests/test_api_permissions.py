@@ -1,7 +1,8 @@
 """The permission matrix, as data: every API endpoint and method, and the status each role gets.
 
 One row per endpoint: (method, path, body, {role: status}). Paths name the fixtures' objects in
-braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {tag}, {membership}
+braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {archived} (an
+archived ticket's), {tag}, {membership}
 (gus's guest membership). Each case runs on fresh fixtures, so destructive rows do not interfere.
 On a board whose visibility is "signed_in" an outsider is treated exactly as a guest. A body of
 UPLOAD is sent as a multipart upload of one small file, CSV_UPLOAD as a one-response feedback
@@ -28,6 +29,7 @@ MANAGE = expect(200, 403, 403, 404)  # admins only
 
 BOARD = "/api/boards/{board}/"
 TICKET = BOARD + "tickets/{ticket}/"
+ARCHIVED = BOARD + "tickets/{archived}/"
 UPLOAD = object()
 CSV_UPLOAD = object()
 MATRIX = [
@@ -67,7 +69,12 @@ MATRIX = [
     ("post", BOARD + "tickets/", {"title": "Help"}, expect(201, 201, 403, 404)),
     ("get", BOARD + "tickets/{ticket}/", None, READ),
     ("patch", BOARD + "tickets/{ticket}/", {"title": "Edited"}, WORK),
-    ("delete", BOARD + "tickets/{ticket}/", None, expect(204, 403, 403, 404)),
+    ("delete", BOARD + "tickets/{ticket}/", None, expect(204, 204, 403, 404)),
+    ("get", BOARD + "tickets/?archived=true", None, READ),
+    ("post", TICKET + "archive/", None, WORK),
+    ("post", TICKET + "restore/", None, expect(404, 404, 403, 404)),  # live: not archived
+    ("post", ARCHIVED + "restore/", None, WORK),
+    ("post", ARCHIVED + "delete-for-good/", None, expect(204, 403, 403, 404)),
     ("post", BOARD + "tickets/{ticket}/move/", {"column": "{column}", "position": 0}, WORK),
     # SLA policy
     ("get", BOARD + "sla/", None, READ),
@@ -144,10 +151,13 @@ def objects(board, columns, ticket, guest_user, member_user):
     # replies go out from it
     address = SupportAddress.objects.create(board=board, address="support@cs.example")
     from tests.factories import UserFactory
+    from tickets.services import ticket_archive, ticket_create
     from workspace import services as workspace
 
     UserFactory(username="newbie")
     upload = SimpleUploadedFile("notes.txt", b"hello")
+    archived = ticket_create(board=board, created_by=member_user, title="Old")
+    ticket_archive(ticket=archived, by=member_user)
     return {
         "item": workspace.checklist_item_add(ticket=ticket, by=member_user, text="Refund").pk,
         "comment": workspace.message_post(board=board, ticket=ticket, by=member_user, body="Hi").pk,
@@ -164,6 +174,7 @@ def objects(board, columns, ticket, guest_user, member_user):
         "board": board.pk,
         "column": columns[2].pk,
         "ticket": ticket.number,
+        "archived": archived.number,
         "address": address.pk,
         "tag": tag_create(board=board, name="Billing").pk,
         "membership": Membership.objects.get(board=board, user=guest_user).pk,

@@ -18,7 +18,7 @@ from feedback.services import feedback_receive, feedback_settings_set
 from notifications.services import notify
 from tests.factories import UserFactory
 from tickets.models import Activity, Ticket
-from tickets.services import ticket_create, ticket_move, ticket_update
+from tickets.services import ticket_archive, ticket_create, ticket_move, ticket_update
 from workspace import services as workspace
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,8 @@ POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
     "boards:column_delete", "boards:tag_add", "boards:tag_edit",
     "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
-    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete",
+    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore",
+    "tickets:delete-for-good",
     "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",
     "workspace:message-add", "workspace:message-edit", "workspace:message-delete",
     "workspace:attachments-upload", "workspace:attachment-delete", "workspace:board-message-add",
@@ -124,6 +125,9 @@ def states(board, columns, admin_user, member_user, guest_user):
     )
     # Empty fields: no customer, no description, nobody assigned, nothing attached.
     bare = ticket_create(board=board, created_by=member_user, title="Bare")
+    # Archived by the user who left: the archive names them as deleted.
+    archived = ticket_create(board=board, created_by=gone, title="Archived", customer_name="Ann")
+    ticket_archive(ticket=archived, by=gone)
     gone_id = gone.pk
     gone.delete()  # every reference to the account goes with it (SET_NULL, CASCADE)
 
@@ -141,6 +145,7 @@ def states(board, columns, admin_user, member_user, guest_user):
         "board": board,
         "empty": empty,
         "tickets": [worked, intake, bare, by_mail],
+        "archived": archived,
         "attachment": attachment,
         "board_file": board_file,
         "customer": intake.customer,
@@ -168,6 +173,12 @@ def pages_of(states) -> dict[str, list[str]]:
         "workspace:board-files-live": each("workspace:board-files-live"),
         "boards:export-tickets": each("boards:export-tickets"),
         "boards:settings": each("boards:settings"),
+        "tickets:archive": [
+            *each("tickets:archive"),
+            f"{reverse('tickets:archive', args=[board.pk])}?q=Ann",
+            f"{reverse('tickets:archive', args=[board.pk])}?q={board.key}-{states['archived'].number}",
+            f"{reverse('tickets:archive', args=[board.pk])}?q=nothing&page=9",
+        ],
         "tickets:detail": [
             reverse("tickets:detail", args=[board.pk, t.number]) for t in states["tickets"]
         ],

@@ -97,13 +97,18 @@ class TicketViewSet(
         "create": Action.WORK,
         "partial_update": Action.WORK,
         "move": Action.WORK,
-        "destroy": Action.MANAGE,
+        # Deleting archives (reversible: members may); the archive's delete is for good.
+        "destroy": Action.WORK,
+        "archive": Action.WORK,
+        "restore": Action.WORK,
+        "delete_for_good": Action.MANAGE,
     }
 
     def get_queryset(self):
         if self.schema_only:
             return Ticket.objects.none()
-        return board_ticket_order(self.board)
+        wanted = self.request.query_params.get("archived", "").lower() in ("true", "1")
+        return board_ticket_order(self.board, with_archived=wanted)
 
     def list(self, request, board_id=None):
         # The filters and the page are worked out on bare rows, so the sort of the whole board
@@ -114,11 +119,12 @@ class TicketViewSet(
         return self.get_paginated_response(serializer.data)
 
     def get_object(self):
-        return ticket_for(self.board, self.kwargs["number"])
+        # An archived ticket too: the list's `archived` filter names it, and it says so.
+        return ticket_for(self.board, self.kwargs["number"], archived=None)
 
-    def _to_change(self):
+    def _to_change(self, archived: bool | None = False):
         """The ticket for a write's service, which locks it and reads it again."""
-        return ticket_to_change(self.board, self.kwargs["number"])
+        return ticket_to_change(self.board, self.kwargs["number"], archived=archived)
 
     def get_serializer_context(self, board=None):
         context = super().get_serializer_context()
@@ -135,7 +141,7 @@ class TicketViewSet(
         if held:
             prefetch_related_objects([ticket], "created_by", "assignees", "tags")
         else:
-            ticket = ticket_for(self.board, ticket.number)
+            ticket = ticket_for(self.board, ticket.number, archived=None)
         context = self.get_serializer_context(ticket.board if held else None)
         serializer = TicketSerializer(ticket, context=context)
         return Response(serializer.data, status=status_code)
@@ -170,8 +176,48 @@ class TicketViewSet(
             services.ticket_update(ticket=self._to_change(), by=request.user, **data)
         )
 
+    @extend_schema(
+        description="Archive the ticket (as `archive` does): it leaves the board and its lists, "
+        "keeps its number and history, and can be restored from the archive."
+    )
     def destroy(self, request, board_id=None, number=None):
-        services.ticket_delete(ticket=self._to_change(), by=request.user)
+        services.ticket_archive(ticket=self._to_change(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses=TicketSerializer,
+        parameters=[NUMBER],
+        description="Archive the ticket: off the board, its lists and counts (and its column's "
+        "WIP limit), its number and history kept. 404 once archived.",
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request, board_id=None, number=None):
+        ticket = services.ticket_archive(ticket=self._to_change(), by=request.user)
+        return self._output(ticket)
+
+    @extend_schema(
+        request=None,
+        responses=TicketSerializer,
+        parameters=[NUMBER],
+        description="Restore an archived ticket to the end of its column. 409 when the column "
+        "is at its WIP limit; 404 when the ticket is not in the archive.",
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request, board_id=None, number=None):
+        ticket = services.ticket_restore(ticket=self._to_change(archived=True), by=request.user)
+        return self._output(ticket)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[NUMBER],
+        description="Delete an archived ticket for good, with its history (admins). Its number "
+        "is not given again. 404 when the ticket is not in the archive.",
+    )
+    @action(detail=True, methods=["post"], url_path="delete-for-good")
+    def delete_for_good(self, request, board_id=None, number=None):
+        services.ticket_delete(ticket=self._to_change(archived=True), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -32,10 +32,24 @@ class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text", help_text="Text in the title, description or customer."
     )
+    archived = StrictBooleanFilter(
+        method="filter_archived",
+        help_text="true: the board's archive (deleted tickets) instead of its live tickets.",
+    )
 
     class Meta:
         model = Ticket
-        fields = ["column", "status", "priority", "assignee", "tag", "overdue", "due", "q"]
+        fields = [
+            "column",
+            "status",
+            "priority",
+            "assignee",
+            "tag",
+            "overdue",
+            "due",
+            "q",
+            "archived",
+        ]
 
     def __init__(self, *args, board: Board | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +84,10 @@ class TicketFilter(django_filters.FilterSet):
         sunday = today + timedelta(days=6 - today.weekday())
         until = datetime.combine(sunday + timedelta(days=1), time.min, tzinfo=zone)
         return queryset.filter(due_at__gte=now, due_at__lt=until, resolved_at__isnull=True)
+
+    def filter_archived(self, queryset, name, value):
+        # The API's list reads from every ticket when the parameter is given (with_archived).
+        return queryset.filter(archived_at__isnull=not value)
 
     def filter_text(self, queryset, name, value):
         text = Q()

@@ -13,19 +13,26 @@ from tickets.models import Ticket
 T = TypeVar("T")
 
 
-def _tickets():
+def _tickets(archived: bool | None):
     # Its creator is read along for the answer, never locked (`of`).
-    return Ticket.objects.select_related("board", "created_by").select_for_update(
-        no_key=True, of=("self",)
-    )
+    rows = Ticket.all_objects if archived is None else Ticket.objects
+    if archived:
+        rows = Ticket.all_objects.filter(archived_at__isnull=False)
+    return rows.select_related("board", "created_by").select_for_update(no_key=True, of=("self",))
 
 
-def lock_ticket(ticket_id: int):
-    """The ticket, locked (its board read along, not locked); NotFound once it was deleted."""
+def lock_ticket(ticket_id: int, *, archived: bool | None = False):
+    """The ticket, locked (its board read along, not locked); NotFound once it was deleted, or
+    (as the writes of a live ticket expect: `archived` False) archived; `archived` True: only
+    an archived one (a restore); None: either (a delete for good)."""
     # No ordering: the default one joins the column, and a row locked after waiting for a move
     # would then be checked against its old column and dropped, as if deleted.
-    ticket = _tickets().filter(pk=ticket_id).order_by("pk").first()
+    ticket = _tickets(archived).filter(pk=ticket_id).order_by("pk").first()
     if ticket is None:
+        if archived:
+            raise NotFound(
+                "This ticket is no longer in the archive: restored or deleted meanwhile."
+            )
         raise NotFound("This ticket was deleted meanwhile.")
     return ticket
 
@@ -40,7 +47,12 @@ class TicketMovedOn(Exception):
         self.column_id = column_id
 
 
-def lock_ticket_with_column(ticket_id: int, *other_column_ids: int, seen_in: int | None = None):
+def lock_ticket_with_column(
+    ticket_id: int,
+    *other_column_ids: int,
+    seen_in: int | None = None,
+    archived: bool | None = False,
+):
     """Lock the ticket's column (with `other_column_ids`), then the ticket: (ticket, {id:
     column}). Every write that renumbers a column holds that column's lock, so such writes
     queue instead of deadlocking over the rows they renumber. The ticket's column, `seen_in`
@@ -49,11 +61,12 @@ def lock_ticket_with_column(ticket_id: int, *other_column_ids: int, seen_in: int
     atomic_with_column, which then rolls back and runs the write again."""
     column_id = seen_in
     if column_id is None:
-        column_id = Ticket.objects.filter(pk=ticket_id).values_list("column_id", flat=True).first()
+        rows = Ticket.all_objects.filter(pk=ticket_id)
+        column_id = rows.values_list("column_id", flat=True).first()
         if column_id is None:
             raise NotFound("This ticket was deleted meanwhile.")
     columns = lock_columns(column_id, *other_column_ids)
-    ticket = lock_ticket(ticket_id)
+    ticket = lock_ticket(ticket_id, archived=archived)
     # Nobody moves the ticket out of a column whose lock we hold.
     if ticket.column_id != column_id:
         raise TicketMovedOn(ticket.column_id)

@@ -29,6 +29,17 @@ class Source(models.TextChoices):
     PORTAL = "portal", "Customer portal"
 
 
+class LiveTickets(models.Manager):
+    """Tickets not archived: `Ticket.objects`, so that every list, count, WIP limit, metric,
+    search, export, sweep and portal page leaves an archived ticket out without each having to
+    remember it. The archive itself and the services that restore or delete one for good read
+    `Ticket.all_objects`; relations (an activity's ticket) and cascades use the base manager,
+    which sees every row."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class Ticket(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="tickets")
     number = models.PositiveIntegerField(editable=False)
@@ -81,8 +92,24 @@ class Ticket(models.Model):
     # When due_at or first_response_due_at last changed: the SLA sweep also looks at tickets
     # changed since its last run, for deadlines written already past (or inside a lead time).
     sla_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Deleting a ticket archives it (tickets.services.ticket_archive): off the board and every
+    # list, its number and history kept; restored from the board's archive, or deleted for good
+    # there by an admin. Who archived it goes empty once that person is deleted.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    all_objects = models.Manager()
+    objects = LiveTickets()
 
     class Meta:
+        default_manager_name = "objects"  # the live tickets, for forms, serializers and relations
         ordering = ["column__position", "rank", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -92,6 +119,12 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["column", "rank", "number"], name="tickets_column_rank_idx"),
             models.Index(fields=["board", "due_at"], name="tickets_board_due_idx"),
+            # The archive page: a board's archived tickets, newest first.
+            models.Index(
+                fields=["board", "-archived_at"],
+                condition=models.Q(archived_at__isnull=False),
+                name="tickets_archived_idx",
+            ),
             # The SLA sweep reads only open tickets whose deadline it is crossing (sla.services).
             models.Index(
                 fields=["due_at"],
@@ -148,6 +181,8 @@ class Activity(models.Model):
         COMMENT = "comment", "Message"
         # Resolved or reopened where it stood: its column began or ceased to count as done.
         RESOLUTION = "resolution", "Resolution changed"
+        ARCHIVED = "archived", "Archived"
+        RESTORED = "restored", "Restored"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="activities")
@@ -222,6 +257,10 @@ class Activity(models.Model):
             return said
         if self.kind == kind.ATTACHMENT:
             return f"{data.get('action', 'changed')} file “{data.get('name', '')}”"
+        if self.kind == kind.ARCHIVED:
+            return "archived this ticket"
+        if self.kind == kind.RESTORED:
+            return f"restored it from the archive to {_name(self.to_column)}"
         if self.kind == kind.COMMENT:
             return {
                 "edited": "edited a message",

@@ -9,6 +9,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -26,7 +27,7 @@ LIST_ORDER = ("column__position", "rank", "number")
 
 def _shown(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return with_position(
-        tickets.select_related("column", "created_by")
+        tickets.select_related("column", "created_by", "archived_by")
         .prefetch_related("assignees", "tags")
         .order_by(*LIST_ORDER)
     )
@@ -38,10 +39,12 @@ def board_tickets(board: Board) -> QuerySet[Ticket]:
     return _shown(Ticket.objects.filter(board=board)).select_related("board")
 
 
-def board_ticket_order(board: Board) -> QuerySet[Ticket]:
+def board_ticket_order(board: Board, *, with_archived: bool = False) -> QuerySet[Ticket]:
     """A board's tickets, bare, in the order of its list: what the list API filters and pages
-    before it reads the page's tickets whole (tickets_in)."""
-    return Ticket.objects.filter(board=board).order_by(*LIST_ORDER)
+    before it reads the page's tickets whole (tickets_in). `with_archived`: the archived ones
+    too, for the list's `archived` filter to choose from."""
+    rows = Ticket.all_objects if with_archived else Ticket.objects
+    return rows.filter(board=board).order_by(*LIST_ORDER)
 
 
 def tickets_in(board: Board, ids: QuerySet) -> list[Ticket]:
@@ -53,7 +56,9 @@ def tickets_in(board: Board, ids: QuerySet) -> list[Ticket]:
     builds a manager, a queryset and model objects for each ticket, most of a page's time."""
     tickets = list(
         with_position(
-            Ticket.objects.filter(pk__in=ids).select_related("created_by").order_by(*LIST_ORDER)
+            Ticket.all_objects.filter(pk__in=ids)
+            .select_related("created_by", "archived_by")
+            .order_by(*LIST_ORDER)
         )
     )
     usernames, tag_ids = defaultdict(list), defaultdict(list)
@@ -73,22 +78,47 @@ def tickets_in(board: Board, ids: QuerySet) -> list[Ticket]:
     return tickets
 
 
-def ticket_for(board: Board, number) -> Ticket:
+def ticket_for(board: Board, number, *, archived: bool | None = False) -> Ticket:
     """A ticket looked up through its board, never by a bare id, with what board_tickets reads.
     Its `board` is `board` itself (with the caller's role, as board_for gave it), not read
-    again."""
-    ticket = get_object_or_404(_shown(Ticket.objects.filter(board=board)), number=number)
+    again. Not an archived one, unless `archived` is None (either) or True (only those)."""
+    ticket = get_object_or_404(_shown(_archived_or_not(board, archived)), number=number)
     ticket.board = board
     return ticket
 
 
-def ticket_to_change(board: Board, number) -> Ticket:
+def _archived_or_not(board: Board, archived: bool | None) -> QuerySet[Ticket]:
+    if archived is None:
+        return Ticket.all_objects.filter(board=board)
+    if archived:
+        return Ticket.all_objects.filter(board=board, archived_at__isnull=False)
+    return Ticket.objects.filter(board=board)
+
+
+def ticket_to_change(board: Board, number, *, archived: bool | None = False) -> Ticket:
     """A ticket looked up through its board for a service that changes it: its row alone, with
     `board` as its board. The service locks the ticket and reads it again (tickets.locks), so
-    what a view shows (people, tags, index) would be read here for nothing."""
-    ticket = get_object_or_404(Ticket.objects.filter(board=board), number=number)
+    what a view shows (people, tags, index) would be read here for nothing. `archived` as in
+    ticket_for."""
+    ticket = get_object_or_404(_archived_or_not(board, archived), number=number)
     ticket.board = board
     return ticket
+
+
+def archived_tickets(board: Board, query: str = "") -> QuerySet[Ticket]:
+    """The board's archive, last archived first: searchable by title, number (with or without
+    the board's key, "SUP-12") or customer (name, email, company)."""
+    tickets = Ticket.all_objects.filter(board=board, archived_at__isnull=False)
+    query = query.strip()
+    if query:
+        text = Q()
+        for field in ("title", "customer_name", "customer_email", "customer_company"):
+            text |= Q(**{f"{field}__icontains": query})
+        number = query.upper().removeprefix(f"{board.key.upper()}-").lstrip("#")
+        if number.isdecimal() and len(number) < 10:
+            text |= Q(number=int(number))
+        tickets = tickets.filter(text)
+    return tickets.select_related("column", "archived_by").order_by("-archived_at", "-number")
 
 
 # What a card shows, and nothing else: a board page reads hundreds of them.

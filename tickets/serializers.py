@@ -56,6 +56,10 @@ class TicketSerializer(serializers.ModelSerializer):
     sla = serializers.SerializerMethodField()
     # The ticket's index in its column (0 = top), not its stored rank (tickets.ranks).
     position = serializers.IntegerField(read_only=True)
+    # Set while the ticket is archived (the list's `archived` filter); by whom, None once gone.
+    archived_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Ticket
@@ -84,6 +88,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "first_response_at",
             "first_response_due_at",
             "sla",
+            "archived_at",
+            "archived_by",
         ]
         read_only_fields = fields
 
@@ -118,6 +124,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "first_response_at": moment(ticket.first_response_at),
             "first_response_due_at": moment(ticket.first_response_due_at),
             "sla": self.get_sla(ticket),
+            "archived_at": moment(ticket.archived_at),
+            "archived_by": _archived_by(ticket),
         }
 
     @cached_property
@@ -138,6 +146,11 @@ class TicketSerializer(serializers.ModelSerializer):
         # page), which remembers it (policy_for).
         policy = self.context.get("sla_policy") or policy_for(ticket.board)
         return [self._clock_serializer.to_representation(c) for c in ticket_clocks(ticket, policy)]
+
+
+def _archived_by(ticket) -> str | None:
+    # No query for a live ticket (no id to follow); the selectors read the archiver along.
+    return None if ticket.archived_by_id is None else ticket.archived_by.username
 
 
 def _assignee_usernames(ticket) -> list[str]:

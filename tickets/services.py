@@ -418,9 +418,50 @@ def _move(ticket: Ticket, target: Column, position: int | None, by) -> Ticket:
     return ticket
 
 
-def ticket_delete(*, ticket: Ticket, by=None) -> None:
-    def delete(seen_in: int | None) -> None:
+def ticket_archive(*, ticket: Ticket, by=None) -> Ticket:
+    """What deleting a ticket does: it leaves the board, its lists and counts (its column's WIP
+    limit among them), the metrics' open tickets, search, the SLA sweeps and the portal
+    (Ticket.objects leaves it out), and keeps its number (the board's counter never goes back)
+    and its history, for ticket_restore or, from the archive, ticket_delete. NotFound when it
+    was archived or deleted meanwhile."""
+
+    def archive(seen_in: int | None) -> Ticket:
         locked, _ = lock_ticket_with_column(ticket.pk, seen_in=seen_in)
+        locked.archived_at, locked.archived_by = timezone.now(), by
+        locked.save(update_fields=["archived_at", "archived_by", "updated_at"])
+        activity_record(ticket=locked, by=by, kind=Activity.Kind.ARCHIVED)
+        return locked
+
+    return atomic_with_column(archive, ticket.column_id)
+
+
+def ticket_restore(*, ticket: Ticket, by=None) -> Ticket:
+    """Bring an archived ticket back to its column, at the end, as entering the column would:
+    refused at the column's WIP limit (WipLimitReached, a 409), nothing written. NotFound when
+    it was restored or deleted meanwhile."""
+
+    def restore(seen_in: int | None) -> Ticket:
+        restored, columns = lock_ticket_with_column(ticket.pk, seen_in=seen_in, archived=True)
+        column = columns[restored.column_id]
+        column_ensure_room(column)
+        restored.rank, restored.position = rank_last(column.pk)
+        restored.archived_at = restored.archived_by = None
+        restored.column = column  # its done flag may have changed while it was archived
+        _apply_resolution(restored)
+        fields = ["archived_at", "archived_by", "rank", "resolved_at", "updated_at"]
+        restored.save(update_fields=fields)
+        activity_record(ticket=restored, by=by, kind=Activity.Kind.RESTORED, to_column=column)
+        return restored
+
+    return atomic_with_column(restore, ticket.column_id)
+
+
+def ticket_delete(*, ticket: Ticket, by=None) -> None:
+    """Delete a ticket for good, with its history (the archive's Delete for good, admins only:
+    boards.permissions Action.MANAGE)."""
+
+    def delete(seen_in: int | None) -> None:
+        locked, _ = lock_ticket_with_column(ticket.pk, seen_in=seen_in, archived=None)
         locked.delete()  # the others keep their ranks: a gap is no harm
         board_changed(locked.board_id, kind="deleted", ticket=locked.number)
 

@@ -10,6 +10,18 @@ urlpatterns = [
     path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new"),
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
+    # The board's archive: what deleting a ticket leaves, restored or deleted for good there.
+    path("boards/<int:board_id>/archive/", views.archive_list, name="archive"),
+    path(
+        "boards/<int:board_id>/archive/<int:number>/restore/",
+        views.ticket_restore,
+        name="restore",
+    ),
+    path(
+        "boards/<int:board_id>/archive/<int:number>/delete/",
+        views.ticket_delete_for_good,
+        name="delete-for-good",
+    ),
 ]
 
 # The board's ticket CSV and the columns form, in the boards namespace (csboard/urls.py joins it).

@@ -4,7 +4,8 @@ tickets.selectors.ticket_for, every change through tickets.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from tickets import services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
-from tickets.selectors import ticket_for
+from tickets.selectors import archived_tickets, ticket_for, ticket_to_change
 
 
 @login_required
@@ -62,11 +63,58 @@ def ticket_move(request, board_id, number):
 @login_required
 @require_POST
 def ticket_delete(request, board_id, number):
-    board = board_for(request.user, board_id, Action.MANAGE)
-    ticket = ticket_for(board, number)
-    services.ticket_delete(ticket=ticket, by=request.user)
-    messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted.")
+    """Deleting a ticket archives it (services.ticket_archive); the board's message offers to
+    undo that for a few seconds (static/js/undo.js), a form that restores it."""
+    board = board_for(request.user, board_id, Action.WORK)
+    ticket = ticket_to_change(board, number)
+    with refusals_as_messages(request):
+        services.ticket_archive(ticket=ticket, by=request.user)
+        messages.success(
+            request,
+            f"{ticket.reference} “{ticket.title}” was archived.",
+            extra_tags=f"undo {reverse('tickets:restore', args=[board.pk, ticket.number])}",
+        )
     return redirect(board_url(board))
+
+
+ARCHIVE_PAGE_SIZE = 25
+
+
+@login_required
+def archive_list(request, board_id):
+    """The board's archive: whoever sees the board reads it; members restore, admins delete
+    for good. Searchable (title, number, customer), paginated."""
+    board = board_for(request.user, board_id)
+    query = request.GET.get("q", "")[:200]
+    page = Paginator(archived_tickets(board, query), ARCHIVE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "tickets/archive.html", {"board": board, "page": page, "q": query})
+
+
+@login_required
+@require_POST
+def ticket_restore(request, board_id, number):
+    """Back to its column, at the end; a column at its WIP limit refuses, said in the message."""
+    board = board_for(request.user, board_id, Action.WORK)
+    ticket = ticket_to_change(board, number, archived=True)
+    restored = None
+    with refusals_as_messages(request):
+        restored = services.ticket_restore(ticket=ticket, by=request.user)
+    if restored is None:
+        return redirect_back(request, archive_url(board))
+    messages.success(request, f"{ticket.reference} is back in “{restored.column.name}”.")
+    return redirect_back(request, ticket_url(restored))
+
+
+@login_required
+@require_POST
+def ticket_delete_for_good(request, board_id, number):
+    board = board_for(request.user, board_id, Action.MANAGE)
+    ticket = ticket_to_change(board, number, archived=True)
+    services.ticket_delete(ticket=ticket, by=request.user)
+    messages.success(request, f"{ticket.reference} “{ticket.title}” was deleted for good.")
+    return redirect(archive_url(board))
 
 
 EXPORT_FIELDS = [
@@ -106,6 +154,10 @@ def board_export_tickets(request, board_id):
 
 def board_url(board: Board) -> str:
     return reverse("boards:detail", args=[board.pk])
+
+
+def archive_url(board: Board) -> str:
+    return reverse("tickets:archive", args=[board.pk])
 
 
 def ticket_url(ticket: Ticket) -> str:

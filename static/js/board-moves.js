@@ -90,8 +90,27 @@
       showError(`${reference} went back to “${columnName(fromList)}”: ${refusal}`);
     } else {
       announce(`${reference} moved to “${columnName(toList)}”, position ${position + 1}.`);
+      offerUndo(item, reference, fromList, toList, oldPosition);
     }
     document.dispatchEvent(new CustomEvent("board:changed"));
+  }
+
+  // --- Undo (static/js/undo.js) ----------------------------------------------------------------
+  // The move back is a move like any other, to the old column and index: refused (and said so)
+  // if someone has moved the ticket on since, or the old column has filled up to its WIP limit.
+  function offerUndo(item, reference, fromList, toList, oldPosition) {
+    if (!window.csUndo) return;
+    const url = `${board.dataset.ticketsUrl}${item.dataset.ticket}/move/`;
+    const back = { column: Number(fromList.dataset.column), position: oldPosition,
+                   from_column: Number(toList.dataset.column) };
+    // Names now: a live redraw may replace these columns before the button is pressed.
+    const fromName = columnName(fromList);
+    window.csUndo.offer(`${reference} moved to “${columnName(toList)}”.`, async () => {
+      const refusal = await post(url, back);
+      if (!refusal) announce(`${reference} is back in “${fromName}”, position ${oldPosition + 1}.`);
+      document.dispatchEvent(new CustomEvent("board:changed"));
+      return refusal;
+    });
   }
 
   // --- Drag and drop ---------------------------------------------------------------------------

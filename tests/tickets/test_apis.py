@@ -535,11 +535,12 @@ def test_an_edit_into_a_full_column_is_a_409_and_changes_nothing(
     assert (ticket.title, ticket.column) == ("Team discount?", columns[0])
 
 
-def test_an_admin_deletes_a_ticket(board, ticket, api_as):
-    response = api_as("admin").delete(tickets_url(board, ticket.number))
+def test_deleting_a_ticket_archives_it(board, ticket, api_as):
+    response = api_as("member").delete(tickets_url(board, ticket.number))
 
     assert response.status_code == 204
     assert not Ticket.objects.exists()
+    assert Ticket.all_objects.get().archived_at is not None
 
 
 # --- No input makes it answer 500 --------------------------------------------------------------

@@ -34,7 +34,7 @@ MATRIX = [
         WORK,
     ),
     ("post", TICKET + "move/", {"column": "{column}", "position": "1"}, WORK),
-    ("post", TICKET + "delete/", {}, expect(302, 403, 403, 404)),
+    ("post", TICKET + "delete/", {}, expect(302, 302, 403, 404)),
 ]
 
 
@@ -234,19 +234,19 @@ def test_a_guests_ticket_page_has_no_edit_controls(board, ticket, client_as):
     assert "Delete ticket" not in content
 
 
-def test_a_members_ticket_page_has_edit_and_move_forms_but_no_delete(board, ticket, client_as):
+def test_a_members_ticket_page_has_edit_move_and_archive_forms(board, ticket, client_as):
     response = client_as("member").get(ticket_url(board, ticket.number))
 
     actions = post_form_actions(response)
     assert ticket_url(board, 1, "edit/") in actions
     assert ticket_url(board, 1, "move/") in actions
-    assert ticket_url(board, 1, "delete/") not in actions
+    assert ticket_url(board, 1, "delete/") in actions
 
 
-def test_an_admins_ticket_page_offers_delete(board, ticket, client_as):
-    response = client_as("admin").get(ticket_url(board, ticket.number))
+def test_a_guests_ticket_page_offers_no_archive(board, ticket, client_as):
+    response = client_as("guest").get(ticket_url(board, ticket.number))
 
-    assert ticket_url(board, 1, "delete/") in post_form_actions(response)
+    assert ticket_url(board, 1, "delete/") not in post_form_actions(response)
 
 
 def test_the_edit_form_offers_only_members_and_admins_as_assignees(board, ticket, client_as):
@@ -428,9 +428,13 @@ def test_a_position_below_one_is_refused(board, columns, ticket, client_as):
 
 
 # --- Delete ------------------------------------------------------------------------------------
-def test_an_admin_deletes_a_ticket_and_returns_to_the_board(board, ticket, client_as):
-    response = client_as("admin").post(ticket_url(board, ticket.number, "delete/"))
+def test_deleting_a_ticket_archives_it_and_the_board_offers_to_undo(board, ticket, client_as):
+    client = client_as("member")
+    response = client.post(ticket_url(board, ticket.number, "delete/"))
 
     assert not Ticket.objects.exists()
+    assert Ticket.all_objects.get().archived_at is not None
     assert response["Location"] == f"/boards/{board.pk}/"
-    assert messages_of(response) == ["CS-1 “Team discount?” was deleted."]
+    assert messages_of(response) == ["CS-1 “Team discount?” was archived."]
+    page = client.get(response["Location"])
+    assert f"/boards/{board.pk}/archive/1/restore/" in post_form_actions(page)
