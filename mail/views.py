@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from boards.permissions import Action, board_for
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, refusals_as_messages, submitted
+from csboard.core.pages import add_refusal, refusals_as_messages, section_redirect, submitted
 from mail.forms import MailSettingsForm, ReplyForm, SupportAddressForm
 from mail.models import Email, SupportAddress
 from mail.outbound import reply_send
@@ -36,7 +36,7 @@ def reply_add(request, board_id, number):
                 cc=data["cc"],
                 files=request.FILES.getlist("files"),
             )
-    return redirect(f"{ticket.get_absolute_url()}#chat")
+    return section_redirect(request, ticket.get_absolute_url(), "chat")
 
 
 def _settings_page(request, board, form=None, settings_form=None):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boards.models import Board
-from csboard.core.filters import StrictBooleanFilter
+from csboard.core.filters import StrictBooleanFilter, ValuesFilter
 from sla.models import SlaPolicy
 from sla.selectors import due_soon_q, policy_for
 from tickets.models import Priority, Status, Ticket
@@ -18,10 +18,14 @@ class TicketFilter(django_filters.FilterSet):
     column = django_filters.NumberFilter(field_name="column_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
-    assignee = django_filters.CharFilter(
-        method="filter_assignee", help_text='A username, "me" or "none".'
+    # Several values (the parameter repeated) match tickets with any of them, as for status.
+    assignee = ValuesFilter(
+        method="filter_assignee",
+        help_text='A username, "me" or "none"; repeated, tickets of any of them.',
     )
-    tag = django_filters.CharFilter(method="filter_tag", help_text="A tag id or name.")
+    tag = ValuesFilter(
+        method="filter_tag", help_text="A tag id or name; repeated, tickets with any of them."
+    )
     overdue = StrictBooleanFilter(method="filter_overdue")
     due = django_filters.ChoiceFilter(
         choices=[("soon", "Due soon"), ("week", "Due this week")],
@@ -55,18 +59,24 @@ class TicketFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.board = board
 
-    def filter_assignee(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(assignees__isnull=True)
-        if value == "me":
-            return queryset.filter(assignees=self.request.user) if self.request else queryset.none()
-        return queryset.filter(assignees__username=value)
+    def filter_assignee(self, queryset, name, values):
+        # Through the assignment rows, so a ticket of two of the people is listed once.
+        people = Q(user__username__in=[value for value in values if value not in ("me", "none")])
+        if "me" in values and self.request and self.request.user.is_authenticated:
+            people |= Q(user=self.request.user)
+        rows = Ticket.assignees.through.objects.filter(people).values("ticket_id")
+        match = Q(pk__in=rows)
+        if "none" in values:
+            match |= Q(assignees__isnull=True)
+        return queryset.filter(match)
 
-    def filter_tag(self, queryset, name, value):
+    def filter_tag(self, queryset, name, values):
         # isdecimal, not isdigit: "²" is a digit that int() refuses; it can only be a name.
-        if value.isdecimal():
-            return queryset.filter(tags__id=int(value))
-        return queryset.filter(tags__name__iexact=value)
+        tags = Q(tag_id__in=[int(value) for value in values if value.isdecimal()])
+        for value in values:
+            if not value.isdecimal():
+                tags |= Q(tag__name__iexact=value)
+        return queryset.filter(pk__in=Ticket.tags.through.objects.filter(tags).values("ticket_id"))
 
     def filter_overdue(self, queryset, name, value):
         # Open is `resolved_at` unset, as on the cards: a done column resolves without the status.

@@ -2,11 +2,15 @@
 is web.views). Thin adapters: access through boards.permissions.board_for, tickets through
 tickets.selectors.ticket_for, every change through tickets.services."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from boards.forms import ColumnsForm
@@ -16,7 +20,13 @@ from boards.selectors import board_columns
 from boards.views import render_settings
 from csboard.core.csv import csv_response
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, first_error, redirect_back, refusals_as_messages
+from csboard.core.pages import (
+    add_refusal,
+    first_error,
+    is_htmx,
+    redirect_back,
+    refusals_as_messages,
+)
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
@@ -27,14 +37,31 @@ from tickets.selectors import archived_tickets, ticket_for, ticket_to_change
 @login_required
 @require_POST
 def ticket_new(request, board_id):
+    """The quick add of a board's column. Posted by htmx, it answers with the board's columns
+    (its filters kept), the new card among them, so that the page swaps them in and the field
+    keeps its focus for the next card; a refusal is a line for beside the field, with its status."""
     board = board_for(request.user, board_id, Action.WORK)
     form = TicketQuickForm(request.POST, board=board)
     if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect_back(request, board_url(board))
-    with refusals_as_messages(request):
+        return _quick_add_refused(request, board, first_error(form), 400)
+    try:
         ticket = services.ticket_create(board=board, created_by=request.user, **form.cleaned_data)
-        messages.success(request, f"{ticket.reference} added to “{ticket.column.name}”.")
+    except ApplicationError as exc:
+        return _quick_add_refused(request, board, exc.message, exc.status_code)
+    if is_htmx(request):
+        query = urlsplit(request.POST.get("next", "")).query
+        columns = reverse("boards:detail_columns", args=[board.pk])
+        return redirect(f"{columns}?{query}" if query else columns)
+    messages.success(request, f"{ticket.reference} added to “{ticket.column.name}”.")
+    return redirect_back(request, board_url(board))
+
+
+def _quick_add_refused(request, board: Board, message: str, status: int):
+    if is_htmx(request):
+        return HttpResponse(
+            format_html('<p class="quick-add__error" role="alert">{}</p>', message), status=status
+        )
+    messages.error(request, message)
     return redirect_back(request, board_url(board))
 
 

@@ -20,7 +20,14 @@ from boards.realtime import now_ms
 from boards.selectors import board_columns, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import add_refusal, render_live_part
+from csboard.core.pages import (
+    add_refusal,
+    is_htmx,
+    refusal_status,
+    render_live_part,
+    requested_section,
+    section_redirect,
+)
 from mail.services import reply_address
 from sla.selectors import policy_for
 from tickets import services as ticket_services
@@ -186,31 +193,53 @@ def board_detail_columns(request, board_id):
 
 
 # --- The ticket page ---------------------------------------------------------------------------
-def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | None = None):
-    checklist = list(ticket_checklist(ticket))
+# The page's sections (its tabs) that redraw alone for htmx (csboard.core.pages.section_redirect).
+TICKET_SECTIONS = ("details", "checklist", "chat", "attachments")
+
+
+def _render_ticket(
+    request, board: Board, ticket: Ticket, form: TicketForm | None = None, refused: int = 400
+):
+    """The ticket page, or one of its sections alone (what an htmx post is redirected to, or an
+    edit refused): each section reads only what it draws, plus the activity it changed."""
+    section = requested_section(request, TICKET_SECTIONS)
+    if form is not None and is_htmx(request):
+        section = "details"
+    wanted = set(TICKET_SECTIONS) if section is None else {section}
     context = {
         "board": board,
         "ticket": ticket,
-        "checklist": checklist,
-        "checklist_done": sum(item.is_done for item in checklist),
-        # Each message with its email (a reply's delivery, a customer's mail): one query.
-        "chat_messages": list(ticket_messages(ticket).select_related("email")),
-        "reply_to": reply_address(ticket),
-        "files": list(ticket_attachments(ticket)),
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
+    if "checklist" in wanted:
+        checklist = list(ticket_checklist(ticket))
+        context["checklist"] = checklist
+        context["checklist_done"] = sum(item.is_done for item in checklist)
+    if "chat" in wanted:
+        # Each message with its email (a reply's delivery, a customer's mail): one query.
+        context["chat_messages"] = list(ticket_messages(ticket).select_related("email"))
+        context["reply_to"] = reply_address(ticket)
+    if wanted & {"chat", "attachments"}:
+        context["files"] = list(ticket_attachments(ticket))
     if can(request.user, Action.WORK, board):
-        context["form"] = form or TicketForm.for_ticket(ticket, board)
-        context["move_form"] = TicketMoveForm(
-            initial={
-                "column": ticket.column_id,
-                "position": ticket.position + 1,
-                "from_column": ticket.column_id,
-            },
-            board=board,
-        )
-    return render(request, "tickets/detail.html", context)
+        if "details" in wanted:
+            context["form"] = form or TicketForm.for_ticket(ticket, board)
+        if section is None:
+            context["move_form"] = TicketMoveForm(
+                initial={
+                    "column": ticket.column_id,
+                    "position": ticket.position + 1,
+                    "from_column": ticket.column_id,
+                },
+                board=board,
+            )
+    if section is None:
+        return render(request, "tickets/detail.html", context)
+    # The section alone, saying what the post left to say, with the status of its refusal.
+    status = refused if form is not None else refusal_status(messages.get_messages(request))
+    context |= {"section": section, "oob": True}
+    return render(request, "tickets/_section.html", context, status=status)
 
 
 @login_required
@@ -225,16 +254,20 @@ def ticket_edit(request, board_id, number):
     board = board_for(request.user, board_id, Action.WORK)
     ticket = ticket_for(board, number)
     form = TicketForm(request.POST, board=board)
+    refused = 400
     if form.is_valid():
         try:
             ticket_services.ticket_update(ticket=ticket, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             add_refusal(form, exc)
+            refused = exc.status_code
         else:
             messages.success(request, f"{ticket.reference} saved.")
+            if is_htmx(request):
+                return section_redirect(request, ticket_url(ticket), "details")
             return redirect(ticket_url(ticket))
     # Show what is stored, next to the form with what was typed and why it was refused.
-    return _render_ticket(request, board, ticket_for(board, number), form=form)
+    return _render_ticket(request, board, ticket_for(board, number), form=form, refused=refused)
 
 
 # --- The customer page -------------------------------------------------------------------------

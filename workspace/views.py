@@ -2,6 +2,7 @@
 boards.permissions.board_for, children looked up through their ticket or board, every change
 through workspace.services. Form posts go back to the tab they came from."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,14 @@ from boards.models import Board
 from boards.permissions import Action, board_for
 from boards.realtime import now_ms
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import refusals_as_messages, render_live_part, submitted
+from csboard.core.pages import (
+    is_htmx,
+    refusal_tag,
+    refusals_as_messages,
+    render_live_part,
+    section_redirect,
+    submitted,
+)
 from tickets.selectors import ticket_for
 from workspace import services
 from workspace.forms import ChecklistItemForm, ChecklistItemUpdateForm, LinkForm, MessageForm
@@ -32,8 +40,9 @@ def _ticket(request, board_id, number, action=Action.WORK):
     return board, ticket_for(board, number)
 
 
-def _back(ticket, tab: str):
-    return redirect(f"{ticket.get_absolute_url()}#{tab}")
+def _back(request, ticket, tab: str):
+    """The ticket page's tab, or that tab alone for htmx (csboard.core.pages.section_redirect)."""
+    return section_redirect(request, ticket.get_absolute_url(), tab)
 
 
 def _board_back(board: Board, panel: str):
@@ -69,7 +78,7 @@ def checklist_add(request, board_id, number):
     if data := submitted(request, ChecklistItemForm(request.POST)):
         with refusals_as_messages(request):
             services.checklist_item_add(ticket=ticket, by=request.user, text=data["text"])
-    return _back(ticket, "checklist")
+    return _back(request, ticket, "checklist")
 
 
 @login_required
@@ -87,7 +96,7 @@ def checklist_update(request, board_id, number, pk):
                 done=data["done"],
                 position=moves[data["direction"]] if data["direction"] else None,
             )
-    return _back(ticket, "checklist")
+    return _back(request, ticket, "checklist")
 
 
 @login_required
@@ -96,7 +105,7 @@ def checklist_delete(request, board_id, number, pk):
     _board, ticket = _ticket(request, board_id, number)
     item = get_object_or_404(ticket_checklist(ticket), pk=pk)
     services.checklist_item_delete(item=item, by=request.user)
-    return _back(ticket, "checklist")
+    return _back(request, ticket, "checklist")
 
 
 # --- Chat (a ticket's, or the board's when number is None) -------------------------------------
@@ -105,7 +114,7 @@ def _chat(request, board_id, number):
         board = board_for(request.user, board_id, Action.WORK)
         return board, None, board_messages(board), lambda: _board_back(board, "board-chat")
     board, ticket = _ticket(request, board_id, number)
-    return board, ticket, ticket_messages(ticket), lambda: _back(ticket, "chat")
+    return board, ticket, ticket_messages(ticket), lambda: _back(request, ticket, "chat")
 
 
 @login_required
@@ -145,7 +154,7 @@ def _files(request, board_id, number, action=Action.WORK):
         board = board_for(request.user, board_id, action)
         return board, None, board_files(board), lambda: _board_back(board, "board-files")
     board, ticket = _ticket(request, board_id, number, action)
-    return board, ticket, ticket_attachments(ticket), lambda: _back(ticket, "attachments")
+    return board, ticket, ticket_attachments(ticket), lambda: _back(request, ticket, "attachments")
 
 
 @login_required
@@ -157,7 +166,10 @@ def files_upload(request, board_id, number=None):
             board=board, ticket=ticket, by=request.user, files=request.FILES.getlist("files")
         )
     except ApplicationError as exc:
-        return _refused(request, exc, back().url)
+        if ticket is None or not is_htmx(request):
+            return _refused(request, exc, back().url)
+        # In its section, beside the form, with its status (413 too large, 400 too many).
+        messages.error(request, exc.message, extra_tags=refusal_tag(exc.status_code))
     return back()
 
 

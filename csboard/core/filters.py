@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -20,6 +22,21 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class AnyValuesField(forms.MultipleChoiceField):
+    """Several values of a query parameter (?tag=1&tag=vip), checked by the filter's method
+    rather than against a fixed list (usernames, tag names)."""
+
+    def valid_value(self, value):
+        return True
+
+
+@extend_schema_field(OpenApiTypes.STR)  # each value; the parameter is an array of them
+class ValuesFilter(django_filters.MultipleChoiceFilter):
+    """A filter taking the parameter repeated; its method gets the list of values."""
+
+    field_class = AnyValuesField
 
 
 class BoardFilterBackend(DjangoFilterBackend):

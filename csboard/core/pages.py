@@ -30,14 +30,14 @@ def refusals_as_messages(request: HttpRequest) -> Iterator[None]:
     try:
         yield
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.message, extra_tags=refusal_tag(exc.status_code))
 
 
 def submitted(request: HttpRequest, form: forms.Form) -> dict | None:
     """The form's cleaned data, or None once the user has been told what is wrong with it."""
     if form.is_valid():
         return form.cleaned_data
-    messages.error(request, first_error(form))
+    messages.error(request, first_error(form), extra_tags=refusal_tag(400))
     return None
 
 
@@ -76,3 +76,45 @@ def render_live_part(
     response = render(request, template_name, context)
     response[RENDERED_AT_HEADER] = str(rendered_at)
     return response
+
+
+# --- A page's sections, redrawn alone for htmx ----------------------------------------------------
+# A form of a page's section (the ticket page's checklist, chat, files) posts as it always has and
+# is redirected back to the page's tab. Posted by htmx (the HX-Request header), it is redirected to
+# the page's view with ?section=<tab> instead, which draws that section alone (htmx follows the
+# redirect and swaps it in): the same views, the server's HTML either way. A refusal travels with
+# its message, as a tag with its status, so the section says why with the right status code.
+SECTION_PARAM = "section"
+_STATUS_TAG = "status-"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def refusal_tag(status_code: int) -> str:
+    return f"{_STATUS_TAG}{status_code}"
+
+
+def section_redirect(request: HttpRequest, page_url: str, section: str) -> HttpResponseRedirect:
+    """Back to the tab `section` of the page at `page_url`: its anchor, or the section alone."""
+    if is_htmx(request):
+        return redirect(f"{page_url}?{SECTION_PARAM}={section}")
+    return redirect(f"{page_url}#{section}")
+
+
+def requested_section(request: HttpRequest, sections) -> str | None:
+    """The section of `sections` an htmx request asks for alone, or None for the whole page."""
+    section = request.GET.get(SECTION_PARAM)
+    return section if is_htmx(request) and section in sections else None
+
+
+def refusal_status(notes) -> int:
+    """A section's status code: that of the worst refusal among its messages, else 200."""
+    codes = [
+        int(tag.removeprefix(_STATUS_TAG))
+        for note in notes
+        for tag in note.extra_tags.split()
+        if tag.startswith(_STATUS_TAG) and tag.removeprefix(_STATUS_TAG).isdecimal()
+    ]
+    return max(codes, default=200)

@@ -376,6 +376,13 @@ def varied(board, columns, admin_user, member_user):
         ("q=INVOICE", [1]),
         ("tag=²", []),
         ("assignee=nobody", []),
+        # Several values of one filter: tickets with any of them (the parameter repeated).
+        ("priority=urgent&priority=normal", [1, 2, 3, 4]),
+        ("priority=urgent&priority=high", [1]),
+        ("assignee=alice&assignee=mia", [1, 2]),
+        ("assignee=me&assignee=none", [2, 3, 4]),
+        ("tag=billing&tag=nothing", [1]),
+        ("assignee=alice&assignee=alice", [1]),
     ],
 )
 def test_tickets_can_be_filtered(board, varied, api_as, query, expected):
@@ -393,7 +400,15 @@ def test_tickets_can_be_filtered_by_tag_id_and_column(board, columns, varied, ap
 
 @pytest.mark.parametrize(
     "query",
-    ["status=open", "priority=meh", "column=abc", "overdue=maybe", "page_size=-1", "page="],
+    [
+        "status=open",
+        "priority=meh",
+        "priority=high&priority=meh",
+        "column=abc",
+        "overdue=maybe",
+        "page_size=-1",
+        "page=",
+    ],
 )
 def test_a_malformed_filter_is_a_400(board, api_as, query):
     response = api_as("member").get(tickets_url(board) + "?" + query)
