@@ -17,7 +17,7 @@ from accounts.services import preference_get
 from boards.models import Board, Column
 from boards.permissions import Action, board_for, can
 from boards.realtime import now_ms
-from boards.selectors import board_columns, board_team
+from boards.selectors import board_columns, board_mentionable, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal, render_live_part
@@ -165,6 +165,7 @@ def board_detail(request, board_id):
             "people": board_team(board),
             "tags": board.tags.all(),
             "chat_messages": recent_board_messages(board),
+            "mentionable": board_mentionable(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
@@ -196,6 +197,7 @@ def _render_ticket(request, board: Board, ticket: Ticket, form: TicketForm | Non
         # Each message with its email (a reply's delivery, a customer's mail): one query.
         "chat_messages": list(ticket_messages(ticket).select_related("email")),
         "reply_to": reply_address(ticket),
+        "mentionable": board_mentionable(board),
         "files": list(ticket_attachments(ticket)),
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
