@@ -48,6 +48,14 @@ def board_members(board: Board) -> QuerySet[Membership]:
     return board.memberships.select_related("user").order_by("-role", "user__username")
 
 
+def board_mentionable(board: Board | int) -> list[dict[str, str]]:
+    """Whom an @mention in the board's chats names, as the compose box offers them: every member
+    (a guest too: workspace.services notifies any member mentioned), by name. One query."""
+    people = get_user_model().objects.filter(memberships__board=board).order_by("username")
+    found = [{"username": user.username, "name": user.name} for user in people]
+    return sorted(found, key=lambda person: person["name"].lower())
+
+
 def board_tags(board: Board) -> QuerySet[Tag]:
     return board.tags.annotate(ticket_count=Count("tickets")).order_by("name", "id")
 

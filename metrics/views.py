@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from boards.models import Board
 from boards.permissions import Action, board_for
@@ -21,9 +22,26 @@ class _AgentField(forms.ModelChoiceField):
         return obj.name
 
 
+class DayInput(forms.DateInput):
+    """A date as every page writes it ("7 Oct 2026", csboard.core.formats), typed as text. A
+    browser's date input shows the date in its own locale's order (10/07/2026), which reads as
+    another day to half the team; the field takes the shown format and ISO (2026-10-07)."""
+
+    input_type = "text"
+
+    def __init__(self):
+        super().__init__(attrs={"size": 11, "autocomplete": "off", "aria-describedby": "range-hint",
+                                "placeholder": "7 Oct 2026", "class": "input--date"})  # fmt: skip
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return date_format(value)
+        return super().format_value(value)
+
+
 class RangeForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, widget=DayInput())
+    end = forms.DateField(required=False, widget=DayInput())
     agent = _AgentField(queryset=None, required=False, empty_label="Whole team")
 
     def __init__(self, *args, board: Board, **kwargs):
@@ -67,16 +85,16 @@ def board_dashboard(request, board_id):
     metrics = selectors.board_metrics(board, Period.of(board, data["start"], data["end"]), agent)
     flow = metrics["flow"]
     chart = {
-        "weeks": [str(row["week"]) for row in metrics["weeks"]],
+        "weeks": [date_format(row["week"]) for row in metrics["weeks"]],
         "created": [row["created"] for row in metrics["weeks"]],
         "resolved": [row["resolved"] for row in metrics["weeks"]],
-        "score_weeks": [str(row["week"]) for row in metrics["scores"]],
+        "score_weeks": [date_format(row["week"]) for row in metrics["scores"]],
         "nps": [row["nps"] for row in metrics["scores"]],
         "csat": [row["csat"] for row in metrics["scores"]],
         "agents": [row["name"] for row in metrics["agents"]["rows"]],
         "agent_resolved": [row["resolved"] for row in metrics["agents"]["rows"]],
         "agent_hours": [row["hours_per_ticket"] for row in metrics["agents"]["rows"]],
-        "flow_days": [str(row["day"]) for row in flow["rows"]],
+        "flow_days": [date_format(row["day"]) for row in flow["rows"]],
         "flow": [
             {"name": column["name"], "counts": [row["counts"][index] for row in flow["rows"]]}
             for index, column in enumerate(flow["columns"])

@@ -12,6 +12,7 @@ from html import escape  # Django's escape is this, behind a wrapper that a card
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 
 from boards.models import Board
@@ -32,9 +33,10 @@ MARKS = {
 }
 
 
-def _when(moment: datetime, pattern: str) -> str:
-    """A date as the templates' `|date` filter writes it: in the current time zone."""
-    return date_format(timezone.localtime(moment), pattern)
+def _when(moment: datetime, name: str) -> str:
+    """A date as the templates' `|date:name` filter writes it (`name` one of the formats of
+    csboard.core.formats), in the current time zone."""
+    return date_format(timezone.localtime(moment), get_format(name))
 
 
 def _plural(count: int) -> str:
@@ -117,8 +119,8 @@ class Cards:
             if outcome is None:
                 return ""
             due, resolved = (
-                _when(ticket.due_at, "j M Y, H:i"),
-                _when(ticket.resolved_at, "j M Y, H:i"),
+                _when(ticket.due_at, "DATETIME_FORMAT"),
+                _when(ticket.resolved_at, "DATETIME_FORMAT"),
             )
             return (
                 f'<p class="sla-outcome" title="Due {due}, resolved {resolved}">'
@@ -129,7 +131,7 @@ class Cards:
             return ""
         items = "".join(
             f'<li class="sla__clock sla__clock--{clock.state}" title="{clock.name} '
-            f'{"was " if clock.stopped_at else ""}due {_when(clock.deadline, "j M Y, H:i")}">'
+            f'{"was " if clock.stopped_at else ""}due {_when(clock.deadline, "DATETIME_FORMAT")}">'
             f"{CLOCK_ICONS.get(clock.state) or icon_html('clock')}"
             f'<span class="sla__name">{clock.short_name}</span> '
             f'<span class="sla__state">{clock.label}</span></li>'
@@ -154,8 +156,8 @@ class Cards:
                 f'{comments}<span class="visually-hidden"> {words}</span></span>'
             )
         if ticket.due_at:
-            day = _when(ticket.due_at, "j M")
-            full = _when(ticket.due_at, "j M Y, H:i")
+            day = _when(ticket.due_at, "MONTH_DAY_FORMAT")
+            full = _when(ticket.due_at, "DATETIME_FORMAT")
             if self._overdue(ticket):
                 parts.append(
                     f'<span class="badge badge--overdue" title="Was due {full}">'
@@ -191,10 +193,10 @@ class Cards:
             name, title, text = MARKS[ticket.priority]
             marks.append(self._mark(ticket.priority, title, name, text))
         if self._overdue(ticket):
-            since = _when(ticket.due_at, "j M, H:i")
+            since = _when(ticket.due_at, "SHORT_DATETIME_FORMAT")
             marks.append(self._mark("overdue", f"Overdue since {since}", "alert", "Overdue"))
         elif ticket_is_due_soon(ticket, self.policy, self.now):
-            due = _when(ticket.due_at, "j M, H:i")
+            due = _when(ticket.due_at, "SHORT_DATETIME_FORMAT")
             marks.append(self._mark("due-soon", f"Due {due}", "clock", "Due soon"))
         for clock in ticket_clocks(ticket, self.policy, self.now):
             if clock.key == "first_response" and not clock.stopped_at and clock.state != "on_track":
@@ -202,7 +204,7 @@ class Cards:
                 marks.append(
                     self._mark(
                         f"sla mark--sla-{clock.state}",
-                        f"{clock.name} {label}: due {_when(clock.deadline, 'j M, H:i')}",
+                        f"{clock.name} {label}: due {_when(clock.deadline, 'SHORT_DATETIME_FORMAT')}",
                         "clock",
                         f"Response {label}",
                     )

@@ -17,7 +17,7 @@ from accounts.services import preference_get
 from boards.models import Board, Column
 from boards.permissions import Action, board_for, can
 from boards.realtime import now_ms
-from boards.selectors import board_columns, board_team
+from boards.selectors import board_columns, board_mentionable, board_team
 from boards.views import ZOOM_PREFERENCE
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import (
@@ -172,6 +172,7 @@ def board_detail(request, board_id):
             "people": board_team(board),
             "tags": board.tags.all(),
             "chat_messages": recent_board_messages(board),
+            "mentionable": board_mentionable(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
@@ -220,6 +221,7 @@ def _render_ticket(
         # Each message with its email (a reply's delivery, a customer's mail): one query.
         context["chat_messages"] = list(ticket_messages(ticket).select_related("email"))
         context["reply_to"] = reply_address(ticket)
+        context["mentionable"] = board_mentionable(board)  # @mention autocomplete
     if wanted & {"chat", "attachments"}:
         context["files"] = list(ticket_attachments(ticket))
     if can(request.user, Action.WORK, board):

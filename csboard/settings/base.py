@@ -325,6 +325,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date format everywhere ("7 Oct 2026"), defined once: csboard/core/formats/.
+FORMAT_MODULE_PATH = ["csboard.core.formats"]
 
 # --- Static and media --------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -191,7 +191,8 @@
     const list = item.parentElement;
     const siblings = Array.from(list.querySelectorAll(":scope > [data-ticket]"));
     const index = siblings.indexOf(item);
-    if (event.key === " " || event.key === "Enter") {
+    // Space picks up and drops; Enter drops too, but on a card at rest it opens it (shortcuts.js).
+    if (event.key === " " || (event.key === "Enter" && held)) {
       event.preventDefault();
       if (!held) {
         held = { item, fromList: list, oldIndex: Array.from(list.children).indexOf(item),

@@ -127,3 +127,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(client_as, method, path):
 
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_the_centre_previews_a_markdown_body_as_its_plain_words(client_as, member_user):
+    notify(
+        recipients=[member_user], kind=Notification.Kind.MENTION, title="Mia mentioned you",
+        body="**Urgent:** see [the invoice](https://example.com/i/42) and `ref-7` <em>now</em>",
+    )  # fmt: skip
+
+    html = client_as("member").get("/notifications/").content.decode()
+
+    assert "Urgent: see the invoice and ref-7 now" in html
+    assert "**" not in html
+    assert "](https://example.com" not in html
+    assert "&lt;em&gt;" not in html

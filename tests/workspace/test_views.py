@@ -313,3 +313,30 @@ def test_the_ticket_page_runs_the_same_queries_with_a_big_workspace(
     assert response.status_code == 200
     assert len(big_queries) == len(small_queries)
     assert "Message 499" in response.content.decode()
+
+
+def test_a_mention_of_a_member_is_highlighted_in_the_ticket_chat_and_an_outsider_is_not(
+    board, ticket, outsider_user, client_as
+):
+    client_as("member").post(f"{page(board, ticket)}chat/", {"body": "Ping @gus and @olga"})
+
+    html = client_as("member").get(page(board, ticket)).content.decode()
+
+    assert '<span class="mention">@gus</span> and @olga' in html
+
+
+def test_a_mention_is_highlighted_in_the_board_chat(board, client_as):
+    client_as("member").post(f"/boards/{board.pk}/chat/", {"body": "Morning @alice"})
+
+    html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
+
+    assert '<span class="mention">@alice</span>' in html
+
+
+def test_the_chat_offers_the_boards_members_to_mention_from_the_page(board, ticket, client_as):
+    html = client_as("member").get(page(board, ticket)).content.decode()
+
+    assert 'data-mentions="mentionable"' in html
+    assert '<script id="mentionable" type="application/json">' in html
+    assert '{"username": "gus", "name": "Gus Guest"}' in html
+    assert "olga" not in html

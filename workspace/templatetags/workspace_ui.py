@@ -13,8 +13,10 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from boards import permissions
+from boards.selectors import board_mentionable
 from boards.templatetags.board_ui import avatar
 from csboard.core.mailhtml import content_id_key, with_images
+from csboard.core.markdown import NOBODY
 from csboard.core.markdown import render as markdown
 from csboard.core.templatetags.ui import icon
 from workspace.services import served_inline
@@ -34,7 +36,7 @@ def _iso(moment) -> str:
 
 
 def _stamp(moment) -> str:
-    return _e(date(template_localtime(moment), "j M Y, H:i"))
+    return _e(date(template_localtime(moment), "DATETIME_FORMAT"))
 
 
 def _ago(moment) -> str:
@@ -54,6 +56,8 @@ class _Page:
         self._patterns = {}
         self._files = context.get("files") or ()  # the ticket's files, read with the page
         self._by_message = None
+        self._mentionable = context.get("mentionable")  # the page's, when it has read them
+        self._names = None
 
     def url(self, ticket_name: str, board_name: str, pk: int) -> str:
         """A row's action: the ticket's (`ticket_name`) on a ticket page, else the board's."""
@@ -85,6 +89,18 @@ class _Page:
                 if file.message_id is not None and not file.is_link:
                     self._by_message.setdefault(file.message_id, []).append(file)
         return self._by_message.get(message.pk, [])
+
+    def mentions(self, body: str) -> frozenset[str]:
+        """The usernames an @mention in `body` highlights: the board's members, read once per
+        list and only when a message may mention someone."""
+        if "@" not in body:
+            return NOBODY
+        if self._names is None:
+            people = self._mentionable
+            if people is None:
+                people = board_mentionable(self.board)
+            self._names = frozenset(person["username"].lower() for person in people)
+        return self._names
 
     def may(self, action: str, target) -> bool:
         return permissions.can(self.user, action, target, board=self.board)
@@ -229,7 +245,7 @@ def _message(page: _Page, message) -> str:
       <p class="chat-message__meta">{byline}
         <time datetime="{_iso(at)}" title="{_stamp(at)}">{_ago(at)} ago</time>
         {edited}</p>
-      <div class="prose chat-message__body">{markdown(message.body)}</div>{_files(files, urls)}{_whole(message, files, urls)}{actions}
+      <div class="prose chat-message__body">{markdown(message.body, page.mentions(message.body))}</div>{_files(files, urls)}{_whole(message, files, urls)}{actions}
     </div>
   </li>"""
 

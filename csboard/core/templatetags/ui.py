@@ -107,3 +107,12 @@ def markdown(text: str) -> str:
     from csboard.core.markdown import render
 
     return render(text)
+
+
+@register.filter
+def plain_text(text: str, limit: int | None = None) -> str:
+    """`{{ notification.body|plain_text:160 }}`: a Markdown text's words for a preview, no
+    formatting marks (csboard.core.markdown.plain_text); escaped like any text."""
+    from csboard.core.markdown import plain_text as words
+
+    return words(text, limit)
