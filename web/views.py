@@ -221,7 +221,6 @@ def _render_ticket(
         # Each message with its email (a reply's delivery, a customer's mail): one query.
         context["chat_messages"] = list(ticket_messages(ticket).select_related("email"))
         context["reply_to"] = reply_address(ticket)
-        context["mentionable"] = board_mentionable(board)  # @mention autocomplete
     if wanted & {"chat", "attachments"}:
         context["files"] = list(ticket_attachments(ticket))
     if can(request.user, Action.WORK, board):
@@ -237,6 +236,7 @@ def _render_ticket(
                 board=board,
             )
     if section is None:
+        context["mentionable"] = board_mentionable(board)  # the page's @mention autocomplete
         return render(request, "tickets/detail.html", context)
     # The section alone, saying what the post left to say, with the status of its refusal.
     status = refused if form is not None else refusal_status(messages.get_messages(request))
