@@ -79,11 +79,11 @@ def visit_customer_pages(page, states, check) -> None:
     check(page)
 
 
-def sign_in(page, user) -> None:
+def sign_in(page, user, password=PASSWORD) -> None:
     """Sign the page's browser in as `user` through the sign-in form."""
     page.goto(reverse("login"))
     page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: reverse("login") not in url)
 
