@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 
-from accounts.models import User
+from accounts.models import Theme, User
 
 
 class SignUpForm(SetPasswordMixin, forms.Form):
@@ -35,3 +35,12 @@ class SignUpForm(SetPasswordMixin, forms.Form):
         )
         self.validate_password_for_user(candidate)
         return cleaned_data
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ChoiceField(
+        choices=Theme.choices,
+        widget=forms.RadioSelect,
+        label="Theme",
+        help_text="System follows your device's light or dark setting.",
+    )

@@ -3,8 +3,19 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
+class Theme(models.TextChoices):
+    """The colours a user sees: the system's setting (prefers-color-scheme) unless they chose."""
+
+    SYSTEM = "system", "System"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class User(AbstractUser):
     display_name = models.CharField(max_length=150, blank=True)
+    # A column rather than a key in `preferences`: base.html reads it on every page, and the
+    # choices are checked by the database.
+    theme = models.CharField(max_length=6, choices=Theme.choices, default=Theme.SYSTEM)
     # Per-user settings that need no query of their own: the board zoom, which reminder emails
     # to receive, … Read and written through accounts.services.preference_* only.
     preferences = models.JSONField(default=dict, blank=True)
@@ -21,6 +32,9 @@ class User(AbstractUser):
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="accounts_user_email_unique_ci",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(theme__in=Theme.values), name="accounts_user_theme_valid"
             ),
         ]
 

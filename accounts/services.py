@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Theme, User
 from csboard.core.exceptions import InvalidInput
 from csboard.core.validation import full_clean_or_raise
 
@@ -88,6 +88,15 @@ def preference_set(user, key: str, value) -> None:
 
     user.preferences = {**(user.preferences or {}), key: value}
     User.objects.filter(pk=user.pk).update(preferences=user.preferences)
+
+
+def user_theme_set(*, user: User, theme: str) -> None:
+    """Choose the colours the user's pages are drawn in (Theme: system, light or dark)."""
+
+    if theme not in Theme.values:
+        raise InvalidInput("Choose light, dark or system.", fields={"theme": ["Not a theme."]})
+    user.theme = theme
+    User.objects.filter(pk=user.pk).update(theme=theme)
 
 
 def token_create(*, user, request=None):

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from accounts.forms import SignUpForm
-from accounts.services import user_create
+from accounts.forms import SignUpForm, ThemeForm
+from accounts.services import user_create, user_theme_set
 from csboard.core.exceptions import ApplicationError
 from csboard.core.pages import add_refusal
 
@@ -33,3 +36,15 @@ def sign_up(request):
             login(request, user, backend=SIGN_UP_BACKEND)
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/sign_up.html", {"form": form})
+
+
+@login_required
+@require_POST
+def theme_set(request):
+    """The theme switch of the user's settings page (sla:email_preferences shows the form)."""
+    form = ThemeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose light, dark or system.")
+    user_theme_set(user=request.user, theme=form.cleaned_data["theme"])
+    messages.success(request, "Theme saved.")
+    return redirect("sla:email_preferences")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from accounts.forms import ThemeForm
 from accounts.services import preference_get
 from reminders import services
 from reminders.forms import EmailPreferencesForm
@@ -21,5 +22,10 @@ def email_preferences(request):
     return render(
         request,
         "sla/email_preferences.html",
-        {"form": form, "kinds": Reminder.Kind.choices, "has_email": bool(request.user.email)},
+        {
+            "form": form,
+            "theme_form": ThemeForm(initial={"theme": request.user.theme}),
+            "kinds": Reminder.Kind.choices,
+            "has_email": bool(request.user.email),
+        },
     )

@@ -5,16 +5,26 @@
   const source = document.getElementById("metrics-data");
   if (!source || !window.Chart) return;
   const data = JSON.parse(source.textContent);
-  const css = getComputedStyle(document.documentElement);
-  const colour = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  // The tokens are `light-dark(…)` pairs (static/css/tokens.css), which Chart.js cannot read:
+  // a probe element resolves one to the colour of the current theme.
+  const probe = document.createElement("span");
+  probe.hidden = true;
+  document.body.append(probe);
+  const colour = (name) => {
+    probe.style.color = `var(${name})`;
+    return getComputedStyle(probe).color;
+  };
+  const translucent = (rgb, alpha) => rgb.replace("rgb(", "rgba(").replace(")", `, ${alpha})`);
+  Chart.defaults.color = colour("--color-text-muted");
+  Chart.defaults.borderColor = colour("--color-border");
 
   new Chart(document.getElementById("chart-volume"), {
     type: "bar",
     data: {
       labels: data.weeks,
       datasets: [
-        { label: "Created", data: data.created, backgroundColor: colour("--color-primary", "#4f46e5") },
-        { label: "Resolved", data: data.resolved, backgroundColor: colour("--status-resolved", "#17b26a") },
+        { label: "Created", data: data.created, backgroundColor: colour("--color-primary") },
+        { label: "Resolved", data: data.resolved, backgroundColor: colour("--status-resolved") },
       ],
     },
     options: { responsive: true, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
@@ -25,8 +35,8 @@
     data: {
       labels: data.score_weeks,
       datasets: [
-        { label: "NPS", data: data.nps, borderColor: colour("--color-primary", "#4f46e5"), yAxisID: "nps", spanGaps: true },
-        { label: "CSAT", data: data.csat, borderColor: colour("--priority-high", "#e0620c"), yAxisID: "csat", spanGaps: true },
+        { label: "NPS", data: data.nps, borderColor: colour("--color-primary"), yAxisID: "nps", spanGaps: true },
+        { label: "CSAT", data: data.csat, borderColor: colour("--priority-high"), yAxisID: "csat", spanGaps: true },
       ],
     },
     options: {
@@ -43,8 +53,8 @@
     data: {
       labels: data.agents,
       datasets: [
-        { label: "Resolved", data: data.agent_resolved, backgroundColor: colour("--status-resolved", "#17b26a"), yAxisID: "tickets" },
-        { label: "Hours per ticket", data: data.agent_hours, backgroundColor: colour("--color-primary", "#4f46e5"), yAxisID: "hours" },
+        { label: "Resolved", data: data.agent_resolved, backgroundColor: colour("--status-resolved"), yAxisID: "tickets" },
+        { label: "Hours per ticket", data: data.agent_hours, backgroundColor: colour("--color-primary"), yAxisID: "hours" },
       ],
     },
     options: {
@@ -58,7 +68,7 @@
   });
 
   // Cumulative flow: one band per column, the done columns at the bottom as is the custom.
-  const palette = ["#4f46e5", "#0ea5e9", "#f59e0b", "#ec4899", "#8b5cf6", "#14b8a6", "#ef4444", "#84cc16"];
+  const palette = [0, 1, 2, 3, 4, 5, 6, 7].map((index) => colour(`--chart-${index}`));
   new Chart(document.getElementById("chart-flow"), {
     type: "line",
     data: {
@@ -71,7 +81,7 @@
           pointRadius: 0,
           borderWidth: 1,
           borderColor: palette[index % palette.length],
-          backgroundColor: palette[index % palette.length] + "99",
+          backgroundColor: translucent(palette[index % palette.length], 0.6),
         }))
         .reverse(),
     },
@@ -82,5 +92,6 @@
       scales: { y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
     },
   });
+  probe.remove();
   document.body.dataset.chartsDrawn = "true";
 })();

@@ -9,6 +9,9 @@ import shutil
 
 import pytest
 
+# The board in every state (tests/test_pages_every_state.py), for the sweeps of every page.
+from tests.test_pages_every_state import states  # noqa: F401
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -39,9 +42,10 @@ def new_page(browser, request):
     else:
         base_url = request.getfixturevalue("live_server").url
 
-    def make(viewport=None):
+    def make(viewport=None, **options):
+        """`options` go to the context, e.g. color_scheme="dark" (the system setting)."""
         context = browser.new_context(
-            base_url=base_url, viewport=viewport or {"width": 1440, "height": 900}
+            base_url=base_url, viewport=viewport or {"width": 1440, "height": 900}, **options
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

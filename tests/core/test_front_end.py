@@ -56,3 +56,14 @@ def test_a_stylesheet_wins_by_its_selectors_and_takes_its_colours_from_the_token
     assert "!important" not in css
     if sheet.name != "tokens.css":
         assert not re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\(\s*\d", css)
+
+
+@pytest.mark.parametrize("sheet", STYLESHEETS, ids=lambda path: path.name)
+def test_a_stylesheet_closes_every_block_it_opens(sheet):
+    """A brace left open (a merge's leftover) silently nests the rest of the file in a rule."""
+    css = re.sub(r"/\*.*?\*/", "", sheet.read_text(), flags=re.S)
+    depth = 0
+    for line_number, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"line {line_number} closes a block never opened"
+    assert depth == 0
