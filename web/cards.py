@@ -22,7 +22,7 @@ from sla.selectors import resolution_outcome, ticket_clocks, ticket_is_due_soon
 from tickets.models import Priority, Status
 from tickets.selectors import CardRow
 
-ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar")}
+ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar", "more")}
 CLOCK_ICONS = {"breached": icon_html("alert"), "met": icon_html("check")}
 PRIORITIES = dict(Priority.choices)
 STATUSES = dict(Status.choices)
@@ -50,7 +50,8 @@ class Cards:
     ticket_base: str  # a ticket's page is f"{ticket_base}{number}/"
     zoomed: bool = False
     people: dict[int, list] = field(default_factory=dict)  # assignees by ticket id (card_people)
-    tags: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # by ticket (card_tags)
+    tags: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # (card_tags)
+    can_work: bool = False  # a full card gets its quick-edit menu button
     now: datetime = field(default_factory=timezone.now)
 
     def __post_init__(self):
@@ -62,8 +63,31 @@ class Cards:
         card = self.compact(ticket) if self.zoomed else self.full(ticket)
         # Who may move it, static/js/board-moves.js makes it movable (tabindex, role description).
         return mark_safe(
-            f'<li class="column__item" data-ticket="{ticket.number}" data-position="{position}">'
-            f"{card}</li>"
+            f'<li class="column__item" data-ticket="{ticket.number}" data-position="{position}"'
+            f"{self._values(ticket)}>{card}</li>"
+        )
+
+    def _values(self, ticket: CardRow) -> str:
+        """What the quick-edit menu (templates/boards/partials/card_menu.html) shows as chosen:
+        a full card's values for those who may work; one shared menu, none drawn per card."""
+        if self.zoomed or not self.can_work:
+            return ""
+        due = ticket.due_at.isoformat() if ticket.due_at else ""
+        people = " ".join(escape(person.username) for person in self.people.get(ticket.pk, ()))
+        tags = " ".join(str(tag[2]) for tag in self.tags.get(ticket.pk, ()))
+        return (
+            f' data-status="{ticket.status}" data-priority="{ticket.priority}" data-due="{due}"'
+            f' data-assignees="{people}" data-tags="{tags}"'
+        )
+
+    def _menu_button(self, ticket: CardRow) -> str:
+        if not self.can_work:
+            return ""
+        return (
+            '<button type="button" class="card__menu" aria-haspopup="menu" aria-expanded="false"'
+            f' aria-controls="card-menu" data-card-menu-button>{ICONS["more"]}'
+            f'<span class="visually-hidden">Quick edits for {self.key}-{ticket.number}</span>'
+            "</button>"
         )
 
     def _overdue(self, ticket: CardRow) -> bool:
@@ -87,7 +111,7 @@ class Cards:
             self._open(ticket),
             f'<div class="card__top"><span class="card__ref">{self.key}-{ticket.number}</span>'
             f'<span class="badge badge--{ticket.priority} priority" title="Priority: {priority}">'
-            f"{priority}</span></div>",
+            f"{priority}</span>{self._menu_button(ticket)}</div>",
             f'<h3 class="card__title">{self._link(ticket, "card__link")}</h3>',
         ]
         company, name = ticket.customer_company, ticket.customer_name
@@ -101,7 +125,7 @@ class Cards:
         if tags:
             chips = "".join(
                 f'<li class="chip" style="--chip: {escape(color)}">{escape(name)}</li>'
-                for name, color in tags
+                for name, color, _ in tags
             )
             parts.append(f'<ul class="chips" aria-label="Tags">{chips}</ul>')
         parts.append(self._clocks(ticket))
