@@ -22,7 +22,7 @@ from sla.selectors import resolution_outcome, ticket_clocks, ticket_is_due_soon
 from tickets.models import Priority, Status
 from tickets.selectors import CardRow
 
-ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar", "more")}
+ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar")}
 CLOCK_ICONS = {"breached": icon_html("alert"), "met": icon_html("check")}
 PRIORITIES = dict(Priority.choices)
 STATUSES = dict(Status.choices)
@@ -51,7 +51,7 @@ class Cards:
     zoomed: bool = False
     people: dict[int, list] = field(default_factory=dict)  # assignees by ticket id (card_people)
     tags: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # (card_tags)
-    can_work: bool = False  # a full card gets its quick-edit menu button
+    can_work: bool = False  # a full card carries its values for the quick-edit menu
     now: datetime = field(default_factory=timezone.now)
 
     def __post_init__(self):
@@ -68,26 +68,16 @@ class Cards:
         )
 
     def _values(self, ticket: CardRow) -> str:
-        """What the quick-edit menu (templates/boards/partials/card_menu.html) shows as chosen:
-        a full card's values for those who may work; one shared menu, none drawn per card."""
+        """What the quick-edit menu (templates/boards/partials/card_menu.html) shows as chosen,
+        for those who may work: a full card's values, not a menu (static/js/ticket-panel.js
+        gives each card its menu button, one shared menu)."""
         if self.zoomed or not self.can_work:
             return ""
-        due = ticket.due_at.isoformat() if ticket.due_at else ""
         people = " ".join(escape(person.username) for person in self.people.get(ticket.pk, ()))
         tags = " ".join(str(tag[2]) for tag in self.tags.get(ticket.pk, ()))
-        return (
-            f' data-status="{ticket.status}" data-priority="{ticket.priority}" data-due="{due}"'
-            f' data-assignees="{people}" data-tags="{tags}"'
-        )
-
-    def _menu_button(self, ticket: CardRow) -> str:
-        if not self.can_work:
-            return ""
-        return (
-            '<button type="button" class="card__menu" aria-haspopup="menu" aria-expanded="false"'
-            f' aria-controls="card-menu" data-card-menu-button>{ICONS["more"]}'
-            f'<span class="visually-hidden">Quick edits for {self.key}-{ticket.number}</span>'
-            "</button>"
+        # Status and priority the menu reads from the card's own badges.
+        return (f' data-assignees="{people}"' if people else "") + (
+            f' data-tags="{tags}"' if tags else ""
         )
 
     def _overdue(self, ticket: CardRow) -> bool:
@@ -111,7 +101,7 @@ class Cards:
             self._open(ticket),
             f'<div class="card__top"><span class="card__ref">{self.key}-{ticket.number}</span>'
             f'<span class="badge badge--{ticket.priority} priority" title="Priority: {priority}">'
-            f"{priority}</span>{self._menu_button(ticket)}</div>",
+            f"{priority}</span></div>",
             f'<h3 class="card__title">{self._link(ticket, "card__link")}</h3>',
         ]
         company, name = ticket.customer_company, ticket.customer_name

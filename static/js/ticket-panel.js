@@ -280,11 +280,17 @@
     return item && item.querySelector("[data-card-menu-button]");
   }
 
+  // A value a card shows as its badge's modifier class (status--waiting, badge--high).
+  function modifier(badge, prefix) {
+    const found = badge && Array.from(badge.classList).find((name) => name.startsWith(prefix));
+    return found ? found.slice(prefix.length) : null;
+  }
+
   // The card's values as the menu's ticks.
   function fill(item) {
     const chosen = {
-      status: [item.dataset.status],
-      priority: [item.dataset.priority],
+      status: [modifier(item.querySelector(".status"), "status--")],
+      priority: [modifier(item.querySelector(".priority"), "badge--")],
       assignees: (item.dataset.assignees || "").split(" ").filter(Boolean),
       tags: (item.dataset.tags || "").split(" ").filter(Boolean),
     };
@@ -378,8 +384,8 @@
       menuError.hidden = false;
       return;
     }
-    if (item && field !== "due_at") { // until the redraw, the card's values are the menu's
-      item.dataset[field] = Array.isArray(value) ? value.join(" ") : value;
+    if (item && Array.isArray(value)) { // until the redraw, the card's values are the menu's
+      item.dataset[field] = value.join(" ");
     }
     const reference = item ? item.querySelector(".card__ref").textContent : `#${number}`;
     const label = entry.closest("[role=group]").querySelector(".card-menu__label").textContent;
@@ -425,8 +431,22 @@
     closeMenu(false);
   });
 
+  // Each full card of a worker's page gets its menu button here: not sent with every card.
+  const buttonTemplate = document.querySelector("[data-card-menu-template]");
+  function addButtons() {
+    board.querySelectorAll(".column__cards > [data-ticket] .card__top").forEach((top) => {
+      if (top.querySelector("[data-card-menu-button]")) return;
+      const button = buttonTemplate.content.firstElementChild.cloneNode(true);
+      const reference = top.querySelector(".card__ref").textContent;
+      button.querySelector(".visually-hidden").textContent = `Quick edits for ${reference}`;
+      top.append(button);
+    });
+  }
+  addButtons();
+
   // A live redraw replaced the card under the open menu: its new button says so again.
   document.addEventListener("board:replaced", () => {
+    addButtons();
     if (menuNumber === null) return;
     const button = menuButton(menuNumber);
     if (button) button.setAttribute("aria-expanded", "true");

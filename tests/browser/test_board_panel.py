@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from boards.services import column_update, tag_create, tag_delete
-from tests.browser.test_board_moves import card, eventually, open_board
+from boards.models import Role
+from boards.services import column_update, membership_set_role, tag_create, tag_delete
+from tests.browser.test_board_moves import card, open_board
 from tests.factories import PASSWORD
 from tickets.models import Priority, Status, Ticket
-from tickets.services import ticket_create
+from tickets.services import ticket_create, ticket_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -78,8 +79,6 @@ def test_the_open_panel_survives_a_live_redraw_and_shows_the_change(
     open_panel(page, ticket)
 
     ticket_create(board=board, created_by=admin_user, title="Someone else's")  # columns redraw
-    from tickets.services import ticket_update
-
     ticket_update(ticket=fresh(ticket), by=admin_user, title="Team discount, renamed")
 
     expect(panel(page).get_by_role("heading", name="Team discount, renamed")).to_be_visible()
@@ -132,9 +131,6 @@ def test_a_column_at_its_limit_refuses_the_panels_move_inline_and_the_old_column
 def test_a_quick_edit_refused_for_lost_access_shows_why_and_keeps_the_old_value(
     new_page, sign_in, asgi_server, board, ticket, member_user
 ):
-    from boards.models import Role
-    from boards.services import membership_set_role
-
     page = open_board(new_page, sign_in, board)
     open_panel(page, ticket)
     membership_set_role(membership=board.memberships.get(user=member_user), role=Role.GUEST)

@@ -111,14 +111,16 @@ def test_a_board_url_naming_no_ticket_of_the_board_shows_the_board_alone(
     assert html[html.index("data-ticket-panel") :].split(">", 1)[0].endswith(" hidden")
 
 
-def test_a_members_cards_carry_their_values_and_a_menu_button(board, ticket, client_as):
+def test_a_members_cards_carry_their_values_and_a_menu_button(
+    board, ticket, member_user, client_as
+):
     tag = tag_create(board=board, name="vip")
     ticket.tags.add(tag)
+    ticket.assignees.add(member_user)
 
     html = client_as("member").get(f"/boards/{board.pk}/").content.decode()
 
-    assert f'data-status="{ticket.status}" data-priority="{ticket.priority}"' in html
-    assert f'data-tags="{tag.pk}"' in html
+    assert f'data-assignees="mia" data-tags="{tag.pk}"' in html
     assert 'aria-haspopup="menu" aria-expanded="false"' in html
     assert 'role="menu"' in html
 
@@ -128,4 +130,4 @@ def test_a_guests_cards_have_no_menu(board, ticket, client_as):
 
     assert "aria-haspopup" not in html
     assert 'role="menu"' not in html
-    assert "data-status=" not in html
+    assert "data-assignees=" not in html
