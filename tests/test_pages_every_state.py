@@ -182,6 +182,9 @@ def pages_of(states) -> dict[str, list[str]]:
         "tickets:detail": [
             reverse("tickets:detail", args=[board.pk, t.number]) for t in states["tickets"]
         ],
+        "tickets:panel": [
+            reverse("tickets:panel", args=[board.pk, t.number]) for t in states["tickets"]
+        ],
         "workspace:attachment": [
             reverse(
                 "workspace:attachment",

@@ -245,14 +245,14 @@ def card_people(ids) -> dict[int, list]:
     return by_ticket
 
 
-def card_tags(ids) -> dict[int, list[tuple[str, str]]]:
-    """Each of the tickets' tags as (name, colour), by ticket id, in the tags' order."""
+def card_tags(ids) -> dict[int, list[tuple[str, str, int]]]:
+    """Each of the tickets' tags as (name, colour, id), by ticket id, in the tags' order."""
     links = (
         Ticket.tags.through.objects.filter(ticket_id__any_of=ids)
         .order_by("tag__name", "tag_id")
-        .values_list("ticket_id", "tag__name", "tag__color")
+        .values_list("ticket_id", "tag__name", "tag__color", "tag_id")
     )
-    by_ticket: dict[int, list[tuple[str, str]]] = {}
-    for ticket_id, name, color in links:
-        by_ticket.setdefault(ticket_id, []).append((name, color))
+    by_ticket: dict[int, list[tuple[str, str, int]]] = {}
+    for ticket_id, name, color, tag_id in links:
+        by_ticket.setdefault(ticket_id, []).append((name, color, tag_id))
     return by_ticket

@@ -52,7 +52,8 @@ class Cards:
     ticket_base: str  # a ticket's page is f"{ticket_base}{number}/"
     zoomed: bool = False
     people: dict[int, list] = field(default_factory=dict)  # assignees by ticket id (card_people)
-    tags: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # by ticket (card_tags)
+    tags: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # (card_tags)
+    can_work: bool = False  # a full card carries its values for the quick-edit menu
     now: datetime = field(default_factory=timezone.now)
 
     def __post_init__(self):
@@ -64,8 +65,21 @@ class Cards:
         card = self.compact(ticket) if self.zoomed else self.full(ticket)
         # Who may move it, static/js/board-moves.js makes it movable (tabindex, role description).
         return mark_safe(
-            f'<li class="column__item" data-ticket="{ticket.number}" data-position="{position}">'
-            f"{card}</li>"
+            f'<li class="column__item" data-ticket="{ticket.number}" data-position="{position}"'
+            f"{self._values(ticket)}>{card}</li>"
+        )
+
+    def _values(self, ticket: CardRow) -> str:
+        """What the quick-edit menu (templates/boards/partials/card_menu.html) shows as chosen,
+        for those who may work: a full card's values, not a menu (static/js/ticket-panel.js
+        gives each card its menu button, one shared menu)."""
+        if self.zoomed or not self.can_work:
+            return ""
+        people = " ".join(escape(person.username) for person in self.people.get(ticket.pk, ()))
+        tags = " ".join(str(tag[2]) for tag in self.tags.get(ticket.pk, ()))
+        # Status and priority the menu reads from the card's own badges.
+        return (f' data-assignees="{people}"' if people else "") + (
+            f' data-tags="{tags}"' if tags else ""
         )
 
     def _overdue(self, ticket: CardRow) -> bool:
@@ -103,7 +117,7 @@ class Cards:
         if tags:
             chips = "".join(
                 f'<li class="chip" style="--chip: {escape(color)}">{escape(name)}</li>'
-                for name, color in tags
+                for name, color, _ in tags
             )
             parts.append(f'<ul class="chips" aria-label="Tags">{chips}</ul>')
         parts.append(self._clocks(ticket))

@@ -16,6 +16,7 @@ boards = [
 tickets = [
     path(f"{TICKET}/", views.ticket_detail, name="detail"),
     path(f"{TICKET}/edit/", views.ticket_edit, name="edit"),
+    path(f"{TICKET}/panel/", views.ticket_panel, name="panel"),
 ]
 
 customers = [path("customers/<int:customer_id>/", views.customer_detail, name="detail")]

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -133,6 +135,7 @@ def _columns_context(request, board: Board) -> dict:
         zoomed=zoomed,
         people={} if zoomed else card_people(drawn),
         tags={} if zoomed else card_tags(drawn),
+        can_work=can(request.user, Action.WORK, board),
     )
     lanes = []
     for column in columns:
@@ -156,6 +159,19 @@ def _columns_context(request, board: Board) -> dict:
     }
 
 
+def _open_panel(request, board: Board) -> str:
+    """The ticket panel of a shared board URL (`?ticket=<number>`), drawn with the page; nothing
+    for a number that is not a ticket of this board (the board shows, without a panel)."""
+    number = request.GET.get("ticket", "")
+    if not number.isdecimal():
+        return ""
+    try:
+        ticket = ticket_for(board, number)
+    except Http404:
+        return ""
+    return render_to_string(PANEL, _ticket_context(request, board, ticket, panel=True), request)
+
+
 @login_required
 def board_detail(request, board_id):
     rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
@@ -165,6 +181,7 @@ def board_detail(request, board_id):
         "boards/detail.html",
         {
             **_columns_context(request, board),
+            "ticket_panel": _open_panel(request, board),
             "rendered_at": rendered_at,
             "filters": request.GET,
             "statuses": Status.choices,
@@ -196,16 +213,25 @@ def board_detail_columns(request, board_id):
 # --- The ticket page ---------------------------------------------------------------------------
 # The page's sections (its tabs) that redraw alone for htmx (csboard.core.pages.section_redirect).
 TICKET_SECTIONS = ("details", "checklist", "chat", "attachments")
+# The ticket page's template draws the ticket panel too, inside the panel's layout instead of
+# the page's (`{% extends layout %}`): one template for both.
+PANEL = "tickets/detail.html"
+PANEL_LAYOUT = "tickets/panel.html"
 
 
-def _render_ticket(
-    request, board: Board, ticket: Ticket, form: TicketForm | None = None, refused: int = 400
-):
-    """The ticket page, or one of its sections alone (what an htmx post is redirected to, or an
-    edit refused): each section reads only what it draws, plus the activity it changed."""
-    section = requested_section(request, TICKET_SECTIONS)
-    if form is not None and is_htmx(request):
-        section = "details"
+def _ticket_context(
+    request,
+    board: Board,
+    ticket: Ticket,
+    form: TicketForm | None = None,
+    *,
+    panel=False,
+    section: str | None = None,
+) -> dict:
+    """What the ticket page draws, or one `section` of it alone (each section reads only what
+    it draws, plus the activity it changed); `panel`: the whole ticket in the board's side
+    panel, with the quick edits (status, priority, column, due date, assignees, tags) for those
+    who may work."""
     wanted = set(TICKET_SECTIONS) if section is None else {section}
     context = {
         "board": board,
@@ -235,8 +261,27 @@ def _render_ticket(
                 },
                 board=board,
             )
+        if panel:  # its own ids: the edit form is in the panel as well
+            context["quick_form"] = TicketForm(
+                initial=context["form"].initial, board=board, auto_id="quick-%s"
+            )
     if section is None:
         context["mentionable"] = board_mentionable(board)  # the page's @mention autocomplete
+    if panel:
+        context["layout"] = PANEL_LAYOUT
+    return context
+
+
+def _render_ticket(
+    request, board: Board, ticket: Ticket, form: TicketForm | None = None, refused: int = 400
+):
+    """The ticket page, or one of its sections alone (what an htmx post is redirected to, or an
+    edit refused)."""
+    section = requested_section(request, TICKET_SECTIONS)
+    if form is not None and is_htmx(request):
+        section = "details"
+    context = _ticket_context(request, board, ticket, form, section=section)
+    if section is None:
         return render(request, "tickets/detail.html", context)
     # The section alone, saying what the post left to say, with the status of its refusal.
     status = refused if form is not None else refusal_status(messages.get_messages(request))
@@ -248,6 +293,16 @@ def _render_ticket(
 def ticket_detail(request, board_id, number):
     board = board_for(request.user, board_id)
     return _render_ticket(request, board, ticket_for(board, number))
+
+
+@login_required
+@require_GET
+def ticket_panel(request, board_id, number):
+    """The ticket in the board's side panel (static/js/ticket-panel.js fetches it): the ticket
+    page's template and reads, in the panel's layout."""
+    board = board_for(request.user, board_id)
+    ticket = ticket_for(board, number)
+    return render(request, PANEL, _ticket_context(request, board, ticket, panel=True))
 
 
 @login_required

@@ -113,6 +113,8 @@
     });
     socket.addEventListener("message", (message) => {
       const event = JSON.parse(message.data);
+      // For the page's other scripts (the ticket panel redraws its ticket).
+      document.dispatchEvent(new CustomEvent("board:event", { detail: event }));
       if (event.kind !== "hello") {
         partsFor(event.kind).forEach((part) => schedule(part));
         return;

@@ -37,7 +37,9 @@
         history.replaceState(null, "", "#" + next.dataset.tab);
       });
     });
-    window.addEventListener("hashchange", () => select(fromHash(), false));
+    window.addEventListener("hashchange", () => {
+      if (root.isConnected) select(fromHash(), false); // a redrawn ticket panel's old tabs
+    });
     root.classList.add("tabs--ready");
     select(fromHash(), false);
     // The hash names a tab, not a place to scroll to: the ticket's header stays in view.
@@ -47,4 +49,11 @@
   }
 
   document.querySelectorAll("[data-tabs]").forEach(setUp);
+  // Tabs drawn after the page (the board's ticket panel, swapped in with htmx).
+  document.addEventListener("htmx:load", (event) => {
+    const root = event.detail.elt;
+    if (!root.querySelectorAll) return;
+    const found = root.matches("[data-tabs]") ? [root] : root.querySelectorAll("[data-tabs]");
+    found.forEach((tabs) => { if (!tabs.classList.contains("tabs--ready")) setUp(tabs); });
+  });
 })();

@@ -67,6 +67,10 @@ def test_a_guest_opens_a_ticket_and_reads_it_without_any_edit_control(
     page.goto(f"/boards/{board.pk}/")
 
     page.get_by_role("link", name="Team discount?").click()
+    panel = page.get_by_role("dialog", name="Ticket CS-")
+    expect(panel.get_by_role("heading", name="Team discount?")).to_be_visible()
+    expect(panel.locator("[data-quick-edit], select")).to_have_count(0)
+    panel.get_by_role("link", name="Open full page").click()  # the ticket's own page
 
     expect(page.get_by_role("heading", name="Team discount?")).to_be_visible()
     expect(page.get_by_text("dana@example.com")).to_be_visible()

@@ -41,5 +41,6 @@ def test_a_card_and_its_ticket_show_both_sla_clocks(new_page, sign_in, board, ti
     expect(clocks.get_by_role("listitem")).to_have_count(2)
     expect(clocks).to_contain_text("Response")
     expect(clocks).to_contain_text("On track")
-    page.get_by_role("link", name=ticket.title).click()
-    expect(page.get_by_role("list", name="Service level")).to_contain_text("First response")
+    page.get_by_role("link", name=ticket.title).click()  # the ticket opens in the board's panel
+    ticket_panel = page.get_by_role("dialog", name=f"Ticket {ticket.reference}")
+    expect(ticket_panel.get_by_role("list", name="Service level")).to_contain_text("First response")

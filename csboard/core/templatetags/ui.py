@@ -42,6 +42,7 @@ ICON_PATHS = {
     "download": '<path d="M12 4v11M7 10l5 5 5-5M5 20h14"/>',
     "link": '<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>',
     "phone": '<path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z"/>',
+    "more": '<circle cx="5" cy="12" r="1.2"/><circle cx="12" cy="12" r="1.2"/><circle cx="19" cy="12" r="1.2"/>',
 }
 # Every page carries the icons once, as symbols (`{% icon_sprite %}` in base.html); an icon is a
 # `<use>` of its symbol: a board page draws thousands of them. Stroke and size come from the
