@@ -20,7 +20,7 @@ from tests.test_pages_every_state import pages_of
 NOT_PAGES = {
     "boards:export-tickets", "feedback:export", "metrics:export", "workspace:attachment",
     "workspace:board-file", "boards:detail_columns", "workspace:board-chat-live",
-    "workspace:board-files-live",
+    "workspace:board-files-live", "tickets:panel",
 }  # fmt: skip
 ROLES = ["admin", "member", "guest"]
 
@@ -29,8 +29,12 @@ def team_pages(states) -> list[str]:
     """The addresses of every page a signed-in user opens, each once."""
     board = states["board"]
     urls = [url for name, urls in pages_of(states).items() if name not in NOT_PAGES for url in urls]
+    # The ticket panel (a fragment) as it is seen: open over the board, by its shared address.
+    panels = [
+        f"{reverse('boards:detail', args=[board.pk])}?ticket={t.number}" for t in states["tickets"]
+    ]
     # The portal's settings page is the team's, though its URL name is the portal's.
-    return [*urls, reverse("portal:settings", args=[board.pk]), "/boards/0/"]  # and a 404
+    return [*urls, *panels, reverse("portal:settings", args=[board.pk]), "/boards/0/"]  # and a 404
 
 
 def signed_out_pages(user) -> list[str]:
