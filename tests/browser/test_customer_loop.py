@@ -58,7 +58,9 @@ def test_form_reply_portal_answer_resolution_rating_and_metrics(
     expect(chat).to_contain_text("Customer · request form")
     chat.get_by_label(re.compile("Reply to customer")).fill("Use **Export all**, it streams.")
     chat.get_by_role("button", name="Send reply").click()
-    expect(team.get_by_role("tabpanel", name=re.compile("Chat"))).to_contain_text("emailed")
+    chat = team.get_by_role("tabpanel", name=re.compile("Chat"))
+    expect(chat).to_contain_text("Use Export all, it streams.")
+    expect(chat.locator(".badge--reply")).to_contain_text("emailed")
 
     # The customer gets it by email, in the thread of their request.
     reply = mail.outbox[-1]

@@ -77,13 +77,15 @@ def test_space_still_picks_a_focused_card_up_to_move_it(
 
 
 def test_enter_opens_the_focused_card(new_page, sign_in, asgi_server, board, tickets):
+    """In the ticket panel over the board (static/js/ticket-panel.js), with its own address."""
     page = open_board(new_page, sign_in, board)
 
     page.keyboard.press("j")
     page.keyboard.press("Enter")
 
-    page.wait_for_url(f"**/boards/{board.pk}/tickets/{tickets[0].number}/")
-    expect(page.get_by_role("heading", name="First")).to_be_visible()
+    page.wait_for_url(f"**/boards/{board.pk}/?ticket={tickets[0].number}")
+    panel = page.locator("[data-ticket-panel]")
+    expect(panel.get_by_role("heading", name="First")).to_be_visible()
 
 
 def test_e_on_a_card_opens_its_ticket_with_the_edit_form_open(
