@@ -11,8 +11,10 @@ from boards.apis import (
 )
 from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
+from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
+from relations.apis import TicketLinkViewSet, TicketMergeViewSet
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import ColumnViewSet, TicketViewSet
 from workspace.apis import (
@@ -60,6 +62,9 @@ router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-messag
 router.register(f"{BOARD}/addresses", SupportAddressViewSet, basename="board-address")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
+router.register(f"{BOARD}/macros", MacroViewSet, basename="board-macro")
+router.register(f"{TICKET}/links", TicketLinkViewSet, basename="ticket-link")
+router.register(f"{TICKET}/merge", TicketMergeViewSet, basename="ticket-merge")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),

@@ -61,6 +61,12 @@ class TicketSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, allow_null=True
     )
 
+    # The number of the ticket this one was merged into (relations.services.ticket_merge), where
+    # its conversation is now; a GET of this one's number redirects there.
+    merged_into = serializers.IntegerField(
+        source="merged_into.number", read_only=True, allow_null=True, default=None
+    )
+
     class Meta:
         model = Ticket
         fields = [
@@ -90,6 +96,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "sla",
             "archived_at",
             "archived_by",
+            "merged_into",
         ]
         read_only_fields = fields
 
@@ -126,6 +133,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "sla": self.get_sla(ticket),
             "archived_at": moment(ticket.archived_at),
             "archived_by": _archived_by(ticket),
+            "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
         }
 
     @cached_property
