@@ -37,7 +37,10 @@ POST_ONLY = {
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
     "mail:address-add", "mail:address-delete", "mail:save",
+    "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
 }  # fmt: skip
+# Pages of the team's work: a guest is refused them (403).
+WORKERS_ONLY = {"macros:edit", "relations:merge"}
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
 METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
@@ -128,6 +131,23 @@ def states(board, columns, admin_user, member_user, guest_user):
     # Archived by the user who left: the archive names them as deleted.
     archived = ticket_create(board=board, created_by=gone, title="Archived", customer_name="Ann")
     ticket_archive(ticket=archived, by=gone)
+    # Macros, a link, and a ticket merged into another by the user who left.
+    from boards.services import tag_create
+    from macros.services import macro_create
+    from relations.models import TicketLink
+    from relations.services import ticket_merge
+
+    macro = macro_create(
+        board=board, by=admin_user, shared=True, name="Ask", body="Hi {{customer.name}}",
+        set_status="waiting_on_customer", add_tags=[tag_create(board=board, name="asked")],
+        assignee=gone,
+    )  # fmt: skip
+    macro_create(board=board, by=gone, shared=False, name="Gone's own", body="x")
+    TicketLink.objects.create(
+        from_ticket=worked, to_ticket=bare, kind="blocked_by", created_by=gone
+    )
+    duplicate = ticket_create(board=board, created_by=gone, title="Duplicate")
+    ticket_merge(source=duplicate, target=worked, by=gone)
     gone_id = gone.pk
     gone.delete()  # every reference to the account goes with it (SET_NULL, CASCADE)
 
@@ -150,6 +170,7 @@ def states(board, columns, admin_user, member_user, guest_user):
         "board_file": board_file,
         "customer": intake.customer,
         "gone_id": gone_id,
+        "macro": macro,
     }
 
 
@@ -209,6 +230,11 @@ def pages_of(states) -> dict[str, list[str]]:
             *each("metrics:dashboard"),
             f"{reverse('metrics:dashboard', args=[board.pk])}?agent={states['gone_id']}",
         ],
+        "macros:list": each("macros:list"),
+        "macros:edit": [reverse("macros:edit", args=[board.pk, states["macro"].pk])],
+        "relations:merge": [
+            reverse("relations:merge", args=[board.pk, t.number]) for t in states["tickets"]
+        ],
         "metrics:export": [
             reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
         ],
@@ -229,6 +255,8 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
             allowed = {200, 403} if "settings" in name or name == "sla:policy" else {200}
+            if name in WORKERS_ONLY:
+                allowed = {403} if role == "guest" else {200}
             if response.status_code not in allowed:
                 failures[url] = response.status_code
             elif response.status_code == 200 and hasattr(response, "streaming_content"):

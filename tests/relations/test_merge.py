@@ -4,12 +4,12 @@ old thread lands on the target, metrics count the merged ticket once."""
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
-from metrics.selectors import Period, cumulative_flow, key_figures
+from csboard.core.exceptions import ApplicationError
 from mail.models import Email, SupportAddress
 from mail.outbound import reply_send
 from mail.services import mail_receive
+from metrics.selectors import Period, cumulative_flow, key_figures
 from notifications.models import Notification
 from relations.models import TicketLink
 from relations.services import ticket_merge
@@ -77,9 +77,7 @@ def test_the_targets_assignees_are_told(pair, member_user, admin_user):
     assert told.recipient == admin_user
 
 
-def test_a_customer_reply_to_the_old_thread_lands_on_the_target_not_a_new_ticket(
-    pair, member_user
-):
+def test_a_customer_reply_to_the_old_thread_lands_on_the_target_not_a_new_ticket(pair, member_user):
     source, target = pair
     sent = reply_send(ticket=source, by=member_user, body="Which invoice?").email
     ticket_merge(source=source, target=target, by=member_user)
@@ -113,9 +111,7 @@ def test_a_reply_naming_only_the_old_reference_in_its_subject_lands_on_the_targe
     assert (received.outcome, received.ticket) == ("reply", target)
 
 
-def test_a_stranger_naming_the_old_reference_still_opens_a_ticket_of_their_own(
-    pair, member_user
-):
+def test_a_stranger_naming_the_old_reference_still_opens_a_ticket_of_their_own(pair, member_user):
     source, target = pair
     ticket_merge(source=source, target=target, by=member_user)
 
@@ -137,10 +133,10 @@ def test_a_ticket_merged_into_a_merged_ticket_leads_to_the_last_one(board, membe
 
 
 def test_only_a_ticket_of_the_same_board_and_not_itself_is_merged_into(pair, member_user):
-    source, target = pair
+    source, _target = pair
     elsewhere = TicketFactory()
     for other in (elsewhere, source):
-        with pytest.raises(Exception) as refused:
+        with pytest.raises(ApplicationError) as refused:
             ticket_merge(source=source, target=other, by=member_user)
         assert refused.value.status_code == 400
     assert Ticket.objects.filter(pk=source.pk).exists()  # nothing written
@@ -148,7 +144,7 @@ def test_only_a_ticket_of_the_same_board_and_not_itself_is_merged_into(pair, mem
 
 def test_a_guest_may_not_merge(pair, guest_user):
     source, target = pair
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ApplicationError) as refused:
         ticket_merge(source=source, target=target, by=guest_user)
     assert refused.value.status_code == 403
     assert Ticket.objects.filter(pk=source.pk).exists()
@@ -158,7 +154,7 @@ def test_a_merged_ticket_cannot_be_restored_from_the_archive(pair, member_user):
     source, target = pair
     ticket_merge(source=source, target=target, by=member_user)
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ApplicationError) as refused:
         ticket_restore(ticket=Ticket.all_objects.get(pk=source.pk), by=member_user)
     assert refused.value.status_code == 409
 
@@ -243,4 +239,65 @@ def test_merging_from_the_page_leads_to_the_target_with_a_note_of_the_merged_one
 
 def test_the_merge_page_is_refused_to_a_guest(pair, board, client_as):
     source, _ = pair
-    assert client_as("guest").get(f"/boards/{board.pk}/tickets/{source.number}/merge/").status_code == 403
+    assert (
+        client_as("guest").get(f"/boards/{board.pk}/tickets/{source.number}/merge/").status_code
+        == 403
+    )
+
+
+def test_links_are_shown_on_both_tickets_only_where_both_ends_are_seen(
+    board, member_user, client_as, api_as
+):
+    from boards.services import board_create
+
+    here = TicketFactory(board=board, created_by=member_user, title="Here")
+    blocker = TicketFactory(board=board, created_by=member_user, title="Blocker")
+    hidden_board = board_create(name="Hidden", key="HID", created_by=member_user)
+    hidden = TicketFactory(board=hidden_board, created_by=member_user, title="Hidden one")
+    api = api_as("member")
+    url = f"/api/boards/{board.pk}/tickets/{here.number}/links/"
+    assert (
+        api.post(
+            url, {"kind": "blocked_by", "reference": blocker.reference}, format="json"
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(url, {"kind": "relates", "reference": hidden.reference}, format="json").status_code
+        == 201
+    )
+    again = api.post(url, {"kind": "relates", "reference": here.reference}, format="json")
+    assert again.status_code == 400  # not to itself
+    back = f"/api/boards/{board.pk}/tickets/{blocker.number}/links/"
+    twice = api.post(back, {"kind": "relates", "reference": here.reference}, format="json")
+    assert twice.status_code == 409  # one link between two tickets, whichever way
+
+    blocker_page = client_as("guest").get(blocker.get_absolute_url()).content.decode()
+    assert "Blocks" in blocker_page
+    assert here.reference in blocker_page
+    here_page = client_as("guest").get(here.get_absolute_url()).content.decode()
+    assert "Is blocked by" in here_page
+    assert hidden.reference not in here_page  # the guest cannot see the other board
+
+
+def test_the_ticket_page_reads_a_fixed_number_of_queries_however_many_links(
+    board, member_user, client_as, django_assert_max_num_queries
+):
+    from relations.models import TicketLink
+
+    here = TicketFactory(board=board, created_by=member_user)
+    client = client_as("member")
+
+    def link(n):
+        for _ in range(n):
+            TicketLink.objects.create(
+                from_ticket=here, to_ticket=TicketFactory(board=board), kind="relates"
+            )
+
+    link(1)
+    with django_assert_max_num_queries(1000) as one:
+        client.get(here.get_absolute_url())
+    link(10)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(here.get_absolute_url())
+    assert page.content.decode().count("ticket-links__item") == 11
