@@ -8,6 +8,7 @@ from csboard.core.api import (
     StrictCharField,
     StrictIdField,
     column_field,
+    require_lists,
 )
 from macros.models import Macro
 from macros.selectors import action_summary
@@ -78,10 +79,7 @@ class MacroInputSerializer(serializers.Serializer):
         self.fields["assignee"].queryset = board_team(board)
 
     def to_internal_value(self, data):
-        for name in ("add_tags", "remove_tags"):
-            if hasattr(data, "get") and name in data and not isinstance(data[name], list):
-                message = f'Expected a list of items but got type "{type(data[name]).__name__}".'
-                raise serializers.ValidationError({name: [message]})
+        require_lists(data, "add_tags", "remove_tags")
         return super().to_internal_value(data)
 
 

@@ -11,6 +11,7 @@ from csboard.core.api import (
     StrictIntegerField,
     column_field,
     moment_writer,
+    require_lists,
 )
 from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.fields import EDITABLE_FIELDS
@@ -210,11 +211,7 @@ class TicketInputSerializer(serializers.Serializer):
         self.fields["tags"].child_relation.queryset = board.tags.all()
 
     def to_internal_value(self, data):
-        # DRF takes any iterable for a list of relations: {} would be read as "none".
-        for name in ("assignees", "tags"):
-            if hasattr(data, "get") and name in data and not isinstance(data[name], list):
-                message = f'Expected a list of items but got type "{type(data[name]).__name__}".'
-                raise serializers.ValidationError({name: [message]})
+        require_lists(data, "assignees", "tags")
         return super().to_internal_value(data)
 
     def get_fields(self) -> dict:
