@@ -14,9 +14,15 @@ from metrics import selectors
 LONGEST_RANGE = timedelta(days=731)
 
 
-class _AgentField(forms.ModelChoiceField):
+class _ByName:
+    """People listed by their names."""
+
     def label_from_instance(self, obj):
         return obj.name
+
+
+class _AgentField(_ByName, forms.ModelChoiceField):
+    pass
 
 
 class DayInput(forms.DateInput):
@@ -145,20 +151,16 @@ def org_choice(user, params, *, team=None) -> dict:
     }
 
 
-class _PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+class _PeopleField(_ByName, forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
 
 
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=100)
     members = _PeopleField(
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Agents",
+        queryset=None, required=False, label="Agents",
         help_text="The members and admins of the boards you administer.",
-    )
+    )  # fmt: skip
 
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)
