@@ -13,7 +13,7 @@ from boards.services import board_create, membership_add
 from feedback.models import FeedbackResponse
 from metrics.forms import org_choice
 from metrics.models import Team
-from metrics.selectors import Period, key_figures, org_metrics
+from metrics.selectors import Period, board_metrics, key_figures, org_metrics
 from metrics.services import team_create
 from tests.factories import UserFactory
 from tickets.models import Ticket
@@ -277,3 +277,32 @@ def test_a_team_exists_once_per_manager_and_name(admin_user, board):
     with pytest.raises(InvalidInput):
         team_create(by=admin_user, name="tier 1", members=[])
     assert Team.objects.count() == 1
+
+
+def test_the_board_api_gives_the_board_dashboards_numbers(history, api_as, board, member_user):
+    own = board_metrics(board, Period.of(board, FIRST, LAST))
+
+    body = api_as("member").get(f"/api/boards/{board.pk}/metrics/?{RANGE}").json()
+
+    assert (body["created"], body["resolved"]) == (own["created"], own["resolved"])
+    assert body["first_response"] == own["first_response"]
+    assert body["sla"] == own["sla"]
+    assert body["cycle"]["n"] == own["cycle"]["n"]
+    assert [row["week"] for row in body["weeks"]] == [str(row["week"]) for row in own["weeks"]]
+    assert len(body["flow"]["rows"]) == 14
+    assert body["scores"][0]["nps_answers"] == 2
+    mine = api_as("member").get(f"/api/boards/{board.pk}/metrics/?{RANGE}&agent={member_user.pk}")
+    assert mine.json()["created"] == 2
+    assert mine.json()["agent"]["username"] == "mia"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("from=11/02/2026", "from"), ("to=2026-11-01&from=2026-11-05", "non_field_errors"),
+     ("agent=999999", "agent")],
+)  # fmt: skip
+def test_the_board_api_refuses_a_bad_choice_by_parameter(history, api_as, board, query, field):
+    response = api_as("member").get(f"/api/boards/{board.pk}/metrics/?{query}")
+
+    assert response.status_code == 400
+    assert field in response.json()
