@@ -119,7 +119,7 @@ def lock_tickets_with_columns(*ticket_ids: int) -> dict[int, Ticket]:
     if len(seen) != len(set(ticket_ids)):
         raise NotFound("This ticket was deleted or archived meanwhile.")
     lock_columns(*seen.values())
-    locked = {ticket.pk: ticket for ticket in _tickets(False).filter(pk__in=seen).order_by("pk")}
+    locked = {t.pk: t for t in _tickets(False, answer=False).filter(pk__in=seen).order_by("pk")}
     if len(locked) != len(seen):
         raise NotFound("This ticket was deleted or archived meanwhile.")
     for pk, ticket in locked.items():
