@@ -1,6 +1,6 @@
 // Live updates: the board listens on a WebSocket for changes anyone makes (create, edit, move,
 // comment, delete) and redraws the part of the page that changed from its partial on the server
-// (the columns, keeping the filters of the URL; the board chat's or files' list and count), swapped
+// (the columns, with the filters of the URL as they are when it redraws; the board chat's or files' list and count), swapped
 // in with htmx. Each part is an element with data-live-url; data-live-on names the event kinds it
 // redraws on (the columns, without it, on every other kind), data-live-target the element inside
 // it that its partial replaces (else the part's content). A redraw never happens under a card
@@ -140,7 +140,9 @@
     });
   }
 
-  // A move made on this page: redraw the columns (their counters, or the truth after a refusal).
+  // A move made on this page: redraw the columns (their counters, or the truth after a refusal);
+  // the filters changed (live-filters.js, the URL's already): the columns they show.
   document.addEventListener("board:changed", () => schedule(board));
+  document.addEventListener("board:filtered", () => schedule(board, 1));
   connect();
 })();

@@ -218,6 +218,10 @@
     if (change.kind === "columns" || String(change.ticket) === openNumber) refreshSoon(200);
   });
 
+  // The filters changed under the open panel (live-filters.js pushed their URL): back no longer
+  // closes it, so closing it just takes the ticket out of the URL.
+  document.addEventListener("board:filtered", () => { pushed = false; });
+
   if (!panel.hidden) { // drawn with the page: a shared URL
     openNumber = numberInUrl();
     panel.focus();
