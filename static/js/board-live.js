@@ -81,8 +81,11 @@
     const scrolled = Array.from(part.querySelectorAll(".column__cards"))
       .filter((list) => list.scrollTop > 0)
       .map((list) => [list.dataset.column, list.scrollTop]);
+    // On a card's menu button (ticket-panel.js adds it again on board:replaced), it comes back there.
+    const onMenuButton = Boolean(focused) && document.activeElement.matches("[data-card-menu-button]");
     return {
       ticket: focused && part.contains(focused) ? focused.dataset.ticket : null,
+      onMenuButton,
       typed, scrolled, x: window.scrollX, y: window.scrollY, left: part.scrollLeft,
     };
   }
@@ -99,7 +102,9 @@
     part.scrollLeft = kept.left;
     if (kept.ticket) {
       const again = part.querySelector(`[data-ticket="${kept.ticket}"]`);
-      if (again) again.focus({ preventScroll: true });
+      const button = again && kept.onMenuButton && again.querySelector("[data-card-menu-button]");
+      if (button) button.focus({ preventScroll: true });
+      else if (again) again.focus({ preventScroll: true });
     }
     window.scrollTo(kept.x, kept.y);
   }

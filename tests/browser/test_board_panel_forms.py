@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_board_moves import card, open_board
+from tests.browser.test_ticket_sections import upload_with_progress
 from tickets.models import Ticket
 from workspace.models import Attachment, ChecklistItem, Message
 
@@ -68,26 +69,9 @@ def test_a_note_sent_from_the_panel_shows_there_without_a_navigation(in_panel, t
 
 def test_an_upload_from_the_panel_shows_its_progress_then_the_file(in_panel, ticket, tmp_path):
     page, panel = in_panel
-    big = tmp_path / "recording.bin"
-    big.write_bytes(b"\0" * (12 * 1024 * 1024))
-    files = open_tab(panel, "Attachments")
-    page.evaluate(
-        """() => {
-          window.progressSeen = [];
-          document.addEventListener("htmx:xhr:progress", () => {
-            const bar = document.querySelector("[data-ticket-panel] [data-upload-progress]");
-            if (bar && !bar.hidden) window.progressSeen.push(bar.value / bar.max);
-          });
-        }"""
-    )
 
-    files.locator('input[type="file"]').set_input_files(str(big))
-    files.get_by_role("button", name="Upload").click()
+    upload_with_progress(page, open_tab(panel, "Attachments"), tmp_path)
 
-    expect(files.get_by_role("link", name="recording.bin")).to_be_visible()
-    seen = page.evaluate("() => window.progressSeen")
-    assert seen, "the progress bar was never shown"
-    assert max(seen) == 1
     assert_not_navigated(page)
     assert Attachment.objects.get(ticket=ticket).size == 12 * 1024 * 1024
 
