@@ -79,7 +79,9 @@ class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
         column = self._column(pk)
         query = ColumnDeleteSerializer(data=request.query_params, board=self.board)
         query.is_valid(raise_exception=True)
-        board_services.column_delete(column=column, move_to=query.validated_data.get("move_to"))
+        services.column_delete(
+            column=column, move_to=query.validated_data.get("move_to"), by=request.user
+        )
         return Response(status=204)
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -13,7 +14,8 @@ from boards.models import Board, Column, Tag
 from boards.realtime import board_changed
 from boards.selectors import board_team, team_memberships
 from boards.services import UNSET, column_ensure_room
-from csboard.core.exceptions import Conflict, InvalidInput, MovedMeanwhile
+from csboard.core.exceptions import ColumnNotEmpty, Conflict, InvalidInput, MovedMeanwhile
+from csboard.core.ordering import RANK_STEP, place, rank_between
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
@@ -64,6 +66,13 @@ def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
     return Activity.objects.create(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
+    )
+
+
+def _history_row(ticket: Ticket, by, kind: str, now, **details) -> Activity:
+    """A line of history not yet written, for the writes that insert many at once."""
+    return Activity(
+        board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, created_at=now, **details
     )
 
 
@@ -488,7 +497,13 @@ def ticket_restore(*, ticket: Ticket, by=None) -> Ticket:
         restored.archived_at = restored.archived_by = None
         restored.column = column  # its done flag may have changed while it was archived
         _apply_resolution(restored)
-        fields = ["archived_at", "archived_by", "rank", "resolved_at", "updated_at"]
+        # Its deadlines are as good as written now: the next SLA sweep, which left the archived
+        # ticket out, reminds of those that passed meanwhile (and re-arms the reminders skipped
+        # for the archive), as for a deadline written late.
+        restored.sla_changed_at = timezone.now()
+        fields = [
+            "archived_at", "archived_by", "rank", "resolved_at", "sla_changed_at", "updated_at"
+        ]  # fmt: skip
         restored.save(update_fields=fields)
         activity_record(ticket=restored, by=by, kind=Activity.Kind.RESTORED, to_column=column)
         return restored
@@ -549,15 +564,14 @@ def _resolve_tickets_in(column: Column, by) -> int:
         ticket.updated_at = now
         changed.append(ticket)
         history.append(
-            Activity(
-                board_id=ticket.board_id,
-                ticket=ticket,
-                actor=by,
-                kind=Activity.Kind.RESOLUTION,
+            _history_row(
+                ticket,
+                by,
+                Activity.Kind.RESOLUTION,
+                now,
                 from_value="open" if not was_resolved else "resolved",
                 to_value="resolved" if not was_resolved else "open",
                 to_column=column,
-                created_at=now,
             )
         )
     Ticket.objects.bulk_update(changed, ["resolved_at", "updated_at"])
@@ -597,6 +611,82 @@ def column_set_done(*, column: Column, is_done: bool, by=None) -> int:
     count = _set_done(column, is_done, by)
     board_changed(column.board_id, kind="columns")
     return count
+
+
+@transaction.atomic
+def column_delete(*, column: Column, move_to: Column | None = None, by=None) -> None:
+    """Delete a column; its tickets, if it holds any, go to `move_to` (another column of the
+    board), after its last ticket, as moves: each one's history says so, and the one rule of
+    resolution applies (into a done column resolves them, out of one reopens them). Here, not
+    in boards.services, for that rule. The board keeps a column and a done column (Conflict);
+    the target's WIP limit holds for them all (WipLimitReached)."""
+    lock_board(column.board_id)
+    others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
+    if not others:
+        raise Conflict("A board needs at least one column.")
+    column.refresh_from_db(fields=["is_done"])  # as it is under the board's lock
+    if column.is_done and not any(other.is_done for other in others):
+        raise Conflict(
+            f"“{column.name}” is this board’s only done column: mark another column as done "
+            "before deleting it (tickets are resolved by reaching a done column)."
+        )
+    same_board = move_to is not None and move_to.board_id == column.board_id
+    # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
+    locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
+    tickets = list(
+        Ticket.objects.filter(column_id=column.pk)
+        .select_for_update(no_key=True, of=("self",))
+        .select_related("board")
+        .order_by("rank", "number")
+    )
+    if tickets:
+        if move_to is None:
+            raise ColumnNotEmpty(
+                f"“{column.name}” still holds {len(tickets)} ticket(s): "
+                "choose a column to move them to."
+            )
+        if move_to.pk == column.pk or not same_board:
+            raise InvalidInput(
+                "Choose another column of this board.",
+                fields={"move_to": ["Choose another column of this board."]},
+            )
+        _move_all(tickets, column, locked[move_to.pk], by)
+    # Archived tickets (only the all_objects manager sees them) follow, or go to the first
+    # other column: a restore puts them at the end of wherever they are, and decides then.
+    archived = Ticket.all_objects.filter(column_id=column.pk, archived_at__isnull=False)
+    archived.update(column=move_to if same_board else others[0])
+    column.delete()
+    place(others)
+    board_changed(column.board_id, kind="columns")
+
+
+def _move_all(tickets: list[Ticket], column: Column, target: Column, by) -> None:
+    """column_delete's moves: the tickets of `column`, locked, after `target`'s last ticket in
+    their order (RANK_STEP apart, csboard.core.ordering), each with its line of history (the
+    column left is named: it is about to go) and its resolution, in one update."""
+    column_ensure_room(target, incoming=len(tickets))
+    last = Ticket.objects.filter(column_id=target.pk).aggregate(last=Max("rank"))["last"]
+    start = rank_between(last, None)
+    now = timezone.now()
+    history = []
+    for offset, ticket in enumerate(tickets):
+        ticket.column = target
+        ticket.rank = start + offset * RANK_STEP
+        ticket.updated_at = now
+        _apply_resolution(ticket)
+        history.append(
+            _history_row(
+                ticket,
+                by,
+                Activity.Kind.MOVED,
+                now,
+                from_column=column,
+                to_column=target,
+                data={"from_column_name": column.name},
+            )
+        )
+    Activity.objects.bulk_create(history)
+    Ticket.objects.bulk_update(tickets, ["column", "rank", "resolved_at", "updated_at"])
 
 
 @transaction.atomic

@@ -28,6 +28,12 @@ urlpatterns = [
 board_urlpatterns = [
     # The settings page's columns form (boards.views renders the page): done flags resolve.
     path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),
+    # Deleting a column moves its tickets, which the rule of resolution decides for.
+    path(
+        "boards/<int:board_id>/columns/<int:column_id>/delete/",
+        views.column_delete,
+        name="column_delete",
+    ),
     path(
         "boards/<int:board_id>/export/tickets.csv",
         views.board_export_tickets,

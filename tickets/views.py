@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from boards.forms import ColumnsForm
+from boards.forms import ColumnDeleteForm, ColumnsForm
 from boards.models import Board
 from boards.permissions import Action, board_for
 from boards.selectors import board_columns
@@ -26,6 +26,7 @@ from csboard.core.pages import (
     is_htmx,
     redirect_back,
     refusals_as_messages,
+    submitted,
 )
 from tickets import services
 from tickets.filters import TicketFilter
@@ -211,3 +212,20 @@ def columns_save(request, board_id):
             messages.success(request, f"Columns saved.{changed}")
             return redirect(f"{reverse('boards:settings', args=[board.pk])}#columns")
     return render_settings(request, board, columns_form=form)
+
+
+@login_required
+@require_POST
+def column_delete(request, board_id, column_id):
+    """The settings page's Delete of a column; its tickets move to the chosen column as moves
+    (services.column_delete: resolved in a done column, reopened out of one)."""
+    board = board_for(request.user, board_id, Action.MANAGE)
+    column = get_object_or_404(board_columns(board), pk=column_id)
+    settings_url = f"{reverse('boards:settings', args=[board.pk])}#columns"
+    data = submitted(request, ColumnDeleteForm(request.POST, column=column))
+    if data is None:
+        return redirect(settings_url)
+    with refusals_as_messages(request):
+        services.column_delete(column=column, move_to=data["move_to"], by=request.user)
+        messages.success(request, f"Column “{column.name}” deleted.")
+    return redirect(settings_url)
