@@ -14,7 +14,7 @@ from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import ColumnViewSet, TicketViewSet
+from tickets.apis import ColumnViewSet, MyWorkView, TicketViewSet
 from workspace.apis import (
     ActivityViewSet,
     AttachmentViewSet,
@@ -66,6 +66,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    path("my/work/", MyWorkView.as_view(), name="my-work"),
     path(
         "boards/<int:board_id>/sla/",
         SlaPolicyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
     namespace("customers", web.urls.customers),
+    namespace("my", web.urls.my),
     path("", include("metrics.urls")),
     path("", include("portal.urls")),
 ]

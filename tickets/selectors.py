@@ -327,7 +327,7 @@ class WorkSection(StrEnum):
 
 # The most a section lists: mine are all there, mentions and follows the latest.
 WORK_LIMITS = {WorkSection.ASSIGNED: 200, WorkSection.MENTIONS: 20, WorkSection.FOLLOWING: 50}
-PRIORITY_RANK = {value: rank for rank, value in enumerate(reversed(Priority.values))}
+PRIORITY_RANK = {value: rank for rank, value in enumerate(Priority.values)}  # urgent highest
 
 
 def work_group(ticket: Ticket, policy: SlaPolicy, now: datetime) -> WorkGroup:

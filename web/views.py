@@ -46,6 +46,8 @@ from tickets.selectors import (
     column_ids,
     first_ids_per_column,
     first_per_column,
+    is_following,
+    my_work,
     ticket_for,
 )
 from tickets.views import ticket_url
@@ -236,6 +238,7 @@ def _ticket_context(
     context = {
         "board": board,
         "ticket": ticket,
+        "following": is_following(request.user, ticket),
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
@@ -325,6 +328,28 @@ def ticket_edit(request, board_id, number):
             return redirect(ticket_url(ticket))
     # Show what is stored, next to the form with what was typed and why it was refused.
     return _render_ticket(request, board, ticket_for(board, number), form=form, refused=refused)
+
+
+# --- My work -----------------------------------------------------------------------------------
+@login_required
+@require_GET
+def my_work_page(request):
+    """The home page once signed in: my open tickets across every board I may see, by urgency,
+    then those that mention me and those I follow; redrawn live (my_work_live)."""
+    rendered_at = now_ms()
+    return render(
+        request, "my/work.html", {"work": my_work(request.user), "rendered_at": rendered_at}
+    )
+
+
+@login_required
+@require_GET
+def my_work_live(request):
+    """My work's sections alone, for its live redraw: the same reads as the page."""
+    rendered_at = now_ms()
+    return render_live_part(
+        request, "my/_sections.html", {"work": my_work(request.user)}, rendered_at=rendered_at
+    )
 
 
 # --- The customer page -------------------------------------------------------------------------

@@ -212,7 +212,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "boards:list"
+LOGIN_REDIRECT_URL = "my:work"  # My work; the boards list stays in the top bar
 LOGOUT_REDIRECT_URL = "login"
 SIGNUP_ENABLED = env.bool("SIGNUP_ENABLED", default=True)
 AUTHENTICATION_BACKENDS = [

@@ -15,8 +15,9 @@ def test_a_user_creates_a_customer_success_board_and_adds_a_ticket_to_new_ticket
 ):
     UserFactory(username="dana", display_name="Dana Scully")
     page = new_page()
-    sign_in(page, "dana", PASSWORD)
+    sign_in(page, "dana", PASSWORD)  # to My work; the boards are a link of the top bar
 
+    page.get_by_role("link", name="My boards").click()
     page.get_by_role("link", name="New board").click()
     page.get_by_label("Name", exact=True).fill("Support")
     page.get_by_label("Key", exact=True).fill("SUP")
