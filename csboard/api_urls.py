@@ -13,6 +13,7 @@ from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
+from savedviews.apis import SavedViewViewSet
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import ColumnViewSet, MyWorkView, TicketViewSet
 from workspace.apis import (
@@ -49,6 +50,7 @@ router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("views", SavedViewViewSet, basename="saved-view")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
 TICKET = rf"{BOARD}/tickets/(?P<number>[0-9]+)"
 router.register(f"{TICKET}/checklist", ChecklistViewSet, basename="ticket-checklist")

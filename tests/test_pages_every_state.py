@@ -37,6 +37,7 @@ POST_ONLY = {
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
     "mail:address-add", "mail:address-delete", "mail:save",
+    "savedviews:create", "savedviews:update", "savedviews:delete",
 }  # fmt: skip
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}

@@ -31,6 +31,7 @@ from csboard.core.pages import (
     section_redirect,
 )
 from mail.services import reply_address
+from savedviews.selectors import board_views
 from sla.selectors import policy_for
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter
@@ -195,6 +196,7 @@ def board_detail(request, board_id):
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
+            "saved_views": board_views(request.user, board),
         },
     )
 
