@@ -240,10 +240,11 @@ def _ticket_context(
     context = {
         "board": board,
         "ticket": ticket,
-        "following": is_following(request.user, ticket),
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
+    if "details" in wanted:  # the header's follow button: drawn with the page or the details
+        context["following"] = is_following(request.user, ticket)
     if "checklist" in wanted:
         checklist = list(ticket_checklist(ticket))
         context["checklist"] = checklist
