@@ -25,4 +25,7 @@ my = [
     path("my/live/", views.my_work_live, name="work_live"),
 ]
 
-customers = [path("customers/<int:customer_id>/", views.customer_detail, name="detail")]
+customers = [
+    path("customers/", views.customer_list, name="list"),
+    path("customers/<int:customer_id>/", views.customer_detail, name="detail"),
+]
