@@ -40,9 +40,7 @@ def with_sets(rows):
         assignee_usernames=ArraySubquery(people.values("user__username")),
         tag_ids=ArraySubquery(tags.order_by("tag__name", "tag_id").values("tag_id")),
         # Who hears of the change on their My work (tickets.services._tell_interested).
-        interested_ids=ArraySubquery(
-            people.values("user_id").union(followers.values("user_id"))
-        ),
+        interested_ids=ArraySubquery(people.values("user_id").union(followers.values("user_id"))),
     )
 
 
