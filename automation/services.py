@@ -119,8 +119,8 @@ def rule_create(
     by,
     name: str,
     trigger: str,
-    actions,
-    conditions=(),
+    actions: list,
+    conditions: list | None = None,
     enabled: bool = True,
 ) -> Rule:
     """A new rule, last in the board's order (board admins only)."""
@@ -128,7 +128,7 @@ def rule_create(
     rule = Rule(board=board, name=name, trigger=trigger, enabled=enabled, created_by=by)
     _check_rule(rule)
     rule.conditions, rule.actions = rules_check(
-        board=board, conditions=list(conditions), actions=actions
+        board=board, conditions=[] if conditions is None else conditions, actions=actions
     )
     last = Rule.objects.filter(board=board).aggregate(last=Max("position"))["last"]
     rule.position = 0 if last is None else last + 1
