@@ -162,7 +162,7 @@ def test_assign_a_person(act, member_user):
 
 
 def test_assign_in_turn(board, member_user, admin_user, make_rule):
-    rule = make_rule(
+    make_rule(
         actions=[
             {"type": "assign", "mode": "round_robin", "users": [member_user.pk, admin_user.pk]}
         ]
