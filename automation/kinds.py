@@ -242,13 +242,20 @@ OPS: dict[str, tuple[str, Callable[[object, object], bool]]] = {
 }
 
 
+# The sets of operators a condition takes (named once: the API's schema names each).
+IS_OPS = ("is", "is_not")
+HAS_OPS = ("has", "has_not")
+CONTAINS_OPS = ("contains", "not_contains")
+DOMAIN_OPS = ("domain_is", "domain_is_not")
+
+
 @dataclass(frozen=True)
 class ConditionKind:
     field: str
     label: str
     value: str  # a key of VALUES
     read: Callable[[Subject], object]
-    ops: tuple[str, ...] = ("is", "is_not")
+    ops: tuple[str, ...] = IS_OPS
 
 
 CONDITIONS: dict[str, ConditionKind] = {}
@@ -263,18 +270,18 @@ for _kind in (
     ConditionKind("column", "Column", "column", lambda s: s.ticket.column_id),
     ConditionKind("status", "Status", "status", lambda s: s.ticket.status),
     ConditionKind("priority", "Priority", "priority", lambda s: s.ticket.priority),
-    ConditionKind("tags", "Tags", "tag", lambda s: s.tag_ids, ("has", "has_not")),
+    ConditionKind("tags", "Tags", "tag", lambda s: s.tag_ids, HAS_OPS),
     ConditionKind(
         "customer_domain",
         "Customer email domain",
         "domain",
         lambda s: s.domain,
-        ("domain_is", "domain_is_not"),
+        DOMAIN_OPS,
     ),
     ConditionKind(
         "subject", "Subject", "words", lambda s: s.ticket.title, ("contains", "not_contains")
     ),
-    ConditionKind("body", "Body", "words", lambda s: s.body, ("contains", "not_contains")),
+    ConditionKind("body", "Body", "words", lambda s: s.body, CONTAINS_OPS),
     ConditionKind("channel", "Channel", "channel", lambda s: s.ticket.source),
 ):
     register_condition(_kind)

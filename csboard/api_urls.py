@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from accounts.apis import TokenCreateView, TokenViewSet
+from automation.apis import RuleViewSet
 from boards.apis import (
     BoardAuditViewSet,
     BoardViewSet,
@@ -60,6 +61,7 @@ router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-messag
 router.register(f"{BOARD}/addresses", SupportAddressViewSet, basename="board-address")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
+router.register(f"{BOARD}/rules", RuleViewSet, basename="board-rule")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),

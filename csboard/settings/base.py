@@ -422,6 +422,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "boards.api.ROLE_SLUGS",
         "FeedbackKindEnum": "feedback.models.FeedbackResponse.Kind",
+        "StatusEnum": "tickets.models.Status",
+        "PriorityEnum": "sla.priorities.Priority",
+        "SourceEnum": "tickets.models.Source",
+        "IsOpEnum": "automation.kinds.IS_OPS",
+        "HasOpEnum": "automation.kinds.HAS_OPS",
+        "ContainsOpEnum": "automation.kinds.CONTAINS_OPS",
+        "DomainOpEnum": "automation.kinds.DOMAIN_OPS",
     },
 }
 
