@@ -20,14 +20,9 @@ from automation.serializers import (
     TryInputSerializer,
 )
 from boards.api import BoardScopedMixin
+from boards.apis import validated
 from boards.permissions import Action
 from tickets.models import Ticket
-
-
-def _validated(serializer_class, data, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class RuleViewSet(BoardScopedMixin, viewsets.GenericViewSet):
@@ -63,7 +58,7 @@ class RuleViewSet(BoardScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=RuleInputSerializer, responses={201: RuleSerializer})
     def create(self, request, board_id=None):
-        data = _validated(RuleInputSerializer, request.data)
+        data = validated(RuleInputSerializer, request.data)
         position = data.pop("position", None)
         rule = services.rule_create(board=self.board, by=request.user, **data)
         if position is not None:
@@ -73,7 +68,7 @@ class RuleViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     @extend_schema(request=RuleInputSerializer, responses=RuleSerializer)
     def partial_update(self, request, board_id=None, pk=None):
         rule = self._rule(pk)
-        data = _validated(RuleInputSerializer, request.data, partial=True)
+        data = validated(RuleInputSerializer, request.data, partial=True)
         position = data.pop("position", None)
         if data:
             rule = services.rule_update(rule=rule, by=request.user, **data)
@@ -109,7 +104,7 @@ class RuleViewSet(BoardScopedMixin, viewsets.GenericViewSet):
     def try_on(self, request, board_id=None, pk=None):
         """What the rule would do to the ticket now, nothing written or sent."""
         rule = self._rule(pk)
-        number = _validated(TryInputSerializer, request.data)["ticket"]
+        number = validated(TryInputSerializer, request.data)["ticket"]
         tickets = Ticket.objects.select_related("board", "column")
         ticket = get_object_or_404(tickets, board=self.board, number=number)
         outcome = services.rule_try(rule=rule, ticket=ticket, by=request.user)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("mail.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
+    path("", include("automation.urls")),
     namespace("customers", web.urls.customers),
     path("", include("metrics.urls")),
     path("", include("portal.urls")),
