@@ -21,7 +21,12 @@ from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import board_ticket_order, ticket_for, ticket_to_change, tickets_in
-from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
+from tickets.serializers import (
+    TicketChangeSerializer,
+    TicketInputSerializer,
+    TicketMoveSerializer,
+    TicketSerializer,
+)
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -169,9 +174,9 @@ class TicketViewSet(
 
         return idempotent_create(request, create)
 
-    @extend_schema(request=TicketInputSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @extend_schema(request=TicketChangeSerializer, responses=TicketSerializer, parameters=[NUMBER])
     def partial_update(self, request, board_id=None, number=None):
-        data = self._input(TicketInputSerializer, partial=True)
+        data = self._input(TicketChangeSerializer, partial=True)
         return self._output(
             services.ticket_update(ticket=self._to_change(), by=request.user, **data)
         )

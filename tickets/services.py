@@ -280,13 +280,26 @@ def ticket_update(
     assignees=None,
     tags=None,
     column: Column | None = None,
+    assignees_add: Iterable = (),
+    assignees_remove: Iterable = (),
+    tags_add: Iterable = (),
+    tags_remove: Iterable = (),
     **changes,
 ) -> Ticket:
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
-    place)."""
+    place). `assignees` and `tags` replace the whole set; `*_add` and `*_remove` change it from
+    what it is under the ticket's lock, so that two people assigning themselves at once both
+    stay assigned (a whole set read before and sent back would drop the other one)."""
     unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    for name, whole, add, remove in (
+        ("assignees", assignees, assignees_add, assignees_remove),
+        ("tags", tags, tags_add, tags_remove),
+    ):
+        if whole is not None and (add or remove):
+            message = f"Send either {name} or {name}_add/{name}_remove, not both."
+            raise InvalidInput(message, fields={name: [message]})
     if column is not None and column.pk != ticket.column_id:
         # Move first: it locks the columns before the ticket (boards/locks.py). Locking the
         # ticket first would hold its row while waiting for the columns: a deadlock.
@@ -322,6 +335,10 @@ def ticket_update(
     # (column and position), even into a column at its WIP limit.
     ticket.save(update_fields=list({*changes, *stamped, "updated_at"}))
     changed = [field for field in before if getattr(ticket, field) != before[field]]
+    if assignees_add or assignees_remove:
+        assignees = _changed_set(ticket.assignees.all(), assignees_add, assignees_remove)
+    if tags_add or tags_remove:
+        tags = _changed_set(ticket.tags.all(), tags_add, tags_remove)
     if assignees is not None:
         _set_assignees(ticket, _check_assignees(ticket.board, assignees), by)
     if tags is not None:
@@ -332,6 +349,14 @@ def ticket_update(
         due_note = {"by_sla": True, "given_back": "due_at" in changes}
     _record_changes(ticket, by, before, changed, due_note)
     return ticket
+
+
+def _changed_set(current: Iterable, add: Iterable, remove: Iterable) -> list:
+    """The set as it is now (read under the ticket's lock), plus `add`, minus `remove`."""
+    gone = {item.pk for item in remove}
+    kept = {item.pk: item for item in current if item.pk not in gone}
+    kept.update((item.pk, item) for item in add if item.pk not in gone)
+    return list(kept.values())
 
 
 def _record_changes(ticket: Ticket, by, before: dict, changed: list[str], due_note: dict) -> None:

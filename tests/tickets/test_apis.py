@@ -168,6 +168,46 @@ def test_only_members_and_admins_can_be_assigned(board, ticket, outsider_user, a
     assert not ticket.assignees.exists()
 
 
+def test_assignees_and_tags_can_be_added_and_removed_keeping_the_others(board, ticket, api_as):
+    # Given a ticket assigned to Alice and tagged with one of two tags
+    first, second = tag_create(board=board, name="Billing"), tag_create(board=board, name="VIP")
+    url = tickets_url(board, ticket.number)
+    api_as("member").patch(url, {"assignees": ["alice"], "tags": [first.pk]}, format="json")
+
+    # When Mia adds herself and the second tag, then removes the first tag
+    added = api_as("member").patch(
+        url, {"assignees_add": ["mia"], "tags_add": [second.pk]}, format="json"
+    )
+    removed = api_as("member").patch(url, {"tags_remove": [first.pk]}, format="json")
+
+    # Then Alice stays assigned beside her, and only the second tag is left
+    assert added.status_code == removed.status_code == 200
+    assert sorted(added.json()["assignees"]) == ["alice", "mia"]
+    assert removed.json()["tags"] == [second.pk]
+    assert "assignees_add" not in added.json()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"assignees": ["mia"], "assignees_add": ["alice"]},
+        {"tags_remove": [1], "tags": []},
+        {"assignees_add": "mia"},
+        {"assignees_add": ["olga"]},
+        {"tags_add": [999999]},
+    ],
+)
+def test_a_set_change_that_cannot_be_applied_is_a_400(board, ticket, other_board, api_as, body):
+    response = api_as("member").patch(tickets_url(board, ticket.number), body, format="json")
+
+    assert response.status_code == 400
+    named = set(response.json()) & {
+        f"{base}{end}" for base in ("assignees", "tags") for end in ("", "_add", "_remove")
+    }
+    assert named  # the field at fault is named
+    assert not ticket.assignees.exists()
+
+
 def test_an_admin_of_another_board_cannot_be_assigned(board, ticket, other_board, api_as):
     response = api_as("member").patch(
         tickets_url(board, ticket.number), {"assignees": ["olga"]}, format="json"
