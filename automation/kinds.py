@@ -464,9 +464,9 @@ def _tags(adding: bool):
         given = list(Tag.objects.filter(board_id=ticket.board_id, pk__in=params["tags"]))
         if not given:
             raise NotFound("The tags were deleted meanwhile.")
-        current = set(ticket.tags.all())
-        wanted = current | set(given) if adding else current - set(given)
-        ticket_update(ticket=ticket, by=None, tags=list(wanted))
+        # From the tags as they are under the ticket's lock: a person's tag added meanwhile stays.
+        change = {"tags_add": given} if adding else {"tags_remove": given}
+        ticket_update(ticket=ticket, by=None, **change)
         names = ", ".join(tag.name for tag in given)
         return f"added tags {names}" if adding else f"removed tags {names}"
 
