@@ -143,8 +143,10 @@ class TicketViewSet(
     def _output(self, ticket, status_code=status.HTTP_200_OK, *, held: bool = False):
         """The ticket as the API shows it: read again, or, `held`, answered from the row the
         service wrote (a create or a move knows its index) with its people and tags loaded."""
-        if held:
-            prefetch_related_objects([ticket], "created_by", "assignees", "tags")
+        if held:  # the relations the service did not read along (tickets.locks.with_sets)
+            given = {"assignees": "assignee_usernames", "tags": "tag_ids"}
+            wanted = [name for name, value in given.items() if not hasattr(ticket, value)]
+            prefetch_related_objects([ticket], "created_by", *wanted)
         else:
             ticket = ticket_for(self.board, ticket.number, archived=None)
         context = self.get_serializer_context(ticket.board if held else None)
@@ -243,5 +245,6 @@ class TicketViewSet(
             by=request.user,
             from_column=data.get("from_column"),
             from_position=data.get("from_position"),
+            answer=True,
         )
         return self._output(ticket, held=True)

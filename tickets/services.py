@@ -432,11 +432,12 @@ def _ensure_where_expected(
 def ticket_move(
     *,
     ticket: Ticket,
-    column: Column,
+    column: Column | int,
     position: int | None = None,
     by=None,
     from_column: int | None = None,
     from_position: int | None = None,
+    answer: bool = False,
 ) -> Ticket:
     """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
     WIP limit is refused; reordering within a column always works. The ticket takes a rank
@@ -445,13 +446,22 @@ def ticket_move(
     `from_column` (an id) and `from_position`, when given, are where the caller last saw the
     ticket: if it has moved since, the move is refused (MovedMeanwhile) rather than silently
     undoing someone else's. One transaction (a savepoint when nested), run again from the top
-    if the ticket left the column the caller saw it in before its lock was held."""
-    column = _check_column(ticket.board, column)
+    if the ticket left the column the caller saw it in before its lock was held.
+    `column` may be an id as a request gave it: read with its lock, refused (InvalidInput) when
+    it is not a column of the ticket's board. `answer`: the ticket returned carries its people,
+    tags and board's SLA policy for the caller's answer, read with its lock."""
+    column_id = _check_column(ticket.board, column).pk if isinstance(column, Column) else column
 
     def move(seen_in: int | None) -> Ticket:
-        moved, locked = lock_ticket_with_column(ticket.pk, column.pk, seen_in=seen_in)
+        moved, locked = lock_ticket_with_column(
+            ticket.pk, column_id, seen_in=seen_in, answer=answer, board_id=ticket.board_id
+        )
+        if column_id not in locked:
+            raise InvalidInput(
+                "Unknown column.", fields={"column": ["Choose a column of this board."]}
+            )
         _ensure_where_expected(moved, locked, from_column, from_position)
-        return _move(moved, locked[column.pk], position, by)
+        return _move(moved, locked[column_id], position, by)
 
     return atomic_with_column(move, ticket.column_id)
 

@@ -21,7 +21,8 @@ from tests.test_pages_every_state import pages_of
 NOT_PAGES = {
     "boards:export-tickets", "feedback:export", "metrics:export", "workspace:attachment",
     "workspace:board-file", "boards:detail_columns", "workspace:board-chat-live",
-    "workspace:board-files-live", "tickets:panel", "automation:row",
+    "workspace:board-files-live", "tickets:panel", "metrics:company-export",
+    "automation:row",
 }  # fmt: skip
 ROLES = ["admin", "member", "guest"]
 
