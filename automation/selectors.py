@@ -1,10 +1,32 @@
 """Reads of rules and their history, with the joins that keep pages and lists flat."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from automation.kinds import BoardNames, action_words, condition_words
 from automation.models import Rule, RuleRun
 from boards.models import Board
+
+# Which triggers a board has enabled rules for, asked after every change to any ticket: cached,
+# so that a board without rules pays no query for them (a move stays within its statements).
+# Forgotten on every change to the board's rules (automation.services), and after an hour.
+TRIGGERS_TIMEOUT = 3600
+
+
+def _triggers_key(board_id: int) -> str:
+    return f"automation:triggers:{board_id}"
+
+
+def board_triggers(board_id: int) -> frozenset[str]:
+    def read() -> list[str]:
+        rules = Rule.objects.filter(board_id=board_id, enabled=True)
+        return sorted(set(rules.values_list("trigger", flat=True)))
+
+    return frozenset(cache.get_or_set(_triggers_key(board_id), read, TRIGGERS_TIMEOUT))
+
+
+def board_triggers_forget(board_id: int) -> None:
+    cache.delete(_triggers_key(board_id))
 
 
 def board_rules(board: Board) -> QuerySet[Rule]:

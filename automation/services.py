@@ -38,8 +38,10 @@ from automation.kinds import (
     condition_words,
 )
 from automation.models import Rule, RuleRun, Trigger
+from automation.selectors import board_triggers_forget
 from boards.models import Board
 from boards.permissions import Action, require
+from csboard.core.aftercommit import after_commit
 from csboard.core.events import AUTOMATION, acting
 from csboard.core.exceptions import ApplicationError, InvalidInput, NotFound
 from csboard.core.ordering import place
@@ -110,6 +112,7 @@ def _save(rule: Rule, **options) -> None:
     except IntegrityError:  # a rule of the same name saved meanwhile
         message = f"This board already has a rule named “{rule.name}”."
         raise InvalidInput(message, fields={"name": [message]}) from None
+    after_commit(board_triggers_forget, rule.board_id)
 
 
 @transaction.atomic
@@ -182,6 +185,7 @@ def rule_delete(*, rule: Rule, by) -> None:
     """Delete the rule and its history (board admins only)."""
     require(by, Action.MANAGE, rule.board)
     _locked(rule).delete()
+    after_commit(board_triggers_forget, rule.board_id)
 
 
 # --- Running -----------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from celery import shared_task
 from django.db import OperationalError
 
 from automation import services
-from automation.models import Rule, Trigger
+from automation.models import Trigger
+from automation.selectors import board_triggers
 from csboard.core.events import AUTOMATION
 from mail.events import customer_replied
 from reminders.events import sla_breached, sla_due_soon
@@ -32,7 +33,7 @@ def _subscriber(trigger: str):
     def run_rules(*, ticket_id: int, board_id: int, key: str, origin: str, **facts) -> None:
         if origin == AUTOMATION:
             return  # a rule's own change: never run rules for it again
-        if Rule.objects.filter(board_id=board_id, trigger=trigger, enabled=True).exists():
+        if trigger in board_triggers(board_id):
             rules_run_task.delay(trigger, ticket_id, key)
 
     run_rules.__qualname__ = f"run_rules_on_{trigger}"

@@ -377,3 +377,17 @@ def test_an_assignee_who_left_the_team_makes_the_assign_action_fail(
     run = RuleRun.objects.get(rule=rule)
     assert run.outcome == RuleRun.Outcome.FAILED
     assert "no longer on the team" in run.actions[0]["detail"]
+
+
+def test_a_rule_made_after_the_board_was_asked_about_its_rules_runs(
+    board, member_user, make_rule, committed
+):
+    with committed():
+        ticket_create(board=board, created_by=member_user, title="Before any rule")
+    with committed():
+        make_rule()  # its board's triggers are asked afresh after it commits
+
+    with committed():
+        ticket = ticket_create(board=board, created_by=member_user, title="After")
+
+    assert _fresh(ticket).priority == "high"
