@@ -40,6 +40,11 @@ POST_ONLY = {
     "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
     "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
     "savedviews:create", "savedviews:update", "savedviews:delete",
+    "automation:move", "automation:delete", "automation:try",
+}  # fmt: skip
+# Settings pages whose URL name does not say so: the admins' (403 for the others).
+ADMINS_ONLY = {
+    "sla:policy", "automation:new", "automation:edit", "automation:row", "automation:history",
 }  # fmt: skip
 # Pages of the team's work: a guest is refused them (403).
 WORKERS_ONLY = {"macros:edit", "relations:merge"}
@@ -165,7 +170,10 @@ def states(board, columns, admin_user, member_user, guest_user):
     assert intake.created_by is None
     assert Activity.objects.filter(ticket=intake, actor=None).exists()
     assert Membership.objects.filter(board=board).count() == 3
+    # A rule of every kind of action, and its history: one run done, one that failed.
+    rule = _rule_of_every_kind(board, admin_user, member_user, worked)
     return {
+        "rule": rule,
         "team": team,
         "board": board,
         "empty": empty,
@@ -177,6 +185,35 @@ def states(board, columns, admin_user, member_user, guest_user):
         "gone_id": gone_id,
         "macro": macro,
     }
+
+
+def _rule_of_every_kind(board, admin_user, member_user, ticket):
+    from automation.kinds import ACTIONS
+    from automation.services import rule_create, rules_run
+    from boards.services import tag_create
+
+    tag = tag_create(board=board, name="VIP <b>")
+    column = board.columns.order_by("position").last()
+    params = {
+        "assign": {"mode": "round_robin", "users": [admin_user.pk, member_user.pk]},
+        "set_priority": {"value": "high"},
+        "set_status": {"value": "in_progress"},
+        "set_due": {"hours": 8},
+        "add_tags": {"tags": [tag.pk]},
+        "remove_tags": {"tags": [tag.pk]},
+        "move": {"column": column.pk},
+        "add_checklist": {"items": ["Call <back>"]},
+        "add_note": {"body": "Seen by a rule"},
+        "notify": {"users": [member_user.pk], "assignees": True, "message": "Look <here>"},
+    }
+    assert set(params) == set(ACTIONS)
+    rule = rule_create(
+        board=board, by=admin_user, name="Every <kind>", trigger="created",
+        conditions=[{"field": "tags", "op": "has_not", "value": tag.pk}],
+        actions=[{"type": kind, **values} for kind, values in params.items()],
+    )  # fmt: skip
+    rules_run(trigger="created", ticket_id=ticket.pk, key="states:1")
+    return rule
 
 
 def pages_of(states) -> dict[str, list[str]]:
@@ -228,6 +265,17 @@ def pages_of(states) -> dict[str, list[str]]:
         "my:work_live": [reverse("my:work_live")],
         "feedback:export": each("feedback:export"),
         "feedback:settings": each("feedback:settings"),
+        "automation:rules": each("automation:rules"),
+        "automation:new": each("automation:new"),
+        "automation:edit": [reverse("automation:edit", args=[board.pk, states["rule"].pk])],
+        "automation:row": [
+            f"{reverse('automation:row', args=[board.pk])}?part=action&new_action=assign",
+            f"{reverse('automation:row', args=[board.pk])}?part=condition&new_condition=tags",
+        ],
+        "automation:history": [
+            *each("automation:history"),
+            f"{reverse('automation:history', args=[board.pk])}?rule={states['rule'].pk}",
+        ],
         "customers:detail": [
             reverse("customers:detail", args=[c.pk])
             for c in {t.customer for t in states["tickets"] if t.customer}
@@ -276,7 +324,7 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
         for url in urls:
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
-            allowed = {200, 403} if "settings" in name or name == "sla:policy" else {200}
+            allowed = {200, 403} if "settings" in name or name in ADMINS_ONLY else {200}
             if name in WORKERS_ONLY:
                 allowed = {403} if role == "guest" else {200}
             if name in ("metrics:team", "metrics:team-edit") and role != "admin":

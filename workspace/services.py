@@ -21,6 +21,7 @@ from boards.locks import lock_board
 from boards.models import Board, Membership
 from boards.permissions import Action, require
 from boards.realtime import board_changed, people_changed
+from csboard.core.events import current_origin
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
@@ -137,12 +138,21 @@ def _link(board: Board, ticket: Ticket | None) -> str:
     return f"{reverse('boards:detail', args=[board.pk])}#board-chat"
 
 
+def _author_name(by) -> str:
+    """Who wrote, for a notification's title: the person, or the board's automation rule that
+    posted the note (csboard.core.events `acting`)."""
+    if by is not None:
+        return str(by)
+    origin = current_origin()
+    return f"Rule ‘{origin.name}’" if origin.is_automation else "System"
+
+
 def _notify_mentioned(message: Message, users: list, by) -> None:
     if message.ticket_id:  # My work lists the tickets that mention them
         people_changed(user.pk for user in users)
     notify(
         recipients=users, kind=Notification.Kind.MENTION, actor=by, board=message.board,
-        ticket=message.ticket, title=f"{by} mentioned you in {_where(message)}",
+        ticket=message.ticket, title=f"{_author_name(by)} mentioned you in {_where(message)}",
         body=message.body[:300], url=_link(message.board, message.ticket),
     )  # fmt: skip
 
@@ -166,7 +176,7 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
         followers = [user for user in ticket_followers(ticket, exclude=by) if user.pk not in told]
         notify(
             recipients=followers, kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
-            title=f"{by} wrote on {ticket.reference}: {ticket.title}",
+            title=f"{_author_name(by)} wrote on {ticket.reference}: {ticket.title}",
             body=message.body[:300], url=url,
         )  # fmt: skip
         activity_record(
