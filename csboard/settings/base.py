@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "boards",
     "tickets",
+    "customfields",
     "notifications",
     "sla",
     "workspace",
