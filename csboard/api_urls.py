@@ -10,11 +10,12 @@ from boards.apis import (
     TagViewSet,
 )
 from csboard.core.views import api_not_found
+from customfields.apis import FieldViewSet, TicketViewSet
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import ColumnViewSet, TicketViewSet
+from tickets.apis import ColumnViewSet
 from workspace.apis import (
     ActivityViewSet,
     AttachmentViewSet,
@@ -46,7 +47,9 @@ router.register("boards", BoardViewSet, basename="board")
 router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
+# The tickets with their custom fields (customfields.apis extends tickets.apis.TicketViewSet).
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+router.register(f"{BOARD}/fields", FieldViewSet, basename="board-field")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")

@@ -423,20 +423,24 @@ def _values_for_new(board: Board, fields: dict[int, Field], given: Mapping) -> d
     return wanted
 
 
-@transaction.atomic
 def ticket_create_with_fields(
     *, board: Board, created_by, custom_fields: Mapping | None = None, **ticket_fields
 ) -> Ticket:
     """tickets.services.ticket_create, with the ticket's custom-field values in the same
     transaction: those given, each other field's default, a required field with neither
-    refused (nothing is written). What a person's create goes through (the API, the board's
-    quick add)."""
+    refused (nothing is written, no number taken). What a person's create goes through (the
+    API, the board's quick add). The ticket's `custom_field_values` are left unread (None)
+    unless it has none."""
     fields = {field.pk: field for field in board_fields(board)}
     wanted = _values_for_new(board, fields, custom_fields or {})
-    # Checked before the ticket is numbered: a refusal costs no number.
-    read = _read_values(board, fields, wanted, {})
-    ticket = ticket_services.ticket_create(board=board, created_by=created_by, **ticket_fields)
-    _write(ticket, read)
+    read = _read_values(board, fields, wanted, {})  # before the ticket takes its number
+    if not read:  # a board without fields (most): no savepoint of its own
+        ticket = ticket_services.ticket_create(board=board, created_by=created_by, **ticket_fields)
+        ticket.custom_field_values = {}
+        return ticket
+    with transaction.atomic():
+        ticket = ticket_services.ticket_create(board=board, created_by=created_by, **ticket_fields)
+        _write(ticket, read)
     return ticket
 
 
