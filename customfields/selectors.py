@@ -2,6 +2,7 @@
 number of tickets or fields: the board page, the API's list and the CSV read many tickets."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Prefetch, Q
@@ -10,7 +11,7 @@ from django.http import Http404
 from boards.models import Board
 from boards.selectors import board_team
 from customfields.models import Field, Option, Value
-from customfields.values import Context, api_value
+from customfields.values import Context, api_value, display
 
 
 def board_fields(board: Board | int) -> list[Field]:
@@ -83,3 +84,92 @@ def value_context(board: Board, field: Field, *, keep_options=()) -> Context:
     if field.type == "user":
         people = dict(board_team(board).values_list("username", "pk"))
     return Context(options=field.options_by_id, people=people, keep_options=frozenset(keep_options))
+
+
+@dataclass
+class Shown:
+    """One field as a ticket's page shows it: its value as the API writes it and in words."""
+
+    field: Field
+    value: object
+    text: str
+
+    @property
+    def chosen(self) -> list[str]:
+        """The value as form values (option ids, "true"), to mark what is chosen."""
+        if self.value is None:
+            return []
+        value = self.value if isinstance(self.value, list) else [self.value]
+        return [str(item).lower() if isinstance(item, bool) else str(item) for item in value]
+
+
+def ticket_fields_shown(board: Board, ticket_id: int, fields: list[Field] | None = None):
+    """Every field of the board with the ticket's value (None where it has none): what the
+    ticket's page and panel show. Three queries (none on a board without fields)."""
+    fields = board_fields(board) if fields is None else fields
+    if not fields:
+        return []
+    values = ticket_values([ticket_id]).get(ticket_id, {})
+    return [
+        Shown(
+            field, values.get(field.pk), display(field, values.get(field.pk), field.options_by_id)
+        )
+        for field in fields
+    ]
+
+
+def card_fields(fields: list[Field], ticket_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The values each card shows, by ticket id: (field name, value in words) of the fields
+    shown on cards, in the fields' order. One query for any number of cards and fields, none
+    when no field is shown on cards."""
+    shown = [field for field in fields if field.show_on_card]
+    if not shown or not ticket_ids:
+        return {}
+    values = ticket_values(ticket_ids, field_ids=[field.pk for field in shown])
+    cards: dict[int, list[tuple[str, str]]] = {}
+    for ticket_id, by_field in values.items():
+        cards[ticket_id] = [
+            (field.name, display(field, by_field[field.pk], field.options_by_id))
+            for field in shown
+            if field.pk in by_field
+        ]
+    return cards
+
+
+def csv_columns(board: Board):
+    """The custom fields as CSV columns (tickets.views.tickets_csv's `more`): one per field,
+    headed by its name, each cell the value in words (an option by its label)."""
+    fields = board_fields(board)
+
+    def cells(ticket_ids: list[int]) -> dict[int, list[str]]:
+        values = ticket_values(ticket_ids)
+        return {
+            ticket_id: [display(f, by_field.get(f.pk), f.options_by_id) for f in fields]
+            for ticket_id, by_field in values.items()
+        }
+
+    return [field.name for field in fields], cells
+
+
+@dataclass
+class FilterControl:
+    """A custom field's control in the board's filter bar: its parameter, the value chosen
+    and, for a select, its options (a user field offers the board's people, a checkbox yes or
+    no)."""
+
+    field: Field
+    param: str
+    chosen: str
+    choices: list[tuple[str, str]]
+
+
+def field_filters(fields: list[Field], params) -> list[FilterControl]:
+    """Controls for the fields the filter bar offers: selects, checkboxes and user fields."""
+    controls = []
+    for field in fields:
+        if field.type not in ("select", "multi_select", "checkbox", "user"):
+            continue
+        choices = [(str(option.pk), option.label) for option in field.live_options]
+        param = f"cf_{field.pk}"
+        controls.append(FilterControl(field, param, params.get(param, ""), choices))
+    return controls

@@ -7,7 +7,6 @@ app_name = "tickets"  # with the ticket page (web.urls.tickets), see csboard/url
 TICKET = "boards/<int:board_id>/tickets/<int:number>"
 
 urlpatterns = [
-    path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new"),
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
     # The board's archive: what deleting a ticket leaves, restored or deleted for good there.
@@ -24,13 +23,10 @@ urlpatterns = [
     ),
 ]
 
-# The board's ticket CSV and the columns form, in the boards namespace (csboard/urls.py joins it).
+# The columns form, in the boards namespace (csboard/urls.py joins it). The quick add
+# (`tickets:new`) and the ticket CSV (`boards:export-tickets`) are customfields.urls': they
+# write and export the custom fields too.
 board_urlpatterns = [
     # The settings page's columns form (boards.views renders the page): done flags resolve.
     path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),
-    path(
-        "boards/<int:board_id>/export/tickets.csv",
-        views.board_export_tickets,
-        name="export-tickets",
-    ),
 ]
