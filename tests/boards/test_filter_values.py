@@ -33,3 +33,15 @@ def test_two_assignees_show_the_tickets_of_either_once(
 
     assert titles(response) == {"Invoice", "Login"}
     assert response.content.decode().count(">Login<") <= 1
+
+
+def test_the_filter_bars_blank_choices_filter_nothing(board, columns, member_user, client_as):
+    # The bar sends every control, "Anyone" and "Any tag" as blanks.
+    for title in ("Invoice", "Login"):
+        ticket_create(board=board, created_by=member_user, title=title)
+
+    response = client_as("member").get(
+        f"/boards/{board.pk}/?q=&status=&priority=&assignee=&tag=&due="
+    )
+
+    assert titles(response) == {"Invoice", "Login"}
