@@ -12,6 +12,7 @@ from customfields.selectors import board_fields, field_of
 from customfields.serializers import (
     FieldInputSerializer,
     FieldSerializer,
+    FieldTicketChangeSerializer,
     FieldTicketInputSerializer,
     FieldTicketSerializer,
 )
@@ -81,7 +82,7 @@ class FieldViewSet(BoardScopedMixin, viewsets.GenericViewSet):
         "field with neither is a 400 naming it (`custom_fields.<id>`).",
     ),
     partial_update=extend_schema(
-        request=FieldTicketInputSerializer,
+        request=FieldTicketChangeSerializer,
         responses=FieldTicketSerializer,
         parameters=[ticket_apis.NUMBER],
     ),
@@ -95,6 +96,7 @@ class TicketViewSet(ticket_apis.TicketViewSet):
 
     serializer_class = FieldTicketSerializer
     input_serializer_class = FieldTicketInputSerializer
+    change_serializer_class = FieldTicketChangeSerializer
     filterset_class = FieldTicketFilter
 
     def _create(self, data: dict) -> Ticket:

@@ -5,7 +5,7 @@ from csboard.core.api import StrictBooleanField, StrictCharField, StrictIdField
 from customfields.models import Field, FieldType, Option
 from customfields.selectors import board_fields, ticket_values
 from customfields.services import LABEL_MAX, NAME_MAX
-from tickets.serializers import TicketInputSerializer, TicketSerializer
+from tickets.serializers import TicketChangeSerializer, TicketInputSerializer, TicketSerializer
 
 # One value of a field, by its type (customfields.values.api_value).
 VALUE_SCHEMA = {
@@ -92,8 +92,10 @@ class FieldTicketSerializer(TicketSerializer):
         }
 
 
-@extend_schema_serializer(component_name="TicketInput")
-class FieldTicketInputSerializer(TicketInputSerializer):
+class _ValuesInput(serializers.Serializer):
+    """The `custom_fields` a ticket's create or edit may send, each value of the JSON type its
+    field takes (the service checks what it means)."""
+
     custom_fields = ValuesField(required=False)
 
     def __init__(self, *args, board=None, **kwargs):
@@ -115,6 +117,16 @@ class FieldTicketInputSerializer(TicketInputSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return values
+
+
+@extend_schema_serializer(component_name="TicketInput")
+class FieldTicketInputSerializer(_ValuesInput, TicketInputSerializer):
+    pass
+
+
+@extend_schema_serializer(component_name="TicketChange")
+class FieldTicketChangeSerializer(_ValuesInput, TicketChangeSerializer):
+    pass
 
 
 def _json(value) -> str:

@@ -21,7 +21,12 @@ from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import board_ticket_order, ticket_for, ticket_to_change, tickets_in
-from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
+from tickets.serializers import (
+    TicketChangeSerializer,
+    TicketInputSerializer,
+    TicketMoveSerializer,
+    TicketSerializer,
+)
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -88,9 +93,10 @@ class TicketViewSet(
     """A board's tickets, addressed by their board-scoped number."""
 
     serializer_class = TicketSerializer
-    # What a create or an edit reads, and the service that writes it (_create, _update): a
+    # What a create and an edit read, and the service that writes it (_create, _update): a
     # viewset in a higher app may extend both (customfields.apis: the ticket's custom fields).
     input_serializer_class = TicketInputSerializer
+    change_serializer_class = TicketChangeSerializer
     filterset_class = TicketFilter
     filter_backends = [BoardFilterBackend]
     lookup_field = "number"
@@ -141,8 +147,10 @@ class TicketViewSet(
     def _output(self, ticket, status_code=status.HTTP_200_OK, *, held: bool = False):
         """The ticket as the API shows it: read again, or, `held`, answered from the row the
         service wrote (a create or a move knows its index) with its people and tags loaded."""
-        if held:
-            prefetch_related_objects([ticket], "created_by", "assignees", "tags")
+        if held:  # the relations the service did not read along (tickets.locks.with_sets)
+            given = {"assignees": "assignee_usernames", "tags": "tag_ids"}
+            wanted = [name for name, value in given.items() if not hasattr(ticket, value)]
+            prefetch_related_objects([ticket], "created_by", *wanted)
         else:
             ticket = ticket_for(self.board, ticket.number, archived=None)
         context = self.get_serializer_context(ticket.board if held else None)
@@ -172,9 +180,9 @@ class TicketViewSet(
 
         return idempotent_create(request, create)
 
-    @extend_schema(request=TicketInputSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @extend_schema(request=TicketChangeSerializer, responses=TicketSerializer, parameters=[NUMBER])
     def partial_update(self, request, board_id=None, number=None):
-        data = self._input(self.input_serializer_class, partial=True)
+        data = self._input(self.change_serializer_class, partial=True)
         return self._output(self._update(self._to_change(), data))
 
     def _create(self, data: dict) -> Ticket:
@@ -245,5 +253,6 @@ class TicketViewSet(
             by=request.user,
             from_column=data.get("from_column"),
             from_position=data.get("from_position"),
+            answer=True,
         )
         return self._output(ticket, held=True)
