@@ -11,7 +11,7 @@ from django.http import Http404
 from boards.models import Board
 from boards.selectors import board_team
 from customfields.models import Field, Option, Value
-from customfields.values import Context, api_value, display
+from customfields.values import Context, Stored, api_value, display
 
 
 def board_fields(board: Board | int) -> list[Field]:
@@ -63,15 +63,8 @@ def ticket_values(ticket_ids: Iterable[int], *, field_ids: Iterable[int] | None 
     )
     found: dict[int, dict[int, object]] = {}
     for ticket_id, field_id, kind, text, number, day, flag, username, option_ids in rows:
-        value = api_value(
-            kind,
-            text=text,
-            number=number,
-            day=day,
-            flag=flag,
-            username=username,
-            option_ids=option_ids,
-        )
+        stored = Stored(text=text, number=number, date=day, flag=flag, option_ids=option_ids)
+        value = api_value(kind, stored, username)
         if value is not None:
             found.setdefault(ticket_id, {})[field_id] = value
     return found

@@ -79,15 +79,8 @@ def _check_default(board: Board, field: Field, default) -> object:
         stored = parse(field.type, default, value_context(board, field))
     except BadValue as exc:
         raise InvalidInput(f"Default: {exc}", fields={"default": [str(exc)]}) from None
-    return api_value(
-        field.type,
-        text=stored.text,
-        number=stored.number,
-        day=stored.date,
-        flag=stored.flag,
-        username=default.strip() if field.type == FieldType.USER else None,
-        option_ids=stored.option_ids,
-    )
+    username = default.strip() if field.type == FieldType.USER else None
+    return api_value(field.type, stored, username)
 
 
 @transaction.atomic

@@ -176,21 +176,21 @@ def number_out(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def api_value(kind: str, *, text, number, day, flag, username, option_ids):
+def api_value(kind: str, stored: Stored, username: str | None = None):
     """A stored value as the API writes it (and ticket_values gives it): text and URLs as
     strings, a number as a JSON number, a date as "YYYY-MM-DD", a checkbox as a boolean, a user
-    by username, a single select as its option's id, a multi select as a list of option ids."""
+    by `username`, a single select as its option's id, a multi select as a list of option ids."""
     if kind in (FieldType.TEXT, FieldType.URL):
-        return text or None
+        return stored.text or None
     if kind == FieldType.NUMBER:
-        return None if number is None else number_out(number)
+        return None if stored.number is None else number_out(stored.number)
     if kind == FieldType.DATE:
-        return None if day is None else day.isoformat()
+        return None if stored.date is None else stored.date.isoformat()
     if kind == FieldType.CHECKBOX:
-        return flag
+        return stored.flag
     if kind == FieldType.USER:
         return username
-    ids = sorted(option_ids or ())
+    ids = sorted(stored.option_ids or ())
     if kind == FieldType.SELECT:
         return ids[0] if ids else None
     return ids or None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from boards.permissions import Action, board_for
 from boards.selectors import board_team
 from csboard.core.exceptions import ApplicationError
-from csboard.core.pages import is_htmx, refusals_as_messages
+from csboard.core.pages import add_refusal, is_htmx, refusals_as_messages
 from customfields import services
 from customfields.filters import FieldTicketFilter
 from customfields.models import SELECT_TYPES, FieldType
@@ -119,10 +119,7 @@ def field_add(request, board_id):
                 by=request.user,
             )
         except ApplicationError as exc:
-            for key, errors in exc.fields.items():
-                form.add_error(key if key in form.fields else None, errors[0])
-            if not exc.fields:
-                form.add_error(None, exc.message)
+            add_refusal(form, exc)
         else:
             messages.success(request, f"Field “{field.name}” added.")
             return redirect(_settings_url(board.pk, f"field-{field.pk}"))
