@@ -43,6 +43,7 @@ def custom_fields_of_every_type(board, ticket) -> None:
     values_set(ticket=ticket, values=values)
     field_update(field=plan, options=[{"label": "Free", "id": plan.live_options[0].pk}])
 
+
 # URL names that only take a POST (forms, actions): nothing to render.
 POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
