@@ -12,10 +12,14 @@ from boards.apis import (
 from csboard.core.views import api_not_found
 from customfields.apis import FieldViewSet, TicketViewSet
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
+from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
+from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
+from relations.apis import TicketLinkViewSet, TicketMergeViewSet
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import ColumnViewSet
+from web.apis import CustomerListView
 from workspace.apis import (
     ActivityViewSet,
     AttachmentViewSet,
@@ -63,6 +67,9 @@ router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-messag
 router.register(f"{BOARD}/addresses", SupportAddressViewSet, basename="board-address")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
+router.register(f"{BOARD}/macros", MacroViewSet, basename="board-macro")
+router.register(f"{TICKET}/links", TicketLinkViewSet, basename="ticket-link")
+router.register(f"{TICKET}/merge", TicketMergeViewSet, basename="ticket-merge")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
@@ -79,6 +86,9 @@ urlpatterns = [
         FeedbackIntakeView.as_view(),
         name="feedback-intake",
     ),
+    path("metrics/", OrgMetricsView.as_view(), name="org-metrics"),
+    path("customers/", CustomerListView.as_view(), name="customer-list"),
+    path("boards/<int:board_id>/metrics/", BoardMetricsView.as_view(), name="board-metrics"),
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
     path("<anypath:rest>", api_not_found),
 ]
