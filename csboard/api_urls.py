@@ -11,6 +11,7 @@ from boards.apis import (
     TagViewSet,
 )
 from csboard.core.views import api_not_found
+from customfields.apis import FieldViewSet, TicketViewSet
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
@@ -19,7 +20,7 @@ from notifications.apis import NotificationViewSet
 from relations.apis import TicketLinkViewSet, TicketMergeViewSet
 from savedviews.apis import SavedViewViewSet
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import ColumnViewSet, MyWorkView, TicketViewSet
+from tickets.apis import ColumnViewSet, MyWorkView
 from web.apis import CustomerListView
 from workspace.apis import (
     ActivityViewSet,
@@ -52,7 +53,9 @@ router.register("boards", BoardViewSet, basename="board")
 router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
+# The tickets with their custom fields (customfields.apis extends tickets.apis.TicketViewSet).
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+router.register(f"{BOARD}/fields", FieldViewSet, basename="board-field")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
 router.register("views", SavedViewViewSet, basename="saved-view")
