@@ -212,7 +212,7 @@ def test_the_board_filters_by_a_custom_field_with_the_other_filters(
     assert titles == ["A"]
     assert response.context["filtering"] is True
     html = response.content.decode()
-    assert f'<legend class="visually-hidden">Plan</legend>' in html
+    assert '<legend class="visually-hidden">Plan</legend>' in html
     pro = option_id(plan, "Pro")
     assert f'<input type="radio" name="cf_{plan.pk}" value="{pro}" checked><span>Pro</span>' in html
 
