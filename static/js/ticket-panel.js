@@ -346,6 +346,7 @@
     }
     error.hidden = true;
     field.classList.remove("field--error");
+    if (box.type === "text") box.defaultValue = box.value; // saved: the redraw shows the server's words for it
     const label = field.querySelector(".field__label");
     saved(number, `${label ? label.textContent : name} saved.`);
   });
