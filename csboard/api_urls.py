@@ -16,8 +16,9 @@ from mail.apis import ConversationViewSet, SupportAddressViewSet
 from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
 from relations.apis import TicketLinkViewSet, TicketMergeViewSet
+from savedviews.apis import SavedViewViewSet
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import ColumnViewSet, TicketViewSet
+from tickets.apis import ColumnViewSet, MyWorkView, TicketViewSet
 from web.apis import CustomerListView
 from workspace.apis import (
     ActivityViewSet,
@@ -53,6 +54,7 @@ router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("views", SavedViewViewSet, basename="saved-view")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
 TICKET = rf"{BOARD}/tickets/(?P<number>[0-9]+)"
 router.register(f"{TICKET}/checklist", ChecklistViewSet, basename="ticket-checklist")
@@ -73,6 +75,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    path("my/work/", MyWorkView.as_view(), name="my-work"),
     path(
         "boards/<int:board_id>/sla/",
         SlaPolicyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),

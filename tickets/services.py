@@ -11,9 +11,10 @@ from accounts.services import audit_record
 from boards import services as board_services
 from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Tag
-from boards.realtime import board_changed
+from boards.realtime import board_changed, people_changed
 from boards.selectors import board_team, team_memberships
 from boards.services import UNSET, column_ensure_room
+from csboard.core.aftercommit import after_commit
 from csboard.core.exceptions import ColumnNotEmpty, Conflict, InvalidInput, MovedMeanwhile
 from csboard.core.ordering import RANK_STEP, place, rank_between
 from csboard.core.validation import full_clean_or_raise
@@ -24,8 +25,9 @@ from sla.selectors import delay_deadline, paused_between, ticket_deadlines
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
-from tickets.models import Activity, Source, Status, Ticket
+from tickets.models import Activity, Follower, Source, Status, Ticket
 from tickets.ranks import position_of, rank_at, rank_last
+from tickets.selectors import ticket_interested_ids
 
 
 def _check_column(board: Board, column: Column | None) -> Column:
@@ -64,6 +66,7 @@ def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     """Write one entry of the ticket's history. Every service that changes a ticket calls it,
     inside its own transaction, so that history and change land (or fail) together."""
     board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
+    _tell_interested(ticket)
     return Activity.objects.create(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
     )
@@ -74,6 +77,50 @@ def _history_row(ticket: Ticket, by, kind: str, now, **details) -> Activity:
     return Activity(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, created_at=now, **details
     )
+
+
+def _tell_interested(ticket: Ticket) -> None:
+    """The people whose My work shows the ticket (its assignees and followers, as they are once
+    the change commits) hear that it changed. Their pages redraw once for a burst of events.
+    A write that read them with its lock (a move: tickets.locks.with_sets) tells those."""
+    known = getattr(ticket, "interested_ids", None)
+    if known is None:
+        after_commit(_tell_interested_now, ticket.pk)
+    else:
+        people_changed(known)
+
+
+def _tell_interested_now(ticket_id: int) -> None:
+    people_changed(ticket_interested_ids(ticket_id))
+
+
+def _follow(ticket: Ticket, users: Iterable) -> None:
+    """`users` follow the ticket (those who already do, still do): its assignees and creator."""
+    Follower.objects.bulk_create(
+        [Follower(ticket=ticket, user=user) for user in users if user is not None],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def ticket_follow(*, ticket: Ticket, user) -> bool:
+    """`user` follows the ticket: they hear of its messages (tickets.selectors.ticket_followers)
+    and My work lists it. The caller checks that they may see it (anyone who may see the
+    ticket may follow it, guests too). Following twice is following. Returns whether it is new."""
+    _, created = Follower.objects.get_or_create(ticket=ticket, user=user)
+    if created:
+        people_changed([user.pk])
+    return created
+
+
+@transaction.atomic
+def ticket_unfollow(*, ticket: Ticket, user) -> bool:
+    """`user` stops following the ticket (an assignee too: assigning again follows again).
+    Returns whether they followed it."""
+    deleted, _ = Follower.objects.filter(ticket=ticket, user=user).delete()
+    if deleted:
+        people_changed([user.pk])
+    return bool(deleted)
 
 
 def _stamp(value) -> str:
@@ -216,6 +263,7 @@ def ticket_create(
     ticket.position = position
     if assignees:  # a new ticket has none to compare with
         ticket.assignees.add(*assignees)
+    _follow(ticket, [created_by, *assignees])
     if tags:
         ticket.tags.add(*tags)
     activity_record(
@@ -361,6 +409,9 @@ def _set_assignees(ticket: Ticket, users: list, by) -> None:
     if not (added or removed):
         return
     ticket.assignees.set(users)
+    _follow(ticket, added)
+    # Whoever left the ticket's assignees sees it leave their list, followed or not.
+    people_changed(user.pk for user in removed)
     activity_record(
         ticket=ticket,
         by=by,

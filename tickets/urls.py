@@ -10,6 +10,7 @@ urlpatterns = [
     path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new"),
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
+    path(f"{TICKET}/follow/", views.ticket_follow, name="follow"),
     # The board's archive: what deleting a ticket leaves, restored or deleted for good there.
     path("boards/<int:board_id>/archive/", views.archive_list, name="archive"),
     path(

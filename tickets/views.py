@@ -32,7 +32,7 @@ from tickets import services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
-from tickets.selectors import archived_tickets, ticket_for, ticket_to_change
+from tickets.selectors import archived_tickets, is_following, ticket_for, ticket_to_change
 
 
 @login_required
@@ -103,6 +103,30 @@ def ticket_delete(request, board_id, number):
             extra_tags=f"undo {reverse('tickets:restore', args=[board.pk, ticket.number])}",
         )
     return redirect(board_url(board))
+
+
+@login_required
+@require_POST
+def ticket_follow(request, board_id, number):
+    """Follow the ticket (`follow=1`) or stop (`follow=0`): anyone who may see it, guests too.
+    Posted by htmx (the ticket page's and panel's button) it answers with the button alone."""
+    board = board_for(request.user, board_id)
+    ticket = ticket_to_change(board, number)
+    if request.POST.get("follow") == "0":
+        services.ticket_unfollow(ticket=ticket, user=request.user)
+        said = f"You no longer follow {ticket.reference}."
+    else:
+        services.ticket_follow(ticket=ticket, user=request.user)
+        said = f"You follow {ticket.reference}: you will hear of its messages."
+    if is_htmx(request):
+        context = {
+            "board": board,
+            "ticket": ticket,
+            "following": is_following(request.user, ticket),
+        }
+        return render(request, "tickets/_follow.html", context)
+    messages.success(request, said)
+    return redirect_back(request, ticket_url(ticket))
 
 
 ARCHIVE_PAGE_SIZE = 25

@@ -37,6 +37,7 @@ from macros.selectors import picker_entries, usable_macros
 from mail.services import reply_address
 from relations.models import TicketLink
 from relations.selectors import merged_from, ticket_links
+from savedviews.selectors import board_views
 from sla.selectors import policy_for
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter, active_filter_count
@@ -52,6 +53,8 @@ from tickets.selectors import (
     column_ids,
     first_ids_per_column,
     first_per_column,
+    is_following,
+    my_work,
     ticket_for,
 )
 from tickets.views import ticket_url
@@ -285,6 +288,7 @@ def board_detail(request, board_id):
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
+            "saved_views": board_views(request.user, board),
         },
     )
 
@@ -331,6 +335,8 @@ def _ticket_context(
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
+    if "details" in wanted:  # the header's follow button: drawn with the page or the details
+        context["following"] = is_following(request.user, ticket)
     if "checklist" in wanted:
         checklist = list(ticket_checklist(ticket))
         context["checklist"] = checklist
@@ -423,6 +429,28 @@ def ticket_edit(request, board_id, number):
             return redirect(ticket_url(ticket))
     # Show what is stored, next to the form with what was typed and why it was refused.
     return _render_ticket(request, board, ticket_for(board, number), form=form, refused=refused)
+
+
+# --- My work -----------------------------------------------------------------------------------
+@login_required
+@require_GET
+def my_work_page(request):
+    """The home page once signed in: my open tickets across every board I may see, by urgency,
+    then those that mention me and those I follow; redrawn live (my_work_live)."""
+    rendered_at = now_ms()
+    return render(
+        request, "my/work.html", {"work": my_work(request.user), "rendered_at": rendered_at}
+    )
+
+
+@login_required
+@require_GET
+def my_work_live(request):
+    """My work's sections alone, for its live redraw: the same reads as the page."""
+    rendered_at = now_ms()
+    return render_live_part(
+        request, "my/_sections.html", {"work": my_work(request.user)}, rendered_at=rendered_at
+    )
 
 
 # --- The customer page -------------------------------------------------------------------------

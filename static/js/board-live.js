@@ -8,11 +8,12 @@
 // The socket's first message says when the board last changed: a part drawn before then (a change
 // made while the page loaded, or while the socket was down) redraws once to catch up. It
 // reconnects by itself, with growing pauses, after a drop; a socket refused (closed 4400–4499: no
-// access) stops retrying.
+// access) stops retrying. My work uses it too: its root (data-live-root) is its one part, on the
+// person's own socket.
 (function () {
   "use strict";
 
-  const board = document.querySelector("[data-board]");
+  const board = document.querySelector("[data-board], [data-live-root]");
   if (!board || !window.htmx) return;
   const status = document.querySelector("[data-live-status]");
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
