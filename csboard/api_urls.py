@@ -13,6 +13,7 @@ from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
+from search.apis import SearchView
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import ColumnViewSet, TicketViewSet
 from workspace.apis import (
@@ -76,6 +77,7 @@ urlpatterns = [
         FeedbackIntakeView.as_view(),
         name="feedback-intake",
     ),
+    path("search/", SearchView.as_view(), name="search"),
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
     path("<anypath:rest>", api_not_found),
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     namespace("customers", web.urls.customers),
     path("", include("metrics.urls")),
     path("", include("portal.urls")),
+    path("", include("search.urls")),
 ]
 # Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are
 # given, so not at all without it (anymail itself would only warn and accept anyone's).

@@ -19,7 +19,7 @@ from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import delay_deadline, paused_between, ticket_deadlines
-from tickets.events import ticket_resolved
+from tickets.events import ticket_resolved, ticket_text_changed
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
 from tickets.models import Activity, Source, Status, Ticket
@@ -58,10 +58,20 @@ def _check_tags(board: Board, tags: Iterable[Tag]) -> list[Tag]:
     return tags
 
 
+# The kinds of history that change what a ticket says (its title, description, customer, tags,
+# conversation): each tells the apps above (tickets.events.ticket_text_changed; search re-reads
+# the ticket's words after commit).
+WORDS_CHANGED = frozenset(
+    {Activity.Kind.CREATED, Activity.Kind.EDITED, Activity.Kind.TAGS, Activity.Kind.COMMENT}
+)
+
+
 def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     """Write one entry of the ticket's history. Every service that changes a ticket calls it,
     inside its own transaction, so that history and change land (or fail) together."""
     board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
+    if kind in WORDS_CHANGED:
+        ticket_text_changed.emit(ticket_id=ticket.pk)
     return Activity.objects.create(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
     )

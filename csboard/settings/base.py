@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "feedback",
     "metrics",
     "reminders",
+    "search",
     "web",
     "channels",
     # Provider webhooks for inbound mail (mail.webhooks); no email backend of its own is used.
