@@ -106,6 +106,7 @@ class Search:
         return [self._hit(document) for document in documents]
 
     def _hit(self, document: TicketDocument) -> Hit:
+        document.ticket.board = document.board  # read with the document: its ticket's board
         if self.full_text:
             marked = (document.title_marked, document.people_marked, document.tags_marked)
             text = document.snippet_marked

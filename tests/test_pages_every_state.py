@@ -209,6 +209,14 @@ def pages_of(states) -> dict[str, list[str]]:
             *each("metrics:dashboard"),
             f"{reverse('metrics:dashboard', args=[board.pk])}?agent={states['gone_id']}",
         ],
+        # Results marked, a reference of no visible ticket, past the last page, one board.
+        "search:results": [
+            reverse("search:results"),
+            f"{reverse('search:results')}?q=dana",
+            f"{reverse('search:results')}?q=EMPTY-1",
+            f"{reverse('search:results')}?q=nothing&page=9",
+            f"{reverse('search:results')}?q=locked&board={board.pk}",
+        ],
         "metrics:export": [
             reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
         ],
