@@ -129,11 +129,13 @@ def shrink(now, keep: int) -> int:
     return Ticket.objects.filter(resolved_at__isnull=True).count()
 
 
-def write_section(lines):
+def write_section(lines, section=SECTION):
+    """Write `lines` between the markers of `section` in bench/results.md (bench/search.py's
+    own section too), leaving the rest as it was."""
     path = ROOT / "bench" / "results.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    block = f"<!-- begin:{SECTION} -->\n" + "\n".join(lines) + f"\n<!-- end:{SECTION} -->\n"
-    pattern = re.compile(rf"<!-- begin:{SECTION} -->.*?<!-- end:{SECTION} -->\n", re.S)
+    block = f"<!-- begin:{section} -->\n" + "\n".join(lines) + f"\n<!-- end:{section} -->\n"
+    pattern = re.compile(rf"<!-- begin:{section} -->.*?<!-- end:{section} -->\n", re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text}\n{block}"
     path.write_text(text)
 

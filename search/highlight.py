@@ -24,13 +24,13 @@ def as_html(marked: str | None) -> SafeString:
 def _pattern(terms: list[str]) -> re.Pattern | None:
     if not terms:
         return None
-    # Longest first: of "in" and "invoice" the whole word is marked.
+    # The whole word a term is found in, as ts_headline marks it ("invo" marks "invoice").
     alternatives = sorted({re.escape(term) for term in terms}, key=len, reverse=True)
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    return re.compile(rf"\w*(?:{'|'.join(alternatives)})\w*", re.IGNORECASE)
 
 
 def mark(text: str, terms: list[str]) -> str:
-    """`text` with every occurrence of a term (whatever its case) between the marks."""
+    """`text` with every word holding a term (whatever its case) between the marks."""
     pattern = _pattern(terms)
     if pattern is None or not text:
         return text

@@ -6,7 +6,8 @@ commits, and never for one that rolls back, best effort like everything after co
 (csboard.core.aftercommit): a subscriber that fails is logged and the committed write stands.
 
 Events of the project (subscribers in brackets): tickets.events.ticket_resolved (feedback:
-ask for a CSAT rating)."""
+ask for a CSAT rating); tickets.events.ticket_text_changed and boards.events.tag_changed
+(search: write the tickets' search documents again)."""
 
 from collections.abc import Callable
 

@@ -146,3 +146,12 @@ def test_a_reference_names_a_visible_live_ticket_only(invoices, member_user, out
 
     ticket_archive(ticket=ours, by=member_user)
     assert ticket_by_reference(member_user, f"CS-{ours.number}") is None
+
+
+@BOTH
+def test_a_prefix_marks_the_whole_word(invoices, member_user, full_text):
+    search = ticket_search(member_user, "marc", full_text=full_text)
+
+    (hit,) = search.hits(search.documents)
+
+    assert hit.title == "Invoice for <mark>March</mark>"
