@@ -51,7 +51,7 @@ def test_typing_in_the_top_bar_lists_the_matches_highlighted(new_page, sign_in, 
     page.wait_for_url("**/search/?q=invo")
     results = page.get_by_role("list", name="Results").get_by_role("listitem")
     expect(results).to_have_count(2)
-    expect(results.locator("mark").first).to_have_text("Invo")
+    expect(results.locator("mark").first).to_have_text("Invoice")  # the whole word
     expect(page.get_by_role("link", name="Invoice for March")).to_be_visible()
     expect(page.get_by_text("Invoice secret")).to_have_count(0)
     expect(page.get_by_role("status")).to_have_text("2 tickets match “invo”.")
