@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from boards.models import Membership, Role, Visibility
 from boards.services import board_create, membership_add
 from feedback.services import feedback_receive, feedback_settings_set
+from metrics.services import team_create
 from notifications.services import notify
 from tests.factories import UserFactory
 from tickets.models import Activity, Ticket
@@ -36,7 +37,7 @@ POST_ONLY = {
     "workspace:board-message-edit", "workspace:board-message-delete",
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
-    "mail:address-add", "mail:address-delete", "mail:save",
+    "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
 }  # fmt: skip
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
@@ -128,6 +129,8 @@ def states(board, columns, admin_user, member_user, guest_user):
     # Archived by the user who left: the archive names them as deleted.
     archived = ticket_create(board=board, created_by=gone, title="Archived", customer_name="Ann")
     ticket_archive(ticket=archived, by=gone)
+    # A team of someone who then leaves and someone still there, as its manager (alice) sees it.
+    team = team_create(by=admin_user, name="Tier 1", members=[gone, member_user])
     gone_id = gone.pk
     gone.delete()  # every reference to the account goes with it (SET_NULL, CASCADE)
 
@@ -142,6 +145,7 @@ def states(board, columns, admin_user, member_user, guest_user):
     assert Activity.objects.filter(ticket=intake, actor=None).exists()
     assert Membership.objects.filter(board=board).count() == 3
     return {
+        "team": team,
         "board": board,
         "empty": empty,
         "tickets": [worked, intake, bare, by_mail],
@@ -220,6 +224,21 @@ def pages_of(states) -> dict[str, list[str]]:
         "metrics:export": [
             reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
         ],
+        "customers:list": [
+            reverse("customers:list"), f"{reverse('customers:list')}?q=dana",
+            f"{reverse('customers:list')}?q=nobody&page=9",
+        ],
+        "metrics:company": [
+            reverse("metrics:company"),
+            f"{reverse('metrics:company')}?agent={states['gone_id']}",
+            f"{reverse('metrics:company')}?board={empty.pk}&from=2020-01-01",
+        ],
+        "metrics:company-export": [
+            reverse("metrics:company-export", args=[table]) for table in ("boards", "agents")
+        ],
+        "metrics:teams": [reverse("metrics:teams")],
+        "metrics:team": [reverse("metrics:team", args=[states["team"].pk])],
+        "metrics:team-edit": [reverse("metrics:team-edit", args=[states["team"].pk])],
     }  # fmt: skip
 
 
@@ -237,6 +256,8 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
             allowed = {200, 403} if "settings" in name or name == "sla:policy" else {200}
+            if name in ("metrics:team", "metrics:team-edit") and role != "admin":
+                allowed = {404}  # a team is its manager's alone
             if response.status_code not in allowed:
                 failures[url] = response.status_code
             elif response.status_code == 200 and hasattr(response, "streaming_content"):
