@@ -192,7 +192,7 @@ def main():
     import django
 
     from bench.run import recreate_database
-    from bench.sla_sweep import write_section
+    from bench.sections import write_section
 
     recreate_database(DB_NAME)
     django.setup()
@@ -266,7 +266,7 @@ def main():
         page_plan,
         "```",
     ]
-    write_section(lines, section=SECTION)
+    write_section(SECTION, lines)
     if failures:
         raise SystemExit(f"search slower than {LIMIT}× its raw SQL: {', '.join(failures)}")
 

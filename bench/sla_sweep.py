@@ -10,7 +10,6 @@ and shows PostgreSQL's plan for the overdue query. Writes its own section of ben
 """
 
 import os
-import re
 import statistics
 import sys
 import time
@@ -129,21 +128,11 @@ def shrink(now, keep: int) -> int:
     return Ticket.objects.filter(resolved_at__isnull=True).count()
 
 
-def write_section(lines, section=SECTION):
-    """Write `lines` between the markers of `section` in bench/results.md (bench/search.py's
-    own section too), leaving the rest as it was."""
-    path = ROOT / "bench" / "results.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    block = f"<!-- begin:{section} -->\n" + "\n".join(lines) + f"\n<!-- end:{section} -->\n"
-    pattern = re.compile(rf"<!-- begin:{section} -->.*?<!-- end:{section} -->\n", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text}\n{block}"
-    path.write_text(text)
-
-
 def main():
     import django
 
     from bench.run import recreate_database
+    from bench.sections import write_section
 
     recreate_database(DB_NAME)
     django.setup()
@@ -187,6 +176,7 @@ def main():
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     write_section(
+        SECTION,
         [
             "## SLA reminder sweep",
             "",
@@ -221,7 +211,7 @@ def main():
             "```",
             plan,
             "```",
-        ]
+        ],
     )
 
 

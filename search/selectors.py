@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -170,7 +170,8 @@ def _full_text(documents: QuerySet[TicketDocument], terms: list[str]) -> QuerySe
     return (
         documents.filter(vector=query)
         .annotate(
-            rank=SearchRank("vector", query),
+            # The stored vector, weights and all (a name alone would be to_tsvector of its text).
+            rank=SearchRank(F("vector"), query),
             title_marked=headline("title", highlight_all=True),
             people_marked=headline("people", highlight_all=True),
             tags_marked=headline("tags", highlight_all=True),

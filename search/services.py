@@ -97,8 +97,12 @@ def _write(ids: list[int], tables: Tables) -> int:
                 conversation=_text(conversation),
             )
         )
-    Document.objects.bulk_update(
-        documents, ["title", "people", "tags", "description", "conversation"]
+    # INSERT … ON CONFLICT DO UPDATE: one pass (bulk_update's CASE per row is quadratic).
+    Document.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["title", "people", "tags", "description", "conversation", "indexed_at"],
     )
     if connection.vendor == "postgresql":
         Document.objects.filter(pk__in=boards).update(vector=_vector())

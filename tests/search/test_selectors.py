@@ -78,14 +78,16 @@ def test_one_board_alone(invoices, member_user, open_board, full_text):
     ]
 
 
-def test_a_title_match_ranks_above_a_conversation_match(board, member_user, committed):
-    with committed():
-        ticket_create(
-            board=board, created_by=member_user, title="Login fails", description="refund"
-        )
-        ticket_create(board=board, created_by=member_user, title="Refund please")
+def test_a_title_match_ranks_above_a_description_match(board, member_user, committed):
+    def make(title, description=""):
+        ticket_create(board=board, created_by=member_user, title=title, description=description)
 
-    assert titles(member_user, "refund") == ["Refund please", "Login fails"]
+    with committed():  # the title match first: on a tie the newer ticket would come first
+        make("Refund please")
+        make("Login fails", "refund")
+        make("Refund", "refund")
+
+    assert titles(member_user, "refund") == ["Refund", "Refund please", "Login fails"]
 
 
 @BOTH
