@@ -271,7 +271,7 @@ def main():
         page_plan,
         "```",
     ]
-    write_section(SECTION, lines)
+    write_section(lines, SECTION)
     if failures:
         raise SystemExit(f"search slower than {LIMIT}× its raw SQL: {', '.join(failures)}")
 

@@ -1,5 +1,4 @@
-"""bench/results.md's sections that a benchmark other than bench/run.py writes, each between
-its own markers (bench/compare.py keeps them when it writes the rest)."""
+"""The sections that benchmarks other than bench/run.py write into bench/results.md."""
 
 import re
 from pathlib import Path
@@ -7,8 +6,9 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 
-def write_section(section: str, lines: list[str]) -> None:
-    """Write `lines` between the markers of `section`, leaving the rest of the file as it was."""
+def write_section(lines: list[str], section: str) -> None:
+    """Write `lines` as `section` of bench/results.md, between its markers (bench/compare.py and
+    the other benchmarks keep what is not theirs)."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     block = f"<!-- begin:{section} -->\n" + "\n".join(lines) + f"\n<!-- end:{section} -->\n"
     pattern = re.compile(rf"<!-- begin:{section} -->.*?<!-- end:{section} -->\n", re.S)

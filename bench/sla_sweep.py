@@ -176,7 +176,6 @@ def main():
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     write_section(
-        SECTION,
         [
             "## SLA reminder sweep",
             "",
@@ -212,6 +211,7 @@ def main():
             plan,
             "```",
         ],
+        SECTION,
     )
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from accounts.apis import TokenCreateView, TokenViewSet
+from automation.apis import RuleViewSet
 from boards.apis import (
     BoardAuditViewSet,
     BoardViewSet,
@@ -10,13 +11,17 @@ from boards.apis import (
     TagViewSet,
 )
 from csboard.core.views import api_not_found
+from customfields.apis import FieldViewSet, TicketViewSet
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
+from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
+from relations.apis import TicketLinkViewSet, TicketMergeViewSet
+from savedviews.apis import SavedViewViewSet
 from search.apis import SearchView
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import ColumnViewSet, TicketViewSet
+from tickets.apis import ColumnViewSet, MyWorkView
 from web.apis import CustomerListView
 from workspace.apis import (
     ActivityViewSet,
@@ -49,9 +54,12 @@ router.register("boards", BoardViewSet, basename="board")
 router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
+# The tickets with their custom fields (customfields.apis extends tickets.apis.TicketViewSet).
 router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+router.register(f"{BOARD}/fields", FieldViewSet, basename="board-field")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("views", SavedViewViewSet, basename="saved-view")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
 TICKET = rf"{BOARD}/tickets/(?P<number>[0-9]+)"
 router.register(f"{TICKET}/checklist", ChecklistViewSet, basename="ticket-checklist")
@@ -63,12 +71,17 @@ router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-messag
 router.register(f"{BOARD}/addresses", SupportAddressViewSet, basename="board-address")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
+router.register(f"{BOARD}/macros", MacroViewSet, basename="board-macro")
+router.register(f"{TICKET}/links", TicketLinkViewSet, basename="ticket-link")
+router.register(f"{TICKET}/merge", TicketMergeViewSet, basename="ticket-merge")
+router.register(f"{BOARD}/rules", RuleViewSet, basename="board-rule")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    path("my/work/", MyWorkView.as_view(), name="my-work"),
     path(
         "boards/<int:board_id>/sla/",
         SlaPolicyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import boards.urls
+import customfields.urls
 import reminders.urls
 import sla.urls
 import tickets.urls
@@ -12,8 +13,9 @@ from csboard.core.views import healthz
 
 def namespace(name: str, *groups: list) -> object:
     """One URL namespace whose views live in several apps: a page that assembles several apps
-    lives in `web` (above them all), the board's ticket CSV in `tickets` and a reminder page in
-    `reminders` (above `boards` and `sla`), yet each keeps the name it always had
+    lives in `web` (above them all), the columns form in `tickets` and a reminder page in
+    `reminders` (above `boards` and `sla`), the quick add and the CSV in `customfields` (with the
+    custom fields), yet each keeps the name it always had
     (`boards:detail`, `boards:export-tickets`, `sla:email_preferences`)."""
     return path("", include(([pattern for group in groups for pattern in group], name)))
 
@@ -23,16 +25,28 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    namespace("boards", boards.urls.urlpatterns, tickets.urls.board_urlpatterns, web.urls.boards),
-    namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets),
+    namespace(
+        "boards",
+        boards.urls.urlpatterns,
+        tickets.urls.board_urlpatterns,
+        customfields.urls.boards,
+        web.urls.boards,
+    ),
+    namespace("tickets", tickets.urls.urlpatterns, customfields.urls.tickets, web.urls.tickets),
+    path("", include("customfields.urls")),
     namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),
     path("", include("mail.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
+    path("", include("automation.urls")),
     namespace("customers", web.urls.customers),
+    namespace("my", web.urls.my),
     path("", include("metrics.urls")),
+    path("", include("macros.urls")),
+    path("", include("relations.urls")),
     path("", include("portal.urls")),
+    path("", include("savedviews.urls")),
     path("", include("search.urls")),
 ]
 # Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are

@@ -24,12 +24,33 @@ from workspace import services as workspace
 
 pytestmark = pytest.mark.django_db
 
+
+def custom_fields_of_every_type(board, ticket) -> None:
+    from customfields.services import field_create, field_update, values_set
+
+    values = {}
+    for kind, value in (
+        ("text", "<b>Renewal</b> talk"), ("number", 12.5), ("date", "2025-05-01"),
+        ("checkbox", True), ("user", "mia"), ("url", "https://example.com/crm"),
+    ):  # fmt: skip
+        field = field_create(board=board, name=f"F {kind}", type=kind, show_on_card=True)
+        values[field.pk] = value
+    plan = field_create(board=board, name="Plan", type="select", options=["Free", "Pro"])
+    products = field_create(
+        board=board, name="Products", type="multi_select", options=["API", "App"], required=True,
+        default=["API"], show_on_card=True,
+    )  # fmt: skip
+    values |= {plan.pk: "Pro", products.pk: ["API", "App"]}
+    values_set(ticket=ticket, values=values)
+    field_update(field=plan, options=[{"label": "Free", "id": plan.live_options[0].pk}])
+
+
 # URL names that only take a POST (forms, actions): nothing to render.
 POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
     "boards:column_delete", "boards:tag_add", "boards:tag_edit",
     "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
-    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore",
+    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore", "tickets:follow",
     "tickets:delete-for-good",
     "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",
     "workspace:message-add", "workspace:message-edit", "workspace:message-delete",
@@ -38,7 +59,17 @@ POST_ONLY = {
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
     "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
+    "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
+    "savedviews:create", "savedviews:update", "savedviews:delete",
+    "automation:move", "automation:delete", "automation:try",
+    "customfields:add", "customfields:edit", "customfields:delete", "customfields:value",
 }  # fmt: skip
+# Settings pages whose URL name does not say so: the admins' (403 for the others).
+ADMINS_ONLY = {
+    "sla:policy", "automation:new", "automation:edit", "automation:row", "automation:history",
+}  # fmt: skip
+# Pages of the team's work: a guest is refused them (403).
+WORKERS_ONLY = {"macros:edit", "relations:merge"}
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
 METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
@@ -77,6 +108,9 @@ def states(board, columns, admin_user, member_user, guest_user):
     )
     ticket_update(ticket=worked, by=gone, priority="high", status="in_progress")
     ticket_move(ticket=worked, column=columns[1], by=gone)
+    # A custom field of every type, some on the cards, with values (a removed option among them,
+    # text that must be escaped); the other tickets have none.
+    custom_fields_of_every_type(board, worked)
     item = workspace.checklist_item_add(ticket=worked, by=gone, text="Call back")
     workspace.checklist_item_update(item=item, by=gone, done=True)
     workspace.message_post(board=board, ticket=worked, by=gone, body="On it @alice")
@@ -129,6 +163,23 @@ def states(board, columns, admin_user, member_user, guest_user):
     # Archived by the user who left: the archive names them as deleted.
     archived = ticket_create(board=board, created_by=gone, title="Archived", customer_name="Ann")
     ticket_archive(ticket=archived, by=gone)
+    # Macros, a link, and a ticket merged into another by the user who left.
+    from boards.services import tag_create
+    from macros.services import macro_create
+    from relations.models import TicketLink
+    from relations.services import ticket_merge
+
+    macro = macro_create(
+        board=board, by=admin_user, shared=True, name="Ask", body="Hi {{customer.name}}",
+        set_status="waiting_on_customer", add_tags=[tag_create(board=board, name="asked")],
+        assignee=gone,
+    )  # fmt: skip
+    macro_create(board=board, by=gone, shared=False, name="Gone's own", body="x")
+    TicketLink.objects.create(
+        from_ticket=worked, to_ticket=bare, kind="blocked_by", created_by=gone
+    )
+    duplicate = ticket_create(board=board, created_by=gone, title="Duplicate")
+    ticket_merge(source=duplicate, target=worked, by=gone)
     # A team of someone who then leaves and someone still there, as its manager (alice) sees it.
     team = team_create(by=admin_user, name="Tier 1", members=[gone, member_user])
     gone_id = gone.pk
@@ -144,7 +195,10 @@ def states(board, columns, admin_user, member_user, guest_user):
     assert intake.created_by is None
     assert Activity.objects.filter(ticket=intake, actor=None).exists()
     assert Membership.objects.filter(board=board).count() == 3
+    # A rule of every kind of action, and its history: one run done, one that failed.
+    rule = _rule_of_every_kind(board, admin_user, member_user, worked)
     return {
+        "rule": rule,
         "team": team,
         "board": board,
         "empty": empty,
@@ -154,7 +208,37 @@ def states(board, columns, admin_user, member_user, guest_user):
         "board_file": board_file,
         "customer": intake.customer,
         "gone_id": gone_id,
+        "macro": macro,
     }
+
+
+def _rule_of_every_kind(board, admin_user, member_user, ticket):
+    from automation.kinds import ACTIONS
+    from automation.services import rule_create, rules_run
+    from boards.services import tag_create
+
+    tag = tag_create(board=board, name="VIP <b>")
+    column = board.columns.order_by("position").last()
+    params = {
+        "assign": {"mode": "round_robin", "users": [admin_user.pk, member_user.pk]},
+        "set_priority": {"value": "high"},
+        "set_status": {"value": "in_progress"},
+        "set_due": {"hours": 8},
+        "add_tags": {"tags": [tag.pk]},
+        "remove_tags": {"tags": [tag.pk]},
+        "move": {"column": column.pk},
+        "add_checklist": {"items": ["Call <back>"]},
+        "add_note": {"body": "Seen by a rule"},
+        "notify": {"users": [member_user.pk], "assignees": True, "message": "Look <here>"},
+    }
+    assert set(params) == set(ACTIONS)
+    rule = rule_create(
+        board=board, by=admin_user, name="Every <kind>", trigger="created",
+        conditions=[{"field": "tags", "op": "has_not", "value": tag.pk}],
+        actions=[{"type": kind, **values} for kind, values in params.items()],
+    )  # fmt: skip
+    rules_run(trigger="created", ticket_id=ticket.pk, key="states:1")
+    return rule
 
 
 def pages_of(states) -> dict[str, list[str]]:
@@ -202,8 +286,22 @@ def pages_of(states) -> dict[str, list[str]]:
         "mail:settings": each("mail:settings"),
         "sla:email_preferences": [reverse("sla:email_preferences")],
         "notifications:list": [reverse("notifications:list")],
+        "my:work": [reverse("my:work")],
+        "my:work_live": [reverse("my:work_live")],
         "feedback:export": each("feedback:export"),
         "feedback:settings": each("feedback:settings"),
+        "automation:rules": each("automation:rules"),
+        "automation:new": each("automation:new"),
+        "automation:edit": [reverse("automation:edit", args=[board.pk, states["rule"].pk])],
+        "automation:row": [
+            f"{reverse('automation:row', args=[board.pk])}?part=action&new_action=assign",
+            f"{reverse('automation:row', args=[board.pk])}?part=condition&new_condition=tags",
+        ],
+        "automation:history": [
+            *each("automation:history"),
+            f"{reverse('automation:history', args=[board.pk])}?rule={states['rule'].pk}",
+        ],
+        "customfields:settings": each("customfields:settings"),
         "customers:detail": [
             reverse("customers:detail", args=[c.pk])
             for c in {t.customer for t in states["tickets"] if t.customer}
@@ -212,6 +310,11 @@ def pages_of(states) -> dict[str, list[str]]:
         "metrics:dashboard": [
             *each("metrics:dashboard"),
             f"{reverse('metrics:dashboard', args=[board.pk])}?agent={states['gone_id']}",
+        ],
+        "macros:list": each("macros:list"),
+        "macros:edit": [reverse("macros:edit", args=[board.pk, states["macro"].pk])],
+        "relations:merge": [
+            reverse("relations:merge", args=[board.pk, t.number]) for t in states["tickets"]
         ],
         # Results marked, a reference of no visible ticket, past the last page, one board.
         "search:results": [
@@ -255,7 +358,9 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
         for url in urls:
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
-            allowed = {200, 403} if "settings" in name or name == "sla:policy" else {200}
+            allowed = {200, 403} if "settings" in name or name in ADMINS_ONLY else {200}
+            if name in WORKERS_ONLY:
+                allowed = {403} if role == "guest" else {200}
             if name in ("metrics:team", "metrics:team-edit") and role != "admin":
                 allowed = {404}  # a team is its manager's alone
             if response.status_code not in allowed:

@@ -10,7 +10,7 @@ from django.db.models import OuterRef
 
 from boards.locks import lock_columns
 from csboard.core.exceptions import NotFound
-from tickets.models import Ticket
+from tickets.models import Follower, Ticket
 
 T = TypeVar("T")
 
@@ -28,15 +28,19 @@ def _tickets(archived: bool | None, answer: bool):
 
 def with_sets(rows):
     """Tickets with their assignees' usernames and tag ids (by tag name) as values, read in the
-    same statement (`assignee_usernames`, `tag_ids`: what the API shows); on PostgreSQL, where
+    same statement (`assignee_usernames`, `tag_ids`: what the API shows), and the ids of its
+    assignees and followers (`interested_ids`); on PostgreSQL, where
     the statements of a write are counted. Elsewhere the answer reads them after, as always."""
     if connection.vendor != "postgresql":
         return rows
     people = Ticket.assignees.through.objects.filter(ticket_id=OuterRef("pk"))
     tags = Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"))
+    followers = Follower.objects.filter(ticket_id=OuterRef("pk"))
     return rows.annotate(
         assignee_usernames=ArraySubquery(people.values("user__username")),
         tag_ids=ArraySubquery(tags.order_by("tag__name", "tag_id").values("tag_id")),
+        # Who hears of the change on their My work (tickets.services._tell_interested).
+        interested_ids=ArraySubquery(people.values("user_id").union(followers.values("user_id"))),
     )
 
 
@@ -107,3 +111,32 @@ def atomic_with_column(write: Callable[[int | None], T], seen_in: int | None = N
                 return write(seen_in)
         except TicketMovedOn as moved:
             seen_in = moved.column_id
+
+
+def lock_tickets_with_columns(*ticket_ids: int) -> dict[int, Ticket]:
+    """Lock several live tickets (a merge's two) with their columns: the columns first (in id
+    order), then the tickets in id order, as the lock order says. A ticket that left its column
+    before its lock was held raises TicketMovedOn (atomic_with_columns runs the write again);
+    NotFound once one was deleted or archived."""
+    rows = Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "column_id")
+    seen = dict(rows)
+    if len(seen) != len(set(ticket_ids)):
+        raise NotFound("This ticket was deleted or archived meanwhile.")
+    lock_columns(*seen.values())
+    locked = {t.pk: t for t in _tickets(False, answer=False).filter(pk__in=seen).order_by("pk")}
+    if len(locked) != len(seen):
+        raise NotFound("This ticket was deleted or archived meanwhile.")
+    for pk, ticket in locked.items():
+        if ticket.column_id != seen[pk]:
+            raise TicketMovedOn(ticket.column_id)
+    return locked
+
+
+def atomic_with_columns(write: Callable[[], T]) -> T:
+    """atomic_with_column for a write that calls lock_tickets_with_columns first."""
+    while True:
+        try:
+            with transaction.atomic():
+                return write()
+        except TicketMovedOn:
+            continue

@@ -110,6 +110,17 @@ class Ticket(models.Model):
         editable=False,
     )
 
+    # Merged into another ticket of the board (relations.services.ticket_merge): archived, its
+    # conversation, notes and files on that ticket, its number redirecting there.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        editable=False,
+    )
+
     all_objects = models.Manager()
     objects = LiveTickets()
 
@@ -167,6 +178,29 @@ class Ticket(models.Model):
         return is_overdue(self.due_at, self.resolved_at, timezone.now())
 
 
+class Follower(models.Model):
+    """Someone who follows (watches) a ticket: they hear of its messages wherever its
+    notifications go (tickets.selectors.ticket_followers decides who, once). Its assignees and
+    its creator follow it from the start (tickets.services); anyone who can see the ticket may
+    follow or stop following it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="tickets_follower_unique"),
+        ]
+        # My work's "Following": a user's followed tickets.
+        indexes = [models.Index(fields=["user", "ticket"], name="tickets_follower_user_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.ticket_id}"
+
+
 class Activity(models.Model):
     """One change to a ticket, as data: who, when, what, and for moves and status changes the
     before and after, so that metrics (first response, time in column, cycle time) are computed
@@ -188,6 +222,7 @@ class Activity(models.Model):
         RESOLUTION = "resolution", "Resolution changed"
         ARCHIVED = "archived", "Archived"
         RESTORED = "restored", "Restored"
+        MERGED = "merged", "Merged"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="activities")
@@ -219,6 +254,11 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by_rule(self) -> str:
+        """The name of the board's automation rule that made this change, "" for a person's."""
+        return (self.data or {}).get("rule", "")
 
     @property
     def summary(self) -> str:
@@ -266,6 +306,10 @@ class Activity(models.Model):
             return "archived this ticket"
         if self.kind == kind.RESTORED:
             return f"restored it from the archive to {_name(self.to_column)}"
+        if self.kind == kind.MERGED:
+            if data.get("into"):
+                return f"merged this ticket into {data['into']}"
+            return f"merged {data.get('from', 'a ticket')} into this ticket"
         if self.kind == kind.COMMENT:
             return {
                 "edited": "edited a message",

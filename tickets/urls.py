@@ -7,9 +7,9 @@ app_name = "tickets"  # with the ticket page (web.urls.tickets), see csboard/url
 TICKET = "boards/<int:board_id>/tickets/<int:number>"
 
 urlpatterns = [
-    path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new"),
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
+    path(f"{TICKET}/follow/", views.ticket_follow, name="follow"),
     # The board's archive: what deleting a ticket leaves, restored or deleted for good there.
     path("boards/<int:board_id>/archive/", views.archive_list, name="archive"),
     path(
@@ -24,13 +24,16 @@ urlpatterns = [
     ),
 ]
 
-# The board's ticket CSV and the columns form, in the boards namespace (csboard/urls.py joins it).
+# The columns form, in the boards namespace (csboard/urls.py joins it). The quick add
+# (`tickets:new`) and the ticket CSV (`boards:export-tickets`) are customfields.urls': they
+# write and export the custom fields too.
 board_urlpatterns = [
     # The settings page's columns form (boards.views renders the page): done flags resolve.
     path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),
+    # Deleting a column moves its tickets, which the rule of resolution decides for.
     path(
-        "boards/<int:board_id>/export/tickets.csv",
-        views.board_export_tickets,
-        name="export-tickets",
+        "boards/<int:board_id>/columns/<int:column_id>/delete/",
+        views.column_delete,
+        name="column_delete",
     ),
 ]

@@ -2,18 +2,19 @@
 is web.views). Thin adapters: access through boards.permissions.board_for, tickets through
 tickets.selectors.ticket_for, every change through tickets.services."""
 
+from itertools import islice
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from boards.forms import ColumnsForm
+from boards.forms import ColumnDeleteForm, ColumnsForm
 from boards.models import Board
 from boards.permissions import Action, board_for
 from boards.selectors import board_columns
@@ -26,26 +27,27 @@ from csboard.core.pages import (
     is_htmx,
     redirect_back,
     refusals_as_messages,
+    submitted,
 )
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
-from tickets.selectors import archived_tickets, ticket_for, ticket_to_change
+from tickets.selectors import archived_tickets, is_following, ticket_for, ticket_to_change
 
 
-@login_required
-@require_POST
-def ticket_new(request, board_id):
-    """The quick add of a board's column. Posted by htmx, it answers with the board's columns
-    (its filters kept), the new card among them, so that the page swaps them in and the field
-    keeps its focus for the next card; a refusal is a line for beside the field, with its status."""
+def quick_add(request, board_id, *, create=services.ticket_create):
+    """The quick add of a board's column (the view is customfields.views.ticket_new, whose
+    `create` also gives the new ticket its custom fields' defaults). Posted by htmx, it answers
+    with the board's columns (its filters kept), the new card among them, so that the page
+    swaps them in and the field keeps its focus for the next card; a refusal is a line for
+    beside the field, with its status."""
     board = board_for(request.user, board_id, Action.WORK)
     form = TicketQuickForm(request.POST, board=board)
     if not form.is_valid():
         return _quick_add_refused(request, board, first_error(form), 400)
     try:
-        ticket = services.ticket_create(board=board, created_by=request.user, **form.cleaned_data)
+        ticket = create(board=board, created_by=request.user, **form.cleaned_data)
     except ApplicationError as exc:
         return _quick_add_refused(request, board, exc.message, exc.status_code)
     if is_htmx(request):
@@ -104,6 +106,30 @@ def ticket_delete(request, board_id, number):
     return redirect(board_url(board))
 
 
+@login_required
+@require_POST
+def ticket_follow(request, board_id, number):
+    """Follow the ticket (`follow=1`) or stop (`follow=0`): anyone who may see it, guests too.
+    Posted by htmx (the ticket page's and panel's button) it answers with the button alone."""
+    board = board_for(request.user, board_id)
+    ticket = ticket_to_change(board, number)
+    if request.POST.get("follow") == "0":
+        services.ticket_unfollow(ticket=ticket, user=request.user)
+        said = f"You no longer follow {ticket.reference}."
+    else:
+        services.ticket_follow(ticket=ticket, user=request.user)
+        said = f"You follow {ticket.reference}: you will hear of its messages."
+    if is_htmx(request):
+        context = {
+            "board": board,
+            "ticket": ticket,
+            "following": is_following(request.user, ticket),
+        }
+        return render(request, "tickets/_follow.html", context)
+    messages.success(request, said)
+    return redirect_back(request, ticket_url(ticket))
+
+
 ARCHIVE_PAGE_SIZE = 25
 
 
@@ -160,11 +186,15 @@ EXPORT_FIELDS = [
 ]
 
 
-@login_required
-def board_export_tickets(request, board_id):
-    """The board's tickets as CSV, with the same filters as the board page, streamed."""
-    board = board_for(request.user, board_id, Action.EXPORT)
-    tickets = TicketFilter(
+EXPORT_CHUNK = 2000
+
+
+def tickets_csv(request, board: Board, *, filterset=TicketFilter, more=None) -> HttpResponse:
+    """The CSV of the board's tickets that pass `filterset`, streamed (the view is
+    customfields.views.board_export_tickets). `more`, from an app above (customfields: a
+    column per custom field), adds columns: (their header, a function
+    from a chunk of ticket ids to each ticket's cells), read once per chunk of rows."""
+    tickets = filterset(
         request.GET or None,
         queryset=Ticket.objects.filter(board=board),
         request=request,
@@ -172,11 +202,21 @@ def board_export_tickets(request, board_id):
     ).qs
     rows = (
         tickets.order_by("number")
-        .values_list(*(source for _, source in EXPORT_FIELDS))
-        .iterator(chunk_size=2000)
+        .values_list("pk", *(source for _, source in EXPORT_FIELDS))
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
     header = [name for name, _ in EXPORT_FIELDS]
-    return csv_response(f"{board.key}-tickets.csv", header, rows)
+    if more is None:
+        return csv_response(f"{board.key}-tickets.csv", header, (row[1:] for row in rows))
+    more_header, cells_of = more
+
+    def with_more():
+        while chunk := list(islice(rows, EXPORT_CHUNK)):
+            cells = cells_of([row[0] for row in chunk])
+            for row in chunk:
+                yield (*row[1:], *cells.get(row[0], ()))
+
+    return csv_response(f"{board.key}-tickets.csv", [*header, *more_header], with_more())
 
 
 def board_url(board: Board) -> str:
@@ -211,3 +251,20 @@ def columns_save(request, board_id):
             messages.success(request, f"Columns saved.{changed}")
             return redirect(f"{reverse('boards:settings', args=[board.pk])}#columns")
     return render_settings(request, board, columns_form=form)
+
+
+@login_required
+@require_POST
+def column_delete(request, board_id, column_id):
+    """The settings page's Delete of a column; its tickets move to the chosen column as moves
+    (services.column_delete: resolved in a done column, reopened out of one)."""
+    board = board_for(request.user, board_id, Action.MANAGE)
+    column = get_object_or_404(board_columns(board), pk=column_id)
+    settings_url = f"{reverse('boards:settings', args=[board.pk])}#columns"
+    data = submitted(request, ColumnDeleteForm(request.POST, column=column))
+    if data is None:
+        return redirect(settings_url)
+    with refusals_as_messages(request):
+        services.column_delete(column=column, move_to=data["move_to"], by=request.user)
+        messages.success(request, f"Column “{column.name}” deleted.")
+    return redirect(settings_url)

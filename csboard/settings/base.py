@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "boards",
     "tickets",
+    "customfields",
     "notifications",
     "sla",
     "workspace",
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "feedback",
     "metrics",
     "reminders",
+    "macros",
+    "relations",
+    "savedviews",
+    "automation",
     "search",
     "web",
     "channels",
@@ -74,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A view that needs Redis while it is away answers 503, not 500.
     "csboard.core.middleware.ServiceUnavailableMiddleware",
+    # A merged ticket's pages redirect to the ticket it was merged into.
+    "csboard.core.middleware.MovedToMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
@@ -213,7 +220,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "boards:list"
+LOGIN_REDIRECT_URL = "my:work"  # My work; the boards list stays in the top bar
 LOGOUT_REDIRECT_URL = "login"
 SIGNUP_ENABLED = env.bool("SIGNUP_ENABLED", default=True)
 AUTHENTICATION_BACKENDS = [
@@ -422,6 +429,16 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "boards.api.ROLE_SLUGS",
         "FeedbackKindEnum": "feedback.models.FeedbackResponse.Kind",
+        "StatusEnum": "tickets.models.Status",
+        "MacroKindEnum": "macros.models.Macro.Kind",
+        "LinkKindEnum": "relations.models.TicketLink.Kind",
+        "PriorityEnum": "sla.priorities.Priority",
+        "SourceEnum": "tickets.models.Source",
+        "IsOpEnum": "automation.kinds.IS_OPS",
+        "HasOpEnum": "automation.kinds.HAS_OPS",
+        "ContainsOpEnum": "automation.kinds.CONTAINS_OPS",
+        "DomainOpEnum": "automation.kinds.DOMAIN_OPS",
+        "FieldTypeEnum": "customfields.models.FieldType",
     },
 }
 

@@ -6,6 +6,8 @@
 // button and Escape close it, and focus goes into it and back to the card. Without this script
 // a card's link is the ticket's page. The panel is outside the columns, so a live redraw leaves
 // it be; a change to its ticket (socket event, board-live.js) redraws it, keeping what is typed.
+// Its forms never leave the board: the sections' post with htmx (ticket-sections.js), archiving
+// posts from here, closes the panel and offers an Undo.
 //
 // Quick edits (status, priority, column, due date, assignees, tags) save one field at once
 // through the API's ticket PATCH, from the panel's fields and from a card's menu (one menu for
@@ -218,12 +220,83 @@
     if (change.kind === "columns" || String(change.ticket) === openNumber) refreshSoon(200);
   });
 
+  // The filters changed under the open panel (live-filters.js pushed their URL): back no longer
+  // closes it, so closing it just takes the ticket out of the URL.
+  document.addEventListener("board:filtered", () => { pushed = false; });
+
   if (!panel.hidden) { // drawn with the page: a shared URL
     openNumber = numberInUrl();
     panel.focus();
   }
 
+  // --- The panel's forms ----------------------------------------------------------------------
+  // Its sections' forms (checklist, chat and replies, attachments with their upload's progress,
+  // the edit form) post with htmx and swap their section for the server's HTML, as on the
+  // ticket page (ticket-sections.js). The quick edits save as they change: Enter in one sends
+  // no form. Archiving posts from here and closes the panel, offering to undo.
+  async function post(url, body) {
+    try {
+      const response = await fetch(url, { method: "POST", body, credentials: "same-origin" });
+      return response.ok ? null : "The server refused it.";
+    } catch (error) {
+      return "The server could not be reached.";
+    }
+  }
+
+  panel.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (form.matches("[data-quick-edit]")) {
+      event.preventDefault();
+      return;
+    }
+    if (!form.matches("[data-archive-form]") || event.defaultPrevented) return;
+    event.preventDefault();
+    const button = form.querySelector("button");
+    const reference = panel.querySelector(".ticket-panel__bar .card__ref").textContent;
+    const token = new FormData(form);
+    button.disabled = true;
+    panel.setAttribute("aria-busy", "true");
+    const refusal = await post(form.action, new FormData(form));
+    panel.removeAttribute("aria-busy");
+    button.disabled = false;
+    if (refusal) {
+      announce(`${reference} was not archived: ${refusal}`);
+      return;
+    }
+    close(false);
+    document.dispatchEvent(new CustomEvent("board:changed"));
+    if (!window.csUndo) return;
+    window.csUndo.offer(`${reference} was archived.`, async () => {
+      const undone = await post(form.dataset.restoreUrl, token);
+      if (!undone) document.dispatchEvent(new CustomEvent("board:changed"));
+      return undone;
+    });
+  });
+
   // --- The panel's quick edits ----------------------------------------------------------------
+  // A due date as the pages write it ("7 Oct 2026 14:00", or "7 October 2026", the month names
+  // from the input's data-months) or ISO, in ISO for the API; undefined when it is neither.
+  function isoOf(control) {
+    const text = control.value.trim();
+    const pad = (number) => String(number).padStart(2, "0");
+    const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(text);
+    const shown = /^(\d{1,2}) ([a-z]+),? (\d{4})(?:,? (\d{1,2}):(\d{2}))?$/i.exec(text);
+    let parts;
+    if (iso) parts = [iso[1], iso[2], iso[3], iso[4] || 0, iso[5] || 0].map(Number);
+    else if (shown) {
+      const word = shown[2].toLowerCase();
+      const month = control.dataset.months.toLowerCase().split(" ")
+        .findIndex((name) => word === name || word === name.slice(0, 3)) + 1;
+      parts = [shown[3], month, shown[1], shown[4] || 0, shown[5] || 0].map(Number);
+    } else return undefined;
+    const [year, month, day, hour, minute] = parts;
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (!month || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1 || hour > 23 || minute > 59) {
+      return undefined;
+    }
+    return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
+  }
+
   function valueOf(field, name) {
     if (name === "assignees" || name === "tags") {
       return Array.from(field.querySelectorAll("input:checked"))
@@ -231,7 +304,7 @@
     }
     const control = field.querySelector("select, input");
     if (name === "column") return Number(control.value);
-    if (name === "due_at") return control.value || null; // empty: back to the SLA's date
+    if (name === "due_at") return control.value.trim() ? isoOf(control) : null; // empty: back to the SLA's date
     return control.value;
   }
 
@@ -259,7 +332,10 @@
     field.setAttribute("aria-busy", "true");
     const box = event.target;
     const many = (name === "assignees" || name === "tags") && box.type === "checkbox";
-    const refusal = await patch(number, many ? setChange(name, box.value, box.checked) : { [name]: valueOf(field, name) });
+    const value = many ? null : valueOf(field, name);
+    const refusal = value === undefined
+      ? `Enter a date as ${box.placeholder}.` // the server's words for it too (tickets/forms.py)
+      : await patch(number, many ? setChange(name, box.value, box.checked) : { [name]: value });
     field.removeAttribute("aria-busy");
     if (refusal) {
       putBack(field);
@@ -270,6 +346,7 @@
     }
     error.hidden = true;
     field.classList.remove("field--error");
+    if (box.type === "text") box.defaultValue = box.value; // saved: the redraw shows the server's words for it
     const label = field.querySelector(".field__label");
     saved(number, `${label ? label.textContent : name} saved.`);
   });
