@@ -124,3 +124,17 @@ def test_search_reindex_writes_the_documents_of_tickets_loaded_around_the_servic
     assert TicketDocument.objects.count() == 3
     assert "3 search documents written." in capsys.readouterr().out
     assert len(found(member_user, "imported")) == 3
+
+
+def test_a_merge_moves_the_conversation_into_the_targets_document(
+    invoices, board, member_user, committed
+):
+    from relations.services import ticket_merge
+    from tickets.services import ticket_create
+
+    with committed():
+        target = ticket_create(board=board, created_by=member_user, title="Billing question")
+        ticket_merge(source=invoices["ours"], target=target, by=member_user)
+
+    assert document(target).conversation == "She was charged twice."
+    assert found(member_user, "charged") == ["Billing question"]
