@@ -14,7 +14,7 @@ help:
 	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
 	@echo "make check  - lint and the unit tests, in parallel: the edit loop"
 	@echo "make test   - lint, schema and the whole test suite on PostgreSQL + Redis, browser tests included"
-	@echo "make bench  - the HTTP benchmark, the SLA sweep and the automation rule sweep"
+	@echo "make bench  - the HTTP benchmark, the SLA sweep, the automation rule sweep and search"
 	@echo "make lint / make format"
 
 $(BIN)/activate:
@@ -95,6 +95,7 @@ bench: install services
 	$(PY) bench/compare.py
 	$(PY) bench/sla_sweep.py
 	$(PY) bench/rule_sweep.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) var node_modules

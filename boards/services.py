@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
+from boards.events import tag_changed
 from boards.locks import lock_board
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from boards.realtime import ACCESS_CHANGED, board_changed
@@ -204,6 +205,7 @@ def tag_create(*, board: Board, name: str, color: str = "#6366f1") -> Tag:
 @transaction.atomic
 def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
     lock_board(tag.board_id)
+    renamed = name is not UNSET and name.strip() != tag.name
     if name is not UNSET:
         tag.name = name.strip()
     if color is not UNSET:
@@ -211,11 +213,21 @@ def tag_update(*, tag: Tag, name=UNSET, color=UNSET) -> Tag:
     ensure_name_free(tag)
     full_clean_or_raise(tag)
     tag.save()
+    if renamed:
+        tag_changed.emit(ticket_ids=_tagged_ticket_ids(tag))
     return tag
 
 
+@transaction.atomic
 def tag_delete(*, tag: Tag) -> None:
+    tag_changed.emit(ticket_ids=_tagged_ticket_ids(tag))  # read before the links go with it
     tag.delete()
+
+
+def _tagged_ticket_ids(tag: Tag) -> list[int]:
+    # The tickets app sits above this one: its link table is reached through the relation.
+    links = Tag._meta.get_field("tickets").through
+    return list(links.objects.filter(tag=tag).values_list("ticket_id", flat=True))
 
 
 # --- Members -----------------------------------------------------------------------------------

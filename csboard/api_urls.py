@@ -19,6 +19,7 @@ from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
 from relations.apis import TicketLinkViewSet, TicketMergeViewSet
 from savedviews.apis import SavedViewViewSet
+from search.apis import SearchView
 from sla.apis import SlaPolicyViewSet
 from tickets.apis import ColumnViewSet, MyWorkView
 from web.apis import CustomerListView
@@ -94,6 +95,7 @@ urlpatterns = [
     path("metrics/", OrgMetricsView.as_view(), name="org-metrics"),
     path("customers/", CustomerListView.as_view(), name="customer-list"),
     path("boards/<int:board_id>/metrics/", BoardMetricsView.as_view(), name="board-metrics"),
+    path("search/", SearchView.as_view(), name="search"),
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
     path("<anypath:rest>", api_not_found),
 ]

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("relations.urls")),
     path("", include("portal.urls")),
     path("", include("savedviews.urls")),
+    path("", include("search.urls")),
 ]
 # Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are
 # given, so not at all without it (anymail itself would only warn and accept anyone's).

@@ -72,6 +72,10 @@ MATRIX = [
     ("get", BOARD + "tags/{tag}/", None, READ),
     ("patch", BOARD + "tags/{tag}/", {"color": "#000000"}, MANAGE),
     ("delete", BOARD + "tags/{tag}/", None, expect(204, 403, 403, 404)),
+    # Search across boards: anyone signed in, each finding only what they may see
+    # (tests/search/test_apis.py)
+    ("get", "/api/search/?q=discount", None, expect(200, 200, 200, 200)),
+    ("get", "/api/search/?q=discount&board={board}", None, READ),
     # Tickets
     ("get", BOARD + "tickets/", None, READ),
     ("post", BOARD + "tickets/", {"title": "Help"}, expect(201, 201, 403, 404)),

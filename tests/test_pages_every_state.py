@@ -316,6 +316,14 @@ def pages_of(states) -> dict[str, list[str]]:
         "relations:merge": [
             reverse("relations:merge", args=[board.pk, t.number]) for t in states["tickets"]
         ],
+        # Results marked, a reference of no visible ticket, past the last page, one board.
+        "search:results": [
+            reverse("search:results"),
+            f"{reverse('search:results')}?q=dana",
+            f"{reverse('search:results')}?q=EMPTY-1",
+            f"{reverse('search:results')}?q=nothing&page=9",
+            f"{reverse('search:results')}?q=locked&board={board.pk}",
+        ],
         "metrics:export": [
             reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
         ],

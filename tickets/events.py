@@ -16,3 +16,7 @@ ticket_status_changed = Event("ticket_status_changed")  # from_value, to_value
 ticket_priority_changed = Event("ticket_priority_changed")  # from_value, to_value
 ticket_tagged = Event("ticket_tagged")  # added (tag names)
 ticket_assigned = Event("ticket_assigned")  # added (usernames)
+
+# What a ticket says changed: its title, description, customer, tags or conversation (a history
+# entry of tickets.services.WORDS_CHANGED). Payload: ticket_id.
+ticket_text_changed = Event("ticket_text_changed")

@@ -83,6 +83,19 @@ _EVENTS = {
     Activity.Kind.ASSIGNEES: (events.ticket_assigned, lambda row: {"added": row.data["added"]}),
 }
 
+# The kinds of history that change what a ticket says (its title, description, customer, tags,
+# conversation; a merge moves a conversation and may give a customer): each tells the apps above
+# (tickets.events.ticket_text_changed; search re-reads the ticket's words after commit).
+WORDS_CHANGED = frozenset(
+    {
+        Activity.Kind.CREATED,
+        Activity.Kind.EDITED,
+        Activity.Kind.TAGS,
+        Activity.Kind.COMMENT,
+        Activity.Kind.MERGED,
+    }
+)
+
 
 def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     """Write one entry of the ticket's history. Every service that changes a ticket calls it,
@@ -91,6 +104,8 @@ def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     the rows of tickets.events are emitted, to be heard after commit."""
     board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
     _tell_interested(ticket)
+    if kind in WORDS_CHANGED:
+        events.ticket_text_changed.emit(ticket_id=ticket.pk)
     origin = current_origin()
     if origin.is_automation:
         details["data"] = {**details.get("data", {}), "rule": origin.name, "rule_id": origin.id}

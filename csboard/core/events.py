@@ -8,7 +8,9 @@ commits, and never for one that rolls back, best effort like everything after co
 Events of the project (subscribers in brackets): tickets.events.ticket_resolved (feedback:
 ask for a CSAT rating); tickets.events.ticket_created, ticket_moved, ticket_status_changed,
 ticket_priority_changed, ticket_tagged, ticket_assigned, mail.events.customer_replied,
-reminders.events.sla_due_soon, sla_breached (automation: run the board's rules).
+reminders.events.sla_due_soon, sla_breached (automation: run the board's rules);
+tickets.events.ticket_text_changed and boards.events.tag_changed (search: write the tickets'
+search documents again).
 
 Origin. Who is acting, beyond the `by` user a service is given: `acting(AUTOMATION, ...)` marks
 every write made inside it (the automation engine applying a rule's actions), and the events a

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "relations",
     "savedviews",
     "automation",
+    "search",
     "web",
     "channels",
     # Provider webhooks for inbound mail (mail.webhooks); no email backend of its own is used.

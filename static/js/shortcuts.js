@@ -1,5 +1,5 @@
 // Keyboard shortcuts of the board and ticket pages, in the manner of Trello and Linear:
-// `/` search, `n` new ticket, `j`/`k` and the arrows between cards, Enter opens, `e` edits,
+// `/` search (static/js/search.js, on every page), `n` new ticket, `j`/`k` and the arrows between cards, Enter opens, `e` edits,
 // `a` assigns to me, `?` lists them. None fires while typing in a field or with Ctrl, Meta or
 // Alt held, nor while a card is held for a keyboard move (board-moves.js owns the keys then).
 // Everything the script calls comes from the page: the dialog's data-* attributes.
@@ -147,9 +147,6 @@
     if (key === "?") {
       dialog.showModal();
       done = true;
-    } else if (key === "/" && !onTicket) {
-      const search = document.querySelector("[role=search] input[type=search]");
-      if (search) { search.focus(); search.select(); done = true; }
     } else if (key === "n" && canWork && !onTicket) {
       const form = document.querySelector("[data-new-ticket]");
       const quick = document.querySelector(".quick-add__input");
