@@ -14,7 +14,8 @@ from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
-from tickets.apis import ColumnViewSet, TicketViewSet
+from ticket_templates.apis import TicketTemplateViewSet, TicketWithTemplatesViewSet
+from tickets.apis import ColumnViewSet
 from workspace.apis import (
     ActivityViewSet,
     AttachmentViewSet,
@@ -46,7 +47,11 @@ router.register("boards", BoardViewSet, basename="board")
 router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
-router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+# The tickets' create takes a ticket template too (ticket_templates.apis).
+router.register(f"{BOARD}/tickets", TicketWithTemplatesViewSet, basename="board-ticket")
+router.register(
+    f"{BOARD}/ticket-templates", TicketTemplateViewSet, basename="board-ticket-template"
+)
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")

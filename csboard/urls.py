@@ -5,6 +5,7 @@ from django.urls import include, path
 import boards.urls
 import reminders.urls
 import sla.urls
+import ticket_templates.urls
 import tickets.urls
 import web.urls
 from csboard.core.views import healthz
@@ -24,9 +25,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     namespace("boards", boards.urls.urlpatterns, tickets.urls.board_urlpatterns, web.urls.boards),
-    namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets),
+    namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets, ticket_templates.urls.tickets),
     namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),
+    path("", include("ticket_templates.urls")),
     path("", include("mail.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),

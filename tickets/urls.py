@@ -2,12 +2,13 @@ from django.urls import path
 
 from tickets import views
 
-app_name = "tickets"  # with the ticket page (web.urls.tickets), see csboard/urls.py
+# With the ticket page (web.urls.tickets) and the new-ticket page, whose POST without the full
+# form's fields is views.ticket_new, the quick add (ticket_templates.urls.tickets): csboard/urls.py.
+app_name = "tickets"
 
 TICKET = "boards/<int:board_id>/tickets/<int:number>"
 
 urlpatterns = [
-    path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new"),
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
     # The board's archive: what deleting a ticket leaves, restored or deleted for good there.

@@ -84,6 +84,31 @@ def checklist_item_add(*, ticket: Ticket, by, text: str) -> ChecklistItem:
 
 
 @transaction.atomic
+def checklist_items_add(*, ticket: Ticket, by, texts: Iterable[str]) -> list[ChecklistItem]:
+    """Several items at once, after those the ticket has, in the order given (a new ticket's
+    from its template): each checked as checklist_item_add checks one, all or none written."""
+    texts = [_text(text, "checklist", CHECKLIST_TEXT_MAX) for text in texts]
+    if not texts:
+        return []
+    ticket = lock_ticket(ticket.pk)
+    start = ticket.checklist.count()
+    items = ChecklistItem.objects.bulk_create(
+        ChecklistItem(ticket=ticket, text=text, position=start + index)
+        for index, text in enumerate(texts)
+    )
+    # One line of history per item, as one by one; one live update for them all.
+    Activity.objects.bulk_create(
+        Activity(
+            board_id=ticket.board_id, ticket=ticket, actor=by, kind=Activity.Kind.CHECKLIST,
+            data={"action": "added", "text": item.text},
+        )
+        for item in items
+    )  # fmt: skip
+    board_changed(ticket.board_id, kind=Activity.Kind.CHECKLIST, ticket=ticket.number)
+    return items
+
+
+@transaction.atomic
 def checklist_item_update(
     *, item: ChecklistItem, by, text: str | None = None, done: bool | None = None,
     position: int | None = None,

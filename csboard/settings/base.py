@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sla",
     "workspace",
     "mail",
+    "ticket_templates",
     "portal",
     "customers",
     "feedback",
