@@ -17,6 +17,7 @@ from boards.services import board_create, membership_add
 from feedback.services import feedback_receive, feedback_settings_set
 from notifications.services import notify
 from tests.factories import UserFactory
+from ticket_templates.services import template_create
 from tickets.models import Activity, Ticket
 from tickets.services import ticket_archive, ticket_create, ticket_move, ticket_update
 from workspace import services as workspace
@@ -28,7 +29,7 @@ POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
     "boards:column_delete", "boards:tag_add", "boards:tag_edit",
     "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
-    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore",
+    "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore",
     "tickets:delete-for-good",
     "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",
     "workspace:message-add", "workspace:message-edit", "workspace:message-delete",
@@ -36,8 +37,10 @@ POST_ONLY = {
     "workspace:board-message-edit", "workspace:board-message-delete",
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
-    "mail:address-add", "mail:address-delete", "mail:save",
+    "mail:address-add", "mail:address-delete", "mail:save", "ticket_templates:delete",
 }  # fmt: skip
+# Pages for those who work the board or manage it, besides its settings: 403 for the others.
+NOT_FOR_EVERYONE = {"sla:policy", "tickets:new", "ticket_templates:edit"}
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
 METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
@@ -128,6 +131,13 @@ def states(board, columns, admin_user, member_user, guest_user):
     # Archived by the user who left: the archive names them as deleted.
     archived = ticket_create(board=board, created_by=gone, title="Archived", customer_name="Ann")
     ticket_archive(ticket=archived, by=gone)
+    # A ticket template naming the user who left, a tag and a column; one with none of them.
+    template = template_create(
+        board=board, name="Onboarding", title_pattern="Onboarding: {customer} ({date})",
+        description="**Welcome**", column=columns[1], tags=list(board.tags.all()[:1]),
+        assignees=[gone], checklist=["Kick-off call", "Send the guide"],
+    )  # fmt: skip
+    bare_template = template_create(board=board, name="Bare", title_pattern="Bare")
     gone_id = gone.pk
     gone.delete()  # every reference to the account goes with it (SET_NULL, CASCADE)
 
@@ -150,6 +160,7 @@ def states(board, columns, admin_user, member_user, guest_user):
         "board_file": board_file,
         "customer": intake.customer,
         "gone_id": gone_id,
+        "templates": [template, bare_template],
     }
 
 
@@ -195,6 +206,14 @@ def pages_of(states) -> dict[str, list[str]]:
             reverse("workspace:board-file", args=[board.pk, states["board_file"].pk])
         ],
         "sla:policy": each("sla:policy"),
+        "tickets:new": [
+            *each("tickets:new"),
+            *(f"{reverse('tickets:new', args=[board.pk])}?template={t.pk}" for t in states["templates"]),
+        ],
+        "ticket_templates:settings": each("ticket_templates:settings"),
+        "ticket_templates:edit": [
+            reverse("ticket_templates:edit", args=[board.pk, t.pk]) for t in states["templates"]
+        ],
         "mail:settings": each("mail:settings"),
         "sla:email_preferences": [reverse("sla:email_preferences")],
         "notifications:list": [reverse("notifications:list")],
@@ -228,7 +247,7 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
         for url in urls:
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
-            allowed = {200, 403} if "settings" in name or name == "sla:policy" else {200}
+            allowed = {200, 403} if "settings" in name or name in NOT_FOR_EVERYONE else {200}
             if response.status_code not in allowed:
                 failures[url] = response.status_code
             elif response.status_code == 200 and hasattr(response, "streaming_content"):

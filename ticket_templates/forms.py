@@ -58,7 +58,7 @@ class NewTicketForm(TicketForm):
         if typed is not None:
             probe = cls(board=board)
             initial = {
-                name: typed.getlist(name) if field.widget.allow_multiple_selected
+                name: typed.getlist(name) if getattr(field.widget, "allow_multiple_selected", False)
                 else typed.get(name, "")
                 for name, field in probe.fields.items()
             }  # fmt: skip
