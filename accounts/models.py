@@ -11,6 +11,14 @@ class Theme(models.TextChoices):
     DARK = "dark", "Dark"
 
 
+def initials_of(name: str) -> str:
+    """The letters an avatar shows for a name: the first letters of its first two words, or a
+    one-word name's first two letters; "?" for no name. Unescaped: the caller escapes."""
+    parts = name.split()
+    letters = "".join(part[0] for part in parts[:2]) if len(parts) > 1 else name.strip()[:2]
+    return letters.upper() or "?"
+
+
 class User(AbstractUser):
     display_name = models.CharField(max_length=150, blank=True)
     # A column rather than a key in `preferences`: base.html reads it on every page, and the
@@ -47,9 +55,7 @@ class User(AbstractUser):
 
     @property
     def initials(self) -> str:
-        parts = self.name.split()
-        letters = "".join(p[0] for p in parts[:2]) if len(parts) > 1 else self.name[:2]
-        return letters.upper()
+        return initials_of(self.name)
 
 
 class AuditEvent(models.Model):

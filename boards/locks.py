@@ -37,10 +37,11 @@ def lock_column(column_id: int) -> Column:
     return Column.objects.select_for_update(no_key=True).get(pk=column_id)
 
 
-def lock_columns(*column_ids: int) -> dict[int, Column]:
+def lock_columns(*column_ids: int, board_id: int | None = None) -> dict[int, Column]:
     """Lock several columns at once, in id order: two callers that need the same pair of columns
-    then queue up instead of each holding one and waiting for the other (a deadlock)."""
-    columns = (
-        Column.objects.select_for_update(no_key=True).filter(pk__in=set(column_ids)).order_by("pk")
-    )
-    return {column.pk: column for column in columns}
+    then queue up instead of each holding one and waiting for the other (a deadlock). With
+    `board_id`, only that board's (an id from a request names any column)."""
+    columns = Column.objects.select_for_update(no_key=True).filter(pk__in=set(column_ids))
+    if board_id is not None:
+        columns = columns.filter(board_id=board_id)
+    return {column.pk: column for column in columns.order_by("pk")}

@@ -41,8 +41,9 @@ class SlaPolicy(models.Model):
     """A board's targets, business hours and reminder timings. A board without a row uses an
     unsaved `SlaPolicy(board=board)`: every default below is a working policy."""
 
+    # `sla_policy`: a write that answers with the ticket reads the policy with its board.
     board = models.OneToOneField(
-        Board, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Board, on_delete=models.CASCADE, primary_key=True, related_name="sla_policy"
     )
     urgent_first_response_hours = _hours(DEFAULT_TARGETS[Priority.URGENT][0])
     urgent_resolution_hours = _hours(DEFAULT_TARGETS[Priority.URGENT][1])

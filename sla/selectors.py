@@ -17,13 +17,20 @@ def policy_for(board: Board) -> SlaPolicy:
     object, so a page that shows a hundred cards asks the database once."""
     policy = board.__dict__.get(_CACHE)
     if policy is None:
-        policy = SlaPolicy.objects.filter(board_id=board.pk).first() or SlaPolicy(board=board)
+        joined = Board.sla_policy.related
+        if joined.is_cached(board):  # read along with the board (select_related): maybe none
+            policy = joined.get_cached_value(board) or SlaPolicy(board=board)
+        else:
+            policy = SlaPolicy.objects.filter(board_id=board.pk).first() or SlaPolicy(board=board)
         board.__dict__[_CACHE] = policy
     return policy
 
 
 def forget_policy(board: Board) -> None:
     board.__dict__.pop(_CACHE, None)
+    # The relation's own cache too: an unsaved default policy made for this board sits there.
+    if Board.sla_policy.related.is_cached(board):
+        Board.sla_policy.related.delete_cached_value(board)
 
 
 def _to_minute(moment: datetime) -> datetime:

@@ -21,7 +21,12 @@ from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import board_ticket_order, ticket_for, ticket_to_change, tickets_in
-from tickets.serializers import TicketInputSerializer, TicketMoveSerializer, TicketSerializer
+from tickets.serializers import (
+    TicketChangeSerializer,
+    TicketInputSerializer,
+    TicketMoveSerializer,
+    TicketSerializer,
+)
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -138,8 +143,10 @@ class TicketViewSet(
     def _output(self, ticket, status_code=status.HTTP_200_OK, *, held: bool = False):
         """The ticket as the API shows it: read again, or, `held`, answered from the row the
         service wrote (a create or a move knows its index) with its people and tags loaded."""
-        if held:
-            prefetch_related_objects([ticket], "created_by", "assignees", "tags")
+        if held:  # the relations the service did not read along (tickets.locks.with_sets)
+            given = {"assignees": "assignee_usernames", "tags": "tag_ids"}
+            wanted = [name for name, value in given.items() if not hasattr(ticket, value)]
+            prefetch_related_objects([ticket], "created_by", *wanted)
         else:
             ticket = ticket_for(self.board, ticket.number, archived=None)
         context = self.get_serializer_context(ticket.board if held else None)
@@ -171,9 +178,9 @@ class TicketViewSet(
         given_people_and_tags(ticket, data)
         return ticket
 
-    @extend_schema(request=TicketInputSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @extend_schema(request=TicketChangeSerializer, responses=TicketSerializer, parameters=[NUMBER])
     def partial_update(self, request, board_id=None, number=None):
-        data = self._input(TicketInputSerializer, partial=True)
+        data = self._input(TicketChangeSerializer, partial=True)
         return self._output(
             services.ticket_update(ticket=self._to_change(), by=request.user, **data)
         )
@@ -240,6 +247,7 @@ class TicketViewSet(
             by=request.user,
             from_column=data.get("from_column"),
             from_position=data.get("from_position"),
+            answer=True,
         )
         return self._output(ticket, held=True)
 

@@ -4,7 +4,9 @@ ticket, the ticket's rows), in FOR NO KEY UPDATE mode as explained there."""
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import transaction
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, transaction
+from django.db.models import OuterRef
 
 from boards.locks import lock_columns
 from csboard.core.exceptions import NotFound
@@ -13,21 +15,40 @@ from tickets.models import Ticket
 T = TypeVar("T")
 
 
-def _tickets(archived: bool | None):
+def _tickets(archived: bool | None, answer: bool):
     # Its creator is read along for the answer, never locked (`of`).
     rows = Ticket.all_objects if archived is None else Ticket.objects
     if archived:
         rows = Ticket.all_objects.filter(archived_at__isnull=False)
-    return rows.select_related("board", "created_by").select_for_update(no_key=True, of=("self",))
+    rows = rows.select_related("board", "created_by")
+    if answer:
+        rows = with_sets(rows.select_related("board__sla_policy"))
+    return rows.select_for_update(no_key=True, of=("self",))
 
 
-def lock_ticket(ticket_id: int, *, archived: bool | None = False):
+def with_sets(rows):
+    """Tickets with their assignees' usernames and tag ids (by tag name) as values, read in the
+    same statement (`assignee_usernames`, `tag_ids`: what the API shows); on PostgreSQL, where
+    the statements of a write are counted. Elsewhere the answer reads them after, as always."""
+    if connection.vendor != "postgresql":
+        return rows
+    people = Ticket.assignees.through.objects.filter(ticket_id=OuterRef("pk"))
+    tags = Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"))
+    return rows.annotate(
+        assignee_usernames=ArraySubquery(people.values("user__username")),
+        tag_ids=ArraySubquery(tags.order_by("tag__name", "tag_id").values("tag_id")),
+    )
+
+
+def lock_ticket(ticket_id: int, *, archived: bool | None = False, answer: bool = False):
     """The ticket, locked (its board read along, not locked); NotFound once it was deleted, or
     (as the writes of a live ticket expect: `archived` False) archived; `archived` True: only
-    an archived one (a restore); None: either (a delete for good)."""
+    an archived one (a restore); None: either (a delete for good). `answer`: a write that
+    changes neither people nor tags (a move) reads them here for its answer, with the board's
+    SLA policy, rather than in three statements after."""
     # No ordering: the default one joins the column, and a row locked after waiting for a move
     # would then be checked against its old column and dropped, as if deleted.
-    ticket = _tickets(archived).filter(pk=ticket_id).order_by("pk").first()
+    ticket = _tickets(archived, answer).filter(pk=ticket_id).order_by("pk").first()
     if ticket is None:
         if archived:
             raise NotFound(
@@ -52,6 +73,8 @@ def lock_ticket_with_column(
     *other_column_ids: int,
     seen_in: int | None = None,
     archived: bool | None = False,
+    answer: bool = False,
+    board_id: int | None = None,
 ):
     """Lock the ticket's column (with `other_column_ids`), then the ticket: (ticket, {id:
     column}). Every write that renumbers a column holds that column's lock, so such writes
@@ -65,8 +88,8 @@ def lock_ticket_with_column(
         column_id = rows.values_list("column_id", flat=True).first()
         if column_id is None:
             raise NotFound("This ticket was deleted meanwhile.")
-    columns = lock_columns(column_id, *other_column_ids)
-    ticket = lock_ticket(ticket_id, archived=archived)
+    columns = lock_columns(column_id, *other_column_ids, board_id=board_id)
+    ticket = lock_ticket(ticket_id, archived=archived, answer=answer)
     # Nobody moves the ticket out of a column whose lock we hold.
     if ticket.column_id != column_id:
         raise TicketMovedOn(ticket.column_id)

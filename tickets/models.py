@@ -40,6 +40,11 @@ class LiveTickets(models.Manager):
         return super().get_queryset().filter(archived_at__isnull=True)
 
 
+def is_overdue(due_at, resolved_at, now) -> bool:
+    """Past its due date and not resolved: the one rule for the card, the page and the API."""
+    return due_at is not None and resolved_at is None and due_at < now
+
+
 class Ticket(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="tickets")
     number = models.PositiveIntegerField(editable=False)
@@ -159,7 +164,7 @@ class Ticket(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.due_at is not None and self.resolved_at is None and self.due_at < timezone.now()
+        return is_overdue(self.due_at, self.resolved_at, timezone.now())
 
 
 class Activity(models.Model):

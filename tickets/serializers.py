@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField
 
 from boards.models import Board, Column, Tag
 from boards.selectors import board_team
@@ -178,6 +179,19 @@ def _value_field(name: str) -> serializers.Field:
     return column_field(Ticket, name)
 
 
+def _set_change(relation: str, help_text: str) -> serializers.ManyRelatedField:
+    """A list of people (by username) or tags (by id) to add to a ticket's set or remove."""
+    if relation == "assignees":
+        queryset, extra = get_user_model().objects.none(), {"slug_field": "username"}
+        field = serializers.SlugRelatedField
+    else:
+        queryset, extra = Tag.objects.none(), {"pk_field": StrictIdField()}
+        field = serializers.PrimaryKeyRelatedField
+    return field(
+        many=True, queryset=queryset, required=False, write_only=True, help_text=help_text, **extra
+    )
+
+
 class TicketInputSerializer(serializers.Serializer):
     """What a caller may send: the fields of tickets.fields.EDITABLE_FIELDS, then the
     relations, looked up through the board only."""
@@ -198,12 +212,16 @@ class TicketInputSerializer(serializers.Serializer):
         if board is None:  # the schema generator's instance
             return
         self.fields["column"].queryset = board.columns.all()
-        self.fields["assignees"].child_relation.queryset = board_team(board)
-        self.fields["tags"].child_relation.queryset = board.tags.all()
+        for name, field in self.fields.items():
+            if name.startswith("assignees"):
+                field.child_relation.queryset = board_team(board)
+            elif name.startswith("tags"):
+                field.child_relation.queryset = board.tags.all()
 
     def to_internal_value(self, data):
         # DRF takes any iterable for a list of relations: {} would be read as "none".
-        for name in ("assignees", "tags"):
+        lists = (name for name, field in self.fields.items() if isinstance(field, ManyRelatedField))
+        for name in lists:
             if hasattr(data, "get") and name in data and not isinstance(data[name], list):
                 message = f'Expected a list of items but got type "{type(data[name]).__name__}".'
                 raise serializers.ValidationError({name: [message]})
@@ -213,10 +231,20 @@ class TicketInputSerializer(serializers.Serializer):
         return {**{name: _value_field(name) for name in EDITABLE_FIELDS}, **super().get_fields()}
 
 
+class TicketChangeSerializer(TicketInputSerializer):
+    """An edit: the input's fields, and changes to the assignees and tags that keep the others."""
+
+    # Changes to the sets as they are when the write runs (tickets.services.ticket_update).
+    assignees_add = _set_change("assignees", "Usernames to assign, keeping whoever else is.")
+    assignees_remove = _set_change("assignees", "Usernames to unassign, keeping the others.")
+    tags_add = _set_change("tags", "Tag ids to add, keeping the ticket's other tags.")
+    tags_remove = _set_change("tags", "Tag ids to remove, keeping the ticket's other tags.")
+
+
 class TicketMoveSerializer(serializers.Serializer):
-    column = serializers.PrimaryKeyRelatedField(
-        queryset=Column.objects.none(), pk_field=StrictIdField()
-    )
+    # An id, checked against the board when the move locks it (tickets.services.ticket_move):
+    # one statement for both.
+    column = StrictIdField(help_text="The id of a column of this board.")
     position = StrictIntegerField(min_value=0, required=False, allow_null=True)
     # Where the caller last saw the ticket. Optional, so older clients keep working; when sent,
     # a ticket moved since is not moved again but answered 409 (code "moved_meanwhile").
@@ -233,6 +261,4 @@ class TicketMoveSerializer(serializers.Serializer):
     )
 
     def __init__(self, *args, board: Board | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if board is not None:
-            self.fields["column"].queryset = board.columns.all()
+        super().__init__(*args, **kwargs)  # `board` as the other inputs take it: unused here

@@ -245,13 +245,26 @@ def ticket_update(
     assignees=None,
     tags=None,
     column: Column | None = None,
+    assignees_add: Iterable = (),
+    assignees_remove: Iterable = (),
+    tags_add: Iterable = (),
+    tags_remove: Iterable = (),
     **changes,
 ) -> Ticket:
     """Edit fields as `by`; a `column` different from the ticket's own moves it there (last
-    place)."""
+    place). `assignees` and `tags` replace the whole set; `*_add` and `*_remove` change it from
+    what it is under the ticket's lock, so that two people assigning themselves at once both
+    stay assigned (a whole set read before and sent back would drop the other one)."""
     unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    for name, whole, add, remove in (
+        ("assignees", assignees, assignees_add, assignees_remove),
+        ("tags", tags, tags_add, tags_remove),
+    ):
+        if whole is not None and (add or remove):
+            message = f"Send either {name} or {name}_add/{name}_remove, not both."
+            raise InvalidInput(message, fields={name: [message]})
     if column is not None and column.pk != ticket.column_id:
         # Move first: it locks the columns before the ticket (boards/locks.py). Locking the
         # ticket first would hold its row while waiting for the columns: a deadlock.
@@ -287,6 +300,10 @@ def ticket_update(
     # (column and position), even into a column at its WIP limit.
     ticket.save(update_fields=list({*changes, *stamped, "updated_at"}))
     changed = [field for field in before if getattr(ticket, field) != before[field]]
+    if assignees_add or assignees_remove:
+        assignees = _changed_set(ticket.assignees.all(), assignees_add, assignees_remove)
+    if tags_add or tags_remove:
+        tags = _changed_set(ticket.tags.all(), tags_add, tags_remove)
     if assignees is not None:
         _set_assignees(ticket, _check_assignees(ticket.board, assignees), by)
     if tags is not None:
@@ -297,6 +314,14 @@ def ticket_update(
         due_note = {"by_sla": True, "given_back": "due_at" in changes}
     _record_changes(ticket, by, before, changed, due_note)
     return ticket
+
+
+def _changed_set(current: Iterable, add: Iterable, remove: Iterable) -> list:
+    """The set as it is now (read under the ticket's lock), plus `add`, minus `remove`."""
+    gone = {item.pk for item in remove}
+    kept = {item.pk: item for item in current if item.pk not in gone}
+    kept.update((item.pk, item) for item in add if item.pk not in gone)
+    return list(kept.values())
 
 
 def _record_changes(ticket: Ticket, by, before: dict, changed: list[str], due_note: dict) -> None:
@@ -372,11 +397,12 @@ def _ensure_where_expected(
 def ticket_move(
     *,
     ticket: Ticket,
-    column: Column,
+    column: Column | int,
     position: int | None = None,
     by=None,
     from_column: int | None = None,
     from_position: int | None = None,
+    answer: bool = False,
 ) -> Ticket:
     """Move `ticket` to `position` (an index; None = last) in `column`. Entering a column at its
     WIP limit is refused; reordering within a column always works. The ticket takes a rank
@@ -385,13 +411,22 @@ def ticket_move(
     `from_column` (an id) and `from_position`, when given, are where the caller last saw the
     ticket: if it has moved since, the move is refused (MovedMeanwhile) rather than silently
     undoing someone else's. One transaction (a savepoint when nested), run again from the top
-    if the ticket left the column the caller saw it in before its lock was held."""
-    column = _check_column(ticket.board, column)
+    if the ticket left the column the caller saw it in before its lock was held.
+    `column` may be an id as a request gave it: read with its lock, refused (InvalidInput) when
+    it is not a column of the ticket's board. `answer`: the ticket returned carries its people,
+    tags and board's SLA policy for the caller's answer, read with its lock."""
+    column_id = _check_column(ticket.board, column).pk if isinstance(column, Column) else column
 
     def move(seen_in: int | None) -> Ticket:
-        moved, locked = lock_ticket_with_column(ticket.pk, column.pk, seen_in=seen_in)
+        moved, locked = lock_ticket_with_column(
+            ticket.pk, column_id, seen_in=seen_in, answer=answer, board_id=ticket.board_id
+        )
+        if column_id not in locked:
+            raise InvalidInput(
+                "Unknown column.", fields={"column": ["Choose a column of this board."]}
+            )
         _ensure_where_expected(moved, locked, from_column, from_position)
-        return _move(moved, locked[column.pk], position, by)
+        return _move(moved, locked[column_id], position, by)
 
     return atomic_with_column(move, ticket.column_id)
 

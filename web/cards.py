@@ -20,7 +20,7 @@ from boards.templatetags.board_ui import avatar
 from csboard.core.templatetags.ui import icon_html
 from sla.models import SlaPolicy
 from sla.selectors import resolution_outcome, ticket_clocks, ticket_is_due_soon
-from tickets.models import Priority, Status
+from tickets.models import Priority, Status, is_overdue
 from tickets.selectors import CardRow
 
 ICONS = {name: icon_html(name) for name in ("company", "list", "chat", "alert", "calendar")}
@@ -83,7 +83,7 @@ class Cards:
         )
 
     def _overdue(self, ticket: CardRow) -> bool:
-        return ticket.due_at is not None and ticket.resolved_at is None and ticket.due_at < self.now
+        return is_overdue(ticket.due_at, ticket.resolved_at, self.now)
 
     def _open(self, ticket: CardRow, *modifiers: str) -> str:
         overdue = " card--overdue" if self._overdue(ticket) else ""

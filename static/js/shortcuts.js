@@ -125,7 +125,8 @@
     if (!current.ok) { say(`${reference}: ${reason(current.data, "the ticket could not be read.")}`); return; }
     const assignees = current.data.assignees || [];
     if (assignees.includes(me)) { say(`${reference} is already assigned to you.`); return; }
-    const saved = await call(url, "PATCH", { assignees: assignees.concat([me]) });
+    // Added to whoever is assigned when the server writes it, not to the list read just now.
+    const saved = await call(url, "PATCH", { assignees_add: [me] });
     if (!saved.ok) { say(`${reference} was not assigned to you: ${reason(saved.data, "the change could not be saved.")}`); return; }
     say(`${reference} is assigned to you.`);
     if (onTicket) window.location.reload();

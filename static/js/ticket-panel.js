@@ -235,6 +235,12 @@
     return control.value;
   }
 
+  // One person or tag ticked or unticked: sent as that change alone, so that someone else's
+  // change to the same ticket meanwhile is kept (the server applies it to the set as it is then).
+  function setChange(name, value, on) {
+    return { [`${name}_${on ? "add" : "remove"}`]: [name === "tags" ? Number(value) : value] };
+  }
+
   // The value the server drew (the fields' defaults), back in place.
   function putBack(field) {
     field.querySelectorAll("option").forEach((option) => { option.selected = option.defaultSelected; });
@@ -251,7 +257,9 @@
     const error = field.querySelector(".quick-edit__error");
     const number = openNumber;
     field.setAttribute("aria-busy", "true");
-    const refusal = await patch(number, { [name]: valueOf(field, name) });
+    const box = event.target;
+    const many = (name === "assignees" || name === "tags") && box.type === "checkbox";
+    const refusal = await patch(number, many ? setChange(name, box.value, box.checked) : { [name]: valueOf(field, name) });
     field.removeAttribute("aria-busy");
     if (refusal) {
       putBack(field);
@@ -361,20 +369,20 @@
     const field = entry.dataset.field;
     const group = menuItems().filter((other) => other.dataset.field === field);
     const before = group.map((other) => other.getAttribute("aria-checked"));
-    let value;
+    let body;
     if (field === "assignees" || field === "tags") {
-      entry.setAttribute("aria-checked", String(entry.getAttribute("aria-checked") !== "true"));
-      value = group.filter((other) => other.getAttribute("aria-checked") === "true")
-        .map((other) => (field === "tags" ? Number(other.dataset.value) : other.dataset.value));
+      const on = entry.getAttribute("aria-checked") !== "true";
+      entry.setAttribute("aria-checked", String(on));
+      body = setChange(field, entry.dataset.value, on);
     } else if (field === "due_at") {
-      value = entry.dataset.value === "none" ? null : dueIn(Number(entry.dataset.value));
+      body = { due_at: entry.dataset.value === "none" ? null : dueIn(Number(entry.dataset.value)) };
     } else {
       group.forEach((other) => other.setAttribute("aria-checked", String(other === entry)));
-      value = entry.dataset.value;
+      body = { [field]: entry.dataset.value };
     }
     menuError.hidden = true;
     menu.setAttribute("aria-busy", "true");
-    const refusal = await patch(number, { [field]: value });
+    const refusal = await patch(number, body);
     menu.removeAttribute("aria-busy");
     if (refusal) {
       group.forEach((other, index) => {
@@ -384,8 +392,9 @@
       menuError.hidden = false;
       return;
     }
-    if (item && Array.isArray(value)) { // until the redraw, the card's values are the menu's
-      item.dataset[field] = value.join(" ");
+    if (item && (field === "assignees" || field === "tags")) { // the menu's ticks until the redraw
+      item.dataset[field] = group.filter((other) => other.getAttribute("aria-checked") === "true")
+        .map((other) => other.dataset.value).join(" ");
     }
     const reference = item ? item.querySelector(".card__ref").textContent : `#${number}`;
     const label = entry.closest("[role=group]").querySelector(".card-menu__label").textContent;

@@ -1,10 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from boards.models import Role
 from boards.services import board_create, column_update, membership_add, tag_create
+from sla.services import sla_policy_set
 from tests import factories
 from tests.factories import UserFactory
 from tickets.models import Priority, Status, Ticket
@@ -165,6 +170,46 @@ def test_only_members_and_admins_can_be_assigned(board, ticket, outsider_user, a
 
     assert response.status_code == 400
     assert "assignees" in response.json()
+    assert not ticket.assignees.exists()
+
+
+def test_assignees_and_tags_can_be_added_and_removed_keeping_the_others(board, ticket, api_as):
+    # Given a ticket assigned to Alice and tagged with one of two tags
+    first, second = tag_create(board=board, name="Billing"), tag_create(board=board, name="VIP")
+    url = tickets_url(board, ticket.number)
+    api_as("member").patch(url, {"assignees": ["alice"], "tags": [first.pk]}, format="json")
+
+    # When Mia adds herself and the second tag, then removes the first tag
+    added = api_as("member").patch(
+        url, {"assignees_add": ["mia"], "tags_add": [second.pk]}, format="json"
+    )
+    removed = api_as("member").patch(url, {"tags_remove": [first.pk]}, format="json")
+
+    # Then Alice stays assigned beside her, and only the second tag is left
+    assert added.status_code == removed.status_code == 200
+    assert sorted(added.json()["assignees"]) == ["alice", "mia"]
+    assert removed.json()["tags"] == [second.pk]
+    assert "assignees_add" not in added.json()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"assignees": ["mia"], "assignees_add": ["alice"]},
+        {"tags_remove": [1], "tags": []},
+        {"assignees_add": "mia"},
+        {"assignees_add": ["olga"]},
+        {"tags_add": [999999]},
+    ],
+)
+def test_a_set_change_that_cannot_be_applied_is_a_400(board, ticket, other_board, api_as, body):
+    response = api_as("member").patch(tickets_url(board, ticket.number), body, format="json")
+
+    assert response.status_code == 400
+    named = set(response.json()) & {
+        f"{base}{end}" for base in ("assignees", "tags") for end in ("", "_add", "_remove")
+    }
+    assert named  # the field at fault is named
     assert not ticket.assignees.exists()
 
 
@@ -713,3 +758,56 @@ def test_listing_tickets_takes_the_same_number_of_queries_for_5_and_60_tickets(
 
     with django_assert_max_num_queries(len(few)):
         assert api.get(tickets_url(board) + "?page_size=100").json()["count"] == 60
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("policy", [False, True])
+def test_a_move_takes_ten_statements_and_answers_as_a_read_does(
+    board, columns, member_user, admin_user, policy
+):
+    # Given a ticket with people, tags and SLA clocks, on a board with or without its own policy,
+    # and a token (as a script calls the API: the token is one of the statements)
+    if policy:
+        sla_policy_set(board=board, high_resolution_hours=5)
+    first, second = tag_create(board=board, name="VIP"), tag_create(board=board, name="Billing")
+    ticket = ticket_create(
+        board=board,
+        created_by=member_user,
+        title="Moved",
+        priority=Priority.HIGH,
+        assignees=[member_user, admin_user],
+        tags=[first, second],
+    )
+    for index in range(3):
+        ticket_create(board=board, created_by=member_user, title=f"T{index}", column=columns[2])
+    _, token = AuthToken.objects.create(member_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    url = tickets_url(board, ticket.number)
+
+    # When it is moved to the top of another column
+    with CaptureQueriesContext(connection) as statements:
+        moved = client.post(url + "move/", {"column": columns[2].pk, "position": 0}, format="json")
+
+    # Then ten statements did it (BEGIN and COMMIT counted), and the answer is what a read says
+    assert moved.status_code == 200, moved.json()
+    assert len(statements) <= 10, [query["sql"][:80] for query in statements.captured_queries]
+    read = client.get(url).json()
+    assert moved.json() == read
+    assert read["assignees"] == sorted([member_user.username, admin_user.username])
+    assert read["tags"] == [second.pk, first.pk]  # by name
+    assert read["column"] == columns[2].pk
+    assert read["position"] == 0
+
+
+def test_a_move_into_a_column_of_another_board_or_none_is_a_400_naming_the_column(
+    board, ticket, other_board, api_as
+):
+    for column in (other_board.columns.first().pk, 999_999_999):
+        response = api_as("member").post(
+            tickets_url(board, ticket.number, "move"), {"column": column}, format="json"
+        )
+
+        assert response.status_code == 400
+        assert response.json()["column"] == ["Choose a column of this board."]
+    assert Ticket.objects.get(pk=ticket.pk).column.board == board

@@ -2,10 +2,10 @@
 
 import pytest
 
-from boards.models import Board
+from boards.models import Board, Membership, Role
 from boards.services import column_update
 from csboard.core.exceptions import NotFound, WipLimitReached
-from tests.factories import placed, ranks_distinct
+from tests.factories import UserFactory, placed, ranks_distinct
 from tests.threads import run_at_once
 from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_delete, ticket_move, ticket_update
@@ -148,3 +148,27 @@ def test_a_move_racing_a_delete_of_the_same_ticket_is_refused_as_not_found(
     # Then every ticket is gone, and a move that lost the race is a clean "not found"
     assert not Ticket.objects.filter(board=board).exists()
     assert all(isinstance(error, NotFound) for error in errors), errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_assigning_themselves_at_once_all_stay_assigned(board, admin_user, member_user):
+    # Given a ticket with nobody assigned, and four more members besides the admin and member
+    others = [UserFactory() for _ in range(4)]
+    for user in others:
+        Membership.objects.create(board=board, user=user, role=Role.MEMBER)
+    ticket = ticket_create(board=board, created_by=member_user, title="Everyone's")
+    people = [admin_user, member_user, *others]
+
+    # When each adds themselves at the same moment (the `a` shortcut, a ticked box in the menu)
+    _, errors = run_at_once(
+        len(people),
+        lambda index: ticket_update(
+            ticket=Ticket.objects.get(pk=ticket.pk),
+            by=people[index],
+            assignees_add=[people[index]],
+        ),
+    )
+
+    # Then none of them took another's assignment away
+    assert errors == []
+    assert set(Ticket.objects.get(pk=ticket.pk).assignees.all()) == set(people)

@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape as _e
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
+from accounts.models import initials_of
 from boards import permissions
 from boards.selectors import board_mentionable
 from boards.templatetags.board_ui import avatar
@@ -225,8 +226,8 @@ def _message(page: _Page, message) -> str:
     files = page.message_files(message)
     urls = {file.pk: page.ticket_url("workspace:attachment", file.pk) for file in files}
     if message.from_customer:  # their email: no account, the name and address it came with
-        name = _e(message.sender_name or message.sender_email)
-        initials = _e("".join(part[0] for part in name.split()[:2]).upper() or "?")
+        raw_name = message.sender_name or message.sender_email
+        name, initials = _e(raw_name), _e(initials_of(raw_name))
         who = (
             f'<span class="avatar avatar--sender avatar--small" title="{name}" '
             f'aria-label="{name}">{initials}</span>'
