@@ -15,7 +15,9 @@ of write at once on one board, whose errors must be 0 (the run fails otherwise).
 HTML, per card drawn, and as received on the wire with `Accept-Encoding: gzip`.
 
 The results go to bench/results.json (`--out`); bench/compare.py sets them beside another run's
-in bench/results.md. `--only` runs a subset: reads, writes, sweep, mixed (comma-separated).
+in bench/results.md. `--only` runs a subset: reads, writes, sweep, mixed, company (comma-separated).
+The company case: the company metrics (API and page) of a manager over 20 boards of 500 tickets
+(three time zones), after a raw SQL baseline computing the same figures in one statement.
 The harness runs on the code before issue 13 too (tickets ordered by `position`, not `rank`).
 """
 
@@ -42,7 +44,11 @@ os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_N
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-GROUPS = ("reads", "writes", "sweep", "mixed")
+GROUPS = ("reads", "writes", "sweep", "mixed", "company")
+COMPANY_BOARDS = 20
+COMPANY_TICKETS = 500  # per board
+COMPANY_AGENTS = 5
+COMPANY_DAYS = 56  # the company view's default range: 8 weeks
 SWEEP_SIZES = (100, 1000, 5000)
 SWEEP_SOURCE = 600  # tickets that the sweep's moves take, one each, from the source column
 TICKET_PAGE_ROWS = 10  # chat messages, activity rows and checklist items of the ticket page
@@ -79,14 +85,25 @@ def order_field():
     return "rank", lambda i: (i + 1) * step
 
 
+def signed_in(person) -> str:
+    """A session of `person`, as signing in makes one: its key, for the Cookie header."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 def seed(sizes):
     """One board per size, the moves' board, and a user who is admin everywhere; returns what
     the cases need."""
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from accounts.models import User
@@ -102,14 +119,6 @@ def seed(sizes):
     helper = User.objects.create_user("helper", "helper@example.com", "bench-password-1")
     token = token_create(user=user)[1]
     field, order_value = order_field()
-
-    def signed_in(person):
-        session = SessionStore()
-        session[SESSION_KEY] = str(person.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = person.get_session_auth_hash()
-        session.create()
-        return session.session_key
 
     rng = random.Random(42)
 
@@ -248,6 +257,100 @@ def reads_for(board, user_id):
         ("ticket page (HTML)", f"/boards/{bid}/tickets/{number}/", "session", False),
         ("filtered list API", f"/api/boards/{bid}/tickets/?priority=high&q=invoice", "token", None),
     ]
+
+
+def seed_company(boards=COMPANY_BOARDS, per_board=COMPANY_TICKETS):
+    """A manager who administers `boards` boards (a third each in UTC, Paris and Tokyo, so that
+    the days of the range differ by board) of `per_board` tickets over the last 8 weeks: each
+    answered, two in three resolved, most with a due date, assigned to one of the agents; and
+    100 NPS and CSAT answers a board. Returns what the company cases need."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.services import token_create
+    from boards.services import board_create
+    from feedback.models import FeedbackResponse
+    from tickets.models import Ticket
+
+    rng = random.Random(17)
+    manager = User.objects.create_user("manager", "manager@example.com", "bench-password-1")
+    agents = [
+        User.objects.create_user(f"agent{i}", f"agent{i}@example.com", "bench-password-1")
+        for i in range(COMPANY_AGENTS)
+    ]
+    now = timezone.now()
+    for index in range(boards):
+        board = board_create(
+            name=f"Company {index:02}", key=f"CO{index:02}", created_by=manager,
+            template="customer-success",
+            timezone=("UTC", "Europe/Paris", "Asia/Tokyo")[index % 3],
+        )  # fmt: skip
+        for agent in agents:
+            board.memberships.create(user=agent, role=20)
+        column = board.columns.order_by("position").first()
+        tickets, created_at = [], {}
+        for number in range(1, per_board + 1):
+            created = created_at[number] = now - timedelta(
+                minutes=rng.randint(60, COMPANY_DAYS * 24 * 60)
+            )
+            resolved = created + timedelta(minutes=rng.randint(30, 7 * 24 * 60))
+            tickets.append(
+                Ticket(
+                    board=board, number=number, title=f"Request {number}", column=column,
+                    rank=number << 16, customer_email=f"c{number}@example.com",
+                    created_by=manager,
+                    first_response_at=created + timedelta(minutes=rng.randint(5, 600)),
+                    resolved_at=resolved if number % 3 and resolved < now else None,
+                    due_at=created + timedelta(days=2) if number % 4 else None,
+                )
+            )  # fmt: skip
+        Ticket.objects.bulk_create(tickets, batch_size=1000)
+        # created_at is stamped on insert (auto_now_add): each ticket's own set back after it.
+        stored = list(Ticket.objects.filter(board=board).only("pk", "number"))
+        for ticket in stored:
+            ticket.created_at = created_at[ticket.number]
+        Ticket.objects.bulk_update(stored, ["created_at"], batch_size=1000)
+        through = Ticket.assignees.through
+        through.objects.bulk_create(
+            through(ticket_id=pk, user_id=rng.choice(agents).pk)
+            for pk in Ticket.objects.filter(board=board).values_list("pk", flat=True)
+        )
+        FeedbackResponse.objects.bulk_create(
+            FeedbackResponse(
+                board=board, kind=kind, score=rng.randint(0, 10) if kind == "nps" else rng.randint(1, 5),
+                email=f"f{i}@example.com",
+                received_at=now - timedelta(minutes=rng.randint(60, COMPANY_DAYS * 24 * 60)),
+            )
+            for i in range(100) for kind in ("nps", "csat")
+        )  # fmt: skip
+        board.next_number = per_board + 1
+        board.save(update_fields=["next_number"])
+    today = timezone.localdate()
+    return {
+        "user": manager.pk,
+        "token": token_create(user=manager)[1],
+        "session": signed_in(manager),
+        "from": str(today - timedelta(days=COMPANY_DAYS)),
+        "to": str(today),
+        "tickets": boards * per_board,
+    }
+
+
+def company_reads(company):
+    """(name, path, auth, baseline) of the company view over its boards, after its baseline."""
+    query = f"from={company['from']}&to={company['to']}"
+    return [
+        (
+            f"baseline: company metrics, {COMPANY_BOARDS} boards (raw SQL, JSON)",
+            f"/bench/baseline/company/?user={company['user']}&{query}",
+            "token",
+            True,
+        ),
+        (f"company metrics API, {COMPANY_BOARDS} boards", f"/api/metrics/?{query}", "token", False),
+        (f"company metrics page (HTML), {COMPANY_BOARDS} boards", f"/metrics/?{query}", "session", None),
+    ]  # fmt: skip
 
 
 MIXED_CLIENTS = 20
@@ -586,39 +689,59 @@ def report(row):
     )
 
 
+def run_cases(port, ctx, cases, size, clients, seconds, board_id=None) -> list[dict]:
+    """Each read of `cases` ((name, path, auth, baseline)) in turn, its ×baseline against the
+    baseline run just before it."""
+    rows, baseline_p50 = [], None
+    for name, path, auth, is_baseline in cases:
+        response, statements = in_process("GET", path, auth, ctx)
+        row = {
+            "group": "reads",
+            "case": name,
+            "size": size,
+            "clients": clients,
+            "statements": statements,
+            "baseline": is_baseline,
+        }
+        if response["Content-Type"].startswith("text/html"):
+            html = response.content
+            drawn = board_id is not None and ("board" in name or "cards" in name)
+            cards = cards_in(html, board_id) if drawn else 0
+            row |= {
+                "html_kb": len(html) / 1024,
+                "cards": cards,
+                "kb_per_card": len(html) / 1024 / cards if cards else None,
+            }
+        row |= wire(port, path, auth, ctx)
+        row |= drive(port, lambda p=path: (p, None), auth, ctx, seconds, clients)
+        if is_baseline:
+            baseline_p50 = row["p50_ms"]
+            row["ratio"] = 1.0
+        else:
+            row["ratio"] = row["p50_ms"] / baseline_p50 if is_baseline is False else None
+        rows.append(row)
+        report(row)
+    return rows
+
+
 def run_reads(port, ctx, sizes, client_counts, seconds) -> list[dict]:
     rows = []
     for size in sizes:
         board = ctx["boards"][size]
         for clients in client_counts:
-            baseline_p50 = None
-            for name, path, auth, is_baseline in reads_for(board, ctx["user"]):
-                response, statements = in_process("GET", path, auth, ctx)
-                row = {
-                    "group": "reads",
-                    "case": name,
-                    "size": size,
-                    "clients": clients,
-                    "statements": statements,
-                    "baseline": is_baseline,
-                }
-                if response["Content-Type"].startswith("text/html"):
-                    html = response.content
-                    cards = cards_in(html, board["id"]) if "board" in name or "cards" in name else 0
-                    row |= {
-                        "html_kb": len(html) / 1024,
-                        "cards": cards,
-                        "kb_per_card": len(html) / 1024 / cards if cards else None,
-                    }
-                row |= wire(port, path, auth, ctx)
-                row |= drive(port, lambda p=path: (p, None), auth, ctx, seconds, clients)
-                if is_baseline:
-                    baseline_p50 = row["p50_ms"]
-                    row["ratio"] = 1.0
-                else:
-                    row["ratio"] = row["p50_ms"] / baseline_p50 if is_baseline is False else None
-                rows.append(row)
-                report(row)
+            cases = reads_for(board, ctx["user"])
+            rows += run_cases(port, ctx, cases, size, clients, seconds, board_id=board["id"])
+    return rows
+
+
+def run_company(port, ctx, client_counts, seconds) -> list[dict]:
+    """The company metrics over COMPANY_BOARDS boards, as their manager reads them."""
+    company = ctx["company"]
+    as_manager = {**ctx, "token": company["token"], "session": company["session"]}
+    rows = []
+    for clients in client_counts:
+        cases = company_reads(company)
+        rows += run_cases(port, as_manager, cases, company["tickets"], clients, seconds)
     return rows
 
 
@@ -686,12 +809,16 @@ def main():
     started = time.perf_counter()
     recreate_database()
     ctx = seed(sizes)
+    if "company" in groups:
+        ctx["company"] = seed_company()
     seeded = time.perf_counter() - started
     rows = write_accounting(ctx, groups) if groups & {"writes", "sweep"} else []
     server, port = start_server(args.workers)
     try:
         if "reads" in groups:
             rows += run_reads(port, ctx, sizes, client_counts, args.seconds)
+        if "company" in groups:
+            rows += run_company(port, ctx, client_counts, args.seconds)
         if "writes" in groups:
             rows += run_writes(port, ctx, sizes, args.seconds)
         if "sweep" in groups:

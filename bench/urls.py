@@ -5,6 +5,8 @@ measures the framework and the templates, not the payload. The tickets' order is
 field the model has (`position` before issue 13, `rank` after), so that the same harness runs on
 both codes."""
 
+import json
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
@@ -93,6 +95,63 @@ TICKET_SQL = """
     WHERE t.board_id = %s AND t.number = %s
 """
 
+# The company metrics' answer (/api/metrics/): the boards the user administers, each board's days
+# in its own time zone; per board and in total the tickets created and resolved, first response
+# and resolution percentiles and SLA compliance, NPS and CSAT counts; per agent the tickets
+# resolved, their average duration and boards. One statement, the answer built as JSON in it.
+COMPANY_SQL = """
+    WITH b AS (
+        SELECT b.id, b.name, b.key, b.timezone,
+               (%(from)s::date)::timestamp AT TIME ZONE b.timezone AS t0,
+               (%(to)s::date + 1)::timestamp AT TIME ZONE b.timezone AS t1
+        FROM boards_board b
+        JOIN boards_membership m ON m.board_id = b.id AND m.user_id = %(user)s AND m.role >= 30
+    ), t AS (
+        SELECT t.board_id, t.created_at, t.first_response_at, t.resolved_at, t.due_at,
+               t.created_at >= b.t0 AND t.created_at < b.t1 AS c,
+               t.resolved_at >= b.t0 AND t.resolved_at < b.t1 AS r
+        FROM tickets_ticket t JOIN b ON b.id = t.board_id
+        WHERE t.archived_at IS NULL AND ((t.created_at >= b.t0 AND t.created_at < b.t1)
+              OR (t.resolved_at >= b.t0 AND t.resolved_at < b.t1))
+    ), tf AS (
+        SELECT board_id, count(*) FILTER (WHERE c) AS created, count(*) FILTER (WHERE r) AS resolved,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at)) FILTER (WHERE c) AS fr50,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at)) FILTER (WHERE c) AS fr90,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at)) FILTER (WHERE r) AS res50,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at)) FILTER (WHERE r) AS res90,
+               count(*) FILTER (WHERE r AND due_at IS NOT NULL) AS sla_due,
+               count(*) FILTER (WHERE r AND resolved_at <= due_at) AS sla_met
+        FROM t GROUP BY GROUPING SETS ((board_id), ())
+    ), f AS (
+        SELECT f.board_id, count(*) FILTER (WHERE kind = 'nps') AS nps_n,
+               count(*) FILTER (WHERE kind = 'nps' AND score >= 9) AS promoters,
+               count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS detractors,
+               count(*) FILTER (WHERE kind = 'csat') AS csat_n,
+               coalesce(sum(score) FILTER (WHERE kind = 'csat'), 0) AS csat_sum,
+               count(*) FILTER (WHERE kind = 'csat' AND score >= 4) AS satisfied
+        FROM feedback_feedbackresponse f JOIN b ON b.id = f.board_id
+        WHERE f.received_at >= b.t0 AND f.received_at < b.t1
+        GROUP BY GROUPING SETS ((f.board_id), ())
+    ), a AS (
+        SELECT u.id, u.username, u.display_name, count(*) AS resolved,
+               avg(extract(epoch FROM t.resolved_at - t.created_at)) AS seconds,
+               count(DISTINCT t.board_id) AS boards
+        FROM tickets_ticket_assignees ta JOIN tickets_ticket t ON t.id = ta.ticket_id
+        JOIN b ON b.id = t.board_id JOIN accounts_user u ON u.id = ta.user_id
+        WHERE t.archived_at IS NULL AND t.resolved_at >= b.t0 AND t.resolved_at < b.t1
+        GROUP BY u.id
+    )
+    SELECT json_build_object(
+        'boards', (SELECT json_agg(json_build_object(
+                'id', b.id, 'name', b.name, 'key', b.key, 'timezone', b.timezone,
+                'tickets', row_to_json(tf), 'scores', row_to_json(f)) ORDER BY b.name, b.id)
+            FROM b LEFT JOIN tf ON tf.board_id = b.id LEFT JOIN f ON f.board_id = b.id),
+        'total', (SELECT row_to_json(tf) FROM tf WHERE board_id IS NULL),
+        'scores', (SELECT row_to_json(f) FROM f WHERE board_id IS NULL),
+        'agents', (SELECT json_agg(row_to_json(a) ORDER BY a.resolved DESC, a.display_name) FROM a)
+    )
+"""
+
 
 def _rows(sql, params) -> list[dict]:
     with connection.cursor() as cursor:
@@ -117,6 +176,19 @@ def board_baseline(request, board_id):
         {k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)} for row in rows
     ]
     return JsonResponse(board)
+
+
+def company_baseline(request):
+    params = {
+        "user": int(request.GET["user"]),
+        "from": request.GET["from"],
+        "to": request.GET["to"],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(COMPANY_SQL, params)
+        (answer,) = cursor.fetchone()
+    return HttpResponse(answer if isinstance(answer, str) else json.dumps(answer),
+                        content_type="application/json")  # fmt: skip
 
 
 def _page(body: list[str]) -> HttpResponse:
@@ -179,5 +251,6 @@ urlpatterns = [
     path("bench/baseline/<int:board_id>/board/", board_baseline),
     path("bench/baseline/<int:board_id>/cards/", cards_baseline),
     path("bench/baseline/<int:board_id>/tickets/<int:number>/", ticket_baseline),
+    path("bench/baseline/company/", company_baseline),
     *app_urlpatterns,
 ]

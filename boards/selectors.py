@@ -71,6 +71,12 @@ def board_team(board: Board | int) -> QuerySet:
     return _users_of(team_memberships(board))
 
 
+def boards_team(boards: QuerySet[Board]) -> QuerySet:
+    """The people who work the tickets of any of `boards` (their members and admins), by name:
+    the agents of a company view."""
+    return _users_of(Membership.objects.filter(board__in=boards, role__gte=Role.MEMBER))
+
+
 def board_admins(board: Board | int) -> QuerySet:
     """The board's admins, by name."""
     return _users_of(Membership.objects.filter(board=board, role=Role.ADMIN))

@@ -12,10 +12,12 @@ from boards.apis import (
 from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
+from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
 from sla.apis import SlaPolicyViewSet
 from ticket_templates.apis import TicketTemplateViewSet, TicketWithTemplatesViewSet
 from tickets.apis import ColumnViewSet
+from web.apis import CustomerListView
 from workspace.apis import (
     ActivityViewSet,
     AttachmentViewSet,
@@ -81,6 +83,9 @@ urlpatterns = [
         FeedbackIntakeView.as_view(),
         name="feedback-intake",
     ),
+    path("metrics/", OrgMetricsView.as_view(), name="org-metrics"),
+    path("customers/", CustomerListView.as_view(), name="customer-list"),
+    path("boards/<int:board_id>/metrics/", BoardMetricsView.as_view(), name="board-metrics"),
     # Anything else under /api/ is a JSON 404, never Django's HTML page.
     path("<anypath:rest>", api_not_found),
 ]

@@ -15,7 +15,9 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     FloatField,
@@ -25,11 +27,17 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Extract, TruncDate, TruncWeek
+from django.http import Http404
 
 from boards.models import Board
+from boards.permissions import Action, boards_allowing, visible_boards
+from boards.selectors import boards_team
 from feedback.models import FeedbackResponse
+from metrics.models import Team
 from tickets.models import Activity, Status, Ticket
 
 
@@ -324,3 +332,242 @@ def feedback_scores(board: Board, period: Period) -> list[dict]:
         }
         for row in rows
     ]
+
+
+# --- Across boards: the company, an agent, a team ----------------------------------------------
+@dataclass(frozen=True)
+class Window:
+    """The same calendar days on several boards, each board's days in its own time zone (as
+    Period is for one board), so that a board's row counts what its own dashboard counts. Written
+    as one CASE over the boards' time zones: the SQL grows with the zones, not the boards."""
+
+    first: date
+    last: date
+    timezones: tuple[str, ...]
+
+    @classmethod
+    def of(cls, boards, first: date, last: date) -> "Window":
+        return cls(first, last, tuple(sorted({board.timezone for board in boards})) or ("UTC",))
+
+    def _midnight(self, day: date, board: str):
+        def at(zone):
+            return Value(datetime.combine(day, time.min, zoneinfo.ZoneInfo(zone)))
+
+        if len(self.timezones) == 1:
+            return at(self.timezones[0])
+        whens = [When(**{f"{board}__timezone": zone}, then=at(zone)) for zone in self.timezones]
+        return Case(*whens, output_field=DateTimeField())
+
+    def q(self, field: str, board: str = "board") -> Q:
+        """`field` on one of the window's days of the board reached by `board`."""
+        return Q(
+            **{
+                f"{field}__gte": self._midnight(self.first, board),
+                f"{field}__lt": self._midnight(self.last + timedelta(days=1), board),
+            }
+        )
+
+
+def _assigned_to(agents, ticket: str = "pk") -> Exists:
+    """The ticket (`ticket` names its id) is assigned to one of `agents`: a ticket of two of them
+    counts once."""
+    through = Ticket.assignees.through.objects.filter(ticket=OuterRef(ticket), user__in=agents)
+    return Exists(through)
+
+
+def _ticket_aggregates(window: Window) -> dict:
+    created, resolved = window.q("created_at"), window.q("resolved_at")
+    response = _seconds("created_at", "first_response_at")
+    resolution = _seconds("created_at", "resolved_at")
+    figures = {
+        "created": Count("pk", filter=created),
+        "resolved": Count("pk", filter=resolved),
+        "sla_due": Count("pk", filter=resolved & Q(due_at__isnull=False)),
+        "sla_met": Count("pk", filter=resolved & Q(resolved_at__lte=F("due_at"))),
+    }
+    if connection.vendor == "postgresql":  # elsewhere: _percentiles_in_python
+        figures |= {
+            "first_response_median": Percentile(response, 0.5, filter=created),
+            "first_response_p90": Percentile(response, 0.9, filter=created),
+            "resolution_median": Percentile(resolution, 0.5, filter=resolved),
+            "resolution_p90": Percentile(resolution, 0.9, filter=resolved),
+        }
+    return figures
+
+
+def _percentiles_in_python(tickets: QuerySet, window: Window, group: str | None) -> dict:
+    """The percentiles of _ticket_aggregates, per `group` (None: all), where the database has no
+    percentile_cont (the embedded SQLite default): from the sorted durations, as _percentiles."""
+    found: dict = {}
+    for name, since, until, q in (
+        ("first_response", "created_at", "first_response_at", window.q("created_at")),
+        ("resolution", "created_at", "resolved_at", window.q("resolved_at")),
+    ):
+        durations: dict = {}
+        rows = tickets.filter(q, **{f"{until}__isnull": False}).values_list(
+            group or "board_id", since, until
+        )
+        for key, begin, end in rows:
+            durations.setdefault(key if group else None, []).append((end - begin).total_seconds())
+        for key, values in durations.items():
+            values.sort()
+            for label, share in (("median", 0.5), ("p90", 0.9)):
+                rank = share * (len(values) - 1)
+                low, high = int(rank), min(int(rank) + 1, len(values) - 1)
+                seconds = values[low] + (values[high] - values[low]) * (rank - low)
+                found.setdefault(key, {})[f"{name}_{label}"] = seconds
+    return found
+
+
+def _figures(tickets: dict, scores: dict) -> dict:
+    """One row of the company view (a board's or the total) from its aggregates."""
+    return {
+        "created": tickets.get("created", 0),
+        "resolved": tickets.get("resolved", 0),
+        "first_response": {
+            "median": _hours(tickets.get("first_response_median")),
+            "p90": _hours(tickets.get("first_response_p90")),
+        },
+        "resolution": {
+            "median": _hours(tickets.get("resolution_median")),
+            "p90": _hours(tickets.get("resolution_p90")),
+        },
+        "sla": {
+            "due": tickets.get("sla_due", 0),
+            "met": tickets.get("sla_met", 0),
+            "compliance": _percent(tickets.get("sla_met", 0), tickets.get("sla_due", 0)),
+        },
+        "scores": _scores(scores),
+    }
+
+
+SCORE_COUNTS = ("nps_n", "promoters", "detractors", "csat_n", "csat_sum", "satisfied")
+
+
+def _scores(row: dict) -> dict:
+    nps_n, csat_n = row.get("nps_n", 0), row.get("csat_n", 0)
+    return {
+        "nps": round(100 * (row["promoters"] - row["detractors"]) / nps_n) if nps_n else None,
+        "nps_answers": nps_n,
+        "csat": round(row["csat_sum"] / csat_n, 2) if csat_n else None,
+        "csat_satisfied": round(100 * row["satisfied"] / csat_n) if csat_n else None,
+        "csat_answers": csat_n,
+    }
+
+
+def _scores_by_board(board_ids, window: Window, agents) -> dict[int, dict]:
+    responses = FeedbackResponse.objects.filter(board__in=board_ids).filter(window.q("received_at"))
+    if agents is not None:
+        responses = responses.filter(_assigned_to(agents, ticket="ticket_id"))
+    rows = (
+        responses.values("board_id")
+        .annotate(
+            nps_n=Count("pk", filter=Q(kind="nps")),
+            promoters=Count("pk", filter=Q(kind="nps", score__gte=9)),
+            detractors=Count("pk", filter=Q(kind="nps", score__lte=6)),
+            csat_n=Count("pk", filter=Q(kind="csat")),
+            csat_sum=Sum("score", filter=Q(kind="csat"), default=0),
+            satisfied=Count("pk", filter=Q(kind="csat", score__gte=4)),
+        )
+        .order_by()
+    )
+    return {row.pop("board_id"): row for row in rows}
+
+
+def _agent_rows(board_ids, window: Window, agents) -> list[dict]:
+    """Per assignee across the boards, as agent_metrics per board: the tickets resolved in the
+    window and on average how long each took; a ticket with two assignees counts for both."""
+    through = Ticket.assignees.through.objects.filter(
+        ticket__board__in=board_ids, ticket__archived_at=None
+    ).filter(window.q("ticket__resolved_at", board="ticket__board"))
+    if agents is not None:
+        through = through.filter(user__in=agents)
+    rows = list(
+        through.values("user_id")
+        .annotate(
+            resolved=Count("ticket_id"),
+            seconds=Avg(_seconds("ticket__created_at", "ticket__resolved_at")),
+            boards=Count("ticket__board_id", distinct=True),
+        )
+        .order_by()
+    )
+    people = get_user_model().objects.in_bulk({row["user_id"] for row in rows})
+    table = [
+        {
+            "agent": people[row["user_id"]],
+            "name": people[row["user_id"]].name,
+            "resolved": row["resolved"],
+            "hours_per_ticket": _hours(row["seconds"]),
+            "boards": row["boards"],
+        }
+        for row in rows
+    ]
+    table.sort(key=lambda row: (-row["resolved"], row["name"].lower()))
+    return table
+
+
+def org_metrics(boards: list[Board], first: date, last: date, agents=None) -> dict:
+    """The company view over `boards` (the caller's to see, already scoped), from `first` to
+    `last` (each board's days in its own time zone): per board and in total the tickets created
+    and resolved, first response and resolution (median, p90), SLA compliance, NPS and CSAT;
+    per agent the tickets resolved and hours per ticket. With `agents` (one person or a team's),
+    only the tickets assigned to them and the feedback on those tickets count. A fixed number of
+    queries, whatever the number of boards, tickets or agents: each figure is an aggregate,
+    grouped by board or by agent."""
+    window = Window.of(boards, first, last)
+    ids = [board.pk for board in boards]
+    tickets = Ticket.objects.filter(board__in=ids).filter(
+        window.q("created_at") | window.q("resolved_at")
+    )
+    if agents is not None:
+        tickets = tickets.filter(_assigned_to(agents))
+    aggregates = _ticket_aggregates(window)
+    per_board = {
+        row.pop("board_id"): row
+        for row in tickets.values("board_id").annotate(**aggregates).order_by()
+    }
+    total = tickets.aggregate(**aggregates) if ids else {}
+    if connection.vendor != "postgresql":
+        for board_id, found in _percentiles_in_python(tickets, window, "board_id").items():
+            per_board[board_id] |= found
+        total |= _percentiles_in_python(tickets, window, None).get(None, {})
+    scores = _scores_by_board(ids, window, agents)
+    empty_scores = dict.fromkeys(SCORE_COUNTS, 0)
+    all_scores = {key: sum(row[key] for row in scores.values()) for key in SCORE_COUNTS}
+    return {
+        "boards": [
+            {
+                "board": board,
+                **_figures(per_board.get(board.pk, {}), scores.get(board.pk, empty_scores)),
+            }
+            for board in boards
+        ],
+        "total": _figures(total, all_scores),
+        "agents": _agent_rows(ids, window, agents) if ids else [],
+    }
+
+
+def administered_boards(user) -> QuerySet[Board]:
+    """The boards of the company view: those `user` administers, by name."""
+    return boards_allowing(visible_boards(user), Action.MANAGE).order_by("name", "pk")
+
+
+def org_agents(user) -> QuerySet:
+    """Whom the company view breaks down by, and whom `user`'s teams may hold: the members and
+    admins of the boards `user` administers."""
+    return boards_team(administered_boards(user))
+
+
+def teams_of(user) -> QuerySet[Team]:
+    """The teams `user` manages (made), by name, each with `member_count`."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(created_by=user).annotate(member_count=Count("members"))
+
+
+def team_for(user, team_id) -> Team:
+    """One of `user`'s teams; anyone else's, like one that does not exist, is a 404."""
+    team = teams_of(user).filter(pk=team_id).first() if str(team_id).isdecimal() else None
+    if team is None:
+        raise Http404("No such team.")
+    return team

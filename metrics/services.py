@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from boards.models import Board
 from boards.selectors import board_admins
+from csboard.core.exceptions import InvalidInput, PermissionRefused
 from feedback.models import FeedbackResponse
-from metrics.models import DigestSent
-from metrics.selectors import Period, board_metrics
+from metrics.models import DigestSent, Team
+from metrics.selectors import Period, administered_boards, board_metrics, org_agents
 from notifications.email import email_build, email_send_after_commit
 from tickets.models import Ticket
 
@@ -83,3 +84,62 @@ def weekly_digest_send(*, now=None) -> int:
         except IntegrityError:
             continue  # this week's digest of this board went out already
     return sent
+
+
+# --- Teams ---------------------------------------------------------------------------------------
+# Who manages teams: anyone who administers a board makes teams, of people on the team (members
+# and admins) of the boards they administer, and manages the teams they made; nobody else sees
+# them. A team's page counts its agents' tickets on the boards its viewer administers.
+NO_BOARD_TO_MANAGE = "Only board admins can make teams: you administer no board."
+
+
+def _team_clean(*, by, name: str, members) -> tuple[str, list]:
+    if not administered_boards(by).exists():
+        raise PermissionRefused(NO_BOARD_TO_MANAGE)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("Name the team.", fields={"name": ["Name the team."]})
+    if len(name) > Team._meta.get_field("name").max_length:
+        raise InvalidInput("That name is too long.", fields={"name": ["That name is too long."]})
+    members = list(members)
+    allowed = set(
+        org_agents(by).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True)
+    )
+    strangers = [member.name for member in members if member.pk not in allowed]
+    if strangers:
+        message = "Not on a board you administer: " + ", ".join(sorted(strangers)) + "."
+        raise InvalidInput(message, fields={"members": [message]})
+    return name, members
+
+
+def _team_save(team: Team, members) -> Team:
+    try:
+        with transaction.atomic():
+            team.save()
+    except IntegrityError:
+        message = "You have a team of that name already."
+        raise InvalidInput(message, fields={"name": [message]}) from None
+    team.members.set(members)
+    return team
+
+
+@transaction.atomic
+def team_create(*, by, name: str, members) -> Team:
+    name, members = _team_clean(by=by, name=name, members=members)
+    return _team_save(Team(name=name, created_by=by), members)
+
+
+@transaction.atomic
+def team_update(*, team: Team, by, name: str, members) -> Team:
+    if team.created_by_id != by.pk:
+        raise PermissionRefused("Only the manager who made this team can change it.")
+    name, members = _team_clean(by=by, name=name, members=members)
+    team.name = name
+    return _team_save(team, members)
+
+
+@transaction.atomic
+def team_delete(*, team: Team, by) -> None:
+    if team.created_by_id != by.pk:
+        raise PermissionRefused("Only the manager who made this team can delete it.")
+    team.delete()

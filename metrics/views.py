@@ -1,63 +1,18 @@
-from datetime import timedelta
-
-from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
 
 from boards.models import Board
 from boards.permissions import Action, board_for
-from boards.selectors import board_team
 from csboard.core.csv import csv_response
-from metrics import selectors
+from csboard.core.exceptions import ApplicationError
+from csboard.core.pages import add_refusal, refusals_as_messages
+from metrics import selectors, services
+from metrics.forms import OrgRangeForm, RangeForm, TeamForm, org_choice
 from metrics.selectors import Period
-
-LONGEST_RANGE = timedelta(days=731)
-
-
-class _AgentField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class DayInput(forms.DateInput):
-    """A date as every page writes it ("7 Oct 2026", csboard.core.formats), typed as text. A
-    browser's date input shows the date in its own locale's order (10/07/2026), which reads as
-    another day to half the team; the field takes the shown format and ISO (2026-10-07)."""
-
-    input_type = "text"
-
-    def __init__(self):
-        super().__init__(attrs={"size": 11, "autocomplete": "off", "aria-describedby": "range-hint",
-                                "placeholder": "7 Oct 2026", "class": "input--date"})  # fmt: skip
-
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return date_format(value)
-        return super().format_value(value)
-
-
-class RangeForm(forms.Form):
-    start = forms.DateField(required=False, widget=DayInput())
-    end = forms.DateField(required=False, widget=DayInput())
-    agent = _AgentField(queryset=None, required=False, empty_label="Whole team")
-
-    def __init__(self, *args, board: Board, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = board_team(board)
-
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        data["end"] = data.get("end") or today
-        data["start"] = data.get("start") or data["end"] - timedelta(weeks=8)
-        if data["start"] > data["end"]:
-            raise forms.ValidationError("The start comes after the end.")
-        if data["end"] - data["start"] > LONGEST_RANGE:
-            raise forms.ValidationError("Choose a range of two years at most.")
-        return data
 
 
 def _metrics_board(request, board_id) -> Board:
@@ -66,13 +21,7 @@ def _metrics_board(request, board_id) -> Board:
 
 def _range(request, board):
     """The chosen range and agent, or the default range with the reasons the choice was refused."""
-    form = RangeForm(request.GET, board=board)
-    if form.is_valid():
-        return form.cleaned_data, None
-    errors = form.errors
-    form = RangeForm({}, board=board)
-    form.is_valid()
-    return form.cleaned_data, errors
+    return RangeForm.chosen(request.GET, board=board)
 
 
 @login_required
@@ -166,3 +115,137 @@ def metrics_export(request, board_id, table):
     period = Period.of(board, data["start"], data["end"])
     header, rows = _table(table, board, period, data["agent"])
     return csv_response(f"{board.key}-{table}-{data['start']}-{data['end']}.csv", header, rows)
+
+
+# --- Across boards: the company view, an agent, a team ------------------------------------------
+ORG_TABLES = ("boards", "agents")
+
+
+def _org_query(data, *, agent=None, team=None, board=None) -> str:
+    query = {"from": data["start"], "to": data["end"]}
+    for key, value in (("board", board), ("agent", agent), ("team", team)):
+        if value is not None:
+            query[key] = value.pk
+    return "&".join(f"{key}={value}" for key, value in query.items())
+
+
+def _org_page(request, team=None):
+    choice = org_choice(request.user, request.GET, team=team)
+    data = choice["data"]
+    form = OrgRangeForm(
+        initial={"start": data["start"], "end": data["end"], "board": data["board"],
+                 "agent": choice["agent"], "team": choice["team"]},
+        **OrgRangeForm.choices_of(request.user),
+    )  # fmt: skip
+    context = {
+        **choice,
+        "form": form,
+        "range": data,
+        "board": data["board"],
+        "range_query": _org_query(data),
+        "query": _org_query(data, board=data["board"], agent=choice["agent"], team=choice["team"]),
+    }
+    return render(request, "metrics/company.html", context)
+
+
+@login_required
+def org_dashboard(request):
+    """The company view: the metrics of the boards the viewer administers, in total and broken
+    down by board and by agent; for one board, one agent or one of the viewer's teams."""
+    return _org_page(request)
+
+
+@login_required
+def team_dashboard(request, team_id):
+    """A team's page: the company view of the tickets assigned to the team's agents."""
+    return _org_page(request, team=selectors.team_for(request.user, team_id))
+
+
+@login_required
+def org_export(request, table):
+    """The company view's table by board or by agent as CSV, for the same choice."""
+    if table not in ORG_TABLES:
+        raise Http404("No such table.")
+    choice = org_choice(request.user, request.GET)
+    metrics, data = choice["metrics"], choice["data"]
+    name = f"company-{table}-{data['start']}-{data['end']}.csv"
+    if table == "agents":
+        return csv_response(
+            name,
+            ["agent", "email", "resolved", "hours_per_ticket", "boards"],
+            ((row["name"], row["agent"].email, row["resolved"], row["hours_per_ticket"],
+              row["boards"]) for row in metrics["agents"]),
+        )  # fmt: skip
+    header = ["board", "key", "tickets_created", "tickets_resolved",
+              "first_response_median_hours", "first_response_p90_hours",
+              "resolution_median_hours", "resolution_p90_hours", "sla_compliance_percent",
+              "nps", "nps_answers", "csat", "csat_answers"]  # fmt: skip
+    return csv_response(
+        name,
+        header,
+        ((row["board"].name, row["board"].key, row["created"], row["resolved"],
+          row["first_response"]["median"], row["first_response"]["p90"],
+          row["resolution"]["median"], row["resolution"]["p90"], row["sla"]["compliance"],
+          row["scores"]["nps"], row["scores"]["nps_answers"], row["scores"]["csat"],
+          row["scores"]["csat_answers"]) for row in metrics["boards"]),
+    )  # fmt: skip
+
+
+def _team_form(request, form, save, template: str, context: dict):
+    """A team's form: saved by `save(cleaned_data)` and on to the team's page, or shown again
+    with what is wrong, answered with the refusal's status."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                team = save(form.cleaned_data)
+            except ApplicationError as exc:
+                add_refusal(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, f"Team “{team.name}” saved.")
+                return redirect("metrics:team", team_id=team.pk)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+@login_required
+def team_list(request):
+    """The viewer's teams, and a new one."""
+    form = TeamForm(request.POST or None, agents=selectors.org_agents(request.user))
+    return _team_form(
+        request,
+        form,
+        lambda data: services.team_create(by=request.user, **data),
+        "metrics/teams.html",
+        {
+            "teams": selectors.teams_of(request.user),
+            "may_manage": selectors.administered_boards(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def team_edit(request, team_id):
+    team = selectors.team_for(request.user, team_id)
+    initial = {"name": team.name, "members": list(team.members.all())}
+    form = TeamForm(
+        request.POST or None, initial=initial, agents=selectors.org_agents(request.user)
+    )
+    return _team_form(
+        request,
+        form,
+        lambda data: services.team_update(team=team, by=request.user, **data),
+        "metrics/team_edit.html",
+        {"team": team},
+    )
+
+
+@login_required
+@require_POST
+def team_delete(request, team_id):
+    team = selectors.team_for(request.user, team_id)
+    with refusals_as_messages(request):
+        services.team_delete(team=team, by=request.user)
+        messages.success(request, f"Team “{team.name}” deleted.")
+    return redirect("metrics:teams")

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from boards.models import Membership, Role, Visibility
 from boards.services import board_create, membership_add
 from feedback.services import feedback_receive, feedback_settings_set
+from metrics.services import team_create
 from notifications.services import notify
 from tests.factories import UserFactory
 from ticket_templates.services import template_create
@@ -37,7 +38,8 @@ POST_ONLY = {
     "workspace:board-message-edit", "workspace:board-message-delete",
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
-    "mail:address-add", "mail:address-delete", "mail:save", "ticket_templates:delete",
+    "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
+    "ticket_templates:delete",
 }  # fmt: skip
 # Pages for those who work the board or manage it, besides its settings: 403 for the others.
 NOT_FOR_EVERYONE = {"sla:policy", "tickets:new", "ticket_templates:edit"}
@@ -138,6 +140,8 @@ def states(board, columns, admin_user, member_user, guest_user):
         assignees=[gone], checklist=["Kick-off call", "Send the guide"],
     )  # fmt: skip
     bare_template = template_create(board=board, name="Bare", title_pattern="Bare")
+    # A team of someone who then leaves and someone still there, as its manager (alice) sees it.
+    team = team_create(by=admin_user, name="Tier 1", members=[gone, member_user])
     gone_id = gone.pk
     gone.delete()  # every reference to the account goes with it (SET_NULL, CASCADE)
 
@@ -152,6 +156,7 @@ def states(board, columns, admin_user, member_user, guest_user):
     assert Activity.objects.filter(ticket=intake, actor=None).exists()
     assert Membership.objects.filter(board=board).count() == 3
     return {
+        "team": team,
         "board": board,
         "empty": empty,
         "tickets": [worked, intake, bare, by_mail],
@@ -231,6 +236,21 @@ def pages_of(states) -> dict[str, list[str]]:
         "metrics:export": [
             reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
         ],
+        "customers:list": [
+            reverse("customers:list"), f"{reverse('customers:list')}?q=dana",
+            f"{reverse('customers:list')}?q=nobody&page=9",
+        ],
+        "metrics:company": [
+            reverse("metrics:company"),
+            f"{reverse('metrics:company')}?agent={states['gone_id']}",
+            f"{reverse('metrics:company')}?board={empty.pk}&from=2020-01-01",
+        ],
+        "metrics:company-export": [
+            reverse("metrics:company-export", args=[table]) for table in ("boards", "agents")
+        ],
+        "metrics:teams": [reverse("metrics:teams")],
+        "metrics:team": [reverse("metrics:team", args=[states["team"].pk])],
+        "metrics:team-edit": [reverse("metrics:team-edit", args=[states["team"].pk])],
     }  # fmt: skip
 
 
@@ -248,6 +268,8 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
             allowed = {200, 403} if "settings" in name or name in NOT_FOR_EVERYONE else {200}
+            if name in ("metrics:team", "metrics:team-edit") and role != "admin":
+                allowed = {404}  # a team is its manager's alone
             if response.status_code not in allowed:
                 failures[url] = response.status_code
             elif response.status_code == 200 and hasattr(response, "streaming_content"):

@@ -19,4 +19,7 @@ tickets = [
     path(f"{TICKET}/panel/", views.ticket_panel, name="panel"),
 ]
 
-customers = [path("customers/<int:customer_id>/", views.customer_detail, name="detail")]
+customers = [
+    path("customers/", views.customer_list, name="list"),
+    path("customers/<int:customer_id>/", views.customer_detail, name="detail"),
+]

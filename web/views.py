@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,7 +53,14 @@ from tickets.selectors import (
 )
 from tickets.views import ticket_url
 from web.cards import Cards
-from web.selectors import customer_feedback, customer_for, customer_profiles, customer_tickets
+from web.selectors import (
+    customer_feedback,
+    customer_for,
+    customer_profiles,
+    customer_tickets,
+    customers_list,
+    tickets_per_month,
+)
 from workspace.selectors import (
     board_files,
     recent_board_messages,
@@ -348,3 +358,47 @@ def customer_detail(request, customer_id):
             "feedback": feedback,
         },
     )
+
+
+CUSTOMERS_PAGE_SIZE = 25
+SPARK_BAR, SPARK_GAP, SPARK_HEIGHT = 5, 2, 20
+
+
+def sparkline(months: list[dict]) -> dict:
+    """A small bar chart of tickets per month, drawn as SVG on the server, and the same numbers
+    as words for a screen reader (its accessible name)."""
+    top = max((month["tickets"] for month in months), default=0) or 1
+    bars = [
+        {
+            "x": index * (SPARK_BAR + SPARK_GAP),
+            "height": max(1, round(SPARK_HEIGHT * month["tickets"] / top)),
+            "tickets": month["tickets"],
+            "label": date_format(month["month"], "YEAR_MONTH_FORMAT"),
+        }
+        for index, month in enumerate(months)
+    ]
+    for bar in bars:
+        bar["y"] = SPARK_HEIGHT - bar["height"]
+    words = ", ".join(f"{bar['label']}: {bar['tickets']}" for bar in bars)
+    return {
+        "bars": bars,
+        "width": len(bars) * (SPARK_BAR + SPARK_GAP) - SPARK_GAP,
+        "height": SPARK_HEIGHT,
+        "bar_width": SPARK_BAR,
+        "label": f"Tickets opened per month, {words}",
+        "total": sum(bar["tickets"] for bar in bars),
+    }
+
+
+@login_required
+def customer_list(request):
+    """The customers of the boards the user sees: searched by name, email or company, with their
+    open tickets, last contact, latest NPS and CSAT (where the user may read feedback) and tickets
+    over the last year, most recent contact first, a page at a time."""
+    query = request.GET.get("q", "")[:200]
+    page = Paginator(customers_list(request.user, query), CUSTOMERS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    months = tickets_per_month(request.user, page.object_list, timezone.localdate())
+    rows = [(customer, sparkline(months[customer.pk])) for customer in page.object_list]
+    return render(request, "customers/list.html", {"page": page, "rows": rows, "q": query})
