@@ -11,9 +11,11 @@ from boards.apis import (
 )
 from csboard.core.views import api_not_found
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
+from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
 from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
+from relations.apis import TicketLinkViewSet, TicketMergeViewSet
 from sla.apis import SlaPolicyViewSet
 from ticket_templates.apis import TicketTemplateViewSet, TicketWithTemplatesViewSet
 from tickets.apis import ColumnViewSet
@@ -67,6 +69,9 @@ router.register(f"{BOARD}/messages", BoardMessageViewSet, basename="board-messag
 router.register(f"{BOARD}/addresses", SupportAddressViewSet, basename="board-address")
 router.register(f"{BOARD}/files", BoardFileViewSet, basename="board-file")
 router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
+router.register(f"{BOARD}/macros", MacroViewSet, basename="board-macro")
+router.register(f"{TICKET}/links", TicketLinkViewSet, basename="ticket-link")
+router.register(f"{TICKET}/merge", TicketMergeViewSet, basename="ticket-merge")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),

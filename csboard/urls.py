@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     namespace("customers", web.urls.customers),
     path("", include("metrics.urls")),
+    path("", include("macros.urls")),
+    path("", include("relations.urls")),
     path("", include("portal.urls")),
 ]
 # Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are

@@ -15,7 +15,8 @@ on its ticket, or keeps it without a ticket, saying why:
 A message lands on a ticket by its `In-Reply-To`/`References` (the Message-IDs this board sent
 and received), or by a ticket reference in its subject (`[CS-12]`), but a subject reference
 alone counts only from a participant of that ticket: anyone else opens a new ticket (a stranger
-cannot post into someone else's ticket by guessing its number). A reply to a resolved ticket
+cannot post into someone else's ticket by guessing its number). A merged ticket's mail and
+number are the ticket's it was merged into (relations.services.ticket_merge). A reply to a resolved ticket
 reopens it within the board's reopen period; after it, the reply opens a new ticket that names
 the old one."""
 
@@ -445,10 +446,23 @@ def _thread(parsed: ParsedMail, board: Board) -> Ticket | None:
     number = ticket_reference(parsed.subject, board.key)
     if number is None:
         return None
-    ticket = Ticket.objects.filter(board=board, number=number).select_related("column").first()
+    ticket = _live_ticket(board, number)
     if ticket is None or not _is_participant(ticket, parsed.from_address):
         return None  # a stranger naming someone else's ticket opens a ticket of their own
     return ticket
+
+
+def _live_ticket(board: Board, number: int) -> Ticket | None:
+    """The live ticket known by `number`: itself, or the ticket it was merged into (its mail
+    moved there too, so an In-Reply-To finds that one as well)."""
+    ticket = (
+        Ticket.all_objects.filter(board=board, number=number)
+        .select_related("column", "merged_into__column")
+        .first()
+    )
+    if ticket is not None and ticket.merged_into is not None:
+        ticket = ticket.merged_into
+    return ticket if ticket is not None and ticket.archived_at is None else None
 
 
 def participants(ticket: Ticket) -> set[str]:

@@ -272,6 +272,8 @@ def cumulative_flow(board: Board, period: Period) -> dict:
         board=board,
         kind__in=[Activity.Kind.CREATED, Activity.Kind.MOVED],
         created_at__lt=period.end,
+        # A merged ticket lives on in the one it was merged into: counted once, there.
+        ticket__merged_into__isnull=True,
     ).order_by()
     before, during = (
         events.filter(created_at__lt=period.start),

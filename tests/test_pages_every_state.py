@@ -39,10 +39,13 @@ POST_ONLY = {
     "workspace:board-files-upload", "workspace:board-link-add", "workspace:board-file-delete",
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
     "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
+    "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
     "ticket_templates:delete",
 }  # fmt: skip
-# Pages for those who work the board or manage it, besides its settings: 403 for the others.
-NOT_FOR_EVERYONE = {"sla:policy", "tickets:new", "ticket_templates:edit"}
+# Pages of the team's work: a guest is refused them (403).
+WORKERS_ONLY = {"macros:edit", "relations:merge", "tickets:new"}
+# Pages for admins, besides the settings page: 403 for the others.
+ADMINS_ONLY = {"sla:policy", "ticket_templates:edit"}
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
 METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
@@ -140,6 +143,23 @@ def states(board, columns, admin_user, member_user, guest_user):
         assignees=[gone], checklist=["Kick-off call", "Send the guide"],
     )  # fmt: skip
     bare_template = template_create(board=board, name="Bare", title_pattern="Bare")
+    # Macros, a link, and a ticket merged into another by the user who left.
+    from boards.services import tag_create
+    from macros.services import macro_create
+    from relations.models import TicketLink
+    from relations.services import ticket_merge
+
+    macro = macro_create(
+        board=board, by=admin_user, shared=True, name="Ask", body="Hi {{customer.name}}",
+        set_status="waiting_on_customer", add_tags=[tag_create(board=board, name="asked")],
+        assignee=gone,
+    )  # fmt: skip
+    macro_create(board=board, by=gone, shared=False, name="Gone's own", body="x")
+    TicketLink.objects.create(
+        from_ticket=worked, to_ticket=bare, kind="blocked_by", created_by=gone
+    )
+    duplicate = ticket_create(board=board, created_by=gone, title="Duplicate")
+    ticket_merge(source=duplicate, target=worked, by=gone)
     # A team of someone who then leaves and someone still there, as its manager (alice) sees it.
     team = team_create(by=admin_user, name="Tier 1", members=[gone, member_user])
     gone_id = gone.pk
@@ -166,6 +186,7 @@ def states(board, columns, admin_user, member_user, guest_user):
         "customer": intake.customer,
         "gone_id": gone_id,
         "templates": [template, bare_template],
+        "macro": macro,
     }
 
 
@@ -233,6 +254,11 @@ def pages_of(states) -> dict[str, list[str]]:
             *each("metrics:dashboard"),
             f"{reverse('metrics:dashboard', args=[board.pk])}?agent={states['gone_id']}",
         ],
+        "macros:list": each("macros:list"),
+        "macros:edit": [reverse("macros:edit", args=[board.pk, states["macro"].pk])],
+        "relations:merge": [
+            reverse("relations:merge", args=[board.pk, t.number]) for t in states["tickets"]
+        ],
         "metrics:export": [
             reverse("metrics:export", args=[b.pk, table]) for b in boards for table in METRIC_TABLES
         ],
@@ -267,7 +293,9 @@ def test_every_page_renders_every_state_for_every_role(states, client_as, role):
         for url in urls:
             response = client.get(url)
             # Settings pages are the admins' (403 for the others); nothing else may refuse.
-            allowed = {200, 403} if "settings" in name or name in NOT_FOR_EVERYONE else {200}
+            allowed = {200, 403} if "settings" in name or name in ADMINS_ONLY else {200}
+            if name in WORKERS_ONLY:
+                allowed = {403} if role == "guest" else {200}
             if name in ("metrics:team", "metrics:team-edit") and role != "admin":
                 allowed = {404}  # a team is its manager's alone
             if response.status_code not in allowed:

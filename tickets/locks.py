@@ -107,3 +107,32 @@ def atomic_with_column(write: Callable[[int | None], T], seen_in: int | None = N
                 return write(seen_in)
         except TicketMovedOn as moved:
             seen_in = moved.column_id
+
+
+def lock_tickets_with_columns(*ticket_ids: int) -> dict[int, Ticket]:
+    """Lock several live tickets (a merge's two) with their columns: the columns first (in id
+    order), then the tickets in id order, as the lock order says. A ticket that left its column
+    before its lock was held raises TicketMovedOn (atomic_with_columns runs the write again);
+    NotFound once one was deleted or archived."""
+    rows = Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "column_id")
+    seen = dict(rows)
+    if len(seen) != len(set(ticket_ids)):
+        raise NotFound("This ticket was deleted or archived meanwhile.")
+    lock_columns(*seen.values())
+    locked = {t.pk: t for t in _tickets(False, answer=False).filter(pk__in=seen).order_by("pk")}
+    if len(locked) != len(seen):
+        raise NotFound("This ticket was deleted or archived meanwhile.")
+    for pk, ticket in locked.items():
+        if ticket.column_id != seen[pk]:
+            raise TicketMovedOn(ticket.column_id)
+    return locked
+
+
+def atomic_with_columns(write: Callable[[], T]) -> T:
+    """atomic_with_column for a write that calls lock_tickets_with_columns first."""
+    while True:
+        try:
+            with transaction.atomic():
+                return write()
+        except TicketMovedOn:
+            continue

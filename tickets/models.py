@@ -110,6 +110,17 @@ class Ticket(models.Model):
         editable=False,
     )
 
+    # Merged into another ticket of the board (relations.services.ticket_merge): archived, its
+    # conversation, notes and files on that ticket, its number redirecting there.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        editable=False,
+    )
+
     all_objects = models.Manager()
     objects = LiveTickets()
 
@@ -188,6 +199,7 @@ class Activity(models.Model):
         RESOLUTION = "resolution", "Resolution changed"
         ARCHIVED = "archived", "Archived"
         RESTORED = "restored", "Restored"
+        MERGED = "merged", "Merged"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="activities")
@@ -266,6 +278,10 @@ class Activity(models.Model):
             return "archived this ticket"
         if self.kind == kind.RESTORED:
             return f"restored it from the archive to {_name(self.to_column)}"
+        if self.kind == kind.MERGED:
+            if data.get("into"):
+                return f"merged this ticket into {data['into']}"
+            return f"merged {data.get('from', 'a ticket')} into this ticket"
         if self.kind == kind.COMMENT:
             return {
                 "edited": "edited a message",

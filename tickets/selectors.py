@@ -16,9 +16,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from boards.models import Board, Column
+from csboard.core.exceptions import MovedTo
 from tickets.models import Ticket
 from tickets.ranks import with_position
 
@@ -27,7 +29,7 @@ LIST_ORDER = ("column__position", "rank", "number")
 
 def _shown(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return with_position(
-        tickets.select_related("column", "created_by", "archived_by")
+        tickets.select_related("column", "created_by", "archived_by", "merged_into")
         .prefetch_related("assignees", "tags")
         .order_by(*LIST_ORDER)
     )
@@ -57,7 +59,7 @@ def tickets_in(board: Board, ids: QuerySet) -> list[Ticket]:
     tickets = list(
         with_position(
             Ticket.all_objects.filter(pk__in=ids)
-            .select_related("created_by", "archived_by")
+            .select_related("created_by", "archived_by", "merged_into")
             .order_by(*LIST_ORDER)
         )
     )
@@ -81,10 +83,35 @@ def tickets_in(board: Board, ids: QuerySet) -> list[Ticket]:
 def ticket_for(board: Board, number, *, archived: bool | None = False) -> Ticket:
     """A ticket looked up through its board, never by a bare id, with what board_tickets reads.
     Its `board` is `board` itself (with the caller's role, as board_for gave it), not read
-    again. Not an archived one, unless `archived` is None (either) or True (only those)."""
-    ticket = get_object_or_404(_shown(_archived_or_not(board, archived)), number=number)
+    again. Not an archived one, unless `archived` is None (either) or True (only those). The
+    number of a ticket merged into another is that ticket's now: MovedTo (a GET redirects)."""
+    try:
+        ticket = get_object_or_404(_shown(_archived_or_not(board, archived)), number=number)
+    except Http404:
+        if archived is False:
+            _raise_if_merged(board, number)
+        raise
     ticket.board = board
     return ticket
+
+
+def merged_target(board: Board, number) -> Ticket | None:
+    """The live ticket a merged ticket of the board (by its number) now lives in, or None."""
+    merged = Ticket.all_objects.filter(
+        board=board, number=number, merged_into__isnull=False, merged_into__archived_at=None
+    )
+    return Ticket.all_objects.filter(pk__in=merged.values("merged_into_id")).first()
+
+
+def _raise_if_merged(board: Board, number) -> None:
+    if not str(number).isdecimal():
+        return
+    target = merged_target(board, number)
+    if target is not None:
+        raise MovedTo(
+            f"{board.key}-{number} was merged into {board.key}-{target.number}.",
+            number=target.number,
+        )
 
 
 def _archived_or_not(board: Board, archived: bool | None) -> QuerySet[Ticket]:

@@ -12,6 +12,7 @@ from csboard.core.api import (
     StrictIntegerField,
     column_field,
     moment_writer,
+    require_lists,
 )
 from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.fields import EDITABLE_FIELDS
@@ -62,6 +63,12 @@ class TicketSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, allow_null=True
     )
 
+    # The number of the ticket this one was merged into (relations.services.ticket_merge), where
+    # its conversation is now; a GET of this one's number redirects there.
+    merged_into = serializers.IntegerField(
+        source="merged_into.number", read_only=True, allow_null=True, default=None
+    )
+
     class Meta:
         model = Ticket
         fields = [
@@ -91,6 +98,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "sla",
             "archived_at",
             "archived_by",
+            "merged_into",
         ]
         read_only_fields = fields
 
@@ -127,6 +135,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "sla": self.get_sla(ticket),
             "archived_at": moment(ticket.archived_at),
             "archived_by": _archived_by(ticket),
+            "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
         }
 
     @cached_property
@@ -219,12 +228,8 @@ class TicketInputSerializer(serializers.Serializer):
                 field.child_relation.queryset = board.tags.all()
 
     def to_internal_value(self, data):
-        # DRF takes any iterable for a list of relations: {} would be read as "none".
-        lists = (name for name, field in self.fields.items() if isinstance(field, ManyRelatedField))
-        for name in lists:
-            if hasattr(data, "get") and name in data and not isinstance(data[name], list):
-                message = f'Expected a list of items but got type "{type(data[name]).__name__}".'
-                raise serializers.ValidationError({name: [message]})
+        lists = [name for name, field in self.fields.items() if isinstance(field, ManyRelatedField)]
+        require_lists(data, *lists)
         return super().to_internal_value(data)
 
     def get_fields(self) -> dict:

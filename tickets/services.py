@@ -472,11 +472,16 @@ def ticket_archive(*, ticket: Ticket, by=None) -> Ticket:
 
 def ticket_restore(*, ticket: Ticket, by=None) -> Ticket:
     """Bring an archived ticket back to its column, at the end, as entering the column would:
-    refused at the column's WIP limit (WipLimitReached, a 409), nothing written. NotFound when
-    it was restored or deleted meanwhile."""
+    refused at the column's WIP limit (WipLimitReached, a 409), nothing written; a merged ticket
+    stays where it was merged (Conflict). NotFound when it was restored or deleted meanwhile."""
 
     def restore(seen_in: int | None) -> Ticket:
         restored, columns = lock_ticket_with_column(ticket.pk, seen_in=seen_in, archived=True)
+        if restored.merged_into_id is not None:
+            raise Conflict(
+                f"{restored.reference} was merged into another ticket: its conversation is "
+                "there now, so it cannot be restored."
+            )
         column = columns[restored.column_id]
         column_ensure_room(column)
         restored.rank, restored.position = rank_last(column.pk)

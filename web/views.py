@@ -33,7 +33,10 @@ from csboard.core.pages import (
     requested_section,
     section_redirect,
 )
+from macros.selectors import picker_entries, usable_macros
 from mail.services import reply_address
+from relations.models import TicketLink
+from relations.selectors import merged_from, ticket_links
 from sla.selectors import policy_for
 from tickets import services as ticket_services
 from tickets.filters import TicketFilter
@@ -222,7 +225,7 @@ def board_detail_columns(request, board_id):
 
 # --- The ticket page ---------------------------------------------------------------------------
 # The page's sections (its tabs) that redraw alone for htmx (csboard.core.pages.section_redirect).
-TICKET_SECTIONS = ("details", "checklist", "chat", "attachments")
+TICKET_SECTIONS = ("details", "checklist", "chat", "attachments", "links")
 # The ticket page's template draws the ticket panel too, inside the panel's layout instead of
 # the page's (`{% extends layout %}`): one template for both.
 PANEL = "tickets/detail.html"
@@ -259,7 +262,13 @@ def _ticket_context(
         context["reply_to"] = reply_address(ticket)
     if wanted & {"chat", "attachments"}:
         context["files"] = list(ticket_attachments(ticket))
+    if "links" in wanted:
+        context["links"] = ticket_links(ticket, request.user)
+        context["link_kinds"] = TicketLink.Kind.choices
+        context["merged_from"] = list(merged_from(ticket))
     if can(request.user, Action.WORK, board):
+        if section is None:  # the reply and note boxes' macro picker (static/js/macros.js)
+            context["macros"] = picker_entries(usable_macros(board, request.user))
         if "details" in wanted:
             context["form"] = form or TicketForm.for_ticket(ticket, board)
         if section is None:

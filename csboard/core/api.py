@@ -146,3 +146,12 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.FloatField: StrictFloatField,
         models.BooleanField: StrictBooleanField,
     }
+
+
+def require_lists(data, *names: str) -> None:
+    """DRF takes any iterable for a list of relations: {} or "ab" would be read as a list. Each
+    of `names` sent must be a JSON list, or the input is a 400 naming it."""
+    for name in names:
+        if hasattr(data, "get") and name in data and not isinstance(data[name], list):
+            message = f'Expected a list of items but got type "{type(data[name]).__name__}".'
+            raise serializers.ValidationError({name: [message]})

@@ -3,6 +3,7 @@
 import redis.exceptions
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
@@ -99,6 +100,29 @@ class MovedMeanwhile(Conflict):
     code = "moved_meanwhile"
 
 
+class MovedTo(Http404):
+    """What a URL names is now known by another key of the same route (a merged ticket's
+    number: the ticket it was merged into). A GET or HEAD is answered 301 to the same route
+    with `kwargs` changed (csboard.core.middleware.MovedToMiddleware, and the API's handler
+    below, whose body also names the new key); anything else is the 404 it is, saying where."""
+
+    def __init__(self, message: str, **kwargs):
+        super().__init__(message)
+        self.message = message
+        self.kwargs = kwargs
+
+
+def moved_location(request, exc: MovedTo) -> str | None:
+    """Where a GET of the moved object goes: the route the request resolved to, with the new
+    key, its query string kept; None for any other method."""
+    match = getattr(request, "resolver_match", None)
+    if request.method not in ("GET", "HEAD") or match is None:
+        return None
+    location = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, **exc.kwargs})
+    query = request.META.get("QUERY_STRING", "")
+    return f"{location}?{query}" if query else location
+
+
 def error_body(exc: ApplicationError) -> dict:
     return {"detail": exc.message, "code": exc.code, **exc.fields}
 
@@ -111,6 +135,14 @@ def api_exception_handler(exc, context):
         retry_after = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         return Response(body, status=exc.status_code, headers=headers)
+    if isinstance(exc, MovedTo):
+        location = moved_location(context["request"], exc)
+        body = {"detail": exc.message, "code": "moved", **exc.kwargs}
+        if location is None:
+            return Response(body, status=status.HTTP_404_NOT_FOUND)
+        return Response(
+            body, status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location}
+        )
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "feedback",
     "metrics",
     "reminders",
+    "macros",
+    "relations",
     "web",
     "channels",
     # Provider webhooks for inbound mail (mail.webhooks); no email backend of its own is used.
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A view that needs Redis while it is away answers 503, not 500.
     "csboard.core.middleware.ServiceUnavailableMiddleware",
+    # A merged ticket's pages redirect to the ticket it was merged into.
+    "csboard.core.middleware.MovedToMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
@@ -422,6 +426,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "boards.api.ROLE_SLUGS",
         "FeedbackKindEnum": "feedback.models.FeedbackResponse.Kind",
+        "StatusEnum": "tickets.models.Status",
+        "MacroKindEnum": "macros.models.Macro.Kind",
+        "LinkKindEnum": "relations.models.TicketLink.Kind",
     },
 }
 

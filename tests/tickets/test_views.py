@@ -189,8 +189,9 @@ def test_the_description_is_rendered_as_markdown_without_its_script(board, membe
 # their role, the ticket (with its column, creator and index), its assignees and tags, its
 # checklist, chat, attachments and activity, the bell's count, the SLA policy (a ticket with a due
 # date), the edit form's people and tags, the move form's columns, the members an @mention offers
-# (which also highlight the chat's mentions).
-TICKET_PAGE_QUERIES = 15
+# (which also highlight the chat's mentions), the links, the tickets merged into it and the
+# macros of the reply and note boxes.
+TICKET_PAGE_QUERIES = 18
 
 
 def test_the_ticket_page_runs_a_fixed_number_of_queries(
