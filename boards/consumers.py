@@ -12,7 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from boards.permissions import Action, board_for
-from boards.realtime import ACCESS_CHANGED, HELLO, changed_at, group_name
+from boards.realtime import (
+    ACCESS_CHANGED,
+    HELLO,
+    changed_at,
+    group_name,
+    person_changed_at,
+    person_group_name,
+)
 from csboard.core.exceptions import SERVICE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -26,10 +33,11 @@ TRY_AGAIN_LATER = 1013
 RECHECK_SECONDS = 30
 
 
-class BoardConsumer(JsonWebsocketConsumer):
+class ListeningConsumer(JsonWebsocketConsumer):
+    """A socket that listens to one group and says nothing back: what the board's and a
+    person's sockets share (joining, refusing with a code, leaving)."""
+
     group = None
-    board_id = None
-    checked_at = 0.0
 
     async def __call__(self, scope, receive, send):
         # The socket's own channel is read from Redis (the channel layer) for as long as it is
@@ -38,9 +46,44 @@ class BoardConsumer(JsonWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         except SERVICE_ERRORS as exc:
-            logger.warning(
-                "Board %s socket ended: the channel layer is away: %s", self.board_id, exc
-            )
+            logger.warning("%s socket ended: the channel layer is away: %s", self.describe(), exc)
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+    def join(self, group: str, hello) -> None:
+        """Join `group`, then accept and send `hello()`, the first message (read once joined:
+        from then on every change is heard)."""
+        try:
+            async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
+            first = hello()
+        except SERVICE_ERRORS as exc:
+            logger.warning("%s socket refused for now: %s", self.describe(), exc)
+            self.refuse(TRY_AGAIN_LATER)
+            return
+        self.group = group
+        self.accept()
+        self.send_json(first)
+
+    def refuse(self, code: int) -> None:
+        self.accept()
+        self.close(code=code)
+
+    def disconnect(self, code):
+        if self.group:
+            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+            self.group = None
+
+    def receive_json(self, content, **kwargs):
+        """Listening only: clients change things through the HTTP API and the pages."""
+
+
+class BoardConsumer(ListeningConsumer):
+    board_id = None
+    checked_at = 0.0
+
+    def describe(self) -> str:
+        return f"Board {self.board_id}"
 
     def connect(self):
         user = self.scope.get("user")
@@ -53,24 +96,16 @@ class BoardConsumer(JsonWebsocketConsumer):
         if not self.may_listen():
             self.refuse(NO_ACCESS)
             return
-        try:
-            async_to_sync(self.channel_layer.group_add)(
-                group_name(self.board_id), self.channel_name
-            )
-            # Joined: from now on every change is heard. Say when the board last changed, so that
-            # a page drawn before then (a change between its render and this moment) catches up.
-            hello = {"kind": HELLO, "board": self.board_id, "changed_at": changed_at(self.board_id)}
-        except SERVICE_ERRORS as exc:
-            logger.warning("Board %s socket refused for now: %s", self.board_id, exc)
-            self.refuse(TRY_AGAIN_LATER)
-            return
-        self.group = group_name(self.board_id)
-        self.accept()
-        self.send_json(hello)
-
-    def refuse(self, code: int) -> None:
-        self.accept()
-        self.close(code=code)
+        # Joined, it says when the board last changed, so that a page drawn before then (a
+        # change between its render and this moment) catches up.
+        self.join(
+            group_name(self.board_id),
+            lambda: {
+                "kind": HELLO,
+                "board": self.board_id,
+                "changed_at": changed_at(self.board_id),
+            },
+        )
 
     def may_listen(self) -> bool:
         try:
@@ -80,14 +115,6 @@ class BoardConsumer(JsonWebsocketConsumer):
         self.checked_at = time.monotonic()
         return True
 
-    def disconnect(self, code):
-        if self.group:
-            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
-            self.group = None
-
-    def receive_json(self, content, **kwargs):
-        """Listening only: clients change the board through the HTTP API."""
-
     def board_event(self, message):
         event = message["event"]
         stale = time.monotonic() - self.checked_at > RECHECK_SECONDS
@@ -96,3 +123,24 @@ class BoardConsumer(JsonWebsocketConsumer):
             self.close(code=NO_ACCESS)
             return
         self.send_json(event)
+
+
+class PersonConsumer(ListeningConsumer):
+    """A signed-in person's own stream (`/ws/my/`): My work hears when a ticket of theirs (one
+    they are assigned to or follow) changes on any board, or a message mentions them. Its events
+    name nothing (boards.realtime.people_changed): the page fetches what changed through its
+    own view, which checks every board's access, so a person who lost a board hears nothing
+    of it."""
+
+    def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            self.refuse(NOT_SIGNED_IN)
+            return
+        self.join(
+            person_group_name(user.pk),
+            lambda: {"kind": HELLO, "changed_at": person_changed_at(user.pk)},
+        )
+
+    def board_event(self, message):
+        self.send_json(message["event"])

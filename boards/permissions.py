@@ -31,6 +31,7 @@ class Action(StrEnum):
     MESSAGE_EDIT = "message.edit"  # a chat message or ticket comment
     MESSAGE_DELETE = "message.delete"
     FILE_DELETE = "file.delete"  # a board file or link, or a ticket's attachment
+    SAVED_VIEW_EDIT = "saved_view.edit"  # rename or delete a saved view (savedviews)
 
 
 # The least role each action needs. For an object action it is what the object's owner needs.
@@ -43,6 +44,9 @@ NEEDS: dict[Action, Role] = {
     Action.MESSAGE_EDIT: Role.MEMBER,
     Action.MESSAGE_DELETE: Role.MEMBER,
     Action.FILE_DELETE: Role.MEMBER,
+    # A saved view is a bookmark: anyone who sees the board keeps their own (guests too); only
+    # its admins share one with the board (MANAGE), and they may rename or delete a shared one.
+    Action.SAVED_VIEW_EDIT: Role.GUEST,
 }
 
 # Where a board's own settings let its guests do more: the boards (as a filter) that do.
@@ -68,6 +72,11 @@ OBJECT_RULES: dict[Action, OwnerRule] = {
     ),
     Action.FILE_DELETE: OwnerRule(
         "uploaded_by_id", Action.MANAGE, "Only its author or a board admin can delete this file."
+    ),
+    # Another's personal view is never reached (savedviews.selectors): an admin meets only
+    # the shared ones.
+    Action.SAVED_VIEW_EDIT: OwnerRule(
+        "owner_id", Action.MANAGE, "Only its owner or a board admin can change this view."
     ),
 }
 

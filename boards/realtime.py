@@ -5,6 +5,7 @@ fetches what it shows through its usual, permission-checked view."""
 import asyncio
 import threading
 import time
+from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -17,6 +18,8 @@ from csboard.core.aftercommit import after_commit
 ACCESS_CHANGED = "access"
 # The first message on a socket once it listens (see BoardConsumer.connect).
 HELLO = "hello"
+# Something on a person's own list (My work) changed: a ticket of theirs, a mention of them.
+WORK = "work"
 
 
 # A page rendered before its socket joined the board's group would not hear a change made in
@@ -50,11 +53,44 @@ def board_changed(board_id: int, *, kind: str, ticket: int | None = None) -> Non
     after_commit(_send, board_id, event)
 
 
+def person_group_name(user_id: int) -> str:
+    return f"person-{user_id}"
+
+
+def people_changed(user_ids: Iterable[int], *, kind: str = WORK) -> None:
+    """Tell each of these people's own pages (My work: `/ws/my/`) that something of theirs
+    changed, once the current transaction commits. The event says nothing of what: the page
+    fetches it again through its own permission-checked view."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if ids:
+        after_commit(_send_people, ids, {"kind": kind})
+
+
+def person_changed_at(user_id: int) -> int | None:
+    """When (epoch ms) something of this person's was last broadcast (as changed_at)."""
+    return cache.get(_person_changed_at_key(user_id))
+
+
+def _person_changed_at_key(user_id: int) -> str:
+    return f"person-changed-at:{user_id}"
+
+
+def _send_people(user_ids: list[int], event: dict) -> None:
+    stamp = now_ms()
+    cache.set_many({_person_changed_at_key(pk): stamp for pk in user_ids}, CHANGED_AT_TIMEOUT)
+    for user_id in user_ids:
+        _group_send(person_group_name(user_id), event)
+
+
 def _stamp(board_id: int) -> None:
     cache.set(_changed_at_key(board_id), now_ms(), CHANGED_AT_TIMEOUT)
 
 
 def _send(board_id: int, event: dict) -> None:
+    _group_send(group_name(board_id), event)
+
+
+def _group_send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -63,10 +99,10 @@ def _send(board_id: int, event: dict) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        send(group_name(board_id), message)
+        send(group, message)
         return
     # A synchronous caller on a thread that runs an event loop (e.g. a script driving a browser)
     # cannot block that loop: send from a helper thread instead.
-    helper = threading.Thread(target=send, args=(group_name(board_id), message))
+    helper = threading.Thread(target=send, args=(group, message))
     helper.start()
     helper.join(timeout=5)

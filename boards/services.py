@@ -2,23 +2,20 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
-from boards.locks import lock_board, lock_columns
+from boards.locks import lock_board
 from boards.models import Board, Column, Membership, Role, Tag, Visibility
 from boards.realtime import ACCESS_CHANGED, board_changed
 from boards.selectors import board_admins
 from csboard.core.exceptions import (
-    ColumnNotEmpty,
-    Conflict,
     InvalidInput,
     LastAdmin,
     NotFound,
     WipLimitReached,
 )
-from csboard.core.ordering import RANK_STEP, place, rank_between
+from csboard.core.ordering import place
 from csboard.core.validation import full_clean_or_raise
 
 BOARD_TEMPLATES: dict[str, list[str]] = {
@@ -189,51 +186,6 @@ def column_update(*, column: Column, name=UNSET, wip_limit=UNSET, position=UNSET
         place(list(Column.objects.filter(board_id=column.board_id)), column, position)
     board_changed(column.board_id, kind="columns")
     return column
-
-
-@transaction.atomic
-def column_delete(*, column: Column, move_to: Column | None = None) -> None:
-    lock_board(column.board_id)
-    others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
-    if not others:
-        raise Conflict("A board needs at least one column.")
-    column.refresh_from_db(fields=["is_done"])  # as it is under the board's lock
-    if column.is_done and not any(other.is_done for other in others):
-        raise Conflict(
-            f"“{column.name}” is this board’s only done column: mark another column as done "
-            "before deleting it (tickets are resolved by reaching a done column)."
-        )
-    same_board = move_to is not None and move_to.board_id == column.board_id
-    # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
-    locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
-    tickets = list(column.tickets.order_by("rank", "number"))
-    if tickets:
-        if move_to is None:
-            raise ColumnNotEmpty(
-                f"“{column.name}” still holds {len(tickets)} ticket(s): "
-                "choose a column to move them to."
-            )
-        if move_to.pk == column.pk or move_to.board_id != column.board_id:
-            raise InvalidInput(
-                "Choose another column of this board.",
-                fields={"move_to": ["Choose another column of this board."]},
-            )
-        target = locked[move_to.pk]
-        column_ensure_room(target, incoming=len(tickets))
-        # After the target's last ticket, in their order, RANK_STEP apart (csboard.core.ordering).
-        last = target.tickets.aggregate(last=Max("rank"))["last"]
-        start = rank_between(last, None)
-        for offset, ticket in enumerate(tickets):
-            ticket.column = target
-            ticket.rank = start + offset * RANK_STEP
-        type(tickets[0]).objects.bulk_update(tickets, ["column", "rank"])
-    # Archived tickets (only the all_objects manager sees them) follow, or go to the first
-    # other column: a restore puts them at the end of wherever they are.
-    archived = column.tickets(manager="all_objects").filter(archived_at__isnull=False)
-    archived.update(column=move_to if same_board else others[0])
-    column.delete()
-    place(others)
-    board_changed(column.board_id, kind="columns")
 
 
 # --- Tags --------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ urlpatterns = [
     path(f"{BOARD}/settings/general/", views.board_update, name="update"),
     path(f"{BOARD}/delete/", views.board_delete, name="delete"),
     path(f"{BOARD}/columns/", views.column_add, name="column_add"),
-    path(f"{BOARD}/columns/<int:column_id>/delete/", views.column_delete, name="column_delete"),
     path(f"{BOARD}/tags/", views.tag_add, name="tag_add"),
     path(f"{BOARD}/tags/<int:tag_id>/", views.tag_edit, name="tag_edit"),
     path(f"{BOARD}/tags/<int:tag_id>/delete/", views.tag_delete, name="tag_delete"),

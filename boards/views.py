@@ -16,7 +16,6 @@ from boards.forms import (
     BoardCreateForm,
     BoardDeleteForm,
     BoardForm,
-    ColumnDeleteForm,
     ColumnForm,
     ColumnsForm,
     MemberAddForm,
@@ -160,20 +159,6 @@ def column_add(request, board_id):
     with refusals_as_messages(request):
         column = services.column_create(board=board, **data)
         messages.success(request, f"Column “{column.name}” added.")
-    return redirect(_settings_url(board.pk, "columns"))
-
-
-@login_required
-@require_POST
-def column_delete(request, board_id, column_id):
-    board = board_for(request.user, board_id, Action.MANAGE)
-    column = _column(board, column_id)
-    data = submitted(request, ColumnDeleteForm(request.POST, column=column))
-    if data is None:
-        return redirect(_settings_url(board.pk, "columns"))
-    with refusals_as_messages(request):
-        services.column_delete(column=column, move_to=data["move_to"])
-        messages.success(request, f"Column “{column.name}” deleted.")
     return redirect(_settings_url(board.pk, "columns"))
 
 

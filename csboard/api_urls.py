@@ -16,9 +16,10 @@ from mail.apis import ConversationViewSet, SupportAddressViewSet
 from metrics.apis import BoardMetricsView, OrgMetricsView
 from notifications.apis import NotificationViewSet
 from relations.apis import TicketLinkViewSet, TicketMergeViewSet
+from savedviews.apis import SavedViewViewSet
 from sla.apis import SlaPolicyViewSet
 from ticket_templates.apis import TicketTemplateViewSet, TicketWithTemplatesViewSet
-from tickets.apis import ColumnViewSet
+from tickets.apis import ColumnViewSet, MyWorkView
 from web.apis import CustomerListView
 from workspace.apis import (
     ActivityViewSet,
@@ -58,6 +59,7 @@ router.register(
 )
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("views", SavedViewViewSet, basename="saved-view")
 router.register(f"{BOARD}/audit", BoardAuditViewSet, basename="board-audit")
 TICKET = rf"{BOARD}/tickets/(?P<number>[0-9]+)"
 router.register(f"{TICKET}/checklist", ChecklistViewSet, basename="ticket-checklist")
@@ -78,6 +80,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    path("my/work/", MyWorkView.as_view(), name="my-work"),
     path(
         "boards/<int:board_id>/sla/",
         SlaPolicyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),

@@ -3,6 +3,9 @@ does a page's: `{% socket_url "board-socket" board.pk %}` (settings.SOCKET_URLCO
 
 from django.urls import path
 
-from boards.consumers import BoardConsumer
+from boards.consumers import BoardConsumer, PersonConsumer
 
-urlpatterns = [path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi(), name="board-socket")]
+urlpatterns = [
+    path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi(), name="board-socket"),
+    path("ws/my/", PersonConsumer.as_asgi(), name="person-socket"),
+]

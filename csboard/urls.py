@@ -33,10 +33,12 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
     namespace("customers", web.urls.customers),
+    namespace("my", web.urls.my),
     path("", include("metrics.urls")),
     path("", include("macros.urls")),
     path("", include("relations.urls")),
     path("", include("portal.urls")),
+    path("", include("savedviews.urls")),
 ]
 # Mail providers post inbound mail here (mail.webhooks); only behind the basic auth they are
 # given, so not at all without it (anymail itself would only warn and accept anyone's).

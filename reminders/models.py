@@ -16,8 +16,9 @@ class Reminder(models.Model):
     """One reminder about one ticket, for the deadline it was computed for. The unique
     constraint is what makes it exactly once: the row is written before anything is sent, and a
     second sweep (or a concurrent one) cannot write it again. A moved deadline is a new row; a
-    row skipped because the ticket was waiting on its customer is re-armed by the first sweep
-    after the wait, if its deadline stayed (reminders.services._insert)."""
+    row skipped because the ticket was waiting on its customer, or was archived, is re-armed by
+    the first sweep after the wait or the restore, if its deadline stayed
+    (reminders.services._insert)."""
 
     class Kind(models.TextChoices):
         DUE_SOON = Notification.Kind.DUE_SOON.value, "Due soon"
@@ -35,6 +36,7 @@ class Reminder(models.Model):
         MOVED = "moved", "Skipped: the deadline moved"
         ANSWERED = "answered", "Skipped: the customer got a response"
         PAUSED = "paused", "Skipped: the ticket waits on the customer"
+        ARCHIVED = "archived", "Skipped: the ticket was archived"
         FAILED = "failed", "Given up: not delivered in time"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")

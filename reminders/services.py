@@ -47,6 +47,7 @@ REDRIVE_WINDOW = timedelta(days=2)
 # the next attempt is due within this.
 RETRY_WAIT_MAX = timedelta(minutes=15)
 EMAIL_PREFERENCE = "email_reminders"
+ARCHIVED_UNSENT = "Not sent: the ticket was archived."
 
 
 class EmailInFlight(Exception):
@@ -157,7 +158,9 @@ def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
     rows this call wrote or re-armed. A row another sweep wrote first (even one still in flight)
     is skipped, so it is sent once.
 
-    Re-armed: a row delivery skipped because the ticket was waiting on its customer. The sweep
+    Re-armed: a row delivery skipped because the ticket was waiting on its customer, or was
+    archived (ticket_restore stamps the deadlines as written again, so the next sweep offers the
+    restored ticket's passed reminders). The sweep
     offers it again only once the wait is over (its candidates exclude waiting tickets), for
     the same deadline: one the wait did not move, i.e. a due date a person set (it stays where
     they typed it) or a policy date the wait moved by no business time. That row is pending
@@ -192,9 +195,9 @@ def _insert(rows: list[tuple], created_at: datetime) -> list[int]:
         "ON CONFLICT (ticket_id, kind, due_for, lead) DO UPDATE SET "
         "outcome = '', delivered_at = NULL, finished_at = NULL, attempts = 0, "
         "created_at = EXCLUDED.created_at, next_attempt_at = EXCLUDED.next_attempt_at "
-        f"WHERE {table}.outcome = %s RETURNING id"
+        f"WHERE {table}.outcome IN (%s, %s) RETURNING id"
     )
-    params.append(Reminder.Outcome.PAUSED.value)
+    params += [Reminder.Outcome.PAUSED.value, Reminder.Outcome.ARCHIVED.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
@@ -280,6 +283,8 @@ def _advance_mark(now: datetime) -> None:
 # --- Delivery ----------------------------------------------------------------------------------
 def _why_not(reminder: Reminder, ticket: Ticket) -> str:
     rule = RULES[reminder.kind]
+    if ticket.archived_at is not None:
+        return Reminder.Outcome.ARCHIVED
     if ticket.resolved_at is not None:
         return Reminder.Outcome.RESOLVED
     if getattr(ticket, rule.deadline) != reminder.due_for:
@@ -356,7 +361,8 @@ def _reminder_notify(reminder_id: int, now: datetime) -> Reminder | None:
     if ticket_id is None:
         return None
     try:
-        ticket = lock_ticket(ticket_id)
+        # Archived too: its reminder is decided (skipped), not left pending for the re-drive.
+        ticket = lock_ticket(ticket_id, archived=None)
     except NotFound:
         return None
     reminder = reminders.select_for_update(no_key=True).first()
@@ -388,6 +394,12 @@ def _reminder_send_emails(reminder: Reminder, now: datetime) -> None:
     """Send each unsent email in its own transaction, marked sent as soon as it went out. A row
     another run is sending (locked) is left to it, and this run raises EmailInFlight: the
     reminder is finished only once every email is marked sent."""
+    if reminder.ticket.archived_at is not None:
+        # Archived between the notifications and a retry of their emails: nobody is mailed
+        # about a ticket that left the board.
+        reminder.emails.filter(sent_at__isnull=True).update(error=ARCHIVED_UNSENT)
+        _finish(reminder, now)
+        return
     unsent = list(reminder.emails.filter(sent_at__isnull=True).values_list("pk", flat=True))
     failures = []
     if unsent:
@@ -401,6 +413,10 @@ def _reminder_send_emails(reminder: Reminder, now: datetime) -> None:
         raise failures[0]
     if reminder.emails.filter(sent_at__isnull=True).exists():
         raise EmailInFlight(f"Reminder {reminder.pk}: an email is being sent by another run.")
+    _finish(reminder, now)
+
+
+def _finish(reminder: Reminder, now: datetime) -> None:
     # An update, not a save: the ticket (and this row with it) may have been deleted meanwhile.
     Reminder.objects.filter(pk=reminder.pk).update(finished_at=now)
     reminder.finished_at = now

@@ -30,7 +30,7 @@ POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
     "boards:column_delete", "boards:tag_add", "boards:tag_edit",
     "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
-    "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore",
+    "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore", "tickets:follow",
     "tickets:delete-for-good",
     "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",
     "workspace:message-add", "workspace:message-edit", "workspace:message-delete",
@@ -40,6 +40,7 @@ POST_ONLY = {
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
     "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
     "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
+    "savedviews:create", "savedviews:update", "savedviews:delete",
     "ticket_templates:delete",
 }  # fmt: skip
 # Pages of the team's work: a guest is refused them (403).
@@ -243,6 +244,8 @@ def pages_of(states) -> dict[str, list[str]]:
         "mail:settings": each("mail:settings"),
         "sla:email_preferences": [reverse("sla:email_preferences")],
         "notifications:list": [reverse("notifications:list")],
+        "my:work": [reverse("my:work")],
+        "my:work_live": [reverse("my:work_live")],
         "feedback:export": each("feedback:export"),
         "feedback:settings": each("feedback:settings"),
         "customers:detail": [

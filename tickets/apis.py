@@ -4,7 +4,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from boards import services as board_services
 from boards.api import BoardScopedMixin
@@ -14,18 +16,29 @@ from boards.permissions import Action
 from boards.selectors import board_columns
 from boards.serializers import ColumnDeleteSerializer, ColumnInputSerializer, ColumnSerializer
 from csboard.core.api import IDEMPOTENCY_KEY, idempotent_create
+from csboard.core.exceptions import InvalidInput
 from csboard.core.filters import BoardFilterBackend
 from csboard.core.related import known_related
 from sla.selectors import policy_for
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
-from tickets.selectors import board_ticket_order, ticket_for, ticket_to_change, tickets_in
+from tickets.selectors import (
+    WorkSection,
+    board_ticket_order,
+    is_following,
+    my_work,
+    ticket_for,
+    ticket_to_change,
+    tickets_in,
+)
 from tickets.serializers import (
+    FollowSerializer,
     TicketChangeSerializer,
     TicketInputSerializer,
     TicketMoveSerializer,
     TicketSerializer,
+    WorkItemSerializer,
 )
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -79,7 +92,9 @@ class ColumnViewSet(BoardScopedMixin, viewsets.GenericViewSet):
         column = self._column(pk)
         query = ColumnDeleteSerializer(data=request.query_params, board=self.board)
         query.is_valid(raise_exception=True)
-        board_services.column_delete(column=column, move_to=query.validated_data.get("move_to"))
+        services.column_delete(
+            column=column, move_to=query.validated_data.get("move_to"), by=request.user
+        )
         return Response(status=204)
 
 
@@ -107,6 +122,8 @@ class TicketViewSet(
         "archive": Action.WORK,
         "restore": Action.WORK,
         "delete_for_good": Action.MANAGE,
+        # Anyone who may see the ticket may follow it, guests too: it only tells them of it.
+        "follow": Action.VIEW,
     }
 
     def get_queryset(self):
@@ -250,6 +267,56 @@ class TicketViewSet(
             answer=True,
         )
         return self._output(ticket, held=True)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=FollowSerializer,
+        parameters=[NUMBER],
+        description="Whether the caller follows the ticket.",
+    )
+    @extend_schema(
+        methods=["POST", "DELETE"],
+        request=None,
+        responses=FollowSerializer,
+        parameters=[NUMBER],
+        description="Follow the ticket (POST) or stop following it (DELETE); doing it twice "
+        "changes nothing. Followers hear of its messages and see it in My work. Anyone who may "
+        "see the ticket may follow it, guests too.",
+    )
+    @action(detail=True, methods=["get", "post", "delete"])
+    def follow(self, request, board_id=None, number=None):
+        ticket = self._to_change()
+        if request.method == "POST":
+            services.ticket_follow(ticket=ticket, user=request.user)
+        elif request.method == "DELETE":
+            services.ticket_unfollow(ticket=ticket, user=request.user)
+        return Response({"following": is_following(request.user, ticket)})
+
+
+SECTION = OpenApiParameter(
+    "section",
+    OpenApiTypes.STR,
+    enum=[section.value for section in WorkSection],
+    description="Only the rows of this section.",
+)
+
+
+class MyWorkView(APIView):
+    """My work, as on its page: the caller's open tickets on every board they may see, by
+    urgency, then those that mention them and those they follow."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=WorkItemSerializer(many=True), parameters=[SECTION])
+    def get(self, request):
+        wanted = request.query_params.get("section")
+        sections = [section.value for section in WorkSection]
+        if wanted is not None and wanted not in sections:
+            message = f"Choose one of: {', '.join(sections)}."
+            raise InvalidInput(message, fields={"section": [message]})
+        rows = [row for row in my_work(request.user).rows() if wanted in (None, row[0])]
+        return Response(WorkItemSerializer(rows, many=True).data)
 
 
 def given_people_and_tags(ticket: Ticket, data: dict) -> None:

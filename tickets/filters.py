@@ -110,3 +110,17 @@ class TicketFilter(django_filters.FilterSet):
         ):
             text |= Q(**{f"{field}__icontains": value})
         return queryset.filter(text)
+
+
+def active_filter_count(ticket_filter: TicketFilter) -> int:
+    """How many filter values are on (each of a repeated parameter's counts): what the board's
+    filter bar says. Values a filter refused (an unknown priority) filter nothing, and count
+    for nothing."""
+    if not ticket_filter.is_bound:
+        return 0
+    ticket_filter.form.is_valid()  # its cleaned_data holds the values it accepted alone
+    return sum(
+        len(value) if isinstance(value, list) else 1
+        for value in ticket_filter.form.cleaned_data.values()
+        if value not in (None, "", [])
+    )

@@ -10,7 +10,7 @@ from django.db.models import OuterRef
 
 from boards.locks import lock_columns
 from csboard.core.exceptions import NotFound
-from tickets.models import Ticket
+from tickets.models import Follower, Ticket
 
 T = TypeVar("T")
 
@@ -28,15 +28,19 @@ def _tickets(archived: bool | None, answer: bool):
 
 def with_sets(rows):
     """Tickets with their assignees' usernames and tag ids (by tag name) as values, read in the
-    same statement (`assignee_usernames`, `tag_ids`: what the API shows); on PostgreSQL, where
+    same statement (`assignee_usernames`, `tag_ids`: what the API shows), and the ids of its
+    assignees and followers (`interested_ids`); on PostgreSQL, where
     the statements of a write are counted. Elsewhere the answer reads them after, as always."""
     if connection.vendor != "postgresql":
         return rows
     people = Ticket.assignees.through.objects.filter(ticket_id=OuterRef("pk"))
     tags = Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"))
+    followers = Follower.objects.filter(ticket_id=OuterRef("pk"))
     return rows.annotate(
         assignee_usernames=ArraySubquery(people.values("user__username")),
         tag_ids=ArraySubquery(tags.order_by("tag__name", "tag_id").values("tag_id")),
+        # Who hears of the change on their My work (tickets.services._tell_interested).
+        interested_ids=ArraySubquery(people.values("user_id").union(followers.values("user_id"))),
     )
 
 

@@ -178,6 +178,29 @@ class Ticket(models.Model):
         return is_overdue(self.due_at, self.resolved_at, timezone.now())
 
 
+class Follower(models.Model):
+    """Someone who follows (watches) a ticket: they hear of its messages wherever its
+    notifications go (tickets.selectors.ticket_followers decides who, once). Its assignees and
+    its creator follow it from the start (tickets.services); anyone who can see the ticket may
+    follow or stop following it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="tickets_follower_unique"),
+        ]
+        # My work's "Following": a user's followed tickets.
+        indexes = [models.Index(fields=["user", "ticket"], name="tickets_follower_user_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.ticket_id}"
+
+
 class Activity(models.Model):
     """One change to a ticket, as data: who, when, what, and for moves and status changes the
     before and after, so that metrics (first response, time in column, cycle time) are computed

@@ -1,5 +1,9 @@
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
@@ -18,10 +22,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from boards.models import Board, Column
+from boards.models import Board, Column, Visibility
+from boards.permissions import visible_boards
 from csboard.core.exceptions import MovedTo
-from tickets.models import Ticket
+from notifications.models import Notification
+from sla.models import SlaPolicy
+from sla.priorities import Priority
+from sla.selectors import ClockState, policy_for, remember_policies, ticket_clocks
+from tickets.models import Follower, Status, Ticket
 from tickets.ranks import with_position
 
 LIST_ORDER = ("column__position", "rank", "number")
@@ -283,3 +293,158 @@ def card_tags(ids) -> dict[int, list[tuple[str, str, int]]]:
     for ticket_id, name, color, tag_id in links:
         by_ticket.setdefault(ticket_id, []).append((name, color, tag_id))
     return by_ticket
+
+
+# --- Followers ---------------------------------------------------------------------------------
+def ticket_followers(ticket: Ticket, *, exclude=None) -> list:
+    """Who hears of the ticket's messages: its followers (its assignees and its creator follow
+    it from the start, tickets.services) who may still see its board, but not `exclude`, the
+    person who acted. The one place that decides it."""
+    people = get_user_model().objects.filter(followed__ticket=ticket, is_active=True)
+    if ticket.board.visibility != Visibility.SIGNED_IN:
+        people = people.filter(memberships__board_id=ticket.board_id)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return list(people.order_by("pk"))
+
+
+def ticket_interested_ids(ticket_id: int) -> set[int]:
+    """The ids of the people whose own lists show the ticket (My work): its assignees and its
+    followers."""
+    assigned = Ticket.assignees.through.objects.filter(ticket_id=ticket_id).values_list(
+        "user_id", flat=True
+    )
+    following = Follower.objects.filter(ticket_id=ticket_id).values_list("user_id", flat=True)
+    return set(assigned.union(following))
+
+
+def is_following(user, ticket: Ticket) -> bool:
+    return user.is_authenticated and Follower.objects.filter(ticket=ticket, user=user).exists()
+
+
+# --- My work: a person's tickets across every board they may see -------------------------------
+class WorkGroup(StrEnum):
+    """How urgent a ticket of mine is, in the order My work lists them."""
+
+    BREACHED = "breached"  # an SLA clock ran out
+    TODAY = "today"  # due by the end of today, where its board works
+    WEEK = "week"  # due by the end of Sunday, as the `due=week` filter says
+    LATER = "later"  # due later, or no due date
+    WAITING = "waiting"  # waiting on the customer: its resolution clock is paused
+
+    @property
+    def label(self) -> str:
+        return WORK_GROUP_LABELS[self]
+
+
+WORK_GROUP_LABELS = {
+    WorkGroup.BREACHED: "Breached",
+    WorkGroup.TODAY: "Due today",
+    WorkGroup.WEEK: "Due this week",
+    WorkGroup.LATER: "Later",
+    WorkGroup.WAITING: "Waiting on the customer",
+}
+
+
+class WorkSection(StrEnum):
+    ASSIGNED = "assigned"
+    MENTIONS = "mentions"
+    FOLLOWING = "following"
+
+
+# The most a section lists: mine are all there, mentions and follows the latest.
+WORK_LIMITS = {WorkSection.ASSIGNED: 200, WorkSection.MENTIONS: 20, WorkSection.FOLLOWING: 50}
+PRIORITY_RANK = {value: rank for rank, value in enumerate(Priority.values)}  # urgent highest
+
+
+def work_group(ticket: Ticket, policy: SlaPolicy, now: datetime) -> WorkGroup:
+    """The ticket's urgency, from its own fields and its board's policy (no query). A breach
+    comes first, even while waiting (someone must answer for it); then waiting on the customer;
+    then the due date, by the day where the board works."""
+    clocks = ticket_clocks(ticket, policy, now)
+    if any(clock.state == ClockState.BREACHED and not clock.stopped_at for clock in clocks):
+        return WorkGroup.BREACHED
+    if ticket.status == Status.WAITING:
+        return WorkGroup.WAITING
+    if ticket.due_at is None:
+        return WorkGroup.LATER
+    zone = ZoneInfo(ticket.board.timezone)
+    today, due = timezone.localdate(now, zone), timezone.localdate(ticket.due_at, zone)
+    if due <= today:
+        return WorkGroup.TODAY
+    if due <= today + timedelta(days=6 - today.weekday()):
+        return WorkGroup.WEEK
+    return WorkGroup.LATER
+
+
+@dataclass
+class MyWork:
+    """What My work shows: my open tickets by urgency, then the open tickets that mention me
+    and those I follow (not mine), each ticket with its board and `group`."""
+
+    groups: dict[WorkGroup, list[Ticket]]
+    mentions: list[Ticket]
+    following: list[Ticket]
+
+    @property
+    def assigned_count(self) -> int:
+        return sum(len(tickets) for tickets in self.groups.values())
+
+    def rows(self):
+        """(section, ticket) for every row, in the page's order: the API's list."""
+        for tickets in self.groups.values():
+            for ticket in tickets:
+                yield WorkSection.ASSIGNED, ticket
+        for section, tickets in (
+            (WorkSection.MENTIONS, self.mentions),
+            (WorkSection.FOLLOWING, self.following),
+        ):
+            for ticket in tickets:
+                yield section, ticket
+
+
+def _urgency_order(ticket: Ticket) -> tuple:
+    far = datetime.max.replace(tzinfo=UTC)
+    return (ticket.due_at or far, -PRIORITY_RANK[ticket.priority], ticket.board.name, ticket.number)
+
+
+def my_work(user, now: datetime | None = None) -> MyWork:
+    """`user`'s work across every board they may see, in three queries whatever the number of
+    boards and tickets, plus one for the boards' SLA policies: open, live tickets only (an
+    archived or resolved ticket is off the list). Each ticket's board is one object per board,
+    which holds its policy, as `group` (work_group) and the clocks read it."""
+    now = now or timezone.now()
+    mine = Ticket.objects.filter(
+        board__in=visible_boards(user), resolved_at__isnull=True
+    ).select_related("board", "column")
+    assigned_ids = Ticket.assignees.through.objects.filter(user=user).values("ticket_id")
+    assigned = list(mine.filter(pk__in=assigned_ids)[: WORK_LIMITS[WorkSection.ASSIGNED]])
+    mentioned_at = (
+        Notification.objects.filter(
+            recipient=user, kind=Notification.Kind.MENTION, ticket_id=OuterRef("pk")
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    mentions = list(
+        mine.annotate(mentioned_at=Subquery(mentioned_at))
+        .filter(mentioned_at__isnull=False)
+        .order_by("-mentioned_at", "pk")[: WORK_LIMITS[WorkSection.MENTIONS]]
+    )
+    followed_at = Follower.objects.filter(user=user, ticket_id=OuterRef("pk")).values("created_at")
+    following = list(
+        mine.annotate(followed_at=Subquery(followed_at[:1]))
+        .filter(followed_at__isnull=False)
+        .exclude(pk__in=assigned_ids)
+        .order_by("-followed_at", "pk")[: WORK_LIMITS[WorkSection.FOLLOWING]]
+    )
+    boards: dict[int, Board] = {}
+    for ticket in (*assigned, *mentions, *following):
+        ticket.board = boards.setdefault(ticket.board_id, ticket.board)
+    remember_policies(boards.values())
+    groups: dict[WorkGroup, list[Ticket]] = {group: [] for group in WorkGroup}
+    for ticket in (*assigned, *mentions, *following):
+        ticket.group = work_group(ticket, policy_for(ticket.board), now)
+    for ticket in sorted(assigned, key=_urgency_order):
+        groups[ticket.group].append(ticket)
+    return MyWork(groups=groups, mentions=mentions, following=following)

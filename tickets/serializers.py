@@ -17,6 +17,7 @@ from csboard.core.api import (
 from sla.selectors import ClockState, policy_for, ticket_clocks
 from tickets.fields import EDITABLE_FIELDS
 from tickets.models import Ticket
+from tickets.selectors import WorkGroup, WorkSection
 
 
 class SlaClockSerializer(serializers.Serializer):
@@ -267,3 +268,69 @@ class TicketMoveSerializer(serializers.Serializer):
 
     def __init__(self, *args, board: Board | None = None, **kwargs):
         super().__init__(*args, **kwargs)  # `board` as the other inputs take it: unused here
+
+
+class WorkBoardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WorkItemSerializer(serializers.Serializer):
+    """One row of My work (tickets.selectors.my_work): a ticket with its board, the section it
+    is listed in and its urgency, read-only."""
+
+    section = serializers.ChoiceField(
+        choices=[s.value for s in WorkSection],
+        help_text='"assigned": assigned to me; "mentions": a message on it mentions me (newest '
+        'mention first); "following": I follow it and am not assigned.',
+    )
+    group = serializers.ChoiceField(
+        choices=[g.value for g in WorkGroup],
+        help_text='Urgency: "breached" (an SLA clock ran out), "today" and "week" (due by the '
+        'end of today, of Sunday, in the board\'s time zone), "later" (or no due date), '
+        '"waiting" (on the customer). Assigned rows come in this order, the soonest due first.',
+    )
+    board = WorkBoardSerializer()
+    number = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    priority = serializers.CharField()
+    column = serializers.CharField(source="column.name")
+    due_at = serializers.DateTimeField(allow_null=True)
+    sla = serializers.SerializerMethodField()
+    mentioned_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField(help_text="The ticket's page.")
+
+    def to_representation(self, row) -> dict:
+        section, ticket = row
+        moment = self._moment
+        return {
+            "section": section.value,
+            "group": ticket.group.value,
+            "board": {"id": ticket.board.pk, "key": ticket.board.key, "name": ticket.board.name},
+            "number": ticket.number,
+            "reference": ticket.reference,
+            "title": ticket.title,
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "column": ticket.column.name,
+            "due_at": moment(ticket.due_at),
+            "sla": self.get_sla(ticket),
+            "mentioned_at": moment(getattr(ticket, "mentioned_at", None)),
+            "url": ticket.get_absolute_url(),
+        }
+
+    @cached_property
+    def _moment(self):
+        return moment_writer()
+
+    @extend_schema_field(SlaClockSerializer(many=True))
+    def get_sla(self, ticket) -> list:
+        clocks = ticket_clocks(ticket, policy_for(ticket.board))
+        return [SlaClockSerializer().to_representation(clock) for clock in clocks]
+
+
+class FollowSerializer(serializers.Serializer):
+    following = serializers.BooleanField(help_text="Whether the caller follows the ticket.")

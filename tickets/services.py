@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -10,10 +11,12 @@ from accounts.services import audit_record
 from boards import services as board_services
 from boards.locks import lock_board, lock_column, lock_columns
 from boards.models import Board, Column, Tag
-from boards.realtime import board_changed
+from boards.realtime import board_changed, people_changed
 from boards.selectors import board_team, team_memberships
 from boards.services import UNSET, column_ensure_room
-from csboard.core.exceptions import Conflict, InvalidInput, MovedMeanwhile
+from csboard.core.aftercommit import after_commit
+from csboard.core.exceptions import ColumnNotEmpty, Conflict, InvalidInput, MovedMeanwhile
+from csboard.core.ordering import RANK_STEP, place, rank_between
 from csboard.core.validation import full_clean_or_raise
 from customers.services import customer_for_email
 from notifications.models import Notification
@@ -22,8 +25,9 @@ from sla.selectors import delay_deadline, paused_between, ticket_deadlines
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
-from tickets.models import Activity, Source, Status, Ticket
+from tickets.models import Activity, Follower, Source, Status, Ticket
 from tickets.ranks import position_of, rank_at, rank_last
+from tickets.selectors import ticket_interested_ids
 
 
 def _check_column(board: Board, column: Column | None) -> Column:
@@ -62,9 +66,61 @@ def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     """Write one entry of the ticket's history. Every service that changes a ticket calls it,
     inside its own transaction, so that history and change land (or fail) together."""
     board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
+    _tell_interested(ticket)
     return Activity.objects.create(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
     )
+
+
+def _history_row(ticket: Ticket, by, kind: str, now, **details) -> Activity:
+    """A line of history not yet written, for the writes that insert many at once."""
+    return Activity(
+        board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, created_at=now, **details
+    )
+
+
+def _tell_interested(ticket: Ticket) -> None:
+    """The people whose My work shows the ticket (its assignees and followers, as they are once
+    the change commits) hear that it changed. Their pages redraw once for a burst of events.
+    A write that read them with its lock (a move: tickets.locks.with_sets) tells those."""
+    known = getattr(ticket, "interested_ids", None)
+    if known is None:
+        after_commit(_tell_interested_now, ticket.pk)
+    else:
+        people_changed(known)
+
+
+def _tell_interested_now(ticket_id: int) -> None:
+    people_changed(ticket_interested_ids(ticket_id))
+
+
+def _follow(ticket: Ticket, users: Iterable) -> None:
+    """`users` follow the ticket (those who already do, still do): its assignees and creator."""
+    Follower.objects.bulk_create(
+        [Follower(ticket=ticket, user=user) for user in users if user is not None],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def ticket_follow(*, ticket: Ticket, user) -> bool:
+    """`user` follows the ticket: they hear of its messages (tickets.selectors.ticket_followers)
+    and My work lists it. The caller checks that they may see it (anyone who may see the
+    ticket may follow it, guests too). Following twice is following. Returns whether it is new."""
+    _, created = Follower.objects.get_or_create(ticket=ticket, user=user)
+    if created:
+        people_changed([user.pk])
+    return created
+
+
+@transaction.atomic
+def ticket_unfollow(*, ticket: Ticket, user) -> bool:
+    """`user` stops following the ticket (an assignee too: assigning again follows again).
+    Returns whether they followed it."""
+    deleted, _ = Follower.objects.filter(ticket=ticket, user=user).delete()
+    if deleted:
+        people_changed([user.pk])
+    return bool(deleted)
 
 
 def _stamp(value) -> str:
@@ -207,6 +263,7 @@ def ticket_create(
     ticket.position = position
     if assignees:  # a new ticket has none to compare with
         ticket.assignees.add(*assignees)
+    _follow(ticket, [created_by, *assignees])
     if tags:
         ticket.tags.add(*tags)
     activity_record(
@@ -352,6 +409,9 @@ def _set_assignees(ticket: Ticket, users: list, by) -> None:
     if not (added or removed):
         return
     ticket.assignees.set(users)
+    _follow(ticket, added)
+    # Whoever left the ticket's assignees sees it leave their list, followed or not.
+    people_changed(user.pk for user in removed)
     activity_record(
         ticket=ticket,
         by=by,
@@ -488,7 +548,13 @@ def ticket_restore(*, ticket: Ticket, by=None) -> Ticket:
         restored.archived_at = restored.archived_by = None
         restored.column = column  # its done flag may have changed while it was archived
         _apply_resolution(restored)
-        fields = ["archived_at", "archived_by", "rank", "resolved_at", "updated_at"]
+        # Its deadlines are as good as written now: the next SLA sweep, which left the archived
+        # ticket out, reminds of those that passed meanwhile (and re-arms the reminders skipped
+        # for the archive), as for a deadline written late.
+        restored.sla_changed_at = timezone.now()
+        fields = [
+            "archived_at", "archived_by", "rank", "resolved_at", "sla_changed_at", "updated_at"
+        ]  # fmt: skip
         restored.save(update_fields=fields)
         activity_record(ticket=restored, by=by, kind=Activity.Kind.RESTORED, to_column=column)
         return restored
@@ -549,15 +615,14 @@ def _resolve_tickets_in(column: Column, by) -> int:
         ticket.updated_at = now
         changed.append(ticket)
         history.append(
-            Activity(
-                board_id=ticket.board_id,
-                ticket=ticket,
-                actor=by,
-                kind=Activity.Kind.RESOLUTION,
+            _history_row(
+                ticket,
+                by,
+                Activity.Kind.RESOLUTION,
+                now,
                 from_value="open" if not was_resolved else "resolved",
                 to_value="resolved" if not was_resolved else "open",
                 to_column=column,
-                created_at=now,
             )
         )
     Ticket.objects.bulk_update(changed, ["resolved_at", "updated_at"])
@@ -597,6 +662,82 @@ def column_set_done(*, column: Column, is_done: bool, by=None) -> int:
     count = _set_done(column, is_done, by)
     board_changed(column.board_id, kind="columns")
     return count
+
+
+@transaction.atomic
+def column_delete(*, column: Column, move_to: Column | None = None, by=None) -> None:
+    """Delete a column; its tickets, if it holds any, go to `move_to` (another column of the
+    board), after its last ticket, as moves: each one's history says so, and the one rule of
+    resolution applies (into a done column resolves them, out of one reopens them). Here, not
+    in boards.services, for that rule. The board keeps a column and a done column (Conflict);
+    the target's WIP limit holds for them all (WipLimitReached)."""
+    lock_board(column.board_id)
+    others = list(Column.objects.filter(board_id=column.board_id).exclude(pk=column.pk))
+    if not others:
+        raise Conflict("A board needs at least one column.")
+    column.refresh_from_db(fields=["is_done"])  # as it is under the board's lock
+    if column.is_done and not any(other.is_done for other in others):
+        raise Conflict(
+            f"“{column.name}” is this board’s only done column: mark another column as done "
+            "before deleting it (tickets are resolved by reaching a done column)."
+        )
+    same_board = move_to is not None and move_to.board_id == column.board_id
+    # Both columns at once, in id order as ticket moves take them: no ticket enters or leaves.
+    locked = lock_columns(column.pk, *([move_to.pk] if same_board else []))
+    tickets = list(
+        Ticket.objects.filter(column_id=column.pk)
+        .select_for_update(no_key=True, of=("self",))
+        .select_related("board")
+        .order_by("rank", "number")
+    )
+    if tickets:
+        if move_to is None:
+            raise ColumnNotEmpty(
+                f"“{column.name}” still holds {len(tickets)} ticket(s): "
+                "choose a column to move them to."
+            )
+        if move_to.pk == column.pk or not same_board:
+            raise InvalidInput(
+                "Choose another column of this board.",
+                fields={"move_to": ["Choose another column of this board."]},
+            )
+        _move_all(tickets, column, locked[move_to.pk], by)
+    # Archived tickets (only the all_objects manager sees them) follow, or go to the first
+    # other column: a restore puts them at the end of wherever they are, and decides then.
+    archived = Ticket.all_objects.filter(column_id=column.pk, archived_at__isnull=False)
+    archived.update(column=move_to if same_board else others[0])
+    column.delete()
+    place(others)
+    board_changed(column.board_id, kind="columns")
+
+
+def _move_all(tickets: list[Ticket], column: Column, target: Column, by) -> None:
+    """column_delete's moves: the tickets of `column`, locked, after `target`'s last ticket in
+    their order (RANK_STEP apart, csboard.core.ordering), each with its line of history (the
+    column left is named: it is about to go) and its resolution, in one update."""
+    column_ensure_room(target, incoming=len(tickets))
+    last = Ticket.objects.filter(column_id=target.pk).aggregate(last=Max("rank"))["last"]
+    start = rank_between(last, None)
+    now = timezone.now()
+    history = []
+    for offset, ticket in enumerate(tickets):
+        ticket.column = target
+        ticket.rank = start + offset * RANK_STEP
+        ticket.updated_at = now
+        _apply_resolution(ticket)
+        history.append(
+            _history_row(
+                ticket,
+                by,
+                Activity.Kind.MOVED,
+                now,
+                from_column=column,
+                to_column=target,
+                data={"from_column_name": column.name},
+            )
+        )
+    Activity.objects.bulk_create(history)
+    Ticket.objects.bulk_update(tickets, ["column", "rank", "resolved_at", "updated_at"])
 
 
 @transaction.atomic

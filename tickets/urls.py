@@ -11,6 +11,7 @@ TICKET = "boards/<int:board_id>/tickets/<int:number>"
 urlpatterns = [
     path(f"{TICKET}/move/", views.ticket_move, name="move"),
     path(f"{TICKET}/delete/", views.ticket_delete, name="delete"),
+    path(f"{TICKET}/follow/", views.ticket_follow, name="follow"),
     # The board's archive: what deleting a ticket leaves, restored or deleted for good there.
     path("boards/<int:board_id>/archive/", views.archive_list, name="archive"),
     path(
@@ -29,6 +30,12 @@ urlpatterns = [
 board_urlpatterns = [
     # The settings page's columns form (boards.views renders the page): done flags resolve.
     path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),
+    # Deleting a column moves its tickets, which the rule of resolution decides for.
+    path(
+        "boards/<int:board_id>/columns/<int:column_id>/delete/",
+        views.column_delete,
+        name="column_delete",
+    ),
     path(
         "boards/<int:board_id>/export/tickets.csv",
         views.board_export_tickets,

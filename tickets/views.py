@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from boards.forms import ColumnsForm
+from boards.forms import ColumnDeleteForm, ColumnsForm
 from boards.models import Board
 from boards.permissions import Action, board_for
 from boards.selectors import board_columns
@@ -26,12 +26,13 @@ from csboard.core.pages import (
     is_htmx,
     redirect_back,
     refusals_as_messages,
+    submitted,
 )
 from tickets import services
 from tickets.filters import TicketFilter
 from tickets.forms import TicketMoveForm, TicketQuickForm
 from tickets.models import Ticket
-from tickets.selectors import archived_tickets, ticket_for, ticket_to_change
+from tickets.selectors import archived_tickets, is_following, ticket_for, ticket_to_change
 
 
 @login_required
@@ -102,6 +103,30 @@ def ticket_delete(request, board_id, number):
             extra_tags=f"undo {reverse('tickets:restore', args=[board.pk, ticket.number])}",
         )
     return redirect(board_url(board))
+
+
+@login_required
+@require_POST
+def ticket_follow(request, board_id, number):
+    """Follow the ticket (`follow=1`) or stop (`follow=0`): anyone who may see it, guests too.
+    Posted by htmx (the ticket page's and panel's button) it answers with the button alone."""
+    board = board_for(request.user, board_id)
+    ticket = ticket_to_change(board, number)
+    if request.POST.get("follow") == "0":
+        services.ticket_unfollow(ticket=ticket, user=request.user)
+        said = f"You no longer follow {ticket.reference}."
+    else:
+        services.ticket_follow(ticket=ticket, user=request.user)
+        said = f"You follow {ticket.reference}: you will hear of its messages."
+    if is_htmx(request):
+        context = {
+            "board": board,
+            "ticket": ticket,
+            "following": is_following(request.user, ticket),
+        }
+        return render(request, "tickets/_follow.html", context)
+    messages.success(request, said)
+    return redirect_back(request, ticket_url(ticket))
 
 
 ARCHIVE_PAGE_SIZE = 25
@@ -211,3 +236,20 @@ def columns_save(request, board_id):
             messages.success(request, f"Columns saved.{changed}")
             return redirect(f"{reverse('boards:settings', args=[board.pk])}#columns")
     return render_settings(request, board, columns_form=form)
+
+
+@login_required
+@require_POST
+def column_delete(request, board_id, column_id):
+    """The settings page's Delete of a column; its tickets move to the chosen column as moves
+    (services.column_delete: resolved in a done column, reopened out of one)."""
+    board = board_for(request.user, board_id, Action.MANAGE)
+    column = get_object_or_404(board_columns(board), pk=column_id)
+    settings_url = f"{reverse('boards:settings', args=[board.pk])}#columns"
+    data = submitted(request, ColumnDeleteForm(request.POST, column=column))
+    if data is None:
+        return redirect(settings_url)
+    with refusals_as_messages(request):
+        services.column_delete(column=column, move_to=data["move_to"], by=request.user)
+        messages.success(request, f"Column “{column.name}” deleted.")
+    return redirect(settings_url)

@@ -19,6 +19,12 @@ tickets = [
     path(f"{TICKET}/panel/", views.ticket_panel, name="panel"),
 ]
 
+# My work: the home page once signed in (settings.LOGIN_REDIRECT_URL).
+my = [
+    path("my/", views.my_work_page, name="work"),
+    path("my/live/", views.my_work_live, name="work_live"),
+]
+
 customers = [
     path("customers/", views.customer_list, name="list"),
     path("customers/<int:customer_id>/", views.customer_detail, name="detail"),

@@ -37,9 +37,10 @@ from macros.selectors import picker_entries, usable_macros
 from mail.services import reply_address
 from relations.models import TicketLink
 from relations.selectors import merged_from, ticket_links
+from savedviews.selectors import board_views
 from sla.selectors import policy_for
 from tickets import services as ticket_services
-from tickets.filters import TicketFilter
+from tickets.filters import TicketFilter, active_filter_count
 from tickets.forms import TicketForm, TicketMoveForm
 from tickets.models import Priority, Status, Ticket
 from tickets.ranks import with_position
@@ -52,6 +53,8 @@ from tickets.selectors import (
     column_ids,
     first_ids_per_column,
     first_per_column,
+    is_following,
+    my_work,
     ticket_for,
 )
 from tickets.views import ticket_url
@@ -119,9 +122,8 @@ def _columns_context(request, board: Board) -> dict:
         board=board,
     )
     tickets = ticket_filter.qs
-    filtering = ticket_filter.is_bound and any(
-        value not in (None, "", []) for value in ticket_filter.form.cleaned_data.values()
-    )
+    filter_count = active_filter_count(ticket_filter)
+    filtering = filter_count > 0
     zoomed = preference_get(request.user, ZOOM_PREFERENCE, False)
     # A column draws its first cards only (more when zoomed out); "Show more" expands one.
     limit = ZOOMED_CARDS if zoomed else CARDS_PER_COLUMN
@@ -164,6 +166,7 @@ def _columns_context(request, board: Board) -> dict:
         "board": board,
         "lanes": lanes,
         "filtering": filtering,
+        "filter_count": filter_count,
         "zoomed": zoomed,
         "ticket_base": ticket_base,
         # Where a quick add goes back to: the board page with its filters, also when the columns
@@ -185,6 +188,89 @@ def _open_panel(request, board: Board) -> str:
     return render_to_string(PANEL, _ticket_context(request, board, ticket, panel=True), request)
 
 
+# The one-click row above the filters: each chip stands for these values of the filter bar's
+# own fields, pressed while all of them are chosen (static/js/live-filters.js toggles them).
+QUICK_FILTERS = [
+    ("Mine", [("assignee", "me")]),
+    ("Overdue", [("overdue", "true")]),
+    ("High priority", [("priority", Priority.HIGH.value), ("priority", Priority.URGENT.value)]),
+]
+DUE_CHOICES = [("", "Any due date"), ("soon", "Due soon"), ("week", "Due this week")]
+
+
+@dataclass
+class FilterOption:
+    name: str
+    value: str
+    label: str
+    checked: bool
+    kind: str = "checkbox"
+    color: str = ""
+
+
+def _filter_bar_context(request, board: Board) -> dict:
+    """What the filter bar draws: each facet's choices, ticked as the URL has them (a parameter
+    repeated, several ticked), and the quick filters, pressed while all their values are."""
+    tags = list(board.tags.all())
+    people = list(board_team(board))
+    asked_tags = {value.lower() for value in request.GET.getlist("tag")}
+    picked = {(name, value) for name, values in request.GET.lists() for value in values}
+    picked |= {("tag", str(t.pk)) for t in tags if t.name.lower() in asked_tags}
+    picked |= {("overdue", "true")} if ("overdue", "1") in picked else set()
+
+    def options(name, choices, kind="checkbox"):
+        return [
+            FilterOption(name, str(value), label, (name, str(value)) in picked, kind)
+            for value, label in choices
+        ]
+
+    due = options("due", DUE_CHOICES, kind="radio")
+    if not any(option.checked for option in due):
+        due[0].checked = True
+    facets = [
+        ("Status", options("status", Status.choices)),
+        ("Priority", options("priority", Priority.choices)),
+        (
+            "Assignee",
+            options(
+                "assignee",
+                [("me", "Assigned to me"), ("none", "Unassigned")]
+                + [(person.username, person.name) for person in people],
+            ),
+        ),
+        ("Due", [*due, *options("overdue", [("true", "Overdue")])]),
+    ]
+    if tags:
+        tag_options = options("tag", [(tag.pk, tag.name) for tag in tags])
+        for option, tag in zip(tag_options, tags, strict=True):
+            option.color = tag.color
+        facets.insert(3, ("Tag", tag_options))
+    return {
+        "filters": request.GET,
+        "facets": [
+            {
+                "label": label,
+                "options": choices,
+                "count": sum(option.checked and option.value != "" for option in choices),
+            }
+            for label, choices in facets
+        ],
+        "quick_filters": [
+            {
+                "label": label,
+                "values": " ".join(f"{name}={value}" for name, value in pairs),
+                "pressed": all(pair in picked for pair in pairs),
+            }
+            for label, pairs in QUICK_FILTERS
+        ],
+        # The cards' menu offers the same choices.
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "people": people,
+        "tags": tags,
+    }
+
+
 @login_required
 def board_detail(request, board_id):
     rendered_at = now_ms()  # before any read: a change committed after this is redrawn live
@@ -196,16 +282,13 @@ def board_detail(request, board_id):
             **_columns_context(request, board),
             "ticket_panel": _open_panel(request, board),
             "rendered_at": rendered_at,
-            "filters": request.GET,
-            "statuses": Status.choices,
-            "priorities": Priority.choices,
-            "people": board_team(board),
-            "tags": board.tags.all(),
+            **_filter_bar_context(request, board),
             "chat_messages": recent_board_messages(board),
             "mentionable": board_mentionable(board),
             "files": list(board_files(board)),
             "max_upload": settings.ATTACHMENT_MAX_BYTES,
             "metrics_visible": can(request.user, Action.READ_FEEDBACK, board),
+            "saved_views": board_views(request.user, board),
         },
     )
 
@@ -252,6 +335,8 @@ def _ticket_context(
         "activity": list(ticket_activity(ticket)),
         "max_upload": settings.ATTACHMENT_MAX_BYTES,
     }
+    if "details" in wanted:  # the header's follow button: drawn with the page or the details
+        context["following"] = is_following(request.user, ticket)
     if "checklist" in wanted:
         checklist = list(ticket_checklist(ticket))
         context["checklist"] = checklist
@@ -344,6 +429,28 @@ def ticket_edit(request, board_id, number):
             return redirect(ticket_url(ticket))
     # Show what is stored, next to the form with what was typed and why it was refused.
     return _render_ticket(request, board, ticket_for(board, number), form=form, refused=refused)
+
+
+# --- My work -----------------------------------------------------------------------------------
+@login_required
+@require_GET
+def my_work_page(request):
+    """The home page once signed in: my open tickets across every board I may see, by urgency,
+    then those that mention me and those I follow; redrawn live (my_work_live)."""
+    rendered_at = now_ms()
+    return render(
+        request, "my/work.html", {"work": my_work(request.user), "rendered_at": rendered_at}
+    )
+
+
+@login_required
+@require_GET
+def my_work_live(request):
+    """My work's sections alone, for its live redraw: the same reads as the page."""
+    rendered_at = now_ms()
+    return render_live_part(
+        request, "my/_sections.html", {"work": my_work(request.user)}, rendered_at=rendered_at
+    )
 
 
 # --- The customer page -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils import timezone
 from boards.locks import lock_board
 from boards.models import Board, Membership
 from boards.permissions import Action, require
-from boards.realtime import board_changed
+from boards.realtime import board_changed, people_changed
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
@@ -29,6 +29,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from tickets.locks import lock_ticket
 from tickets.models import Activity, Ticket
+from tickets.selectors import ticket_followers
 from tickets.services import activity_record
 from workspace.models import Attachment, ChecklistItem, Message
 
@@ -162,6 +163,8 @@ def _link(board: Board, ticket: Ticket | None) -> str:
 
 
 def _notify_mentioned(message: Message, users: list, by) -> None:
+    if message.ticket_id:  # My work lists the tickets that mention them
+        people_changed(user.pk for user in users)
     notify(
         recipients=users, kind=Notification.Kind.MENTION, actor=by, board=message.board,
         ticket=message.ticket, title=f"{by} mentioned you in {_where(message)}",
@@ -172,8 +175,8 @@ def _notify_mentioned(message: Message, users: list, by) -> None:
 @transaction.atomic
 def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -> Message:
     """Post to a ticket's chat (or the board chat when `ticket` is None). @username mentions of
-    board members notify them once; a ticket's assignees hear of the message (once, and not the
-    author). An internal note is not an answer to the customer: only a reply (mail.outbound's
+    board members notify them once; a ticket's followers hear of the message (once, and not the
+    author: tickets.selectors.ticket_followers). An internal note is not an answer to the customer: only a reply (mail.outbound's
     reply_send) stops the first-response clock."""
     if ticket is not None:
         ticket = lock_ticket(ticket.pk)
@@ -185,9 +188,9 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
     url = _link(board, ticket)
     if ticket is not None:
         told = {user.pk for user in mentioned}
-        assignees = [user for user in ticket.assignees.all() if user.pk not in told]
+        followers = [user for user in ticket_followers(ticket, exclude=by) if user.pk not in told]
         notify(
-            recipients=assignees, kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
+            recipients=followers, kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
             title=f"{by} wrote on {ticket.reference}: {ticket.title}",
             body=message.body[:300], url=url,
         )  # fmt: skip
@@ -204,7 +207,7 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
 def message_reply(*, ticket: Ticket, by, body: str, files: Iterable[UploadedFile] = ()) -> Message:
     """A team member's public reply to the customer on their ticket (the mail app emails it):
     Markdown within the limits of a chat message, its files stored with it. The ticket's
-    assignees hear of it (not its author). The caller checks who may reply."""
+    followers hear of it (not its author). The caller checks who may reply."""
     ticket = lock_ticket(ticket.pk)
     message = Message.objects.create(
         board_id=ticket.board_id, ticket=ticket, author=by, public=True,
@@ -214,7 +217,7 @@ def message_reply(*, ticket: Ticket, by, body: str, files: Iterable[UploadedFile
     if files:
         attachments_upload(board=ticket.board, by=by, files=files, ticket=ticket, message=message)
     notify(
-        recipients=list(ticket.assignees.all()),
+        recipients=ticket_followers(ticket, exclude=by),
         kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
         title=f"{by} replied to the customer on {ticket.reference}: {ticket.title}",
         body=message.body[:300], url=_link(ticket.board, ticket),
@@ -287,7 +290,7 @@ def message_receive(
     """A customer's message on their ticket (their mail, through the mail app; the request form
     or the portal, `channel`): public, from no account. Its text is kept to the message's limit (the whole mail stays with the mail app);
     its files are stored with it, those over the size or count limit left out and named at the
-    end of the text, so that nothing goes missing unsaid. The assignees hear of it."""
+    end of the text, so that nothing goes missing unsaid. The ticket's followers hear of it."""
     ticket = lock_ticket(ticket.pk)
     files = list(files)
     kept, left_out = _within_limits(files)
@@ -308,7 +311,7 @@ def message_receive(
         _store(ticket.board, None, kept, ticket, message)
     who = sender_name or sender_email
     notify(
-        recipients=list(ticket.assignees.all()), kind=Notification.Kind.COMMENT, actor=None,
+        recipients=ticket_followers(ticket), kind=Notification.Kind.COMMENT, actor=None,
         ticket=ticket, title=f"{who} wrote on {ticket.reference}: {ticket.title}",
         body=message.body[:300], url=_link(ticket.board, ticket),
     )  # fmt: skip

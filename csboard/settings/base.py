@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reminders",
     "macros",
     "relations",
+    "savedviews",
     "web",
     "channels",
     # Provider webhooks for inbound mail (mail.webhooks); no email backend of its own is used.
@@ -217,7 +218,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "boards:list"
+LOGIN_REDIRECT_URL = "my:work"  # My work; the boards list stays in the top bar
 LOGOUT_REDIRECT_URL = "login"
 SIGNUP_ENABLED = env.bool("SIGNUP_ENABLED", default=True)
 AUTHENTICATION_BACKENDS = [

@@ -1,6 +1,6 @@
 // Live updates: the board listens on a WebSocket for changes anyone makes (create, edit, move,
 // comment, delete) and redraws the part of the page that changed from its partial on the server
-// (the columns, keeping the filters of the URL; the board chat's or files' list and count), swapped
+// (the columns, with the filters of the URL as they are when it redraws; the board chat's or files' list and count), swapped
 // in with htmx. Each part is an element with data-live-url; data-live-on names the event kinds it
 // redraws on (the columns, without it, on every other kind), data-live-target the element inside
 // it that its partial replaces (else the part's content). A redraw never happens under a card
@@ -8,11 +8,12 @@
 // The socket's first message says when the board last changed: a part drawn before then (a change
 // made while the page loaded, or while the socket was down) redraws once to catch up. It
 // reconnects by itself, with growing pauses, after a drop; a socket refused (closed 4400–4499: no
-// access) stops retrying.
+// access) stops retrying. My work uses it too: its root (data-live-root) is its one part, on the
+// person's own socket.
 (function () {
   "use strict";
 
-  const board = document.querySelector("[data-board]");
+  const board = document.querySelector("[data-board], [data-live-root]");
   if (!board || !window.htmx) return;
   const status = document.querySelector("[data-live-status]");
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
@@ -81,8 +82,11 @@
     const scrolled = Array.from(part.querySelectorAll(".column__cards"))
       .filter((list) => list.scrollTop > 0)
       .map((list) => [list.dataset.column, list.scrollTop]);
+    // On a card's menu button (ticket-panel.js adds it again on board:replaced), it comes back there.
+    const onMenuButton = Boolean(focused) && document.activeElement.matches("[data-card-menu-button]");
     return {
       ticket: focused && part.contains(focused) ? focused.dataset.ticket : null,
+      onMenuButton,
       typed, scrolled, x: window.scrollX, y: window.scrollY, left: part.scrollLeft,
     };
   }
@@ -99,7 +103,9 @@
     part.scrollLeft = kept.left;
     if (kept.ticket) {
       const again = part.querySelector(`[data-ticket="${kept.ticket}"]`);
-      if (again) again.focus({ preventScroll: true });
+      const button = again && kept.onMenuButton && again.querySelector("[data-card-menu-button]");
+      if (button) button.focus({ preventScroll: true });
+      else if (again) again.focus({ preventScroll: true });
     }
     window.scrollTo(kept.x, kept.y);
   }
@@ -140,7 +146,9 @@
     });
   }
 
-  // A move made on this page: redraw the columns (their counters, or the truth after a refusal).
+  // A move made on this page: redraw the columns (their counters, or the truth after a refusal);
+  // the filters changed (live-filters.js, the URL's already): the columns they show.
   document.addEventListener("board:changed", () => schedule(board));
+  document.addEventListener("board:filtered", () => schedule(board, 1));
   connect();
 })();

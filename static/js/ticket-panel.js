@@ -6,6 +6,8 @@
 // button and Escape close it, and focus goes into it and back to the card. Without this script
 // a card's link is the ticket's page. The panel is outside the columns, so a live redraw leaves
 // it be; a change to its ticket (socket event, board-live.js) redraws it, keeping what is typed.
+// Its forms never leave the board: the sections' post with htmx (ticket-sections.js), archiving
+// posts from here, closes the panel and offers an Undo.
 //
 // Quick edits (status, priority, column, due date, assignees, tags) save one field at once
 // through the API's ticket PATCH, from the panel's fields and from a card's menu (one menu for
@@ -218,10 +220,58 @@
     if (change.kind === "columns" || String(change.ticket) === openNumber) refreshSoon(200);
   });
 
+  // The filters changed under the open panel (live-filters.js pushed their URL): back no longer
+  // closes it, so closing it just takes the ticket out of the URL.
+  document.addEventListener("board:filtered", () => { pushed = false; });
+
   if (!panel.hidden) { // drawn with the page: a shared URL
     openNumber = numberInUrl();
     panel.focus();
   }
+
+  // --- The panel's forms ----------------------------------------------------------------------
+  // Its sections' forms (checklist, chat and replies, attachments with their upload's progress,
+  // the edit form) post with htmx and swap their section for the server's HTML, as on the
+  // ticket page (ticket-sections.js). The quick edits save as they change: Enter in one sends
+  // no form. Archiving posts from here and closes the panel, offering to undo.
+  async function post(url, body) {
+    try {
+      const response = await fetch(url, { method: "POST", body, credentials: "same-origin" });
+      return response.ok ? null : "The server refused it.";
+    } catch (error) {
+      return "The server could not be reached.";
+    }
+  }
+
+  panel.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (form.matches("[data-quick-edit]")) {
+      event.preventDefault();
+      return;
+    }
+    if (!form.matches("[data-archive-form]") || event.defaultPrevented) return;
+    event.preventDefault();
+    const button = form.querySelector("button");
+    const reference = panel.querySelector(".ticket-panel__bar .card__ref").textContent;
+    const token = new FormData(form);
+    button.disabled = true;
+    panel.setAttribute("aria-busy", "true");
+    const refusal = await post(form.action, new FormData(form));
+    panel.removeAttribute("aria-busy");
+    button.disabled = false;
+    if (refusal) {
+      announce(`${reference} was not archived: ${refusal}`);
+      return;
+    }
+    close(false);
+    document.dispatchEvent(new CustomEvent("board:changed"));
+    if (!window.csUndo) return;
+    window.csUndo.offer(`${reference} was archived.`, async () => {
+      const undone = await post(form.dataset.restoreUrl, token);
+      if (!undone) document.dispatchEvent(new CustomEvent("board:changed"));
+      return undone;
+    });
+  });
 
   // --- The panel's quick edits ----------------------------------------------------------------
   function valueOf(field, name) {

@@ -67,7 +67,7 @@ def test_signing_up_creates_the_account_and_signs_the_user_in(client):
     response = client.post("/accounts/signup/", sign_up_data())
 
     user = User.objects.get(username="dana")
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/"  # My work, the home page once signed in
     assert (user.email, user.display_name) == ("dana@example.com", "Dana Scully")
     assert user.check_password("trust-no-one-1013")
     assert signed_in_user(client) == user
@@ -162,12 +162,12 @@ def test_signing_up_with_a_weak_password_is_refused(client):
     assert not User.objects.exists()
 
 
-def test_a_signed_in_user_visiting_sign_up_goes_to_their_boards(client):
+def test_a_signed_in_user_visiting_sign_up_goes_to_their_work(client):
     client.force_login(UserFactory())
 
     response = client.get("/accounts/signup/")
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/"  # My work, the home page once signed in
 
 
 # --- Sign in and out ---------------------------------------------------------------------------
@@ -179,12 +179,12 @@ def test_the_login_form_asks_for_username_and_password_with_a_sign_in_button(cli
     assert re.search(r"<button[^>]*>Sign in</button>", content)
 
 
-def test_signing_in_with_the_right_password_goes_to_my_boards(client):
+def test_signing_in_with_the_right_password_goes_to_my_work(client):
     user = UserFactory(username="dana")
 
     response = client.post("/accounts/login/", {"username": "dana", "password": PASSWORD})
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/"  # My work, the home page once signed in
     assert signed_in_user(client) == user
 
 

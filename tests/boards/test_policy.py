@@ -114,7 +114,17 @@ def owned(board, ticket, member_user):
         ),
         Action.MESSAGE_DELETE: workspace.message_post(board=board, by=member_user, body="Team"),
         Action.FILE_DELETE: link,
+        # A shared view mia owns (shared by an admin, so that its admins may change it).
+        Action.SAVED_VIEW_EDIT: _shared_view_of(board, member_user),
     }
+
+
+def _shared_view_of(board, user):
+    from savedviews.models import SavedView
+
+    return SavedView.objects.create(
+        board=board, owner=user, name="Team", query="due=week", shared=True
+    )
 
 
 @pytest.fixture
@@ -132,6 +142,7 @@ OBJECT_MATRIX = {
     Action.MESSAGE_EDIT: {"author": True, "other": False, "admin": False, "guest": False},
     Action.MESSAGE_DELETE: {"author": True, "other": False, "admin": True, "guest": False},
     Action.FILE_DELETE: {"author": True, "other": False, "admin": True, "guest": False},
+    Action.SAVED_VIEW_EDIT: {"author": True, "other": False, "admin": True, "guest": False},
 }
 
 
@@ -160,11 +171,18 @@ def test_nobody_outside_the_board_may_touch_its_objects(owned, user_for, action)
     assert can(AnonymousUser(), action, owned[action]) is False
 
 
-@pytest.mark.parametrize("action", list(OBJECT_RULES))
+@pytest.mark.parametrize("action", [a for a in OBJECT_RULES if a != Action.SAVED_VIEW_EDIT])
 def test_an_author_made_guest_no_longer_edits_or_deletes_their_own(board, owned, user_for, action):
     membership_set_role(membership=board.memberships.get(user=user_for("member")), role=Role.GUEST)
 
     assert can(user_for("member"), action, owned[action]) is False
+
+
+def test_an_owner_made_guest_still_keeps_their_own_view(board, owned, user_for):
+    """A saved view is a bookmark: a guest keeps (renames, deletes) their own."""
+    membership_set_role(membership=board.memberships.get(user=user_for("member")), role=Role.GUEST)
+
+    assert can(user_for("member"), Action.SAVED_VIEW_EDIT, owned[Action.SAVED_VIEW_EDIT]) is True
 
 
 # --- The template tag --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from boards.services import (
     board_delete,
     board_update,
     column_create,
-    column_delete,
     column_update,
     membership_add,
     membership_remove,
@@ -26,7 +25,7 @@ from csboard.core.exceptions import (
 )
 from tests.factories import UserFactory, placed
 from tickets.models import Ticket
-from tickets.services import ticket_create
+from tickets.services import column_delete, ticket_create
 
 
 def column_names(board):

@@ -295,8 +295,13 @@ def test_the_ticket_page_has_a_move_form_without_javascript(board, ticket, clien
 def test_a_guests_board_page_has_no_edit_forms_and_no_settings_link(board, ticket, client_as):
     response = client_as("guest").get(f"/boards/{board.pk}/")
 
-    # Signing out and the zoom switch (a personal view preference) are the only forms.
-    assert post_form_actions(response) == ["/accounts/logout/", f"/boards/{board.pk}/zoom/"]
+    # Signing out, the zoom switch (a personal view preference) and saving a personal view of
+    # the filters are the only forms.
+    assert post_form_actions(response) == [
+        "/accounts/logout/",
+        f"/boards/{board.pk}/views/",
+        f"/boards/{board.pk}/zoom/",
+    ]
     assert f"/boards/{board.pk}/settings/" not in response.content.decode()
 
 
@@ -367,21 +372,23 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
     response = client_as("member").get(f"/boards/{board.pk}/")
 
     assert response.context["filtering"] is False
-    assert "Clear filters" not in response.content.decode()
+    assert response.context["filter_count"] == 0
+    assert re.search(r"<a [^>]*data-filters-clear hidden>", response.content.decode())
 
 
 # The user, the board with the caller's role, the columns with their counts (all and matching)
 # and their first cards' ids, the cards, their assignees, their tags, the filter bar's people and
 # tags, the board's SLA policy (read once for every card's SLA clocks), the bell's unread count,
-# the board chat and the board files, the members an @mention offers: none depends on the number
-# of tickets, checklist items, messages or files, nor on whether a filter is on.
-BOARD_PAGE_QUERIES = 13
+# the board chat and the board files, the members an @mention offers, the saved views beside the
+# board's name: none depends on the number of tickets, checklist items, messages or files, nor on
+# whether a filter is on.
+BOARD_PAGE_QUERIES = 14
 
 
 # The board page's columns alone, for its live redraw: the board page's queries but the filter
-# bar's people and tags, the bell's unread count, the board chat, the board files and the members
-# to mention.
-LIVE_COLUMNS_QUERIES = BOARD_PAGE_QUERIES - 6
+# bar's people and tags, the bell's unread count, the board chat, the board files, the members
+# to mention and the saved views.
+LIVE_COLUMNS_QUERIES = BOARD_PAGE_QUERIES - 7
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from tests.test_pages_every_state import pages_of
 NOT_PAGES = {
     "boards:export-tickets", "feedback:export", "metrics:export", "workspace:attachment",
     "workspace:board-file", "boards:detail_columns", "workspace:board-chat-live",
-    "workspace:board-files-live", "tickets:panel", "metrics:company-export",
+    "workspace:board-files-live", "tickets:panel", "metrics:company-export", "my:work_live",
 }  # fmt: skip
 ROLES = ["admin", "member", "guest"]
 

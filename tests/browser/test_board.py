@@ -15,8 +15,9 @@ def test_a_user_creates_a_customer_success_board_and_adds_a_ticket_to_new_ticket
 ):
     UserFactory(username="dana", display_name="Dana Scully")
     page = new_page()
-    sign_in(page, "dana", PASSWORD)
+    sign_in(page, "dana", PASSWORD)  # to My work; the boards are a link of the top bar
 
+    page.get_by_role("link", name="My boards").click()
     page.get_by_role("link", name="New board").click()
     page.get_by_label("Name", exact=True).fill("Support")
     page.get_by_label("Key", exact=True).fill("SUP")
@@ -51,10 +52,12 @@ def test_a_guest_sees_the_board_and_its_tickets_without_any_edit_control(
     expect(page.locator("form.quick-add")).to_have_count(0)
     expect(page.locator(".card__move")).to_have_count(0)
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
-    # The only forms are "Sign out" and the guest's own view preference (zoom).
+    # The only forms are "Sign out", saving a view of the filters (personal, as a guest's) and
+    # the guest's own view preference (zoom).
     forms = page.locator("form[method=post]")
-    expect(forms).to_have_count(2)
+    expect(forms).to_have_count(3)
     expect(forms.first).to_have_attribute("action", "/accounts/logout/")
+    expect(forms.nth(1)).to_have_attribute("action", f"/boards/{board.pk}/views/")
     expect(forms.last).to_have_attribute("action", f"/boards/{board.pk}/zoom/")
     expect(page.locator("[data-ticket][tabindex]")).to_have_count(0)  # nothing to pick up
 
@@ -77,4 +80,6 @@ def test_a_guest_opens_a_ticket_and_reads_it_without_any_edit_control(
     expect(page.get_by_text("Edit ticket")).to_have_count(0)
     expect(page.get_by_role("button", name="Move ticket")).to_have_count(0)
     expect(page.get_by_text("Delete ticket")).to_have_count(0)
-    expect(page.locator("form[method=post]")).to_have_count(1)
+    # "Sign out", and following the ticket (anyone who sees it may).
+    expect(page.locator("form[method=post]")).to_have_count(2)
+    expect(page.locator("form.follow")).to_have_count(1)

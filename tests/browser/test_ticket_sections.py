@@ -105,30 +105,37 @@ def test_a_note_is_sent_without_a_reload_and_the_textarea_is_ready_for_the_next(
     assert Message.objects.filter(ticket=ticket).count() == 1
 
 
-def test_an_upload_shows_its_progress_then_the_file_without_a_reload(
-    on_ticket, ticket, tmp_path, settings
-):
+def upload_with_progress(page, tab, tmp_path):
+    """Upload a 12 MB file from the Attachments `tab`: the file is listed, and the tab's progress
+    bar showed the upload as htmx reported it, up to full."""
     big = tmp_path / "recording.bin"
     big.write_bytes(b"\0" * (12 * 1024 * 1024))
-    panel = open_tab(on_ticket, "Attachments")
-    # What the bar showed as htmx reported the upload's progress.
-    on_ticket.evaluate(
-        """() => {
+    tab.evaluate(
+        """(tab) => {
           window.progressSeen = [];
           document.addEventListener("htmx:xhr:progress", () => {
-            const bar = document.querySelector("[data-upload-progress]");
+            const bar = tab.querySelector("[data-upload-progress]");
             if (bar && !bar.hidden) window.progressSeen.push(bar.value / bar.max);
           });
         }"""
     )
 
-    panel.locator('input[type="file"]').set_input_files(str(big))
-    panel.get_by_role("button", name="Upload").click()
+    tab.locator('input[type="file"]').set_input_files(str(big))
+    tab.get_by_role("button", name="Upload").click()
 
-    expect(panel.get_by_role("link", name="recording.bin")).to_be_visible()
-    seen = on_ticket.evaluate("() => window.progressSeen")
+    expect(tab.get_by_role("link", name="recording.bin")).to_be_visible()
+    seen = page.evaluate("() => window.progressSeen")
     assert seen, "the progress bar was never shown"
     assert max(seen) == 1
+
+
+def test_an_upload_shows_its_progress_then_the_file_without_a_reload(
+    on_ticket, ticket, tmp_path, settings
+):
+    panel = open_tab(on_ticket, "Attachments")
+
+    upload_with_progress(on_ticket, panel, tmp_path)
+
     expect(panel.locator("[data-upload-progress]")).to_be_hidden()
     expect(on_ticket.locator("#tab-count-attachments")).to_have_text("1")
     assert_no_reload(on_ticket)

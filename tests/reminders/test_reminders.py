@@ -13,7 +13,13 @@ from reminders.models import Reminder, ReminderEmail
 from reminders.services import email_preferences_set, reminder_deliver, sla_sweep
 from sla.services import sla_policy_set
 from tickets.models import Priority, Status, Ticket
-from tickets.services import ticket_create, ticket_record_first_response, ticket_update
+from tickets.services import (
+    ticket_archive,
+    ticket_create,
+    ticket_record_first_response,
+    ticket_restore,
+    ticket_update,
+)
 
 MINUTE = timedelta(minutes=1)
 DUE_SOON, OVERDUE = Reminder.Kind.DUE_SOON, Reminder.Kind.OVERDUE
@@ -556,4 +562,85 @@ def test_a_reminder_skipped_in_two_waits_is_sent_once_after_the_second(
 
     assert sweep_at(again + MINUTE) == [(OVERDUE, SENT)]
     assert sweep_at(again + 2 * MINUTE) == []
+    assert notified(OVERDUE) == ["mia"]
+
+
+# --- Archived tickets: their reminders are skipped, and come back with the ticket --------------
+ARCHIVED = Reminder.Outcome.ARCHIVED
+
+
+def test_a_reminder_pending_when_its_ticket_is_archived_is_skipped_not_left_pending(
+    assigned, member_user
+):
+    [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
+    ticket_archive(ticket=assigned, by=member_user)
+
+    outcome = reminder_deliver(reminder_id=reminder_id)
+
+    reminder = Reminder.objects.get(pk=reminder_id)
+    assert outcome == ARCHIVED
+    assert reminder.finished_at is not None  # nothing left for the re-drive
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+def test_an_archived_ticket_gets_no_reminders(assigned, member_user, sweep_at):
+    ticket_archive(ticket=assigned, by=member_user)
+
+    assert sweep_at(assigned.due_at + timedelta(days=2)) == []
+    assert not Reminder.objects.exists()
+
+
+def test_a_reminder_archived_between_its_notification_and_its_emails_retry_mails_nobody(
+    assigned, member_user, settings
+):
+    [reminder_id] = sla_sweep(now=assigned.due_at + MINUTE)
+    settings.EMAIL_BACKEND = "tests.reminders.failing_mail.Backend"
+    with pytest.raises(ConnectionRefusedError):
+        reminder_deliver(reminder_id=reminder_id)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ticket_archive(ticket=assigned, by=member_user)
+
+    reminder_deliver(reminder_id=reminder_id)
+
+    assert mail.outbox == []
+    assert Reminder.objects.get(pk=reminder_id).finished_at is not None
+    assert ReminderEmail.objects.get().error == "Not sent: the ticket was archived."
+
+
+def test_restoring_re_arms_the_reminder_skipped_for_the_archive(assigned, member_user, sweep_at):
+    # Given an overdue reminder skipped because the ticket was archived
+    due = assigned.due_at
+    [reminder_id] = sla_sweep(now=due + MINUTE)
+    with time_machine.travel(due + 2 * MINUTE, tick=False):
+        ticket_archive(ticket=assigned, by=member_user)
+    assert reminder_deliver(reminder_id=reminder_id, now=due + 3 * MINUTE) == ARCHIVED
+    assert sweep_at(due + timedelta(hours=1)) == []  # archived: nothing
+
+    # When it is restored, and the sweeps run after
+    restored_at = due + timedelta(hours=2)
+    with time_machine.travel(restored_at, tick=False):
+        ticket_restore(ticket=Ticket.all_objects.get(pk=assigned.pk), by=member_user)
+    first = sweep_at(restored_at + MINUTE)
+    second = sweep_at(restored_at + 2 * MINUTE)
+
+    # Then the same reminder goes out, once
+    assert (first, second) == ([(OVERDUE, SENT)], [])
+    assert Reminder.objects.get(kind=OVERDUE).pk == reminder_id
+    assert notified(OVERDUE) == ["mia"]
+    assert len(mail.outbox) == 1
+
+
+def test_a_deadline_passed_while_archived_is_reminded_after_the_restore(
+    assigned, member_user, sweep_at
+):
+    due = assigned.due_at
+    with time_machine.travel(due - timedelta(days=2), tick=False):
+        ticket_archive(ticket=assigned, by=member_user)
+    assert sweep_at(due + MINUTE) == []
+
+    with time_machine.travel(due + timedelta(hours=3), tick=False):
+        ticket_restore(ticket=Ticket.all_objects.get(pk=assigned.pk), by=member_user)
+
+    assert sweep_at(due + timedelta(hours=3, minutes=1)) == [(OVERDUE, SENT)]
     assert notified(OVERDUE) == ["mia"]

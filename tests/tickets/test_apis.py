@@ -789,7 +789,8 @@ def test_a_move_takes_ten_statements_and_answers_as_a_read_does(
     with CaptureQueriesContext(connection) as statements:
         moved = client.post(url + "move/", {"column": columns[2].pk, "position": 0}, format="json")
 
-    # Then ten statements did it (BEGIN and COMMIT counted), and the answer is what a read says
+    # Then ten statements did it (BEGIN and COMMIT counted; whom to tell on their My work read
+    # with the ticket's lock), and the answer is what a read says
     assert moved.status_code == 200, moved.json()
     assert len(statements) <= 10, [query["sql"][:80] for query in statements.captured_queries]
     read = client.get(url).json()

@@ -8,14 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.selectors import columns_with_counts
-from boards.services import column_delete, column_update
+from boards.services import column_update
 from csboard.core.exceptions import NotFound, WipLimitReached
 from customers.models import Customer
 from portal.conversation import customer_tickets
 from reminders.services import sla_sweep
 from tests.pages import messages_of, post_form_actions
 from tickets.models import Activity, Ticket
-from tickets.services import ticket_archive, ticket_create, ticket_delete, ticket_restore
+from tickets.services import (
+    column_delete,
+    ticket_archive,
+    ticket_create,
+    ticket_delete,
+    ticket_restore,
+)
 
 
 def tickets_url(board, *rest):

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from boards.models import Column
-from boards.services import column_create, column_delete
+from boards.services import column_create
 from csboard.core.exceptions import Conflict
 from metrics.selectors import _first_contact
 from tests.factories import TicketFactory
 from tickets.events import ticket_resolved
 from tickets.models import Activity, Status, Ticket
-from tickets.services import column_set_done, ticket_move
+from tickets.services import column_delete, column_set_done, ticket_move
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +250,93 @@ def test_a_new_column_may_be_done_from_the_start(board, columns, api_as):
 
     assert response.status_code == 201
     assert response.json()["is_done"] is True
+
+
+# --- Deleting a column moves its tickets, and the rule of resolution decides for them ----------
+def test_deleting_a_column_into_a_done_column_resolves_its_tickets_as_a_move(
+    board, columns, admin_user, django_capture_on_commit_callbacks
+):
+    # Given two open tickets in "Bugs"; "Done" is a done column
+    bugs, done = columns[3], columns[4]
+    assert done.is_done
+    tickets = [TicketFactory(board=board, column=bugs) for _ in range(2)]
+    heard = []
+
+    def record(**payload):
+        heard.append(payload["ticket_id"])
+
+    # When an admin deletes "Bugs", moving its tickets into "Done"
+    ticket_resolved.subscribe(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            column_delete(column=bugs, move_to=done, by=admin_user)
+    finally:
+        ticket_resolved.unsubscribe(record)
+
+    # Then they are resolved, with the move in their history, and asked about (CSAT)
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        assert (ticket.column, ticket.resolved_at is not None) == (done, True)
+        entry = ticket.activities.get(kind=Activity.Kind.MOVED)
+        assert (entry.actor, entry.to_column, entry.data["from_column_name"]) == (
+            admin_user,
+            done,
+            "Bugs",
+        )
+    assert sorted(heard) == sorted(ticket.pk for ticket in tickets)
+
+
+def test_deleting_a_done_column_into_an_open_one_reopens_its_tickets(board, columns, admin_user):
+    done, bugs = columns[4], columns[3]
+    column_create(board=board, name="Shipped", is_done=True)
+    ticket = TicketFactory(board=board, column=done)
+    ticket.refresh_from_db()
+    assert ticket.resolved_at is not None
+
+    column_delete(column=done, move_to=bugs, by=admin_user)
+
+    ticket.refresh_from_db()
+    assert (ticket.column, ticket.resolved_at) == (bugs, None)
+
+
+def test_a_ticket_resolved_by_its_status_stays_resolved_out_of_a_deleted_done_column(
+    board, columns, admin_user
+):
+    done, bugs = columns[4], columns[3]
+    column_create(board=board, name="Shipped", is_done=True)
+    ticket = TicketFactory(board=board, column=done, status=Status.RESOLVED)
+
+    column_delete(column=done, move_to=bugs, by=admin_user)
+
+    ticket.refresh_from_db()
+    assert ticket.column == bugs
+    assert ticket.resolved_at is not None
+
+
+def test_the_settings_page_deletes_a_column_into_a_done_column_resolving_its_tickets(
+    board, columns, client_as
+):
+    bugs, done = columns[3], columns[4]
+    ticket = TicketFactory(board=board, column=bugs)
+
+    response = client_as("admin").post(
+        f"/boards/{board.pk}/columns/{bugs.pk}/delete/", {"move_to": done.pk}
+    )
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.column == done
+    assert ticket.resolved_at is not None
+
+
+def test_the_api_deletes_a_column_into_a_done_column_resolving_its_tickets(board, columns, api_as):
+    bugs, done = columns[3], columns[4]
+    ticket = TicketFactory(board=board, column=bugs)
+
+    response = api_as("admin").delete(
+        f"/api/boards/{board.pk}/columns/{bugs.pk}/?move_to={done.pk}"
+    )
+
+    assert response.status_code == 204
+    ticket.refresh_from_db()
+    assert ticket.resolved_at is not None

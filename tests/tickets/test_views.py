@@ -189,9 +189,9 @@ def test_the_description_is_rendered_as_markdown_without_its_script(board, membe
 # their role, the ticket (with its column, creator and index), its assignees and tags, its
 # checklist, chat, attachments and activity, the bell's count, the SLA policy (a ticket with a due
 # date), the edit form's people and tags, the move form's columns, the members an @mention offers
-# (which also highlight the chat's mentions), the links, the tickets merged into it and the
-# macros of the reply and note boxes.
-TICKET_PAGE_QUERIES = 18
+# (which also highlight the chat's mentions), the links, the tickets merged into it, the
+# macros of the reply and note boxes, whether the caller follows it.
+TICKET_PAGE_QUERIES = 19
 
 
 def test_the_ticket_page_runs_a_fixed_number_of_queries(
@@ -231,7 +231,8 @@ def test_a_guests_ticket_page_has_no_edit_controls(board, ticket, client_as):
     response = client_as("guest").get(ticket_url(board, ticket.number))
 
     content = response.content.decode()
-    assert post_form_actions(response) == ["/accounts/logout/"]
+    # Signing out, and following the ticket (anyone who sees it may).
+    assert post_form_actions(response) == ["/accounts/logout/", ticket_url(board, 1, "follow/")]
     assert "Edit ticket" not in content
     assert "Delete ticket" not in content
 

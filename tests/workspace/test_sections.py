@@ -289,6 +289,6 @@ def test_each_section_alone_runs_the_same_queries_for_1_or_20_rows(
 
 
 # The user and their role, the ticket, the bell's count, the activity, and what the section draws
-# (the edit form's people and tags; the checklist; the chat's messages, reply address and files;
-# the files).
-SECTION_QUERIES = {"details": 9, "checklist": 7, "chat": 9, "attachments": 7}
+# (the edit form's people and tags and the header's follow button; the checklist; the chat's
+# messages, reply address and files; the files).
+SECTION_QUERIES = {"details": 10, "checklist": 7, "chat": 9, "attachments": 7}

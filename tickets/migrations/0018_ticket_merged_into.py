@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0016_ticket_archived'),
+        ('tickets', '0017_ticket_followers'),
     ]
 
     operations = [
