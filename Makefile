@@ -14,7 +14,7 @@ help:
 	@echo "make run    - set up and serve CS Board with its Celery worker and beat (http://$(HOST):$(PORT)/)"
 	@echo "make check  - lint and the unit tests, in parallel: the edit loop"
 	@echo "make test   - lint, schema and the whole test suite on PostgreSQL + Redis, browser tests included"
-	@echo "make bench  - the HTTP benchmark and the SLA sweep benchmark"
+	@echo "make bench  - the HTTP benchmark, the SLA sweep and the automation rule sweep"
 	@echo "make lint / make format"
 
 $(BIN)/activate:
@@ -94,6 +94,7 @@ bench: install services
 	$(PY) bench/run.py
 	$(PY) bench/compare.py
 	$(PY) bench/sla_sweep.py
+	$(PY) bench/rule_sweep.py
 
 clean:
 	rm -rf $(VENV) var node_modules

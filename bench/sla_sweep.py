@@ -10,7 +10,6 @@ and shows PostgreSQL's plan for the overdue query. Writes its own section of ben
 """
 
 import os
-import re
 import statistics
 import sys
 import time
@@ -129,19 +128,11 @@ def shrink(now, keep: int) -> int:
     return Ticket.objects.filter(resolved_at__isnull=True).count()
 
 
-def write_section(lines):
-    path = ROOT / "bench" / "results.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    block = f"<!-- begin:{SECTION} -->\n" + "\n".join(lines) + f"\n<!-- end:{SECTION} -->\n"
-    pattern = re.compile(rf"<!-- begin:{SECTION} -->.*?<!-- end:{SECTION} -->\n", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text}\n{block}"
-    path.write_text(text)
-
-
 def main():
     import django
 
     from bench.run import recreate_database
+    from bench.sections import write_section
 
     recreate_database(DB_NAME)
     django.setup()
@@ -219,7 +210,8 @@ def main():
             "```",
             plan,
             "```",
-        ]
+        ],
+        SECTION,
     )
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from accounts.apis import TokenCreateView, TokenViewSet
+from automation.apis import RuleViewSet
 from boards.apis import (
     BoardAuditViewSet,
     BoardViewSet,
@@ -74,6 +75,7 @@ router.register(f"{BOARD}/feedback", FeedbackViewSet, basename="board-feedback")
 router.register(f"{BOARD}/macros", MacroViewSet, basename="board-macro")
 router.register(f"{TICKET}/links", TicketLinkViewSet, basename="ticket-link")
 router.register(f"{TICKET}/merge", TicketMergeViewSet, basename="ticket-merge")
+router.register(f"{BOARD}/rules", RuleViewSet, basename="board-rule")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),

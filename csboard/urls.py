@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("mail.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),
+    path("", include("automation.urls")),
     namespace("customers", web.urls.customers),
     namespace("my", web.urls.my),
     path("", include("metrics.urls")),

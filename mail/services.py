@@ -35,7 +35,9 @@ from django.utils import timezone
 from boards.models import Board
 from boards.permissions import Action, allows, denied_message, role_on
 from boards.selectors import board_team
+from csboard.core.events import current_origin
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PermissionRefused
+from mail.events import customer_replied
 from mail.models import Email, MailSettings, SupportAddress
 from mail.outbound import (  # noqa: F401 (mail out: re-exported here)
     acknowledge_send,
@@ -425,6 +427,10 @@ def customer_reply(
     entry = message_receive(
         ticket=ticket, body=body, sender_name=sender_name, sender_email=sender_email,
         files=files, channel=channel,
+    )  # fmt: skip
+    customer_replied.emit(
+        ticket_id=ticket.pk, board_id=ticket.board_id, key=f"message:{entry.pk}",
+        origin=current_origin().kind, channel=channel,
     )  # fmt: skip
     return ticket, entry, "reply"
 

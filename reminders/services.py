@@ -22,9 +22,11 @@ from django.utils import timezone
 from accounts.services import preference_get, preference_set
 from boards.selectors import board_admins
 from csboard.core.aftercommit import enqueue_after_commit
+from csboard.core.events import current_origin
 from csboard.core.exceptions import NotFound
 from notifications.email import email_build
 from notifications.services import notify
+from reminders.events import sla_breached, sla_due_soon
 from reminders.models import Reminder, ReminderEmail, SweepMark
 from reminders.rules import ASSIGNEES, RULES, ReminderRule
 from sla.models import SlaPolicy
@@ -386,6 +388,11 @@ def _reminder_notify(reminder_id: int, now: datetime) -> Reminder | None:
             for user in recipients
             if email_wanted(user, reminder.kind)
         )
+        event = sla_due_soon if reminder.kind == Reminder.Kind.DUE_SOON else sla_breached
+        event.emit(
+            ticket_id=ticket.pk, board_id=ticket.board_id, key=f"reminder:{reminder.pk}",
+            origin=current_origin().kind, kind=reminder.kind,
+        )  # fmt: skip
     reminder.save(update_fields=["outcome", "delivered_at"])
     return reminder
 

@@ -3,8 +3,8 @@
 One row per endpoint: (method, path, body, {role: status}). Paths name the fixtures' objects in
 braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {archived} (an
 archived ticket's), {tag}, {membership}
-(gus's guest membership), {template} (a ticket template). Each case runs on fresh fixtures, so
-destructive rows do not interfere.
+(gus's guest membership), {rule}, {template} (a ticket template). Each case runs on fresh
+fixtures, so destructive rows do not interfere.
 On a board whose visibility is "signed_in" an outsider is treated exactly as a guest. A body of
 UPLOAD is sent as a multipart upload of one small file, CSV_UPLOAD as a one-response feedback
 CSV; downloads answer with the file itself.
@@ -13,7 +13,8 @@ CSV; downloads answer with the file itself.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards.models import Membership, Visibility
+from automation.services import rule_create
+from boards.models import Membership, Role, Visibility
 from boards.services import board_update, tag_create
 from mail.models import SupportAddress
 from ticket_templates.services import template_create
@@ -34,6 +35,12 @@ TICKET = BOARD + "tickets/{ticket}/"
 ARCHIVED = BOARD + "tickets/{archived}/"
 UPLOAD = object()
 CSV_UPLOAD = object()
+RULE = {
+    "name": "VIP first",
+    "trigger": "created",
+    "conditions": [{"field": "tags", "op": "has", "value": "{tag}"}],
+    "actions": [{"type": "set_priority", "value": "high"}],
+}
 MATRIX = [
     # Boards
     ("get", "/api/boards/", None, expect(200, 200, 200, 200)),
@@ -139,6 +146,15 @@ MATRIX = [
     ("get", BOARD + "feedback/", None, WORK),
     ("post", BOARD + "feedback/secret/", None, expect(201, 403, 403, 404)),
     ("post", BOARD + "feedback/import/", CSV_UPLOAD, expect(201, 403, 403, 404)),
+    # Automation rules: admins configure, members use (try one on a ticket), guests read
+    ("get", BOARD + "rules/", None, READ),
+    ("get", BOARD + "rules/{rule}/", None, READ),
+    ("post", BOARD + "rules/", RULE, expect(201, 403, 403, 404)),
+    ("patch", BOARD + "rules/{rule}/", {"enabled": False}, MANAGE),
+    ("delete", BOARD + "rules/{rule}/", None, expect(204, 403, 403, 404)),
+    ("post", BOARD + "rules/{rule}/try/", {"ticket": "{ticket}"}, WORK),
+    ("get", BOARD + "rules/{rule}/history/", None, MANAGE),
+    ("get", BOARD + "rules/history/", None, MANAGE),
 ]
 
 
@@ -193,10 +209,19 @@ def objects(board, columns, ticket, guest_user, member_user):
         "tag": tag_create(board=board, name="Billing").pk,
         "membership": Membership.objects.get(board=board, user=guest_user).pk,
         "template": template_create(
-            board=board, name="Onboarding", title_pattern="Onboarding: {customer}",
+            board=board,
+            name="Onboarding",
+            title_pattern="Onboarding: {customer}",
             checklist=["Kick-off call"],
         ).pk,
-    }  # fmt: skip
+        "rule": rule_create(
+            board=board,
+            by=board.memberships.get(role=Role.ADMIN).user,
+            name="Urgent",
+            trigger="created",
+            actions=[{"type": "set_priority", "value": "urgent"}],
+        ).pk,
+    }
 
 
 def fill_in(value, objects):
@@ -205,6 +230,8 @@ def fill_in(value, objects):
         return int(filled) if value.startswith("{") and filled.isdecimal() else filled
     if isinstance(value, dict):
         return {key: fill_in(item, objects) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill_in(item, objects) for item in value]
     return value
 
 

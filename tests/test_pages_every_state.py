@@ -42,11 +42,15 @@ POST_ONLY = {
     "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
     "savedviews:create", "savedviews:update", "savedviews:delete",
     "ticket_templates:delete",
+    "automation:move", "automation:delete", "automation:try",
+}  # fmt: skip
+# Settings pages whose URL name does not say so: the admins' (403 for the others).
+ADMINS_ONLY = {
+    "sla:policy", "automation:new", "automation:edit", "automation:row", "automation:history",
+    "ticket_templates:edit",
 }  # fmt: skip
 # Pages of the team's work: a guest is refused them (403).
 WORKERS_ONLY = {"macros:edit", "relations:merge", "tickets:new"}
-# Pages for admins, besides the settings page: 403 for the others.
-ADMINS_ONLY = {"sla:policy", "ticket_templates:edit"}
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
 METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
@@ -176,7 +180,10 @@ def states(board, columns, admin_user, member_user, guest_user):
     assert intake.created_by is None
     assert Activity.objects.filter(ticket=intake, actor=None).exists()
     assert Membership.objects.filter(board=board).count() == 3
+    # A rule of every kind of action, and its history: one run done, one that failed.
+    rule = _rule_of_every_kind(board, admin_user, member_user, worked)
     return {
+        "rule": rule,
         "team": team,
         "board": board,
         "empty": empty,
@@ -189,6 +196,35 @@ def states(board, columns, admin_user, member_user, guest_user):
         "templates": [template, bare_template],
         "macro": macro,
     }
+
+
+def _rule_of_every_kind(board, admin_user, member_user, ticket):
+    from automation.kinds import ACTIONS
+    from automation.services import rule_create, rules_run
+    from boards.services import tag_create
+
+    tag = tag_create(board=board, name="VIP <b>")
+    column = board.columns.order_by("position").last()
+    params = {
+        "assign": {"mode": "round_robin", "users": [admin_user.pk, member_user.pk]},
+        "set_priority": {"value": "high"},
+        "set_status": {"value": "in_progress"},
+        "set_due": {"hours": 8},
+        "add_tags": {"tags": [tag.pk]},
+        "remove_tags": {"tags": [tag.pk]},
+        "move": {"column": column.pk},
+        "add_checklist": {"items": ["Call <back>"]},
+        "add_note": {"body": "Seen by a rule"},
+        "notify": {"users": [member_user.pk], "assignees": True, "message": "Look <here>"},
+    }
+    assert set(params) == set(ACTIONS)
+    rule = rule_create(
+        board=board, by=admin_user, name="Every <kind>", trigger="created",
+        conditions=[{"field": "tags", "op": "has_not", "value": tag.pk}],
+        actions=[{"type": kind, **values} for kind, values in params.items()],
+    )  # fmt: skip
+    rules_run(trigger="created", ticket_id=ticket.pk, key="states:1")
+    return rule
 
 
 def pages_of(states) -> dict[str, list[str]]:
@@ -248,6 +284,17 @@ def pages_of(states) -> dict[str, list[str]]:
         "my:work_live": [reverse("my:work_live")],
         "feedback:export": each("feedback:export"),
         "feedback:settings": each("feedback:settings"),
+        "automation:rules": each("automation:rules"),
+        "automation:new": each("automation:new"),
+        "automation:edit": [reverse("automation:edit", args=[board.pk, states["rule"].pk])],
+        "automation:row": [
+            f"{reverse('automation:row', args=[board.pk])}?part=action&new_action=assign",
+            f"{reverse('automation:row', args=[board.pk])}?part=condition&new_condition=tags",
+        ],
+        "automation:history": [
+            *each("automation:history"),
+            f"{reverse('automation:history', args=[board.pk])}?rule={states['rule'].pk}",
+        ],
         "customers:detail": [
             reverse("customers:detail", args=[c.pk])
             for c in {t.customer for t in states["tickets"] if t.customer}

@@ -256,6 +256,11 @@ class Activity(models.Model):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
+    def by_rule(self) -> str:
+        """The name of the board's automation rule that made this change, "" for a person's."""
+        return (self.data or {}).get("rule", "")
+
+    @property
     def summary(self) -> str:
         """What happened, in words ("moved from New tickets to Open tickets"); needs from_column
         and to_column selected with the row."""

@@ -15,6 +15,7 @@ from boards.realtime import board_changed, people_changed
 from boards.selectors import board_team, team_memberships
 from boards.services import UNSET, column_ensure_room
 from csboard.core.aftercommit import after_commit
+from csboard.core.events import current_origin
 from csboard.core.exceptions import ColumnNotEmpty, Conflict, InvalidInput, MovedMeanwhile
 from csboard.core.ordering import RANK_STEP, place, rank_between
 from csboard.core.validation import full_clean_or_raise
@@ -22,6 +23,7 @@ from customers.services import customer_for_email
 from notifications.models import Notification
 from notifications.services import notify
 from sla.selectors import delay_deadline, paused_between, ticket_deadlines
+from tickets import events
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
 from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
@@ -62,14 +64,47 @@ def _check_tags(board: Board, tags: Iterable[Tag]) -> list[Tag]:
     return tags
 
 
+# The history rows the apps above hear of (tickets.events), and what each tells them.
+_EVENTS = {
+    Activity.Kind.CREATED: (events.ticket_created, lambda row: {"source": row.ticket.source}),
+    Activity.Kind.MOVED: (
+        events.ticket_moved,
+        lambda row: {"column_id": row.to_column_id, "from_column_id": row.from_column_id},
+    ),
+    Activity.Kind.STATUS: (
+        events.ticket_status_changed,
+        lambda row: {"from_value": row.from_value, "to_value": row.to_value},
+    ),
+    Activity.Kind.PRIORITY: (
+        events.ticket_priority_changed,
+        lambda row: {"from_value": row.from_value, "to_value": row.to_value},
+    ),
+    Activity.Kind.TAGS: (events.ticket_tagged, lambda row: {"added": row.data["added"]}),
+    Activity.Kind.ASSIGNEES: (events.ticket_assigned, lambda row: {"added": row.data["added"]}),
+}
+
+
 def activity_record(*, ticket: Ticket, by, kind: str, **details) -> Activity:
     """Write one entry of the ticket's history. Every service that changes a ticket calls it,
-    inside its own transaction, so that history and change land (or fail) together."""
+    inside its own transaction, so that history and change land (or fail) together. A change
+    made by an automation rule (csboard.core.events `acting`) names the rule in the row's data;
+    the rows of tickets.events are emitted, to be heard after commit."""
     board_changed(ticket.board_id, kind=kind, ticket=ticket.number)
     _tell_interested(ticket)
-    return Activity.objects.create(
+    origin = current_origin()
+    if origin.is_automation:
+        details["data"] = {**details.get("data", {}), "rule": origin.name, "rule_id": origin.id}
+    row = Activity.objects.create(
         board_id=ticket.board_id, ticket=ticket, actor=by, kind=kind, **details
     )
+    event = _EVENTS.get(kind)
+    if event is not None and row.data.get("added", True):  # not for tags or people only removed
+        emit, facts = event
+        emit.emit(
+            ticket_id=ticket.pk, board_id=ticket.board_id, key=f"activity:{row.pk}",
+            origin=origin.kind, **facts(row),
+        )  # fmt: skip
+    return row
 
 
 def _history_row(ticket: Ticket, by, kind: str, now, **details) -> Activity:

@@ -21,6 +21,7 @@ from boards.locks import lock_board
 from boards.models import Board, Membership
 from boards.permissions import Action, require
 from boards.realtime import board_changed, people_changed
+from csboard.core.events import current_origin
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from csboard.core.markdown import mentions
 from csboard.core.ordering import place
@@ -97,15 +98,10 @@ def checklist_items_add(*, ticket: Ticket, by, texts: Iterable[str]) -> list[Che
         ChecklistItem(ticket=ticket, text=text, position=start + index)
         for index, text in enumerate(texts)
     )
-    # One line of history per item, as one by one; one live update for them all.
-    Activity.objects.bulk_create(
-        Activity(
-            board_id=ticket.board_id, ticket=ticket, actor=by, kind=Activity.Kind.CHECKLIST,
-            data={"action": "added", "text": item.text},
-        )
-        for item in items
-    )  # fmt: skip
-    board_changed(ticket.board_id, kind=Activity.Kind.CHECKLIST, ticket=ticket.number)
+    # Each its line of history, through the one writer of history (live updates, followers,
+    # events, the automation origin), as one added alone would.
+    for item in items:
+        _record_checklist(item, by, "added")
     return items
 
 
@@ -162,12 +158,21 @@ def _link(board: Board, ticket: Ticket | None) -> str:
     return f"{reverse('boards:detail', args=[board.pk])}#board-chat"
 
 
+def _author_name(by) -> str:
+    """Who wrote, for a notification's title: the person, or the board's automation rule that
+    posted the note (csboard.core.events `acting`)."""
+    if by is not None:
+        return str(by)
+    origin = current_origin()
+    return f"Rule ‘{origin.name}’" if origin.is_automation else "System"
+
+
 def _notify_mentioned(message: Message, users: list, by) -> None:
     if message.ticket_id:  # My work lists the tickets that mention them
         people_changed(user.pk for user in users)
     notify(
         recipients=users, kind=Notification.Kind.MENTION, actor=by, board=message.board,
-        ticket=message.ticket, title=f"{by} mentioned you in {_where(message)}",
+        ticket=message.ticket, title=f"{_author_name(by)} mentioned you in {_where(message)}",
         body=message.body[:300], url=_link(message.board, message.ticket),
     )  # fmt: skip
 
@@ -191,7 +196,7 @@ def message_post(*, board: Board, by, body: str, ticket: Ticket | None = None) -
         followers = [user for user in ticket_followers(ticket, exclude=by) if user.pk not in told]
         notify(
             recipients=followers, kind=Notification.Kind.COMMENT, actor=by, ticket=ticket,
-            title=f"{by} wrote on {ticket.reference}: {ticket.title}",
+            title=f"{_author_name(by)} wrote on {ticket.reference}: {ticket.title}",
             body=message.body[:300], url=url,
         )  # fmt: skip
         activity_record(

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "macros",
     "relations",
     "savedviews",
+    "automation",
     "web",
     "channels",
     # Provider webhooks for inbound mail (mail.webhooks); no email backend of its own is used.
@@ -430,6 +431,12 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "tickets.models.Status",
         "MacroKindEnum": "macros.models.Macro.Kind",
         "LinkKindEnum": "relations.models.TicketLink.Kind",
+        "PriorityEnum": "sla.priorities.Priority",
+        "SourceEnum": "tickets.models.Source",
+        "IsOpEnum": "automation.kinds.IS_OPS",
+        "HasOpEnum": "automation.kinds.HAS_OPS",
+        "ContainsOpEnum": "automation.kinds.CONTAINS_OPS",
+        "DomainOpEnum": "automation.kinds.DOMAIN_OPS",
     },
 }
 

@@ -16,11 +16,13 @@ from tests.factories import PASSWORD
 from tests.test_pages_every_state import pages_of
 
 # Downloads (CSV exports, files) and the fragments the board's live redraw fetches alone are
-# not pages: the fragments are checked inside the board page that holds them.
+# not pages: the fragments are checked inside the page that holds them (a rule form's row, in the
+# rule form).
 NOT_PAGES = {
     "boards:export-tickets", "feedback:export", "metrics:export", "workspace:attachment",
     "workspace:board-file", "boards:detail_columns", "workspace:board-chat-live",
     "workspace:board-files-live", "tickets:panel", "metrics:company-export", "my:work_live",
+    "automation:row",
 }  # fmt: skip
 ROLES = ["admin", "member", "guest"]
 

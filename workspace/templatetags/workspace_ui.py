@@ -329,10 +329,12 @@ def checklist_rows(context, items) -> str:
 def _entry(entry) -> str:
     actor = entry.actor
     at = entry.created_at
+    # A rule's change is the system's, named after the rule that made it.
+    system = f"Rule ‘{_e(entry.by_rule)}’" if entry.by_rule else "System"
     return f"""
   <li class="timeline__entry timeline__entry--{_e(entry.kind)}">
     {avatar(actor, small=True, nobody="System")}
-    <p><strong>{_name(actor, "System")}</strong> {_e(entry.summary)}
+    <p><strong>{_name(actor, system)}</strong> {_e(entry.summary)}
       <time class="muted" datetime="{_iso(at)}" title="{_stamp(at)}">· {_ago(at)} ago</time></p>
   </li>"""
 
