@@ -11,6 +11,7 @@ from boards.apis import (
     TagViewSet,
 )
 from csboard.core.views import api_not_found
+from customfields.apis import FieldViewSet
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
@@ -53,8 +54,10 @@ router.register("boards", BoardViewSet, basename="board")
 router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
-# The tickets' create takes a ticket template too (ticket_templates.apis).
+# The tickets with their custom fields (customfields.apis extends tickets.apis.TicketViewSet),
+# whose create takes a ticket template too (ticket_templates.apis extends that one).
 router.register(f"{BOARD}/tickets", TicketWithTemplatesViewSet, basename="board-ticket")
+router.register(f"{BOARD}/fields", FieldViewSet, basename="board-field")
 router.register(
     f"{BOARD}/ticket-templates", TicketTemplateViewSet, basename="board-ticket-template"
 )

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import boards.urls
+import customfields.urls
 import reminders.urls
 import sla.urls
 import ticket_templates.urls
@@ -13,8 +14,10 @@ from csboard.core.views import healthz
 
 def namespace(name: str, *groups: list) -> object:
     """One URL namespace whose views live in several apps: a page that assembles several apps
-    lives in `web` (above them all), the board's ticket CSV in `tickets` and a reminder page in
-    `reminders` (above `boards` and `sla`), yet each keeps the name it always had
+    lives in `web` (above them all), the columns form in `tickets` and a reminder page in
+    `reminders` (above `boards` and `sla`), the CSV in `customfields` (with the custom fields),
+    the new-ticket page in `ticket_templates` (its posts of a quick add go to `customfields`),
+    yet each keeps the name it always had
     (`boards:detail`, `boards:export-tickets`, `sla:email_preferences`)."""
     return path("", include(([pattern for group in groups for pattern in group], name)))
 
@@ -24,8 +27,15 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    namespace("boards", boards.urls.urlpatterns, tickets.urls.board_urlpatterns, web.urls.boards),
+    namespace(
+        "boards",
+        boards.urls.urlpatterns,
+        tickets.urls.board_urlpatterns,
+        customfields.urls.boards,
+        web.urls.boards,
+    ),
     namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets, ticket_templates.urls.tickets),
+    path("", include("customfields.urls")),
     namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),
     path("", include("ticket_templates.urls")),

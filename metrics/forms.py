@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from boards.models import Board
 from boards.selectors import board_team
+from csboard.core.widgets import ShownDateInput
 from metrics import selectors
 
 LONGEST_RANGE = timedelta(days=731)
@@ -25,29 +25,18 @@ class _AgentField(_ByName, forms.ModelChoiceField):
     pass
 
 
-class DayInput(forms.DateInput):
-    """A date as every page writes it ("7 Oct 2026", csboard.core.formats), typed as text. A
-    browser's date input shows the date in its own locale's order (10/07/2026), which reads as
-    another day to half the team; the field takes the shown format and ISO (2026-10-07)."""
-
-    input_type = "text"
-
-    def __init__(self):
-        super().__init__(attrs={"size": 11, "autocomplete": "off", "aria-describedby": "range-hint",
-                                "placeholder": "7 Oct 2026", "class": "input--date"})  # fmt: skip
-
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return date_format(value)
-        return super().format_value(value)
+def _day_input() -> ShownDateInput:
+    return ShownDateInput(
+        attrs={"size": 11, "aria-describedby": "range-hint", "class": "input--date"}
+    )
 
 
 class _Range(forms.Form):
     """From `start` to `end` (both days included): by default the 8 weeks to today, two years
     at most. `names` gives the parameters their public names (the API's `from` and `to`)."""
 
-    start = forms.DateField(required=False, widget=DayInput())
-    end = forms.DateField(required=False, widget=DayInput())
+    start = forms.DateField(required=False, widget=_day_input())
+    end = forms.DateField(required=False, widget=_day_input())
     names: dict[str, str] = {}
 
     def add_prefix(self, field_name):

@@ -11,6 +11,7 @@ from boards.api import BoardScopedMixin
 from boards.permissions import Action
 from csboard.core.exceptions import InvalidInput
 from csboard.core.parsers import JSONParser
+from customfields.serializers import FieldTicketSerializer
 from relations import services
 from relations.selectors import ticket_by_reference, ticket_link_for, ticket_links
 from relations.serializers import (
@@ -21,7 +22,6 @@ from relations.serializers import (
 )
 from sla.selectors import policy_for
 from tickets.selectors import ticket_for, ticket_to_change
-from tickets.serializers import TicketSerializer
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -77,7 +77,7 @@ class TicketLinkViewSet(_UnderTicket):
 class TicketMergeViewSet(_UnderTicket):
     @extend_schema(
         request=MergeInputSerializer,
-        responses=TicketSerializer,
+        responses=FieldTicketSerializer,
         description="Merge this ticket into `target`, a ticket of the same board: its "
         "conversation, notes, files and links move there, it is archived with `merged_into` "
         "set, and a GET of its number redirects (301) to the target. Answers the target.",
@@ -89,4 +89,5 @@ class TicketMergeViewSet(_UnderTicket):
         services.ticket_merge(source=source, target=target, by=request.user)
         merged = ticket_for(self.board, target.number)
         context = {"request": request, "sla_policy": policy_for(self.board)}
-        return Response(TicketSerializer(merged, context=context).data)
+        # The API's ticket, with its custom fields (customfields.serializers).
+        return Response(FieldTicketSerializer(merged, context=context).data)

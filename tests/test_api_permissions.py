@@ -3,8 +3,8 @@
 One row per endpoint: (method, path, body, {role: status}). Paths name the fixtures' objects in
 braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {archived} (an
 archived ticket's), {tag}, {membership}
-(gus's guest membership), {rule}, {template} (a ticket template). Each case runs on fresh
-fixtures, so destructive rows do not interfere.
+(gus's guest membership), {rule}, {field} (a single select with the option Free), {template} (a
+ticket template). Each case runs on fresh fixtures, so destructive rows do not interfere.
 On a board whose visibility is "signed_in" an outsider is treated exactly as a guest. A body of
 UPLOAD is sent as a multipart upload of one small file, CSV_UPLOAD as a one-response feedback
 CSV; downloads answer with the file itself.
@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from automation.services import rule_create
 from boards.models import Membership, Role, Visibility
 from boards.services import board_update, tag_create
+from customfields.services import field_create
 from mail.models import SupportAddress
 from ticket_templates.services import template_create
 
@@ -155,6 +156,13 @@ MATRIX = [
     ("post", BOARD + "rules/{rule}/try/", {"ticket": "{ticket}"}, WORK),
     ("get", BOARD + "rules/{rule}/history/", None, MANAGE),
     ("get", BOARD + "rules/history/", None, MANAGE),
+    # Custom fields: admins configure, members set values, guests read
+    ("get", BOARD + "fields/", None, READ),
+    ("post", BOARD + "fields/", {"name": "Seats", "type": "number"}, expect(201, 403, 403, 404)),
+    ("get", BOARD + "fields/{field}/", None, READ),
+    ("patch", BOARD + "fields/{field}/", {"options": [{"label": "Gold"}]}, MANAGE),
+    ("delete", BOARD + "fields/{field}/", None, expect(204, 403, 403, 404)),
+    ("patch", TICKET, {"custom_fields": {"{field}": "Free"}}, WORK),
 ]
 
 
@@ -221,6 +229,7 @@ def objects(board, columns, ticket, guest_user, member_user):
             trigger="created",
             actions=[{"type": "set_priority", "value": "urgent"}],
         ).pk,
+        "field": field_create(board=board, name="Plan", type="select", options=["Free"]).pk,
     }
 
 
@@ -229,7 +238,7 @@ def fill_in(value, objects):
         filled = value.format(**objects)
         return int(filled) if value.startswith("{") and filled.isdecimal() else filled
     if isinstance(value, dict):
-        return {key: fill_in(item, objects) for key, item in value.items()}
+        return {key.format(**objects): fill_in(item, objects) for key, item in value.items()}
     if isinstance(value, list):
         return [fill_in(item, objects) for item in value]
     return value

@@ -25,6 +25,27 @@ from workspace import services as workspace
 
 pytestmark = pytest.mark.django_db
 
+
+def custom_fields_of_every_type(board, ticket) -> None:
+    from customfields.services import field_create, field_update, values_set
+
+    values = {}
+    for kind, value in (
+        ("text", "<b>Renewal</b> talk"), ("number", 12.5), ("date", "2025-05-01"),
+        ("checkbox", True), ("user", "mia"), ("url", "https://example.com/crm"),
+    ):  # fmt: skip
+        field = field_create(board=board, name=f"F {kind}", type=kind, show_on_card=True)
+        values[field.pk] = value
+    plan = field_create(board=board, name="Plan", type="select", options=["Free", "Pro"])
+    products = field_create(
+        board=board, name="Products", type="multi_select", options=["API", "App"], required=True,
+        default=["API"], show_on_card=True,
+    )  # fmt: skip
+    values |= {plan.pk: "Pro", products.pk: ["API", "App"]}
+    values_set(ticket=ticket, values=values)
+    field_update(field=plan, options=[{"label": "Free", "id": plan.live_options[0].pk}])
+
+
 # URL names that only take a POST (forms, actions): nothing to render.
 POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
@@ -43,6 +64,7 @@ POST_ONLY = {
     "savedviews:create", "savedviews:update", "savedviews:delete",
     "ticket_templates:delete",
     "automation:move", "automation:delete", "automation:try",
+    "customfields:add", "customfields:edit", "customfields:delete", "customfields:value",
 }  # fmt: skip
 # Settings pages whose URL name does not say so: the admins' (403 for the others).
 ADMINS_ONLY = {
@@ -89,6 +111,9 @@ def states(board, columns, admin_user, member_user, guest_user):
     )
     ticket_update(ticket=worked, by=gone, priority="high", status="in_progress")
     ticket_move(ticket=worked, column=columns[1], by=gone)
+    # A custom field of every type, some on the cards, with values (a removed option among them,
+    # text that must be escaped); the other tickets have none.
+    custom_fields_of_every_type(board, worked)
     item = workspace.checklist_item_add(ticket=worked, by=gone, text="Call back")
     workspace.checklist_item_update(item=item, by=gone, done=True)
     workspace.message_post(board=board, ticket=worked, by=gone, body="On it @alice")
@@ -295,6 +320,7 @@ def pages_of(states) -> dict[str, list[str]]:
             *each("automation:history"),
             f"{reverse('automation:history', args=[board.pk])}?rule={states['rule'].pk}",
         ],
+        "customfields:settings": each("customfields:settings"),
         "customers:detail": [
             reverse("customers:detail", args=[c.pk])
             for c in {t.customer for t in states["tickets"] if t.customer}

@@ -5,6 +5,8 @@ from rest_framework.response import Response
 
 from boards.api import BoardScopedMixin
 from csboard.core.api import IDEMPOTENCY_KEY
+from customfields.apis import TicketViewSet
+from customfields.serializers import FieldTicketSerializer
 from ticket_templates import services
 from ticket_templates.models import TicketTemplate
 from ticket_templates.selectors import board_templates, template_for
@@ -13,9 +15,7 @@ from ticket_templates.serializers import (
     TicketTemplateInputSerializer,
     TicketTemplateSerializer,
 )
-from tickets.apis import TicketViewSet, given_people_and_tags
 from tickets.models import Ticket
-from tickets.serializers import TicketSerializer
 
 
 class TicketTemplateViewSet(BoardScopedMixin, viewsets.GenericViewSet):
@@ -66,22 +66,24 @@ class TicketTemplateViewSet(BoardScopedMixin, viewsets.GenericViewSet):
 @extend_schema_view(
     create=extend_schema(
         request=TicketCreateInputSerializer,
-        responses={201: TicketSerializer},
+        responses={201: FieldTicketSerializer},
         parameters=[IDEMPOTENCY_KEY],
         description="Open a ticket (members and admins), optionally from a ticket `template` "
         "of the board: what the body leaves out comes from it, its title's placeholders are "
-        "filled in and its checklist items added, all in one transaction. 409 when the column "
-        "is at its WIP limit.",
+        "filled in and its checklist items added, all in one transaction. Custom fields left "
+        "out take their default; a required field with neither is a 400 naming it "
+        "(`custom_fields.<id>`). 409 when the column is at its WIP limit.",
     )
 )
 class TicketWithTemplatesViewSet(TicketViewSet):
-    """The board's tickets (tickets.apis.TicketViewSet), whose create also takes a template:
-    here, above the tickets app, where templates and checklists are known."""
+    """The board's tickets (with their custom fields, customfields.apis.TicketViewSet), whose
+    create also takes a template: here, above the apps of tickets, fields and checklists."""
 
-    create_serializer_class = TicketCreateInputSerializer
+    input_serializer_class = TicketCreateInputSerializer
 
-    def perform_create(self, data: dict) -> Ticket:
-        ticket = services.ticket_create_from(board=self.board, created_by=self.request.user, **data)
+    def _create(self, data: dict) -> Ticket:
+        return services.ticket_create_from(board=self.board, created_by=self.request.user, **data)
+
+    def _known_after_create(self, ticket: Ticket, data: dict) -> None:
         if "template" not in data:  # else the template gave some: the answer reads them
-            given_people_and_tags(ticket, data)
-        return ticket
+            super()._known_after_create(ticket, data)

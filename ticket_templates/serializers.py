@@ -4,12 +4,12 @@ from rest_framework import serializers
 from boards.models import Board, Column, Tag
 from boards.selectors import board_team
 from csboard.core.api import StrictCharField, StrictIdField, column_field
+from customfields.serializers import FieldTicketInputSerializer
 from sla.priorities import Priority
 from ticket_templates.models import CHECKLIST_ITEM_MAX, TicketTemplate
 from ticket_templates.placeholders import HELP
 from ticket_templates.services import CHECKLIST_ITEMS_MAX
 from tickets.models import Ticket
-from tickets.serializers import TicketInputSerializer
 
 CHECKLIST_HELP = f"Checklist items, in order: at most {CHECKLIST_ITEMS_MAX}."
 
@@ -81,8 +81,9 @@ class TicketTemplateInputSerializer(serializers.Serializer):
         self.fields["assignees"].child_relation.queryset = board_team(board)
 
 
-class TicketCreateInputSerializer(TicketInputSerializer):
-    """A new ticket: the ticket's fields, and optionally a `template` of the board, which gives
+class TicketCreateInputSerializer(FieldTicketInputSerializer):
+    """A new ticket: the ticket's fields (its custom fields too; the schema's TicketInput), and
+    optionally a `template` of the board, which gives
     what is left out (the title too) and its checklist, and whose title placeholders are filled
     in; and `checklist` items (instead of the template's)."""
 

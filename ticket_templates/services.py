@@ -1,6 +1,7 @@
 """Every change to a board's ticket templates, and opening a ticket from one: the template's
 values where the caller gives none, its title's placeholders filled in, its checklist added, in
-one transaction with the ticket (tickets.services.ticket_create: WIP limits, numbering, SLA)."""
+one transaction with the ticket (tickets.services.ticket_create: WIP limits, numbering, SLA;
+through customfields.services.ticket_create_with_fields, with the board's custom fields)."""
 
 from collections.abc import Iterable
 
@@ -11,11 +12,11 @@ from boards.models import Board, Column, Tag
 from boards.selectors import board_team
 from csboard.core.exceptions import InvalidInput
 from csboard.core.validation import full_clean_or_raise, max_length_of
+from customfields.services import ticket_create_with_fields
 from sla.priorities import Priority
 from ticket_templates.models import CHECKLIST_ITEM_MAX, TicketTemplate
 from ticket_templates.placeholders import fill_in, pattern_problem
 from tickets.models import Ticket
-from tickets.services import ticket_create
 from workspace.services import checklist_items_add
 
 CHECKLIST_ITEMS_MAX = TicketTemplate._meta.get_field("checklist").size
@@ -144,7 +145,8 @@ def ticket_create_from(
     checklist: Iterable[str] | None = None,
     **fields,
 ) -> Ticket:
-    """Open a ticket as the full form and the API do: `fields` as ticket_create takes them, and
+    """Open a ticket as the full form and the API do: `fields` as ticket_create takes them (and
+    `custom_fields`, customfields.services.ticket_create_with_fields: defaults, required ones), and
     `checklist` items to add. With a `template` (of this board), what the caller leaves out comes
     from it (title, description, priority, column, tags, assignees still on the team, checklist),
     and the title's placeholders are filled in. All in one transaction: a refusal (a column at
@@ -160,10 +162,10 @@ def ticket_create_from(
     if not fields.get("title", "").strip():
         raise _refuse("title", "A ticket needs a title.")
     items = checklist_of(checklist or ())
-    if not items:  # the ticket alone: ticket_create's own transaction is enough
-        return ticket_create(board=board, created_by=created_by, **fields)
+    if not items:  # the ticket alone: the create's own transaction is enough
+        return ticket_create_with_fields(board=board, created_by=created_by, **fields)
     with transaction.atomic():
-        ticket = ticket_create(board=board, created_by=created_by, **fields)
+        ticket = ticket_create_with_fields(board=board, created_by=created_by, **fields)
         checklist_items_add(ticket=ticket, by=created_by, texts=items)
     return ticket
 

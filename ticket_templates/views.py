@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 from boards.permissions import Action, board_for
 from csboard.core.exceptions import ApplicationError, WipLimitReached
 from csboard.core.pages import add_refusal
+from customfields import views as customfields_views
 from ticket_templates import services
 from ticket_templates.forms import NewTicketForm, TemplateForm
 from ticket_templates.placeholders import DOCUMENTED
 from ticket_templates.selectors import board_templates, template_for
-from tickets import views as ticket_views
 
 # The full form says so in its data; a column's quick add (title and column alone) does not.
 FULL_FORM = "full"
@@ -44,9 +44,9 @@ def ticket_new(request, board_id):
     """`/boards/<id>/tickets/new/`: the full new-ticket form (`?template=<id>` picks a template).
     Posted, it opens the ticket and shows it in the board's panel; its "Fill in" (`fill`)
     draws the form again as the chosen template fills it instead. A column's quick add posts
-    here too (tickets.views.ticket_new)."""
+    here too (customfields.views.ticket_new, with the board's custom fields)."""
     if request.method == "POST" and request.POST.get("form") != FULL_FORM:
-        return ticket_views.ticket_new(request, board_id)
+        return customfields_views.ticket_new(request, board_id)
     board = board_for(request.user, board_id, Action.WORK)
     if request.method != "POST":
         chosen = request.GET.get("template")

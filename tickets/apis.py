@@ -108,6 +108,10 @@ class TicketViewSet(
     """A board's tickets, addressed by their board-scoped number."""
 
     serializer_class = TicketSerializer
+    # What a create and an edit read, and the service that writes it (_create, _update): a
+    # viewset in a higher app may extend both (customfields.apis: the ticket's custom fields).
+    input_serializer_class = TicketInputSerializer
+    change_serializer_class = TicketChangeSerializer
     filterset_class = TicketFilter
     filter_backends = [BoardFilterBackend]
     lookup_field = "number"
@@ -167,7 +171,7 @@ class TicketViewSet(
         else:
             ticket = ticket_for(self.board, ticket.number, archived=None)
         context = self.get_serializer_context(ticket.board if held else None)
-        serializer = TicketSerializer(ticket, context=context)
+        serializer = self.serializer_class(ticket, context=context)
         return Response(serializer.data, status=status_code)
 
     def _input(self, serializer_class, partial=False) -> dict:
@@ -182,25 +186,31 @@ class TicketViewSet(
     )
     def create(self, request, board_id=None):
         def create():
-            ticket = self.perform_create(self._input(self.create_serializer_class))
+            data = self._input(self.input_serializer_class)
+            ticket = self._create(data)
+            self._known_after_create(ticket, data)
             return self._output(ticket, status.HTTP_201_CREATED, held=True)
 
         return idempotent_create(request, create)
 
-    # What a create reads and calls: ticket_templates.apis extends both (a `template`).
-    create_serializer_class = TicketInputSerializer
-
-    def perform_create(self, data: dict) -> Ticket:
-        ticket = services.ticket_create(board=self.board, created_by=self.request.user, **data)
-        given_people_and_tags(ticket, data)
-        return ticket
-
     @extend_schema(request=TicketChangeSerializer, responses=TicketSerializer, parameters=[NUMBER])
     def partial_update(self, request, board_id=None, number=None):
-        data = self._input(TicketChangeSerializer, partial=True)
-        return self._output(
-            services.ticket_update(ticket=self._to_change(), by=request.user, **data)
-        )
+        data = self._input(self.change_serializer_class, partial=True)
+        return self._output(self._update(self._to_change(), data))
+
+    def _create(self, data: dict) -> Ticket:
+        return services.ticket_create(board=self.board, created_by=self.request.user, **data)
+
+    def _known_after_create(self, ticket: Ticket, data: dict) -> None:
+        """A new ticket's people and tags are those given: the answer reads back only tags, for
+        their order (by name, in the database's collation), and only when there are. (A create
+        that takes them from elsewhere, ticket_templates.apis's template, leaves them unknown.)"""
+        known_related(ticket, "assignees", data.get("assignees", ()))
+        if not data.get("tags"):
+            known_related(ticket, "tags", ())
+
+    def _update(self, ticket: Ticket, data: dict) -> Ticket:
+        return services.ticket_update(ticket=ticket, by=self.request.user, **data)
 
     @extend_schema(
         description="Archive the ticket (as `archive` does): it leaves the board and its lists, "
@@ -317,12 +327,3 @@ class MyWorkView(APIView):
             raise InvalidInput(message, fields={"section": [message]})
         rows = [row for row in my_work(request.user).rows() if wanted in (None, row[0])]
         return Response(WorkItemSerializer(rows, many=True).data)
-
-
-def given_people_and_tags(ticket: Ticket, data: dict) -> None:
-    """A new ticket's people and tags are those given (`data`, as the create took them): the
-    answer reads back only tags, for their order (by name, in the database's collation), and
-    only when there are."""
-    known_related(ticket, "assignees", data.get("assignees", ()))
-    if not data.get("tags"):
-        known_related(ticket, "tags", ())

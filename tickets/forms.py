@@ -4,11 +4,9 @@ from django.utils.text import capfirst
 from boards.models import Board, Column
 from boards.selectors import board_team
 from csboard.core.validation import max_length_of
-from csboard.core.widgets import QUICK_RENDERER
+from csboard.core.widgets import QUICK_RENDERER, ShownDateTimeInput
 from tickets.fields import EDITABLE_FIELDS, LABELS
 from tickets.models import Ticket
-
-DUE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class ListedChoices(forms.models.ModelChoiceIterator):
@@ -56,8 +54,11 @@ def _value_field(name: str) -> forms.Field:
     if name == "description":
         options["widget"] = forms.Textarea(attrs={"rows": 6})
     if name == "due_at":
-        options["input_formats"] = [DUE_FORMAT]
-        options["widget"] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DUE_FORMAT)
+        # As the pages write it, in the board's time zone (or ISO 8601); not the browser's own.
+        example = ShownDateTimeInput.example()
+        options["widget"] = ShownDateTimeInput()
+        options["help_text"] = f"As {example}"
+        options["error_messages"] = {"invalid": f"Enter a date as {example}."}
     return column.formfield(**options)
 
 

@@ -2,8 +2,8 @@ from django.urls import path
 
 from tickets import views
 
-# With the ticket page (web.urls.tickets) and the new-ticket page, whose POST without the full
-# form's fields is views.ticket_new, the quick add (ticket_templates.urls.tickets): csboard/urls.py.
+# With the ticket page (web.urls.tickets) and the new-ticket page (ticket_templates.urls.tickets,
+# whose post without the full form's fields is the quick add, customfields.views): csboard/urls.py.
 app_name = "tickets"
 
 TICKET = "boards/<int:board_id>/tickets/<int:number>"
@@ -26,7 +26,9 @@ urlpatterns = [
     ),
 ]
 
-# The board's ticket CSV and the columns form, in the boards namespace (csboard/urls.py joins it).
+# The columns form, in the boards namespace (csboard/urls.py joins it). The ticket CSV
+# (`boards:export-tickets`) is customfields.urls', and the quick add (`tickets:new`, posted)
+# customfields.views': they write and export the custom fields too.
 board_urlpatterns = [
     # The settings page's columns form (boards.views renders the page): done flags resolve.
     path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),
@@ -35,10 +37,5 @@ board_urlpatterns = [
         "boards/<int:board_id>/columns/<int:column_id>/delete/",
         views.column_delete,
         name="column_delete",
-    ),
-    path(
-        "boards/<int:board_id>/export/tickets.csv",
-        views.board_export_tickets,
-        name="export-tickets",
     ),
 ]

@@ -2,6 +2,7 @@
 is web.views). Thin adapters: access through boards.permissions.board_for, tickets through
 tickets.selectors.ticket_for, every change through tickets.services."""
 
+from itertools import islice
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -35,18 +36,18 @@ from tickets.models import Ticket
 from tickets.selectors import archived_tickets, is_following, ticket_for, ticket_to_change
 
 
-@login_required
-@require_POST
-def ticket_new(request, board_id):
-    """The quick add of a board's column. Posted by htmx, it answers with the board's columns
-    (its filters kept), the new card among them, so that the page swaps them in and the field
-    keeps its focus for the next card; a refusal is a line for beside the field, with its status."""
+def quick_add(request, board_id, *, create=services.ticket_create):
+    """The quick add of a board's column (the view is customfields.views.ticket_new, whose
+    `create` also gives the new ticket its custom fields' defaults). Posted by htmx, it answers
+    with the board's columns (its filters kept), the new card among them, so that the page
+    swaps them in and the field keeps its focus for the next card; a refusal is a line for
+    beside the field, with its status."""
     board = board_for(request.user, board_id, Action.WORK)
     form = TicketQuickForm(request.POST, board=board)
     if not form.is_valid():
         return _quick_add_refused(request, board, first_error(form), 400)
     try:
-        ticket = services.ticket_create(board=board, created_by=request.user, **form.cleaned_data)
+        ticket = create(board=board, created_by=request.user, **form.cleaned_data)
     except ApplicationError as exc:
         return _quick_add_refused(request, board, exc.message, exc.status_code)
     if is_htmx(request):
@@ -185,11 +186,15 @@ EXPORT_FIELDS = [
 ]
 
 
-@login_required
-def board_export_tickets(request, board_id):
-    """The board's tickets as CSV, with the same filters as the board page, streamed."""
-    board = board_for(request.user, board_id, Action.EXPORT)
-    tickets = TicketFilter(
+EXPORT_CHUNK = 2000
+
+
+def tickets_csv(request, board: Board, *, filterset=TicketFilter, more=None) -> HttpResponse:
+    """The CSV of the board's tickets that pass `filterset`, streamed (the view is
+    customfields.views.board_export_tickets). `more`, from an app above (customfields: a
+    column per custom field), adds columns: (their header, a function
+    from a chunk of ticket ids to each ticket's cells), read once per chunk of rows."""
+    tickets = filterset(
         request.GET or None,
         queryset=Ticket.objects.filter(board=board),
         request=request,
@@ -197,11 +202,21 @@ def board_export_tickets(request, board_id):
     ).qs
     rows = (
         tickets.order_by("number")
-        .values_list(*(source for _, source in EXPORT_FIELDS))
-        .iterator(chunk_size=2000)
+        .values_list("pk", *(source for _, source in EXPORT_FIELDS))
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
     header = [name for name, _ in EXPORT_FIELDS]
-    return csv_response(f"{board.key}-tickets.csv", header, rows)
+    if more is None:
+        return csv_response(f"{board.key}-tickets.csv", header, (row[1:] for row in rows))
+    more_header, cells_of = more
+
+    def with_more():
+        while chunk := list(islice(rows, EXPORT_CHUNK)):
+            cells = cells_of([row[0] for row in chunk])
+            for row in chunk:
+                yield (*row[1:], *cells.get(row[0], ()))
+
+    return csv_response(f"{board.key}-tickets.csv", [*header, *more_header], with_more())
 
 
 def board_url(board: Board) -> str:

@@ -53,6 +53,8 @@ class Cards:
     zoomed: bool = False
     people: dict[int, list] = field(default_factory=dict)  # assignees by ticket id (card_people)
     tags: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # (card_tags)
+    # The custom fields shown on cards: (name, value in words) by ticket id (card_fields).
+    fields: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     can_work: bool = False  # a full card carries its values for the quick-edit menu
     now: datetime = field(default_factory=timezone.now)
 
@@ -120,6 +122,13 @@ class Cards:
                 for name, color, _ in tags
             )
             parts.append(f'<ul class="chips" aria-label="Tags">{chips}</ul>')
+        shown = self.fields.get(ticket.pk)
+        if shown:
+            items = "".join(
+                f'<li><span class="card__field-name">{escape(name)}</span> {escape(text)}</li>'
+                for name, text in shown
+            )
+            parts.append(f'<ul class="card__fields" aria-label="Fields">{items}</ul>')
         parts.append(self._clocks(ticket))
         parts.append(
             f'<div class="card__footer"><div class="card__meta">{self._meta(ticket)}</div>'

@@ -33,6 +33,9 @@ from csboard.core.pages import (
     requested_section,
     section_redirect,
 )
+from customfields.filters import FieldTicketFilter
+from customfields.selectors import card_fields, field_filters
+from customfields.views import fields_section_context
 from macros.selectors import picker_entries, usable_macros
 from mail.services import reply_address
 from relations.models import TicketLink
@@ -40,7 +43,7 @@ from relations.selectors import merged_from, ticket_links
 from savedviews.selectors import board_views
 from sla.selectors import policy_for
 from tickets import services as ticket_services
-from tickets.filters import TicketFilter, active_filter_count
+from tickets.filters import active_filter_count
 from tickets.forms import TicketForm, TicketMoveForm
 from tickets.models import Priority, Status, Ticket
 from tickets.ranks import with_position
@@ -115,7 +118,7 @@ def _columns_context(request, board: Board) -> dict:
     """What the board's columns draw, for the board page and for its live redraw alike: the same
     filters as the API's ticket list (so a filtered URL means the same in both), and the same
     queries: the columns with their counts and first cards' ids, then the cards."""
-    ticket_filter = TicketFilter(
+    ticket_filter = FieldTicketFilter(
         request.GET or None,
         queryset=Ticket.objects.filter(board=board),
         request=request,
@@ -150,6 +153,7 @@ def _columns_context(request, board: Board) -> dict:
         zoomed=zoomed,
         people={} if zoomed else card_people(drawn),
         tags={} if zoomed else card_tags(drawn),
+        fields={} if zoomed else card_fields(ticket_filter.custom_fields, drawn),
         can_work=can(request.user, Action.WORK, board),
     )
     lanes = []
@@ -172,6 +176,8 @@ def _columns_context(request, board: Board) -> dict:
         # Where a quick add goes back to: the board page with its filters, also when the columns
         # were drawn by the live redraw (whose own URL is not a page).
         "board_path": f"{board_url}?{query}" if query else board_url,
+        # The filter bar's controls for the custom fields (the board page draws them).
+        "field_filters": field_filters(ticket_filter.custom_fields, request.GET),
     }
 
 
@@ -371,6 +377,10 @@ def _ticket_context(
             )
     if section is None:
         context["mentionable"] = board_mentionable(board)  # the page's @mention autocomplete
+        # Its custom fields, edited inline by those who may work (customfields.views.value_edit).
+        context |= fields_section_context(
+            board, ticket, can_work=can(request.user, Action.WORK, board)
+        )
     if panel:
         context["layout"] = PANEL_LAYOUT
     return context

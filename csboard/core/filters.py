@@ -28,6 +28,11 @@ class AnyValuesField(forms.MultipleChoiceField):
     """Several values of a query parameter (?tag=1&tag=vip), checked by the filter's method
     rather than against a fixed list (usernames, tag names)."""
 
+    def to_python(self, value):
+        # A blank value is no value: the board's filter bar sends `assignee=` for "Anyone" (and
+        # the custom fields' controls `cf_<id>=` for "any"), which must filter nothing.
+        return [item for item in super().to_python(value) if item.strip()]
+
     def valid_value(self, value):
         return True
 

@@ -4,9 +4,16 @@ Django draws each widget through its templates (`django/forms/widgets/*.html`), 
 includes per input and one per option; the ticket page's edit and move forms spent more time
 there than in their queries. `QUICK_RENDERER` writes the same HTML, character for character, for
 the inputs, textareas, selects and their options; any other widget falls back to its template.
-tests/core/test_widgets.py holds it to the templates' output."""
+tests/core/test_widgets.py holds it to the templates' output.
 
+The date inputs are here too: `ShownDateInput` and `ShownDateTimeInput`, text inputs that show
+and read the site's one format (csboard.core.formats)."""
+
+from datetime import datetime
+
+from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -105,3 +112,47 @@ class QuickRenderer(DjangoTemplates):
 
 
 QUICK_RENDERER = QuickRenderer()
+
+
+# --- Dates, typed as text ------------------------------------------------------------------------
+EXAMPLE = datetime(2026, 10, 7, 14, 0)  # what the hints show: "7 Oct 2026", "7 Oct 2026 14:00"
+
+
+class _Shown:
+    """A date as every page writes it (csboard.core.formats), typed as text. A browser's date
+    input shows it in its own locale's order (10/07/2026, 02:00 PM), which reads as another day
+    to half the team; the field reads the shown format and ISO 8601 (its *_INPUT_FORMATS).
+    `example()` is what its hint shows ("7 Oct 2026"): the field's help text, which Django
+    links to the input (`aria-describedby="<id>_helptext"`), or the page's own hint."""
+
+    input_type = "text"
+    shown = "DATE_FORMAT"
+
+    @classmethod
+    def example(cls) -> str:
+        return date_format(EXAMPLE, cls.shown)
+
+    def __init__(self, attrs=None):
+        shown = {"autocomplete": "off", "placeholder": self.example()}
+        super().__init__(attrs={**shown, **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return date_format(value, self.shown)
+        return super().format_value(value)
+
+
+class ShownDateInput(_Shown, forms.DateInput):
+    """A day: "7 Oct 2026"."""
+
+
+class ShownDateTimeInput(_Shown, forms.DateTimeInput):
+    """A moment, in the current time zone as the form gives it: "7 Oct 2026 14:00". Its
+    `data-months` names the months for static/js's parser (the ticket panel sends ISO to the
+    API)."""
+
+    shown = "DATETIME_INPUT_SHOWN"
+
+    def __init__(self, attrs=None):
+        months = " ".join(date_format(EXAMPLE.replace(month=month), "F") for month in range(1, 13))
+        super().__init__(attrs={"data-months": months, **(attrs or {})})

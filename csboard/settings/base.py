@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "boards",
     "tickets",
+    "customfields",
     "notifications",
     "sla",
     "workspace",
@@ -437,6 +438,7 @@ SPECTACULAR_SETTINGS = {
         "HasOpEnum": "automation.kinds.HAS_OPS",
         "ContainsOpEnum": "automation.kinds.CONTAINS_OPS",
         "DomainOpEnum": "automation.kinds.DOMAIN_OPS",
+        "FieldTypeEnum": "customfields.models.FieldType",
     },
 }
 

@@ -274,6 +274,29 @@
   });
 
   // --- The panel's quick edits ----------------------------------------------------------------
+  // A due date as the pages write it ("7 Oct 2026 14:00", or "7 October 2026", the month names
+  // from the input's data-months) or ISO, in ISO for the API; undefined when it is neither.
+  function isoOf(control) {
+    const text = control.value.trim();
+    const pad = (number) => String(number).padStart(2, "0");
+    const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(text);
+    const shown = /^(\d{1,2}) ([a-z]+),? (\d{4})(?:,? (\d{1,2}):(\d{2}))?$/i.exec(text);
+    let parts;
+    if (iso) parts = [iso[1], iso[2], iso[3], iso[4] || 0, iso[5] || 0].map(Number);
+    else if (shown) {
+      const word = shown[2].toLowerCase();
+      const month = control.dataset.months.toLowerCase().split(" ")
+        .findIndex((name) => word === name || word === name.slice(0, 3)) + 1;
+      parts = [shown[3], month, shown[1], shown[4] || 0, shown[5] || 0].map(Number);
+    } else return undefined;
+    const [year, month, day, hour, minute] = parts;
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (!month || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1 || hour > 23 || minute > 59) {
+      return undefined;
+    }
+    return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
+  }
+
   function valueOf(field, name) {
     if (name === "assignees" || name === "tags") {
       return Array.from(field.querySelectorAll("input:checked"))
@@ -281,7 +304,7 @@
     }
     const control = field.querySelector("select, input");
     if (name === "column") return Number(control.value);
-    if (name === "due_at") return control.value || null; // empty: back to the SLA's date
+    if (name === "due_at") return control.value.trim() ? isoOf(control) : null; // empty: back to the SLA's date
     return control.value;
   }
 
@@ -309,7 +332,10 @@
     field.setAttribute("aria-busy", "true");
     const box = event.target;
     const many = (name === "assignees" || name === "tags") && box.type === "checkbox";
-    const refusal = await patch(number, many ? setChange(name, box.value, box.checked) : { [name]: valueOf(field, name) });
+    const value = many ? null : valueOf(field, name);
+    const refusal = value === undefined
+      ? `Enter a date as ${box.placeholder}.` // the server's words for it too (tickets/forms.py)
+      : await patch(number, many ? setChange(name, box.value, box.checked) : { [name]: value });
     field.removeAttribute("aria-busy");
     if (refusal) {
       putBack(field);
@@ -320,6 +346,7 @@
     }
     error.hidden = true;
     field.classList.remove("field--error");
+    if (box.type === "text") box.defaultValue = box.value; // saved: the redraw shows the server's words for it
     const label = field.querySelector(".field__label");
     saved(number, `${label ? label.textContent : name} saved.`);
   });

@@ -108,3 +108,15 @@ def test_a_quick_filter_stands_for_the_values_of_the_facets(board, columns, clie
     assert 'data-chip="assignee=me">Mine<' in page
     assert '<input type="checkbox" name="assignee" value="me">' in page
     assert '<input type="checkbox" name="overdue" value="true">' in page
+
+
+def test_the_filter_bars_blank_choices_filter_nothing(board, columns, member_user, client_as):
+    # The bar sends every control, "Anyone" and "Any tag" as blanks.
+    for title in ("Invoice", "Login"):
+        ticket_create(board=board, created_by=member_user, title=title)
+
+    response = client_as("member").get(
+        f"/boards/{board.pk}/?q=&status=&priority=&assignee=&tag=&due="
+    )
+
+    assert titles(response) == {"Invoice", "Login"}

@@ -380,9 +380,10 @@ def test_without_filters_the_board_page_shows_every_ticket_and_no_clear_link(
 # and their first cards' ids, the cards, their assignees, their tags, the filter bar's people and
 # tags, the board's SLA policy (read once for every card's SLA clocks), the bell's unread count,
 # the board chat and the board files, the members an @mention offers, the saved views beside the
-# board's name: none depends on the number of tickets, checklist items, messages or files, nor on
-# whether a filter is on.
-BOARD_PAGE_QUERIES = 14
+# board's name, the board's custom fields (their options and the cards' values too, where it has
+# fields: tests/customfields): none depends on the number of tickets, checklist items, messages or
+# files, nor on whether a filter is on.
+BOARD_PAGE_QUERIES = 15
 
 
 # The board page's columns alone, for its live redraw: the board page's queries but the filter

@@ -2,6 +2,7 @@
 against the real ASGI server: a second browser sees each edit live."""
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,8 @@ def test_each_quick_edit_in_the_panel_saves_at_once_and_shows_live_elsewhere(
     expect(card(other, ticket).locator(".avatars")).to_be_visible()
     quick.get_by_label("vip").check()
     expect(card(other, ticket).locator(".chip")).to_have_text("vip")
-    quick.get_by_label("Due").fill("2031-05-04T10:30")
+    quick.get_by_label("Due").fill("4 May 2031 10:30")
+    quick.get_by_label("Due").press("Tab")
     expect(card(other, ticket).locator(".due")).to_contain_text("4 May")
 
     saved = fresh(ticket)
@@ -110,6 +112,31 @@ def test_each_quick_edit_in_the_panel_saves_at_once_and_shows_live_elsewhere(
     assert list(saved.assignees.all()) == [admin_user]
     assert list(saved.tags.all()) == [tag]
     assert saved.due_is_manual
+
+
+def test_the_panels_due_date_shows_and_reads_the_one_format_and_refuses_a_guess(
+    new_page, sign_in, asgi_server, board, ticket, admin_user
+):
+    ticket_update(ticket=ticket, by=admin_user, due_at=datetime(2026, 10, 7, 14, 5, tzinfo=UTC))
+    page = open_board(new_page, sign_in, board)
+    open_panel(page, ticket)
+    field = panel(page).locator('[data-quick-field="due_at"]')
+    due = field.get_by_label("Due")
+
+    expect(due).to_have_value("7 Oct 2026 14:05")
+    expect(due).to_have_accessible_description("As 7 Oct 2026 14:00")
+    due.fill("10/07/2026 14:05")
+    due.press("Tab")
+    expect(field.get_by_role("alert")).to_have_text("Enter a date as 7 Oct 2026 14:00.")
+    expect(due).to_have_value("7 Oct 2026 14:05")  # back to the saved date
+    assert fresh(ticket).due_at == datetime(2026, 10, 7, 14, 5, tzinfo=UTC)
+
+    due.fill("9 December 2026, 08:30")
+    due.press("Tab")
+
+    expect(due).to_have_value("9 Dec 2026 08:30")  # redrawn by the server
+    expect(field.get_by_role("alert")).to_be_hidden()
+    assert fresh(ticket).due_at == datetime(2026, 12, 9, 8, 30, tzinfo=UTC)
 
 
 def test_a_column_at_its_limit_refuses_the_panels_move_inline_and_the_old_column_comes_back(

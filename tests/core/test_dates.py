@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from django import forms
 from django.template.defaultfilters import date
 
+from csboard.core.widgets import ShownDateTimeInput
+from tickets.forms import TicketForm
 from tickets.services import ticket_update
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +19,7 @@ MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 OLD_FORMATS = {
     "month first": re.compile(rf"\b(?:{MONTHS})[a-z]*\.? \d{{1,2}}, \d{{4}}"),
     "slashes": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
-    "ISO": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "ISO": re.compile(r"\b\d{4}-\d{2}-\d{2}(?:\b|T)"),
     "AM/PM": re.compile(r"\b\d{1,2}(?::\d{2})? ?[ap]\.?m\.?(?!\w)", re.I),
 }
 DUE = datetime(2026, 10, 7, 14, 5, tzinfo=UTC)
@@ -68,6 +71,7 @@ def test_the_pages_that_show_dates_write_them_in_the_one_format(
         f"/boards/{board.pk}/settings/",
         f"/boards/{board.pk}/metrics/?start=2026-09-01&end=2026-10-31",
         "/notifications/",
+        f"/boards/{board.pk}/tickets/{ticket.number}/panel/",
     ]
 
     seen = {}
@@ -98,3 +102,88 @@ def test_the_metrics_range_refuses_a_date_whose_month_is_a_guess(board, client_a
     html = client_as("admin").get(f"/boards/{board.pk}/metrics/?start=10/07/2026").content.decode()
 
     assert "Enter a valid date." in html
+
+
+# --- Due dates, typed as text -------------------------------------------------------------------
+def due_field(board) -> forms.DateTimeField:
+    return TicketForm(board=board).fields["due_at"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "7 Oct 2026 14:05",
+        " 7 Oct 2026, 14:05 ",
+        "07 October 2026 14:05",
+        "2026-10-07T14:05",
+        "2026-10-07 14:05",
+        "2026-10-07T14:05:00+00:00",
+        "2026-10-07T16:05+02:00",
+    ],
+)
+def test_a_due_date_is_read_in_the_shown_format_and_iso(board, typed):
+    assert due_field(board).clean(typed) == DUE
+
+
+def test_a_due_date_without_a_time_is_midnight(board):
+    assert due_field(board).clean("7 Oct 2026") == datetime(2026, 10, 7, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "typed", ["10/07/2026 14:05", "tomorrow", "7 Okt 2026 14:05", "31 Feb 2026 10:00", "7 Oct 26"]
+)
+def test_a_due_date_in_no_known_format_is_refused_with_the_format_to_use(board, typed):
+    with pytest.raises(forms.ValidationError) as refused:
+        due_field(board).clean(typed)
+
+    assert refused.value.messages == ["Enter a date as 7 Oct 2026 14:00."]
+
+
+def test_the_due_input_is_text_in_the_shown_format_with_its_hint(board):
+    html = str(TicketForm(initial={"due_at": DUE}, board=board)["due_at"])
+
+    assert 'type="text"' in html
+    assert 'value="7 Oct 2026 14:05"' in html
+    assert 'placeholder="7 Oct 2026 14:00"' in html
+    assert 'aria-describedby="id_due_at_helptext"' in html
+    assert 'data-months="January February March' in html
+    assert ShownDateTimeInput.example() == "7 Oct 2026 14:00"
+
+
+def test_the_edit_form_round_trips_a_due_date_in_the_shown_format(board, ticket, client_as):
+    client = client_as("member")
+    url = f"/boards/{board.pk}/tickets/{ticket.number}/"
+    data = {
+        "title": ticket.title,
+        "description": "",
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "customer_name": ticket.customer_name,
+        "customer_email": ticket.customer_email,
+    }
+
+    response = client.post(f"{url}edit/", {**data, "due_at": "7 Oct 2026 14:05"})
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.due_at == DUE
+    page = client.get(url).content.decode()
+    assert 'name="due_at" value="7 Oct 2026 14:05"' in page
+    assert '<div class="field__help" id="id_due_at_helptext">As 7 Oct 2026 14:00</div>' in page
+    panel = client.get(f"{url}panel/").content.decode()
+    assert 'name="due_at" value="7 Oct 2026 14:05"' in panel
+    assert 'id="quick-due_at_helptext">As 7 Oct 2026 14:00</p>' in panel
+
+
+def test_the_edit_form_refuses_a_due_date_whose_month_is_a_guess(board, ticket, client_as):
+    before = ticket.due_at
+    response = client_as("member").post(
+        f"/boards/{board.pk}/tickets/{ticket.number}/edit/",
+        {"title": "Renamed", "status": ticket.status, "priority": ticket.priority,
+         "due_at": "10/07/2026 14:05"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_at"] == ["Enter a date as 7 Oct 2026 14:00."]
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.due_at) == ("Team discount?", before)

@@ -145,8 +145,8 @@ def test_a_customer_email_too_long_on_the_edit_form_is_a_message_not_a_500(
 @pytest.mark.parametrize(
     ("model", "column", "component", "field"),
     [
-        (Ticket, "customer_email", "TicketCreateInputRequest", "customer_email"),
-        (Ticket, "customer_name", "TicketCreateInputRequest", "customer_name"),
+        (Ticket, "customer_email", "TicketInputRequest", "customer_email"),
+        (Ticket, "customer_name", "TicketInputRequest", "customer_name"),
         (FeedbackResponse, "email", "FeedbackIntakeRequest", "email"),
         (Board, "timezone", "BoardInputRequest", "timezone"),
         (Attachment, "url", "LinkRequest", "url"),

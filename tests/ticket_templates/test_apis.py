@@ -151,6 +151,6 @@ def test_a_full_column_is_a_409_and_writes_nothing(board, template, columns, api
 def test_the_schema_lists_the_template_of_a_create(api_as):
     schema = api_as("member").get("/api/schema/?format=json").json()
 
-    create = schema["components"]["schemas"]["TicketCreateInputRequest"]["properties"]
+    create = schema["components"]["schemas"]["TicketInputRequest"]["properties"]
     assert {"template", "checklist", "title"} <= set(create)
     assert "/api/boards/{board_id}/ticket-templates/{id}/" in schema["paths"]

@@ -62,7 +62,7 @@ def test_a_guests_panel_has_no_edit_control(board, ticket, client_as):
 
 # The ticket page's reads (TICKET_PAGE_QUERIES, tests/tickets/test_views.py) but the bell, and
 # the quick edits' people, tags and columns.
-PANEL_QUERIES = 20
+PANEL_QUERIES = 21
 
 
 @pytest.mark.parametrize("messages", [1, 12])

@@ -190,8 +190,8 @@ def test_the_description_is_rendered_as_markdown_without_its_script(board, membe
 # checklist, chat, attachments and activity, the bell's count, the SLA policy (a ticket with a due
 # date), the edit form's people and tags, the move form's columns, the members an @mention offers
 # (which also highlight the chat's mentions), the links, the tickets merged into it, the
-# macros of the reply and note boxes, whether the caller follows it.
-TICKET_PAGE_QUERIES = 19
+# macros of the reply and note boxes, whether the caller follows it, the board's custom fields.
+TICKET_PAGE_QUERIES = 20
 
 
 def test_the_ticket_page_runs_a_fixed_number_of_queries(

@@ -80,7 +80,11 @@ def form_field(field, css_class: str = "") -> str:
     errors = field.errors
     classes = f"field{' field--error' if errors else ''}{f' {conditional_escape(css_class)}' if css_class else ''}"
     optional = "" if field.field.required else ' <span class="field__optional">optional</span>'
-    help_text = f'<div class="field__help">{field.help_text}</div>' if field.help_text else ""
+    # The id Django's widgets point their aria-describedby at.
+    help_id = f' id="{conditional_escape(field.auto_id)}_helptext"' if field.auto_id else ""
+    help_text = (
+        f'<div class="field__help"{help_id}>{field.help_text}</div>' if field.help_text else ""
+    )
     shown_errors = "".join(
         f'<p class="field__error">{conditional_escape(error)}</p>' for error in errors
     )
