@@ -13,6 +13,7 @@ from automation.kinds import (
 )
 from automation.models import Rule, RuleRun, Trigger
 from automation.selectors import rule_said
+from csboard.core.api import StrictBooleanField
 from sla.priorities import Priority
 from tickets.models import Source, Status
 
@@ -35,7 +36,7 @@ VALUE_FIELDS = {
     ),
     "note": lambda: serializers.CharField(help_text="Markdown."),
     "message": lambda: serializers.CharField(max_length=200),
-    "flag": lambda: serializers.BooleanField(),
+    "flag": lambda: StrictBooleanField(),
     "mode": lambda: serializers.ChoiceField(choices=list(ASSIGN_MODES.items())),
 }
 
@@ -103,7 +104,7 @@ class RuleSerializer(serializers.ModelSerializer):
 class RuleInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=Rule._meta.get_field("name").max_length)
     trigger = serializers.ChoiceField(choices=Trigger.choices)
-    enabled = serializers.BooleanField(required=False, default=True)
+    enabled = StrictBooleanField(required=False, default=True)
     conditions = ConditionsField(required=False, default=list)
     actions = ActionsField()
     position = serializers.IntegerField(

@@ -104,7 +104,7 @@ class _Agents(serializers.Serializer):
     rows = _AgentWeeks(many=True)
 
 
-class _Column(serializers.Serializer):
+class _FlowColumn(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     is_done = serializers.BooleanField()
@@ -118,7 +118,7 @@ class _FlowDay(serializers.Serializer):
 
 
 class _Flow(serializers.Serializer):
-    columns = _Column(many=True)
+    columns = _FlowColumn(many=True)
     rows = _FlowDay(many=True)
 
 

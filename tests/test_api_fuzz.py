@@ -19,11 +19,17 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from accounts.services import token_create
+from automation.services import rule_create
 from boards.models import Membership
 from boards.services import tag_create
+from customfields.services import field_create
 from feedback.services import feedback_secret_rotate
+from macros.services import macro_create
 from mail.models import SupportAddress
 from notifications.services import notify
+from relations.services import link_add
+from savedviews.services import saved_view_create
+from tickets.services import ticket_create
 from workspace import services as workspace
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
@@ -43,6 +49,11 @@ ID_IN = {
     "addresses": "address",
     "files": "file",
     "notifications": "notification",
+    "fields": "field",
+    "macros": "macro",
+    "rules": "rule",
+    "links": "link",
+    "views": "view",
 }
 
 
@@ -68,7 +79,7 @@ def member_token(member_user):
 
 
 @pytest.fixture
-def real(board, columns, ticket, member_user, guest_user):
+def real(board, columns, ticket, member_user, guest_user, admin_user):
     """One row of each kind the API addresses, the member's own where authorship matters."""
     (attachment,) = workspace.attachments_upload(
         board=board, ticket=ticket, by=member_user, files=[SimpleUploadedFile("a.txt", b"a")]
@@ -94,6 +105,26 @@ def real(board, columns, ticket, member_user, guest_user):
         "token_key": spare_token.token_key,
         "feedback_secret": feedback_secret_rotate(board=board),
         "address": SupportAddress.objects.create(board=board, address="support@cs.example").pk,
+        "field": field_create(board=board, name="Plan", type="select", options=["Free"]).pk,
+        "macro": macro_create(
+            board=board, by=member_user, shared=False, name="Thanks", body="Thanks!"
+        ).pk,
+        "rule": rule_create(
+            board=board,
+            by=admin_user,
+            name="Urgent",
+            trigger="created",
+            actions=[{"type": "set_priority", "value": "urgent"}],
+        ).pk,
+        "link": link_add(
+            ticket=ticket,
+            other=ticket_create(board=board, created_by=member_user, title="Other"),
+            kind="relates",
+            by=member_user,
+        ).pk,
+        "view": saved_view_create(
+            owner=member_user, board=board, name="Mine", query="assignee=me"
+        ).pk,
     }
 
 

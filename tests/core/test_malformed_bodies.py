@@ -10,11 +10,17 @@ import random
 import pytest
 
 from accounts.services import token_create
+from automation.services import rule_create
 from boards.models import Membership
 from boards.services import tag_create
+from customfields.services import field_create
 from feedback.services import feedback_secret_rotate
+from macros.services import macro_create
 from mail.models import SupportAddress
+from relations.services import link_add
+from savedviews.services import saved_view_create
 from tickets.models import Ticket
+from tickets.services import ticket_create
 from workspace import services as workspace
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +162,26 @@ def real(board, columns, ticket, admin_user, guest_user):
         "messages": workspace.message_post(board=board, by=admin_user, body="Team").pk,
         "secret": feedback_secret_rotate(board=board),
         "addresses": SupportAddress.objects.create(board=board, address="help@cs.example").pk,
+        "fields": field_create(board=board, name="Plan", type="select", options=["Free"]).pk,
+        "macros": macro_create(
+            board=board, by=admin_user, shared=True, name="Thanks", body="Thanks!"
+        ).pk,
+        "rules": rule_create(
+            board=board,
+            by=admin_user,
+            name="Urgent",
+            trigger="created",
+            actions=[{"type": "set_priority", "value": "urgent"}],
+        ).pk,
+        "links": link_add(
+            ticket=ticket,
+            other=ticket_create(board=board, created_by=admin_user, title="Other"),
+            kind="relates",
+            by=admin_user,
+        ).pk,
+        "views": saved_view_create(
+            owner=admin_user, board=board, name="Mine", query="assignee=me", shared=True
+        ).pk,
     }
 
 
