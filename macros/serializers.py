@@ -22,6 +22,8 @@ class MacroSerializer(serializers.ModelSerializer):
     add_tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     remove_tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
+    # Blank: the macro leaves the status alone (in the schema too: StatusEnum or "").
+    set_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Macro

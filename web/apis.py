@@ -17,7 +17,9 @@ class _Month(serializers.Serializer):
 
 
 class CustomerRowSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(help_text="As their latest ticket (or feedback) names them.")
+    name = serializers.CharField(
+        allow_null=True, help_text="As their latest ticket (or feedback) names them."
+    )
     company = serializers.CharField(allow_null=True)
     open_tickets = serializers.IntegerField(help_text="Unresolved, on boards the caller sees.")
     last_contact = serializers.DateTimeField(allow_null=True)
