@@ -11,7 +11,7 @@ from boards.apis import (
     TagViewSet,
 )
 from csboard.core.views import api_not_found
-from customfields.apis import FieldViewSet, TicketViewSet
+from customfields.apis import FieldViewSet
 from feedback.apis import FeedbackIntakeView, FeedbackViewSet
 from macros.apis import MacroViewSet
 from mail.apis import ConversationViewSet, SupportAddressViewSet
@@ -21,6 +21,7 @@ from relations.apis import TicketLinkViewSet, TicketMergeViewSet
 from savedviews.apis import SavedViewViewSet
 from search.apis import SearchView
 from sla.apis import SlaPolicyViewSet
+from ticket_templates.apis import TicketTemplateViewSet, TicketWithTemplatesViewSet
 from tickets.apis import ColumnViewSet, MyWorkView
 from web.apis import CustomerListView
 from workspace.apis import (
@@ -54,9 +55,13 @@ router.register("boards", BoardViewSet, basename="board")
 router.register(f"{BOARD}/columns", ColumnViewSet, basename="board-column")
 router.register(f"{BOARD}/members", MembershipViewSet, basename="board-member")
 router.register(f"{BOARD}/tags", TagViewSet, basename="board-tag")
-# The tickets with their custom fields (customfields.apis extends tickets.apis.TicketViewSet).
-router.register(f"{BOARD}/tickets", TicketViewSet, basename="board-ticket")
+# The tickets with their custom fields (customfields.apis extends tickets.apis.TicketViewSet),
+# whose create takes a ticket template too (ticket_templates.apis extends that one).
+router.register(f"{BOARD}/tickets", TicketWithTemplatesViewSet, basename="board-ticket")
 router.register(f"{BOARD}/fields", FieldViewSet, basename="board-field")
+router.register(
+    f"{BOARD}/ticket-templates", TicketTemplateViewSet, basename="board-ticket-template"
+)
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("auth/tokens", TokenViewSet, basename="token")
 router.register("views", SavedViewViewSet, basename="saved-view")

@@ -6,6 +6,7 @@ import boards.urls
 import customfields.urls
 import reminders.urls
 import sla.urls
+import ticket_templates.urls
 import tickets.urls
 import web.urls
 from csboard.core.views import healthz
@@ -14,8 +15,9 @@ from csboard.core.views import healthz
 def namespace(name: str, *groups: list) -> object:
     """One URL namespace whose views live in several apps: a page that assembles several apps
     lives in `web` (above them all), the columns form in `tickets` and a reminder page in
-    `reminders` (above `boards` and `sla`), the quick add and the CSV in `customfields` (with the
-    custom fields), yet each keeps the name it always had
+    `reminders` (above `boards` and `sla`), the CSV in `customfields` (with the custom fields),
+    the new-ticket page in `ticket_templates` (its posts of a quick add go to `customfields`),
+    yet each keeps the name it always had
     (`boards:detail`, `boards:export-tickets`, `sla:email_preferences`)."""
     return path("", include(([pattern for group in groups for pattern in group], name)))
 
@@ -32,10 +34,11 @@ urlpatterns = [
         customfields.urls.boards,
         web.urls.boards,
     ),
-    namespace("tickets", tickets.urls.urlpatterns, customfields.urls.tickets, web.urls.tickets),
+    namespace("tickets", tickets.urls.urlpatterns, web.urls.tickets, ticket_templates.urls.tickets),
     path("", include("customfields.urls")),
     namespace("sla", sla.urls.urlpatterns, reminders.urls.urlpatterns),
     path("", include("workspace.urls")),
+    path("", include("ticket_templates.urls")),
     path("", include("mail.urls")),
     path("", include("notifications.urls")),
     path("", include("feedback.urls")),

@@ -1,6 +1,7 @@
-"""The custom fields' pages (`customfields:`), and the views this app serves under the names
-they always had: the quick add `tickets:new` and the ticket CSV `boards:export-tickets` (both
-with the fields; csboard/urls.py joins each group to its namespace)."""
+"""The custom fields' pages (`customfields:`), and the view this app serves under the name it
+always had: the ticket CSV `boards:export-tickets` (with the fields; csboard/urls.py joins it to
+its namespace). Its quick add (views.ticket_new) answers `tickets:new`'s posts without the full
+form's fields: ticket_templates.views.ticket_new, the full new-ticket page, hands them over."""
 
 from django.urls import path
 
@@ -29,5 +30,3 @@ boards = [
         name="export-tickets",
     ),
 ]
-
-tickets = [path("boards/<int:board_id>/tickets/new/", views.ticket_new, name="new")]

@@ -29,6 +29,7 @@ from mail.models import SupportAddress
 from notifications.services import notify
 from relations.services import link_add
 from savedviews.services import saved_view_create
+from ticket_templates.services import template_create
 from tickets.services import ticket_create
 from workspace import services as workspace
 
@@ -54,6 +55,7 @@ ID_IN = {
     "rules": "rule",
     "links": "link",
     "views": "view",
+    "ticket-templates": "template",
 }
 
 
@@ -125,7 +127,11 @@ def real(board, columns, ticket, member_user, guest_user, admin_user):
         "view": saved_view_create(
             owner=member_user, board=board, name="Mine", query="assignee=me"
         ).pk,
-    }
+        "template": template_create(
+            board=board, name="Onboarding", title_pattern="Onboarding: {customer}",
+            checklist=["Kick-off call"],
+        ).pk,
+    }  # fmt: skip
 
 
 def real_path_parameters(path: str, real: dict) -> dict:

@@ -3,7 +3,8 @@
 One row per endpoint: (method, path, body, {role: status}). Paths name the fixtures' objects in
 braces: {board}, {column} (an empty column), {ticket} (a ticket's number), {archived} (an
 archived ticket's), {tag}, {membership}
-(gus's guest membership), {rule}, {field} (a single select with the option Free). Each case runs on fresh fixtures, so destructive rows do not interfere.
+(gus's guest membership), {rule}, {field} (a single select with the option Free), {template} (a
+ticket template). Each case runs on fresh fixtures, so destructive rows do not interfere.
 On a board whose visibility is "signed_in" an outsider is treated exactly as a guest. A body of
 UPLOAD is sent as a multipart upload of one small file, CSV_UPLOAD as a one-response feedback
 CSV; downloads answer with the file itself.
@@ -17,6 +18,7 @@ from boards.models import Membership, Role, Visibility
 from boards.services import board_update, tag_create
 from customfields.services import field_create
 from mail.models import SupportAddress
+from ticket_templates.services import template_create
 
 ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
@@ -88,6 +90,18 @@ MATRIX = [
     ("post", ARCHIVED + "restore/", None, WORK),
     ("post", ARCHIVED + "delete-for-good/", None, expect(204, 403, 403, 404)),
     ("post", BOARD + "tickets/{ticket}/move/", {"column": "{column}", "position": 0}, WORK),
+    ("post", BOARD + "tickets/", {"template": "{template}"}, expect(201, 201, 403, 404)),
+    # Ticket templates: everyone on the board reads them, admins change them
+    ("get", BOARD + "ticket-templates/", None, READ),
+    (
+        "post",
+        BOARD + "ticket-templates/",
+        {"name": "Renewal", "title_pattern": "Renewal: {{company}}"},  # braces: see fill_in
+        expect(201, 403, 403, 404),
+    ),
+    ("get", BOARD + "ticket-templates/{template}/", None, READ),
+    ("patch", BOARD + "ticket-templates/{template}/", {"priority": "high"}, MANAGE),
+    ("delete", BOARD + "ticket-templates/{template}/", None, expect(204, 403, 403, 404)),
     # SLA policy
     ("get", BOARD + "sla/", None, READ),
     ("put", BOARD + "sla/", {"normal_resolution_hours": 48}, MANAGE),
@@ -206,6 +220,12 @@ def objects(board, columns, ticket, guest_user, member_user):
         "address": address.pk,
         "tag": tag_create(board=board, name="Billing").pk,
         "membership": Membership.objects.get(board=board, user=guest_user).pk,
+        "template": template_create(
+            board=board,
+            name="Onboarding",
+            title_pattern="Onboarding: {customer}",
+            checklist=["Kick-off call"],
+        ).pk,
         "rule": rule_create(
             board=board,
             by=board.memberships.get(role=Role.ADMIN).user,

@@ -18,6 +18,7 @@ from feedback.services import feedback_receive, feedback_settings_set
 from metrics.services import team_create
 from notifications.services import notify
 from tests.factories import UserFactory
+from ticket_templates.services import template_create
 from tickets.models import Activity, Ticket
 from tickets.services import ticket_archive, ticket_create, ticket_move, ticket_update
 from workspace import services as workspace
@@ -50,7 +51,7 @@ POST_ONLY = {
     "boards:new", "boards:zoom", "boards:update", "boards:delete", "boards:column_add", "boards:columns_save",
     "boards:column_delete", "boards:tag_add", "boards:tag_edit",
     "boards:tag_delete", "boards:member_add", "boards:member_role", "boards:member_remove",
-    "tickets:new", "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore", "tickets:follow",
+    "tickets:edit", "tickets:move", "tickets:delete", "tickets:restore", "tickets:follow",
     "tickets:delete-for-good",
     "workspace:checklist-add", "workspace:checklist-update", "workspace:checklist-delete",
     "workspace:message-add", "workspace:message-edit", "workspace:message-delete",
@@ -61,15 +62,17 @@ POST_ONLY = {
     "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
     "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
     "savedviews:create", "savedviews:update", "savedviews:delete",
+    "ticket_templates:delete",
     "automation:move", "automation:delete", "automation:try",
     "customfields:add", "customfields:edit", "customfields:delete", "customfields:value",
 }  # fmt: skip
 # Settings pages whose URL name does not say so: the admins' (403 for the others).
 ADMINS_ONLY = {
     "sla:policy", "automation:new", "automation:edit", "automation:row", "automation:history",
+    "ticket_templates:edit",
 }  # fmt: skip
 # Pages of the team's work: a guest is refused them (403).
-WORKERS_ONLY = {"macros:edit", "relations:merge"}
+WORKERS_ONLY = {"macros:edit", "relations:merge", "tickets:new"}
 # Pages reached from an emailed link, not from a board: covered by their own tests.
 ELSEWHERE = {"feedback:csat"}
 METRIC_TABLES = ["summary", "volume", "agents", "flow", "scores"]
@@ -163,6 +166,13 @@ def states(board, columns, admin_user, member_user, guest_user):
     # Archived by the user who left: the archive names them as deleted.
     archived = ticket_create(board=board, created_by=gone, title="Archived", customer_name="Ann")
     ticket_archive(ticket=archived, by=gone)
+    # A ticket template naming the user who left, a tag and a column; one with none of them.
+    template = template_create(
+        board=board, name="Onboarding", title_pattern="Onboarding: {customer} ({date})",
+        description="**Welcome**", column=columns[1], tags=list(board.tags.all()[:1]),
+        assignees=[gone], checklist=["Kick-off call", "Send the guide"],
+    )  # fmt: skip
+    bare_template = template_create(board=board, name="Bare", title_pattern="Bare")
     # Macros, a link, and a ticket merged into another by the user who left.
     from boards.services import tag_create
     from macros.services import macro_create
@@ -208,6 +218,7 @@ def states(board, columns, admin_user, member_user, guest_user):
         "board_file": board_file,
         "customer": intake.customer,
         "gone_id": gone_id,
+        "templates": [template, bare_template],
         "macro": macro,
     }
 
@@ -283,6 +294,14 @@ def pages_of(states) -> dict[str, list[str]]:
             reverse("workspace:board-file", args=[board.pk, states["board_file"].pk])
         ],
         "sla:policy": each("sla:policy"),
+        "tickets:new": [
+            *each("tickets:new"),
+            *(f"{reverse('tickets:new', args=[board.pk])}?template={t.pk}" for t in states["templates"]),
+        ],
+        "ticket_templates:settings": each("ticket_templates:settings"),
+        "ticket_templates:edit": [
+            reverse("ticket_templates:edit", args=[board.pk, t.pk]) for t in states["templates"]
+        ],
         "mail:settings": each("mail:settings"),
         "sla:email_preferences": [reverse("sla:email_preferences")],
         "notifications:list": [reverse("notifications:list")],

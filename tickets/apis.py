@@ -188,11 +188,7 @@ class TicketViewSet(
         def create():
             data = self._input(self.input_serializer_class)
             ticket = self._create(data)
-            # A new ticket's people and tags are those given: the answer reads back only tags,
-            # for their order (by name, in the database's collation), and only when there are.
-            known_related(ticket, "assignees", data.get("assignees", ()))
-            if not data.get("tags"):
-                known_related(ticket, "tags", ())
+            self._known_after_create(ticket, data)
             return self._output(ticket, status.HTTP_201_CREATED, held=True)
 
         return idempotent_create(request, create)
@@ -204,6 +200,14 @@ class TicketViewSet(
 
     def _create(self, data: dict) -> Ticket:
         return services.ticket_create(board=self.board, created_by=self.request.user, **data)
+
+    def _known_after_create(self, ticket: Ticket, data: dict) -> None:
+        """A new ticket's people and tags are those given: the answer reads back only tags, for
+        their order (by name, in the database's collation), and only when there are. (A create
+        that takes them from elsewhere, ticket_templates.apis's template, leaves them unknown.)"""
+        known_related(ticket, "assignees", data.get("assignees", ()))
+        if not data.get("tags"):
+            known_related(ticket, "tags", ())
 
     def _update(self, ticket: Ticket, data: dict) -> Ticket:
         return services.ticket_update(ticket=ticket, by=self.request.user, **data)

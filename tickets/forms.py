@@ -9,7 +9,7 @@ from tickets.fields import EDITABLE_FIELDS, LABELS
 from tickets.models import Ticket
 
 
-class _ListedChoices(forms.models.ModelChoiceIterator):
+class ListedChoices(forms.models.ModelChoiceIterator):
     """The choices, read once per form: Django's iterator asks the database again on each pass
     (a select's options, then whether its first option is empty), through a server-side cursor
     each time."""
@@ -21,15 +21,15 @@ class _ListedChoices(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class _ColumnChoiceField(forms.ModelChoiceField):
-    iterator = _ListedChoices
+class ColumnChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Column.objects.none(), empty_label=None, **kwargs)
 
 
-class _PeopleField(forms.ModelMultipleChoiceField):
-    iterator = _ListedChoices
+class PeopleField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoices
 
     def label_from_instance(self, obj):
         return obj.name
@@ -39,7 +39,7 @@ class TicketQuickForm(forms.Form):
     """The one-line form at the bottom of a column."""
 
     title = forms.CharField(max_length=max_length_of(Ticket, "title"))
-    column = _ColumnChoiceField()
+    column = ColumnChoiceField()
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,7 +66,7 @@ class TicketForm(forms.Form):
     """The ticket page's edit form: the fields of tickets.fields.EDITABLE_FIELDS, then the
     relations."""
 
-    assignees = _PeopleField(
+    assignees = PeopleField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -75,7 +75,7 @@ class TicketForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    tags.iterator = _ListedChoices
+    tags.iterator = ListedChoices
     default_renderer = QUICK_RENDERER  # the ticket page draws this form on every visit
 
     def __init__(self, *args, board: Board, **kwargs):
@@ -93,7 +93,7 @@ class TicketForm(forms.Form):
 
 
 class TicketMoveForm(forms.Form):
-    column = _ColumnChoiceField()
+    column = ColumnChoiceField()
     position = forms.IntegerField(
         min_value=1, required=False, help_text="1 is the top; empty puts it last."
     )

@@ -2,7 +2,9 @@ from django.urls import path
 
 from tickets import views
 
-app_name = "tickets"  # with the ticket page (web.urls.tickets), see csboard/urls.py
+# With the ticket page (web.urls.tickets) and the new-ticket page (ticket_templates.urls.tickets,
+# whose post without the full form's fields is the quick add, customfields.views): csboard/urls.py.
+app_name = "tickets"
 
 TICKET = "boards/<int:board_id>/tickets/<int:number>"
 
@@ -24,9 +26,9 @@ urlpatterns = [
     ),
 ]
 
-# The columns form, in the boards namespace (csboard/urls.py joins it). The quick add
-# (`tickets:new`) and the ticket CSV (`boards:export-tickets`) are customfields.urls': they
-# write and export the custom fields too.
+# The columns form, in the boards namespace (csboard/urls.py joins it). The ticket CSV
+# (`boards:export-tickets`) is customfields.urls', and the quick add (`tickets:new`, posted)
+# customfields.views': they write and export the custom fields too.
 board_urlpatterns = [
     # The settings page's columns form (boards.views renders the page): done flags resolve.
     path("boards/<int:board_id>/settings/columns/", views.columns_save, name="columns_save"),

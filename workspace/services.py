@@ -86,6 +86,26 @@ def checklist_item_add(*, ticket: Ticket, by, text: str) -> ChecklistItem:
 
 
 @transaction.atomic
+def checklist_items_add(*, ticket: Ticket, by, texts: Iterable[str]) -> list[ChecklistItem]:
+    """Several items at once, after those the ticket has, in the order given (a new ticket's
+    from its template): each checked as checklist_item_add checks one, all or none written."""
+    texts = [_text(text, "checklist", CHECKLIST_TEXT_MAX) for text in texts]
+    if not texts:
+        return []
+    ticket = lock_ticket(ticket.pk)
+    start = ticket.checklist.count()
+    items = ChecklistItem.objects.bulk_create(
+        ChecklistItem(ticket=ticket, text=text, position=start + index)
+        for index, text in enumerate(texts)
+    )
+    # Each its line of history, through the one writer of history (live updates, followers,
+    # events, the automation origin), as one added alone would.
+    for item in items:
+        _record_checklist(item, by, "added")
+    return items
+
+
+@transaction.atomic
 def checklist_item_update(
     *, item: ChecklistItem, by, text: str | None = None, done: bool | None = None,
     position: int | None = None,

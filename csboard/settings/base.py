@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sla",
     "workspace",
     "mail",
+    "ticket_templates",
     "portal",
     "customers",
     "feedback",

@@ -1,6 +1,8 @@
 """Keyboard shortcuts on the board and ticket pages, and @mention autocomplete in the chat, in
 Chromium against the real ASGI server (the board redraws live after `a`)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -111,14 +113,13 @@ def test_e_on_the_ticket_page_opens_the_edit_form(new_page, sign_in, asgi_server
     expect(page.get_by_label("Title")).to_be_focused()
 
 
-def test_n_focuses_the_quick_add_of_the_first_column(
-    new_page, sign_in, asgi_server, board, columns
-):
+def test_n_opens_the_full_new_ticket_form(new_page, sign_in, asgi_server, board, columns):
     page = open_board(new_page, sign_in, board)
 
     page.keyboard.press("n")
 
-    expect(page.get_by_label(f"New ticket in {columns[0].name}")).to_be_focused()
+    expect(page).to_have_url(re.compile(rf"/boards/{board.pk}/tickets/new/$"))
+    expect(page.get_by_role("heading", name="New ticket")).to_be_visible()
 
 
 def test_a_on_a_focused_card_assigns_it_to_me_and_the_card_shows_it(

@@ -19,6 +19,7 @@ from macros.services import macro_create
 from mail.models import SupportAddress
 from relations.services import link_add
 from savedviews.services import saved_view_create
+from ticket_templates.services import template_create
 from tickets.models import Ticket
 from tickets.services import ticket_create
 from workspace import services as workspace
@@ -181,6 +182,9 @@ def real(board, columns, ticket, admin_user, guest_user):
         ).pk,
         "views": saved_view_create(
             owner=admin_user, board=board, name="Mine", query="assignee=me", shared=True
+        ).pk,
+        "ticket-templates": template_create(
+            board=board, name="Onboarding", title_pattern="Onboarding: {customer}"
         ).pk,
     }
 
