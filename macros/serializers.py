@@ -7,6 +7,7 @@ from csboard.core.api import (
     StrictBooleanField,
     StrictCharField,
     StrictIdField,
+    StrictSlugRelatedField,
     column_field,
     require_lists,
 )
@@ -65,7 +66,7 @@ class MacroInputSerializer(serializers.Serializer):
         many=True, queryset=Tag.objects.none(), required=False, pk_field=StrictIdField()
     )
     assign_to_me = StrictBooleanField(required=False)
-    assignee = serializers.SlugRelatedField(
+    assignee = StrictSlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.none(),
         required=False,

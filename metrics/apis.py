@@ -22,8 +22,10 @@ def _query(name, kind, description):
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
 
 
-FROM = _query("from", OpenApiTypes.DATE, "The first day (default: 8 weeks before `to`).")
-TO = _query("to", OpenApiTypes.DATE, "The last day, included (default: today); 2 years at most.")
+# A day, or empty (`?to=`): read as not given, as the page's form sends it.
+DAY_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
+FROM = _query("from", DAY_OR_EMPTY, "The first day (default: 8 weeks before `to`).")
+TO = _query("to", DAY_OR_EMPTY, "The last day, included (default: today); 2 years at most.")
 AGENT = _query("agent", OpenApiTypes.INT, "Only the tickets assigned to this user (an id).")
 
 

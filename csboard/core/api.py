@@ -65,6 +65,16 @@ class StrictRegexField(_OnlyStrings, serializers.RegexField):
     """A string matching the pattern."""
 
 
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    """A row by its slug, or null where allowed: "" is refused, not read as null (DRF's
+    relations read "" as None, so a blank username would quietly clear the choice)."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            raise serializers.ValidationError("This field may not be blank.", code="blank")
+        return super().run_validation(data)
+
+
 class StrictFloatField(serializers.FloatField):
     """A JSON number, not "1.5" or true."""
 

@@ -169,6 +169,17 @@ def test_a_tag_of_another_board_or_a_guest_as_assignee_is_a_400(board, guest_use
     assert {"assignee", "add_tags"} <= set(answer.json())
 
 
+def test_a_blank_assignee_is_a_400_and_null_means_nobody(board, api_as):
+    url = f"/api/boards/{board.pk}/macros/"
+    blank = api_as("member").post(url, {"name": "X", "body": "x", "assignee": ""}, format="json")
+    nobody = api_as("member").post(url, {"name": "Y", "body": "y", "assignee": None}, format="json")
+
+    assert blank.status_code == 400
+    assert "assignee" in blank.json()
+    assert nobody.status_code == 201
+    assert nobody.json()["assignee"] is None
+
+
 @pytest.fixture
 def waiting_macro(board, admin_user, member_user):
     billing = tag_create(board=board, name="billing")
