@@ -30,12 +30,20 @@ class SavedView(models.Model):
     class Meta:
         ordering = ["-shared", Lower("name"), "pk"]
         constraints = [
+            # A name once per owner and board, and once among their search views (no board):
+            # two constraints, as SQLite has no NULLS NOT DISTINCT.
             models.UniqueConstraint(
                 Lower("name"),
                 "owner",
                 "board",
                 name="savedviews_name_unique",
-                nulls_distinct=False,
+                condition=models.Q(board__isnull=False),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner",
+                name="savedviews_search_name_unique",
+                condition=models.Q(board__isnull=True),
             ),
             models.CheckConstraint(
                 condition=models.Q(shared=False) | models.Q(board__isnull=False),

@@ -4,13 +4,13 @@ fill the full new-ticket form and the ticket API's create (`template`); the tick
 an ordinary ticket, made by tickets.services.ticket_create."""
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 
 from boards.models import Board, Column, Tag
 from sla.priorities import Priority
 
+CHECKLIST_ITEMS_MAX = 50
 CHECKLIST_ITEM_MAX = 500  # workspace.models.ChecklistItem.text's limit
 
 
@@ -29,9 +29,9 @@ class TicketTemplate(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="+")
     # Only those still on the board's team are assigned (ticket_templates.services).
     assignees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
-    checklist = ArrayField(
-        models.CharField(max_length=CHECKLIST_ITEM_MAX), default=list, blank=True, size=50
-    )
+    # A list of texts (JSON: the embedded SQLite has no arrays), checked by the services
+    # (ticket_templates.services.checklist_of: CHECKLIST_ITEMS_MAX items of CHECKLIST_ITEM_MAX).
+    checklist = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,12 +14,11 @@ from csboard.core.exceptions import InvalidInput
 from csboard.core.validation import full_clean_or_raise, max_length_of
 from customfields.services import ticket_create_with_fields
 from sla.priorities import Priority
-from ticket_templates.models import CHECKLIST_ITEM_MAX, TicketTemplate
+from ticket_templates.models import CHECKLIST_ITEM_MAX, CHECKLIST_ITEMS_MAX, TicketTemplate
 from ticket_templates.placeholders import fill_in, pattern_problem
 from tickets.models import Ticket
 from workspace.services import checklist_items_add
 
-CHECKLIST_ITEMS_MAX = TicketTemplate._meta.get_field("checklist").size
 TITLE_MAX = max_length_of(Ticket, "title")
 # A template's own fields, by value (its tags and assignees are relations).
 TEMPLATE_FIELDS = ("name", "title_pattern", "description", "priority", "column", "checklist")

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-shared', django.db.models.functions.text.Lower('name'), 'pk'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('owner'), models.F('board'), name='savedviews_name_unique', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('shared', False), ('board__isnull', False), _connector='OR'), name='savedviews_shared_needs_board')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('owner'), models.F('board'), condition=models.Q(('board__isnull', False)), name='savedviews_name_unique'), models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('owner'), condition=models.Q(('board__isnull', True)), name='savedviews_search_name_unique'), models.CheckConstraint(condition=models.Q(('shared', False), ('board__isnull', False), _connector='OR'), name='savedviews_shared_needs_board')],
             },
         ),
     ]

@@ -67,6 +67,15 @@ def test_a_name_is_unique_per_owner_and_board_whatever_its_case(board, member_us
         saved_view_create(owner=member_user, board=board, name="urgent ", query="priority=high")
 
 
+def test_a_search_views_name_is_unique_per_owner_and_apart_from_board_views(board, member_user):
+    # No board: the names are held by their own constraint (NULLs would be distinct in the other)
+    saved_view_create(owner=member_user, board=None, name="Invoices", query="q=invoice")
+    saved_view_create(owner=member_user, board=board, name="Invoices", query="q=invoice")
+
+    with pytest.raises(Conflict):
+        saved_view_create(owner=member_user, board=None, name="INVOICES", query="q=refund")
+
+
 def test_only_admins_share_a_view_with_the_board(board, admin_user, member_user):
     shared = saved_view_create(
         owner=admin_user, board=board, name="Team", query="due=week", shared=True
