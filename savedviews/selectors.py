@@ -33,6 +33,14 @@ def board_views(user, board: Board) -> list[SavedView]:
     return views
 
 
+def search_views(user) -> list[SavedView]:
+    """The caller's saved searches (views of no board), by name: beside the search page's form."""
+    views = list(SavedView.objects.filter(owner=user, board__isnull=True))
+    for view in views:
+        view.url = view_url(view)
+    return views
+
+
 def view_for(user, view_id) -> SavedView:
     """A view the user may open, else the same 404 whether it is missing or someone's own."""
     view = user_views(user).filter(pk=view_id).first() if str(view_id).isdecimal() else None

@@ -10,15 +10,12 @@ from django.http import QueryDict
 from boards.models import Board
 from boards.permissions import Action, require
 from csboard.core.exceptions import Conflict, InvalidInput, PermissionRefused
+from customfields.filters import FieldTicketFilter
 from savedviews.models import NAME_MAX, QUERY_MAX, SavedView
-from tickets.filters import TicketFilter
 from tickets.models import Ticket
 
-# The board page's filters a view keeps: every filter the board and the API share, but the
-# archive's switch (the archive is a page of its own).
-BOARD_PARAMS = [name for name in TicketFilter.base_filters if name != "archived"]
-# A search across boards: its words (the search page's own filters are its to add).
-SEARCH_PARAMS = ["q"]
+# A search across boards: its words, and the one board it may keep to (search.views).
+SEARCH_PARAMS = ["q", "board"]
 
 
 def normalise_query(board: Board | None, query: str) -> str:
@@ -26,7 +23,10 @@ def normalise_query(board: Board | None, query: str) -> str:
     parameters the page filters by, empty ones dropped, checked as the page checks them, in a
     fixed order. InvalidInput names a value the filter refuses; a view must filter something."""
     given = QueryDict(query.lstrip("?"))
-    allowed = BOARD_PARAMS if board is not None else SEARCH_PARAMS
+    # A board's view keeps every filter the board page and the API share, its custom fields'
+    # (`cf_<id>`, customfields.filters) too, but the archive's switch (a page of its own).
+    check = FieldTicketFilter(queryset=Ticket.objects.none(), board=board) if board else None
+    allowed = [n for n in check.filters if n != "archived"] if check else SEARCH_PARAMS
     kept = {
         name: sorted({value.strip() for value in given.getlist(name) if value.strip()})
         for name in allowed
@@ -37,11 +37,11 @@ def normalise_query(board: Board | None, query: str) -> str:
             "Nothing to save: filter the board (or search) first.",
             fields={"query": ["A view needs at least one filter."]},
         )
-    if board is not None:
+    if check is not None:
         data = QueryDict(mutable=True)
         for name, values in kept.items():
             data.setlist(name, values)
-        check = TicketFilter(data, queryset=Ticket.objects.none(), board=board)
+        check = FieldTicketFilter(data, queryset=Ticket.objects.none(), board=board)
         if not check.is_valid():
             errors = {f"query.{name}": list(errors) for name, errors in check.errors.items()}
             said = "; ".join(f"{name[6:]}: {' '.join(said)}" for name, said in errors.items())

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from boards.permissions import board_for
 from csboard.core.pages import refusals_as_messages
 from savedviews import services
-from savedviews.selectors import view_for, view_url
+from savedviews.selectors import SEARCH_PATH, view_for, view_url
 
 
 def _back(view_or_board_id) -> str:
@@ -24,9 +24,20 @@ def _back(view_or_board_id) -> str:
 @require_POST
 def view_create(request, board_id):
     """Save the board's filters (`query`, the page's own query string) as a view named `name`."""
-    board = board_for(request.user, board_id)
+    return _create(request, board_for(request.user, board_id))
+
+
+@login_required
+@require_POST
+def search_view_create(request):
+    """Save a search (`query`: the search page's words and board) as the caller's view."""
+    return _create(request, None)
+
+
+def _create(request, board):
     query = request.POST.get("query", "").lstrip("?")
-    back = f"{_back(board.pk)}?{query}" if query else _back(board.pk)  # refused: as it was
+    path = _back(board.pk) if board else SEARCH_PATH
+    back = f"{path}?{query}" if query else path  # refused: as it was
     with refusals_as_messages(request):
         view = services.saved_view_create(
             owner=request.user,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from boards.permissions import board_for
+from savedviews.selectors import search_views
 from search.selectors import QUERY_MAX, search_boards, ticket_by_reference, ticket_search
 
 PAGE_SIZE = 20
@@ -31,5 +32,6 @@ def search_results(request):
         "hits": search.hits(page),
         "boards": search_boards(request.user),
         "chosen_board": board,
+        "saved_views": search_views(request.user),  # the views menu, as a board's (savedviews)
     }
     return render(request, "search/results.html", context)

@@ -61,7 +61,7 @@ POST_ONLY = {
     "notifications:open", "notifications:read-all", "feedback:import", "mail:reply",
     "mail:address-add", "mail:address-delete", "mail:save", "metrics:team-delete",
     "macros:add", "macros:delete", "macros:apply", "relations:link-add", "relations:link-remove",
-    "savedviews:create", "savedviews:update", "savedviews:delete",
+    "savedviews:create", "savedviews:create-search", "savedviews:update", "savedviews:delete",
     "ticket_templates:delete",
     "automation:move", "automation:delete", "automation:try",
     "customfields:add", "customfields:edit", "customfields:delete", "customfields:value",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from boards.models import Role
 from boards.services import membership_remove, membership_set_role
 from csboard.core.exceptions import Conflict, InvalidInput, PermissionRefused
+from customfields.services import field_create
 from savedviews.models import SavedView
 from savedviews.selectors import board_views, user_views, view_url
 from savedviews.services import (
@@ -304,3 +305,53 @@ def test_an_owner_deletes_their_view_from_the_menu(views, client_as):
 
     assert response.status_code == 302
     assert not SavedView.objects.filter(pk=views["mia"].pk).exists()
+
+
+# --- The search page's menu --------------------------------------------------------------------
+@pytest.mark.parametrize("role", ["admin", "member", "guest", "outsider", "anonymous"])
+def test_anyone_signed_in_saves_a_search_from_the_search_page(board, role, client_as, user_for):
+    url = reverse("savedviews:create-search")
+
+    response = client_as(role).post(url, {"name": "Refunds", "query": f"q=refund&board={board.pk}"})
+
+    assert response.status_code == 302
+    saved = SavedView.objects.filter(name="Refunds").first()
+    if role == "anonymous":
+        assert saved is None
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert saved.owner == user_for(role)
+        assert saved.board is None
+        assert response["Location"] == f"/search/?q=refund&board={board.pk}"
+
+
+def test_the_search_page_lists_the_callers_searches_and_offers_to_save_this_one(
+    board, member_user, guest_user, client_as
+):
+    saved_view_create(owner=member_user, board=None, name="<b>Refunds</b>", query="q=refund")
+    saved_view_create(owner=guest_user, board=None, name="Gus's", query="q=login")
+
+    html = client_as("member").get("/search/?q=invoice").content.decode()
+
+    assert (
+        '<a class="views-menu__link" href="/search/?q=refund">&lt;b&gt;Refunds&lt;/b&gt;</a>'
+        in html
+    )
+    assert "Gus&#x27;s" not in html
+    assert f'action="{reverse("savedviews:create-search")}"' in html
+    assert 'name="query" value="q=invoice"' in html
+    assert "Share with the board" not in html  # a search is its owner's alone
+
+
+def test_a_board_view_keeps_the_boards_custom_field_filters(board, member_user):
+    plan = field_create(board=board, name="Plan", type="select", options=["Free", "Pro"])
+    pro = plan.options.get(label="Pro").pk
+
+    view = saved_view_create(
+        owner=member_user, board=board, name="Pro", query=f"cf_{plan.pk}={pro}&priority=high"
+    )
+
+    assert view.query == f"priority=high&cf_{plan.pk}={pro}"
+    vip = field_create(board=board, name="VIP", type="checkbox")
+    with pytest.raises(InvalidInput):  # checked as the board checks it
+        saved_view_create(owner=member_user, board=board, name="Bad", query=f"cf_{vip.pk}=maybe")
