@@ -84,8 +84,9 @@ def test_the_customers_list_leads_to_the_customer_and_back(new_page, sign_in, bo
     sign_in(page, "mia", PASSWORD)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
-    page.get_by_role("searchbox").fill("scully")
-    page.get_by_role("button", name="Search").click()
+    main = page.get_by_role("main")
+    main.get_by_role("searchbox").fill("scully")
+    main.get_by_role("button", name="Search").click()
     expect(page.get_by_role("img", name="Tickets opened per month")).to_have_count(1)
     page.get_by_role("link", name="Dana Scully").click()
 
