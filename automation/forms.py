@@ -4,25 +4,31 @@ page order (`condition` and `action`), so that rows may be added (htmx: automati
 `rule_row`) and removed in any order. The rows become the lists automation.services checks,
 and its refusals (`conditions.0.value`) come back to the row and the input at fault."""
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
-from automation.kinds import ACTIONS, CONDITIONS, OPS, VALUES, BoardNames
+from automation.kinds import ACTIONS, OPS, VALUES, BoardNames, ValueType
 from automation.models import Rule, Trigger
+from csboard.core.widgets import ShownDateInput
 
 # How each type of value is typed in: a select, several boxes ticked, a number, text, lines.
 WIDGETS = {
     "column": "select", "tag": "select", "status": "select", "priority": "select",
     "channel": "select", "mode": "select", "tags": "checks", "people": "checks",
     "hours": "number", "domain": "text", "words": "text", "message": "text",
-    "note": "textarea", "items": "lines", "flag": "check",
+    "note": "textarea", "items": "lines", "flag": "check", "number": "decimal", "date": "date",
+    "person": "select", "option": "select", "macro": "select",
 }  # fmt: skip
 LABELS = {
     "value": "Value", "op": "Test", "users": "People", "tags": "Tags", "mode": "Who",
     "hours": "Hours from now", "column": "Column", "items": "Items, one a line", "body": "Note",
-    "message": "Message", "assignees": "The ticket’s assignees too",
+    "message": "Message", "assignees": "The ticket’s assignees too", "macro": "Macro",
+    "sender": "Sent as",
 }  # fmt: skip
 
 
@@ -55,7 +61,17 @@ class Input:
         """The value as a text input holds it (the lines of a list one a line)."""
         if isinstance(self.value, list):
             return "\n".join(self.value)
+        if self.widget == "date" and self.value:
+            try:  # a day as every page shows it ("7 Oct 2026"); what was typed when not one
+                return date_format(datetime.date.fromisoformat(self.value), "DATE_FORMAT")
+            except ValueError:
+                return self.value
         return "" if self.value is None or isinstance(self.value, bool) else str(self.value)
+
+    @property
+    def example(self) -> str:
+        """A day as the site writes it, for a date input's hint."""
+        return ShownDateInput.example()
 
 
 @dataclass
@@ -72,13 +88,17 @@ def new_token() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def _input(part: str, token: str, name: str, value_type: str, value, names: BoardNames) -> Input:
-    choices = VALUES[value_type].choices
+def _input(
+    part: str, token: str, name: str, value_key: str, value, names: BoardNames, own=None
+) -> Input:
+    """An input for a value of `value_key` (automation.kinds.VALUES), or of `own` type."""
+    value_type: ValueType = own or VALUES[value_key]
+    choices = value_type.choices
     return Input(
         name=name,
         html_name=f"{part}-{token}-{name}",
         label=LABELS.get(name, name.title()),
-        widget=WIDGETS[value_type],
+        widget=WIDGETS[value_key],
         value=value,
         choices=[(str(key), label) for key, label in choices(names)] if choices else [],
     )
@@ -89,14 +109,15 @@ def row_for(part: str, kind: str, names: BoardNames, values: dict | None = None,
     (as stored), or None for a kind that is no longer offered."""
     token, values = token or new_token(), values or {}
     if part == "condition":
-        spec = CONDITIONS.get(kind)
+        spec = names.conditions.get(kind)
         if spec is None:
             return None
         op = Input(
             "op", f"condition-{token}-op", "Test", "select", values.get("op", spec.ops[0]),
             [(op, OPS[op][0]) for op in spec.ops],
         )  # fmt: skip
-        value = _input(part, token, "value", spec.value, _shown(values.get("value")), names)
+        shown = _shown(values.get("value"))
+        value = _input(part, token, "value", spec.value, shown, names, spec.own)
         return Row(part, token, kind, spec.label, [op, value])
     spec = ACTIONS.get(kind)
     if spec is None:
@@ -131,13 +152,39 @@ def _typed(value_type: str, data, html_name: str):
     raw = data.get(html_name, "")
     if widget == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
-    if value_type in ("column", "tag", "hours"):
+    if widget == "decimal":
+        return _decimal(raw)
+    if widget == "date":
+        return _day(raw)
+    if value_type in WHOLE_NUMBERS:
         return _number(raw)
     return raw
 
 
+# The values typed in as whole numbers (ids, hours).
+WHOLE_NUMBERS = ("column", "tag", "hours", "person", "macro", "option")
+
+
 def _number(raw: str):
     return int(raw) if raw.strip().isdecimal() else raw
+
+
+def _day(raw: str) -> str:
+    """A day typed as the site shows it ("7 Oct 2026") or as ISO, as ISO; else as typed."""
+    try:
+        day = forms.DateField().to_python(raw)
+    except ValidationError:
+        return raw
+    return day.isoformat() if day else raw
+
+
+def _decimal(raw: str):
+    """A number typed in (12, 4.5, -3); anything else as typed, for the check to refuse."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def rows_posted(data, names: BoardNames) -> tuple[list[Row], list[Row], list[dict], list[dict]]:
@@ -155,7 +202,7 @@ def rows_posted(data, names: BoardNames) -> tuple[list[Row], list[Row], list[dic
             if row is None:
                 continue
             if part == "condition":
-                spec = CONDITIONS[kind]
+                spec = names.conditions[kind]
                 item = {
                     "field": kind,
                     "op": data.get(f"condition-{token}-op", ""),

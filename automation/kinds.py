@@ -4,11 +4,13 @@ run) and its work. Conditions read the ticket as it is when the rule runs; actio
 the services of the apps that own what they change (tickets, workspace, notifications), so
 every rule of theirs holds (WIP limits, assignees from the team, the ticket's history).
 
-Extension points: `register_condition` and `register_action` add a kind. The custom fields
-(`customfields`) and canned replies (`macros`) apps plug in here from this app once they exist
-(they sit beside or below it and may not import it): a custom field condition reads the
-ticket's value of a field, a macro action sends the macro's reply."""
+Extension points: `register_condition` and `register_action` add a kind. A board's custom fields
+(`customfields`, below this app) are conditions of that board alone (`cf_<field id>`, see
+`BoardNames.conditions`), each testing the ticket's value as its type allows; the `macro`
+action uses a shared canned reply (`macros`) in the name of a person of the team."""
 
+import datetime
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +23,12 @@ from django.utils import timezone
 from boards.models import Board, Column, Tag
 from boards.selectors import board_team
 from csboard.core.exceptions import InvalidInput, NotFound
+from customfields.models import Field, FieldType
+from customfields.models import Value as FieldValue
+from customfields.selectors import board_fields
+from customfields.values import NUMBER_MAX, number_out
+from macros.models import Macro
+from macros.services import macro_apply
 from notifications.models import Notification
 from notifications.services import notify
 from sla.priorities import Priority
@@ -39,7 +47,8 @@ HOURS_MAX = 24 * 365
 @dataclass
 class BoardNames:
     """The board's columns, tags and team by id: what a rule's ids are checked against and
-    named by. Three queries, whatever the number of rules."""
+    named by. Three queries, whatever the number of rules; its custom fields (two) and shared
+    macros (one) when first asked for."""
 
     board: Board
     columns: dict[int, Column] = field(default_factory=dict)
@@ -63,6 +72,25 @@ class BoardNames:
 
     def person(self, pk) -> str:
         return self.team[pk].username if pk in self.team else "someone who left"
+
+    @cached_property
+    def fields(self) -> dict[int, Field]:
+        return {each.pk: each for each in board_fields(self.board)}
+
+    @cached_property
+    def macros(self) -> dict[int, Macro]:
+        """The board's shared macros: a rule replies as the board does, never from one
+        person's own macro."""
+        shared = Macro.objects.filter(board=self.board, owner__isnull=True).order_by("name", "id")
+        return {macro.pk: macro for macro in shared}
+
+    def macro(self, pk) -> str:
+        return self.macros[pk].name if pk in self.macros else "(deleted)"
+
+    @cached_property
+    def conditions(self) -> dict[str, "ConditionKind"]:
+        """What a rule of this board may test: every board's kinds, then its custom fields."""
+        return {**CONDITIONS, **{custom_key(f.pk): _custom_kind(f) for f in self.fields.values()}}
 
 
 # --- Values: how each type of value is checked, named and offered -----------------------------
@@ -156,6 +184,21 @@ def _flag(value, names):
     return value
 
 
+def _number(value, names):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("A number, such as 12 or 4.5.")
+    if abs(value) >= NUMBER_MAX:
+        raise ValueError("A number below 100,000,000,000,000.")
+    return value
+
+
+def _day(value, names):
+    try:
+        return datetime.date.fromisoformat(value.strip()).isoformat()
+    except (AttributeError, ValueError):
+        raise ValueError("A date as YYYY-MM-DD, such as 2025-01-31.") from None
+
+
 ASSIGN_MODES = {
     "person": "a person",
     "round_robin": "in turn among",
@@ -184,6 +227,10 @@ VALUES: dict[str, ValueType] = {
     "note": _text(NOTE_MAX, "note"),
     "message": _text(200, "message"),
     "flag": ValueType(_flag, lambda value, names: "yes" if value else "no"),
+    "number": ValueType(_number, lambda value, names: f"{value:g}"),
+    "date": ValueType(_day, lambda value, names: value),
+    "person": _id_of("team", "person"),
+    "macro": _id_of("macros", "macro"),
     "mode": ValueType(
         lambda value, names: _mode(value),
         lambda value, names: ASSIGN_MODES.get(value, value),
@@ -206,6 +253,12 @@ class Subject:
     @cached_property
     def domain(self) -> str:
         return self.ticket.customer_email.rpartition("@")[2].lower()
+
+    @cached_property
+    def custom_values(self) -> dict[int, FieldValue]:
+        """The ticket's custom-field values (rows) by field id, their options read with them."""
+        rows = FieldValue.objects.filter(ticket_id=self.ticket.pk).prefetch_related("options")
+        return {row.field_id: row for row in rows}
 
     @cached_property
     def body(self) -> str:
@@ -239,6 +292,11 @@ OPS: dict[str, tuple[str, Callable[[object, object], bool]]] = {
     "not_contains": ("contains none of", lambda have, value: not _contains(have, value)),
     "domain_is": ("is", _domain_is),
     "domain_is_not": ("is not", lambda have, value: not _domain_is(have, value)),
+    # An empty value is neither less nor more than anything, nor before or after any day.
+    "less_than": ("is less than", lambda have, value: have is not None and have < value),
+    "more_than": ("is more than", lambda have, value: have is not None and have > value),
+    "before": ("is before", lambda have, value: have is not None and have < value),
+    "after": ("is after", lambda have, value: have is not None and have > value),
 }
 
 
@@ -247,6 +305,8 @@ IS_OPS = ("is", "is_not")
 HAS_OPS = ("has", "has_not")
 CONTAINS_OPS = ("contains", "not_contains")
 DOMAIN_OPS = ("domain_is", "domain_is_not")
+NUMBER_OPS = ("is", "is_not", "less_than", "more_than")
+DATE_OPS = ("is", "before", "after")
 
 
 @dataclass(frozen=True)
@@ -256,6 +316,12 @@ class ConditionKind:
     value: str  # a key of VALUES
     read: Callable[[Subject], object]
     ops: tuple[str, ...] = IS_OPS
+    # The value's own type where VALUES[value] does not say it (a custom field's options).
+    own: ValueType | None = None
+
+    @property
+    def value_type(self) -> ValueType:
+        return self.own or VALUES[self.value]
 
 
 CONDITIONS: dict[str, ConditionKind] = {}
@@ -287,13 +353,91 @@ for _kind in (
     register_condition(_kind)
 
 
+# --- Custom fields: conditions of one board ----------------------------------------------------
+CUSTOM_PREFIX = "cf_"
+
+
+def custom_key(field_id: int) -> str:
+    return f"{CUSTOM_PREFIX}{field_id}"
+
+
+def _options_of(custom: Field) -> ValueType:
+    """An option of `custom` by id. A removed one stays valid (tickets still hold it, and a
+    rule that names it keeps its meaning), named and offered as removed, after the live ones."""
+    options = custom.options_by_id
+
+    def check(value, names):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in options:
+            raise ValueError(f"The id of an option of “{custom.name}”.")
+        return value
+
+    def label(option) -> str:
+        return f"{option.label} (removed)" if option.removed_at else option.label
+
+    def name(value, names):
+        return f"“{label(options[value])}”" if value in options else "a deleted option"
+
+    def choices(names):
+        ordered = sorted(custom.option_list, key=lambda option: option.removed_at is not None)
+        return [(option.pk, label(option)) for option in ordered]
+
+    return ValueType(check, name, choices)
+
+
+def _custom_read(custom: Field) -> Callable[[Subject], object]:
+    """How a condition on `custom` reads the ticket's value: text ("" when none), a number, a
+    day ("YYYY-MM-DD"), a checkbox (unset is unticked), a user's id, the chosen option's id
+    or, for a multi select, the set of them."""
+    pk, kind = custom.pk, custom.type
+
+    def read(subject: Subject):
+        row = subject.custom_values.get(pk)
+        if kind in (FieldType.TEXT, FieldType.URL):
+            return row.text if row else ""
+        if kind == FieldType.NUMBER:
+            return number_out(row.number) if row and row.number is not None else None
+        if kind == FieldType.DATE:
+            return row.date.isoformat() if row and row.date else None
+        if kind == FieldType.CHECKBOX:
+            return bool(row and row.flag)
+        if kind == FieldType.USER:
+            return row.user_id if row else None
+        chosen = {option.pk for option in row.options.all()} if row else set()
+        if kind == FieldType.MULTI_SELECT:
+            return chosen
+        return next(iter(chosen), None)
+
+    return read
+
+
+# Each field type: the value a condition compares with, and its tests.
+CUSTOM_TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    FieldType.TEXT: ("words", CONTAINS_OPS),
+    FieldType.URL: ("words", CONTAINS_OPS),
+    FieldType.NUMBER: ("number", NUMBER_OPS),
+    FieldType.DATE: ("date", DATE_OPS),
+    FieldType.CHECKBOX: ("flag", IS_OPS),
+    FieldType.USER: ("person", IS_OPS),
+    FieldType.SELECT: ("option", IS_OPS),
+    FieldType.MULTI_SELECT: ("option", HAS_OPS),
+}
+CUSTOM_OPS = tuple(dict.fromkeys(op for _, ops in CUSTOM_TESTS.values() for op in ops))
+
+
+def _custom_kind(custom: Field) -> ConditionKind:
+    value, ops = CUSTOM_TESTS[custom.type]
+    own = _options_of(custom) if custom.is_select else None
+    return ConditionKind(custom_key(custom.pk), custom.name, value, _custom_read(custom), ops, own)
+
+
 def condition_check(condition, names: BoardNames) -> dict:
     """The condition as stored; ValueError({part: why}) naming what is wrong."""
     if not isinstance(condition, dict):
         raise ValueError({"field": "An object with field, op and value."})
-    kind = CONDITIONS.get(condition.get("field"))
+    kinds = names.conditions
+    kind = kinds.get(condition.get("field"))
     if kind is None:
-        raise ValueError({"field": f"One of: {', '.join(CONDITIONS)}."})
+        raise ValueError({"field": f"One of: {', '.join(kinds)}."})
     op = condition.get("op")
     if op not in kind.ops:
         raise ValueError({"op": f"One of: {', '.join(kind.ops)}."})
@@ -301,24 +445,29 @@ def condition_check(condition, names: BoardNames) -> dict:
     if extra:
         raise ValueError({next(iter(sorted(extra))): "Unknown key."})
     try:
-        value = VALUES[kind.value].check(condition.get("value"), names)
+        value = kind.value_type.check(condition.get("value"), names)
     except ValueError as exc:
         raise ValueError({"value": str(exc)}) from None
     return {"field": kind.field, "op": op, "value": value}
 
 
-def condition_holds(condition: dict, subject: Subject) -> bool:
-    kind = CONDITIONS.get(condition["field"])
-    if kind is None:  # a kind whose app went away holds for nothing
+def condition_holds(condition: dict, subject: Subject, names: BoardNames) -> bool:
+    kind = names.conditions.get(condition["field"])
+    # A kind whose app went away, or a custom field since deleted, holds for nothing.
+    if kind is None or condition["op"] not in kind.ops:
         return False
     return OPS[condition["op"]][1](kind.read(subject), condition["value"])
 
 
 def condition_words(condition: dict, names: BoardNames) -> str:
-    kind = CONDITIONS.get(condition["field"])
+    kind = names.conditions.get(condition["field"])
     if kind is None:
+        if condition["field"].startswith(CUSTOM_PREFIX):
+            return "A deleted custom field (holds for no ticket)"
         return f"{condition['field']} (no longer available)"
-    value = VALUES[kind.value].name(condition["value"], names)
+    if condition["op"] not in kind.ops:  # the field's type changed since
+        return f"{kind.label}: a test its type no longer has (holds for no ticket)"
+    value = kind.value_type.name(condition["value"], names)
     return f"{kind.label} {OPS[condition['op']][0]} {value}"
 
 
@@ -513,6 +662,25 @@ def _notify(doing: Doing, params: dict) -> str:
     return f"notified {', '.join(n.recipient.username for n in sent) or 'nobody'}"
 
 
+def _macro(doing: Doing, params: dict) -> str:
+    ticket = doing.ticket()
+    macro = Macro.objects.filter(
+        board_id=ticket.board_id, owner__isnull=True, pk=params["macro"]
+    ).first()
+    if macro is None:
+        raise NotFound("The macro was deleted, or is no longer shared with the board.")
+    sender = _team_now(ticket, [params["sender"]])
+    if not sender:
+        raise InvalidInput("The person it is sent as is no longer on the board's team.")
+    macro_apply(macro=macro, ticket=ticket, by=sender[0], automatic=True)
+    sent = "sent the reply" if macro.kind == Macro.Kind.REPLY else "added the note"
+    return f"{sent} ‘{macro.name}’ as {sender[0].username}"
+
+
+def _macro_words(params: dict, names: BoardNames) -> str:
+    return f"Use the macro ‘{names.macro(params['macro'])}’ as {names.person(params['sender'])}"
+
+
 def _notify_check(params: dict, names: BoardNames) -> dict:
     if not params["users"] and not params["assignees"]:
         return {"users": "Choose people to notify, or the ticket's assignees."}
@@ -541,6 +709,13 @@ for _action in (
     ActionKind("move", "Move to column (within its WIP limit)", {"column": "column"}, _move),
     ActionKind("add_checklist", "Add a checklist", {"items": "items"}, _checklist),
     ActionKind("add_note", "Add an internal note", {"body": "note"}, _note),
+    ActionKind(
+        "macro",
+        "Use a shared macro (send its reply, or add its note)",
+        {"macro": "macro", "sender": "person"},
+        _macro,
+        _macro_words,
+    ),
     ActionKind(
         "notify",
         "Notify people",

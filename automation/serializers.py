@@ -8,6 +8,7 @@ from automation.kinds import (
     ACTIONS,
     ASSIGN_MODES,
     CONDITIONS,
+    CUSTOM_OPS,
     HOURS_MAX,
     ITEMS_MAX,
 )
@@ -38,7 +39,21 @@ VALUE_FIELDS = {
     "message": lambda: serializers.CharField(max_length=200),
     "flag": lambda: StrictBooleanField(),
     "mode": lambda: serializers.ChoiceField(choices=list(ASSIGN_MODES.items())),
+    "person": lambda: serializers.IntegerField(help_text="The user id of a member or admin."),
+    "macro": lambda: serializers.IntegerField(help_text="The id of a macro shared with the board."),
 }
+
+
+class CustomFieldCondition(serializers.Serializer):
+    """A test of one of the board's custom fields, as its type allows: text and URLs
+    `contains`/`not_contains` words; a number `is`, `is_not`, `less_than`, `more_than` a number;
+    a date `is`, `before`, `after` a "YYYY-MM-DD"; a checkbox `is`/`is_not` a boolean; a user
+    `is`/`is_not` a user id; a single select `is`/`is_not` an option id; a multi select
+    `has`/`has_not` an option id."""
+
+    field = serializers.RegexField(r"^cf_\d+$", help_text="cf_<the custom field's id>")
+    op = serializers.ChoiceField(choices=list(CUSTOM_OPS))
+    value = serializers.JSONField(help_text="Typed as the field's type tests it (above).")
 
 
 def _camel(name: str) -> str:
@@ -63,7 +78,10 @@ def _action_serializer(kind) -> type[serializers.Serializer]:
 @extend_schema_field(
     PolymorphicProxySerializer(
         component_name="Condition",
-        serializers={field: _condition_serializer(kind) for field, kind in CONDITIONS.items()},
+        serializers={
+            **{field: _condition_serializer(kind) for field, kind in CONDITIONS.items()},
+            "cf_<id>": CustomFieldCondition,
+        },
         resource_type_field_name="field",
         many=True,
     )

@@ -217,7 +217,7 @@ def _evaluate(rule: Rule, ticket: Ticket, names: BoardNames) -> Outcome:
     unmet = [
         condition_words(condition, names)
         for condition in rule.conditions
-        if not condition_holds(condition, subject)
+        if not condition_holds(condition, subject, names)
     ]
     return Outcome(met=not unmet, unmet=unmet)
 

@@ -16,7 +16,7 @@ from automation.forms import (
     rows_of,
     rows_posted,
 )
-from automation.kinds import ACTIONS, CONDITIONS, BoardNames
+from automation.kinds import ACTIONS, CONDITIONS, CUSTOM_PREFIX, BoardNames
 from automation.models import Rule
 from automation.selectors import board_rule_runs, board_rules, rule_said
 from boards.permissions import Action, board_for
@@ -65,12 +65,16 @@ def _rule_form(request, board, rule: Rule | None):
             conditions, actions = rows_of(rule, names)
         else:
             conditions, actions = [], [row_for("action", "set_priority", names)]
-        return _form_page(request, board, rule, RuleForm(initial=initial), conditions, actions)
+        return _form_page(
+            request, board, names, rule, RuleForm(initial=initial), conditions, actions
+        )
     form = RuleForm(request.POST)
     conditions, actions, said_if, said_then = rows_posted(request.POST, names)
     if "add" in request.POST or "remove" in request.POST:  # the form without JavaScript
         initial = {**request.POST.dict(), "enabled": "enabled" in request.POST}
-        return _form_page(request, board, rule, RuleForm(initial=initial), conditions, actions)
+        return _form_page(
+            request, board, names, rule, RuleForm(initial=initial), conditions, actions
+        )
     status = 400
     if form.is_valid():
         data = form.cleaned_data
@@ -92,14 +96,14 @@ def _rule_form(request, board, rule: Rule | None):
         else:
             messages.success(request, f"Rule “{rule.name}” saved.")
             return redirect("automation:rules", board_id=board.pk)
-    return _form_page(request, board, rule, form, conditions, actions, status=status)
+    return _form_page(request, board, names, rule, form, conditions, actions, status=status)
 
 
 def _row_errors(*groups) -> bool:
     return any(row.error or any(each.error for each in row.inputs) for g in groups for row in g)
 
 
-def _form_page(request, board, rule, form, conditions, actions, status=200):
+def _form_page(request, board, names, rule, form, conditions, actions, status=200):
     context = {
         "board": board,
         "rule": rule,
@@ -107,6 +111,11 @@ def _form_page(request, board, rule, form, conditions, actions, status=200):
         "conditions": conditions,
         "actions": actions,
         "condition_kinds": [(field, kind.label) for field, kind in CONDITIONS.items()],
+        "custom_kinds": [
+            (field, kind.label)
+            for field, kind in names.conditions.items()
+            if field.startswith(CUSTOM_PREFIX)
+        ],
         "action_kinds": [(name, kind.label) for name, kind in ACTIONS.items()],
         "has_row_errors": _row_errors(conditions, actions),
     }

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
@@ -48,19 +49,20 @@ def ticket_values(ticket_ids: Iterable[int], *, field_ids: Iterable[int] | None 
     rows = Value.objects.filter(ticket_id__in=list(ticket_ids))
     if field_ids is not None:
         rows = rows.filter(field_id__in=list(field_ids))
-    rows = rows.annotate(
-        option_ids=ArrayAgg("options__id", filter=Q(options__isnull=False), default=[])
-    ).values_list(
-        "ticket_id",
-        "field_id",
-        "field__type",
-        "text",
-        "number",
-        "date",
-        "flag",
-        "user__username",
-        "option_ids",
-    )
+    columns = ["ticket_id", "field_id", "field__type", "text", "number", "date", "flag"]
+    columns.append("user__username")
+    if connection.vendor == "postgresql":
+        chosen = ArrayAgg("options__id", filter=Q(options__isnull=False), default=[])
+        rows = rows.annotate(option_ids=chosen).values_list(*columns, "option_ids")
+    else:  # SQLite (`make run`'s default) has no arrays: the options in a second query
+        rows = [(*row, []) for row in rows.values_list(*columns, "pk")]
+        by_value = {row[-2]: row[-1] for row in rows}
+        chosen = Value.options.through.objects.filter(value_id__in=by_value)
+        for value_id, option_id in chosen.order_by("option_id").values_list(
+            "value_id", "option_id"
+        ):
+            by_value[value_id].append(option_id)
+        rows = [row[:-2] + (row[-1],) for row in rows]
     found: dict[int, dict[int, object]] = {}
     for ticket_id, field_id, kind, text, number, day, flag, username, option_ids in rows:
         stored = Stored(text=text, number=number, date=day, flag=flag, option_ids=option_ids)

@@ -366,10 +366,11 @@ def _lock_fields(board: Board) -> dict[int, Field]:
     meanwhile. Board, columns, ticket, then its rows (boards/locks.py)."""
     # FOR SHARE: value writers of the board do not wait for each other, a type change (which
     # takes its field FOR NO KEY UPDATE) waits for them, and they for it. Django has no
-    # select_for_share.
+    # select_for_share. SQLite (the embedded default) has one writer at a time, and no locks.
+    held = " FOR SHARE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {Field._meta.db_table} WHERE board_id = %s ORDER BY id FOR SHARE",
+            f"SELECT id FROM {Field._meta.db_table} WHERE board_id = %s ORDER BY id{held}",
             [board.pk],
         )
         ids = {row[0] for row in cursor.fetchall()}
@@ -397,9 +398,11 @@ def values_set(*, ticket: Ticket, values: Mapping, by=None) -> list[str]:
     return changed
 
 
-def _values_for_new(board: Board, fields: dict[int, Field], given: Mapping) -> dict:
+def _values_for_new(
+    board: Board, fields: dict[int, Field], given: Mapping, *, required: bool = True
+) -> dict:
     """What a new ticket's values are: those given, then each field's default; refused, naming
-    each, when a required field has neither."""
+    each, when a required field has neither (unless not `required`)."""
     wanted = dict(given)
     given_ids = {int(key) for key in given if str(key).isdecimal()}
     missing: dict[str, list[str]] = {}
@@ -408,7 +411,7 @@ def _values_for_new(board: Board, fields: dict[int, Field], given: Mapping) -> d
             continue
         if field.default is not None:
             wanted[field.pk] = field.default
-        elif field.required:
+        elif field.required and required:
             missing[value_key(field)] = [f"“{field.name}” is required."]
     if missing:
         names = ", ".join(f"“{fields[int(k.split('.')[1])].name}”" for k in missing)
@@ -417,15 +420,22 @@ def _values_for_new(board: Board, fields: dict[int, Field], given: Mapping) -> d
 
 
 def ticket_create_with_fields(
-    *, board: Board, created_by, custom_fields: Mapping | None = None, **ticket_fields
+    *,
+    board: Board,
+    created_by,
+    custom_fields: Mapping | None = None,
+    from_outside: bool = False,
+    **ticket_fields,
 ) -> Ticket:
     """tickets.services.ticket_create, with the ticket's custom-field values in the same
     transaction: those given, each other field's default, a required field with neither
     refused (nothing is written, no number taken). What a person's create goes through (the
-    API, the board's quick add). The ticket's `custom_field_values` are left unread (None)
-    unless it has none."""
+    API, the board's quick add), and, `from_outside`, what the customer's does (mail, the
+    request form, feedback): the defaults, and a required field left for the team to fill in
+    (a customer's request is never refused for a field they cannot see). The ticket's
+    `custom_field_values` are left unread (None) unless it has none."""
     fields = {field.pk: field for field in board_fields(board)}
-    wanted = _values_for_new(board, fields, custom_fields or {})
+    wanted = _values_for_new(board, fields, custom_fields or {}, required=not from_outside)
     read = _read_values(board, fields, wanted, {})  # before the ticket takes its number
     if not read:  # a board without fields (most): no savepoint of its own
         ticket = ticket_services.ticket_create(board=board, created_by=created_by, **ticket_fields)

@@ -25,12 +25,12 @@ from boards.selectors import board_team
 from boards.services import tag_create
 from csboard.core.exceptions import InvalidInput, PayloadTooLarge
 from customers.services import customer_for_email, customers_for_emails
+from customfields.services import ticket_create_with_fields
 from feedback.models import FeedbackResponse, FeedbackSettings
 from notifications.email import email_build
 from notifications.models import Notification
 from notifications.services import notify
 from tickets.models import Priority, Source, Ticket
-from tickets.services import ticket_create
 
 DETRACTOR_TAG = "detractor"
 
@@ -118,9 +118,10 @@ def _ticket_for_detractor(board: Board, response: FeedbackResponse):
     assignee = _next_on_duty(config)
     label = "NPS" if response.kind == FeedbackResponse.Kind.NPS else "CSAT"
     scale = 10 if response.kind == FeedbackResponse.Kind.NPS else 5
-    ticket = ticket_create(
+    ticket = ticket_create_with_fields(
         board=board,
         created_by=None,
+        from_outside=True,
         source=Source.FEEDBACK,
         title=f"Detractor: {label} {response.score}/{scale} from {response.name or response.email}"[
             :200

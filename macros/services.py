@@ -135,14 +135,16 @@ def macro_apply(
     body: str | None = None,
     cc: Iterable[str] = (),
     files: Iterable[UploadedFile] = (),
+    automatic: bool = False,
 ) -> tuple[Ticket, Message]:
     """Use a macro on a ticket in one click, all or nothing: its actions (status, tags added
     and removed, the assignee added) through tickets.services.ticket_update, with every rule
     of an edit (a guest is refused, only the team is assigned, a tag of another board is not
     taken), then its text (`body` when the person edited what was filled in, else the macro's
     own, filled in) posted as its kind says: a reply emailed to the customer (mail.outbound's
-    reply_send, with `cc` and `files`) or an internal note. Returns the ticket as it is now and
-    the message."""
+    reply_send, with `cc` and `files`) or an internal note. `automatic`: an automation rule uses
+    it in `by`'s name (the reply is marked automatic, see reply_send). Returns the ticket as it
+    is now and the message."""
     require(by, Action.WORK, ticket.board)
     _check_usable(macro, ticket, by)
     text = fill(macro.body, ticket=ticket, agent=by) if body is None else body
@@ -151,7 +153,9 @@ def macro_apply(
         raise InvalidInput(message, fields={"body": [message]})
     ticket = _apply_actions(macro, ticket, by)
     if macro.kind == Macro.Kind.REPLY:
-        message = reply_send(ticket=ticket, by=by, body=text, cc=cc, files=files)
+        message = reply_send(
+            ticket=ticket, by=by, body=text, cc=cc, files=files, automatic=automatic
+        )
     else:
         message = message_post(board=ticket.board, ticket=ticket, by=by, body=text)
     return ticket, message

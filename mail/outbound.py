@@ -46,6 +46,8 @@ CC_MAX = 20
 RESEND_AFTER = timedelta(minutes=10)
 RESEND_BATCH = 500
 _RE = re.compile(r"^\s*re\s*:", re.IGNORECASE)
+# Mail no person wrote (RFC 3834; Exchange's own header): autoresponders leave it unanswered.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
 @transaction.atomic
@@ -56,11 +58,15 @@ def reply_send(
     body: str,
     cc: Iterable[str] = (),
     files: Iterable[UploadedFile] = (),
+    automatic: bool = False,
 ) -> Message:
     """Reply to the ticket's customer as `by` (a member or admin of its board; a guest is
     refused): a public message on the ticket, emailed to the customer (and `cc`) from the
     board's support address, in the ticket's thread. The first reply stops the ticket's
-    first-response clock. Returns the message; its email is `message.email`."""
+    first-response clock. `automatic`: sent by an automation rule in `by`'s name, marked so
+    (RFC 3834 `Auto-Submitted`, so that no autoresponder answers it), and no first response
+    (a canned answer nobody wrote is not the team responding). Returns the message; its email
+    is `message.email`."""
     require(by, Action.WORK, ticket.board)
     ticket = lock_ticket(ticket.pk)
     if not ticket.customer_email:
@@ -73,12 +79,13 @@ def reply_send(
     # takes them away too (attachments_upload does so for a failure of its own).
     stored = [attachment.file for attachment in message.attachments.all()]
     try:
-        email = _queue(ticket, message, address, cc)
+        email = _queue(ticket, message, address, cc, automatic=automatic)
     except BaseException:
         for file in stored:
             file.storage.delete(file.name)
         raise
-    ticket_record_first_response(ticket=ticket, by=by)
+    if not automatic:
+        ticket_record_first_response(ticket=ticket, by=by)
     # Best effort (csboard.core.aftercommit): a broker away at commit leaves the row queued,
     # and the outbox sweep (email_resend_queued) sends it later.
     from mail.tasks import email_send_task
@@ -87,7 +94,9 @@ def reply_send(
     return message
 
 
-def _queue(ticket: Ticket, message: Message, address: SupportAddress, cc: list[str]) -> Email:
+def _queue(
+    ticket: Ticket, message: Message, address: SupportAddress, cc: list[str], *, automatic: bool
+) -> Email:
     """The outbox row of `message`, its raw bytes built."""
     previous = ticket.emails.order_by("-created_at", "-id").first()
     in_reply_to = previous.message_id if previous else ""
@@ -103,7 +112,10 @@ def _queue(ticket: Ticket, message: Message, address: SupportAddress, cc: list[s
         from_email=formataddr((from_name, address.address)),
         to=[ticket.customer_email],
         cc=cc,
-        headers=_thread_headers(message_id, in_reply_to, references),
+        headers={
+            **_thread_headers(message_id, in_reply_to, references),
+            **(AUTOMATIC_HEADERS if automatic else {}),
+        },
         attachments=_files(message),
     )
     email = Email.objects.create(
@@ -179,8 +191,8 @@ def notice_send(
     html = render(text) if html is None else html
     headers = {
         **_thread_headers(message_id, answering, [answering] if answering else []),
+        **AUTOMATIC_HEADERS,
         "Auto-Submitted": auto_submitted,
-        "X-Auto-Response-Suppress": "All",
     }
     built = email_compose(
         subject=subject,

@@ -37,6 +37,7 @@ from boards.permissions import Action, allows, denied_message, role_on
 from boards.selectors import board_team
 from csboard.core.events import current_origin
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound, PermissionRefused
+from customfields.services import ticket_create_with_fields
 from mail.events import customer_replied
 from mail.models import Email, MailSettings, SupportAddress
 from mail.outbound import (  # noqa: F401 (mail out: re-exported here)
@@ -49,7 +50,7 @@ from mail.secrets import secret_encrypt
 from notifications.models import Notification
 from notifications.services import notify
 from tickets.models import Source, Status, Ticket
-from tickets.services import ticket_create, ticket_update
+from tickets.services import ticket_update
 from workspace.models import Message
 from workspace.services import message_receive
 
@@ -363,9 +364,10 @@ def customer_ticket_open(
     tickets.services.ticket_create's checks). The caller's transaction holds it all."""
     name = " ".join((sender_name or "").split())[:NAME_MAX]
     description = f"Follow-up to {follow_up_of.reference}." if follow_up_of else ""
-    ticket = ticket_create(
+    ticket = ticket_create_with_fields(
         board=board,
         created_by=None,
+        from_outside=True,
         source=source,
         column=column,
         title=" ".join((title or "").split())[:TITLE_MAX] or "(No subject)",

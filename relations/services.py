@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boards.permissions import Action, require, role_on
+from boards.realtime import people_changed
 from csboard.core.exceptions import Conflict, InvalidInput, NotFound
 from mail.models import Email
 from notifications.models import Notification
 from notifications.services import notify
 from relations.models import TicketLink
 from tickets.locks import atomic_with_columns, lock_ticket, lock_tickets_with_columns
-from tickets.models import Activity, Ticket
+from tickets.models import Activity, Follower, Ticket
 from tickets.services import activity_record
 from workspace.models import Attachment, Message
 
@@ -29,8 +30,8 @@ CUSTOMER_FIELDS = ("customer_name", "customer_email", "customer_company", "custo
 def ticket_merge(*, source: Ticket, target: Ticket, by) -> Ticket:
     """Merge `source` into `target`, a ticket of the same board, as `by` (a member or admin): the
     conversation (its mail, so that a customer's reply to the old thread lands on the target),
-    internal notes, files and links move to the target, and its customer when the target has
-    none; `source` is archived with `merged_into` set (off the board, the metrics and the SLA
+    internal notes, files, links and followers move to the target, and its customer when the
+    target has none; `source` is archived with `merged_into` set (off the board, the metrics and the SLA
     sweeps, counted once), its number redirecting to the target (tickets.selectors.ticket_for);
     tickets merged into `source` before now point at the target. A line of history on both,
     the target's assignees told. All or nothing, under the locks of both tickets' columns and
@@ -65,6 +66,7 @@ def _merge(source: Ticket, target: Ticket, by) -> Ticket:
     Activity.objects.filter(ticket=source, kind=Activity.Kind.COMMENT).update(ticket=target)
     Ticket.all_objects.filter(merged_into=source).update(merged_into=target)
     _move_links(source, target)
+    followers = _move_followers(source, target)
     fields = ["updated_at"]
     if source.customer_email and not target.customer_email:
         for field in (*CUSTOMER_FIELDS, "customer"):
@@ -91,7 +93,22 @@ def _merge(source: Ticket, target: Ticket, by) -> Ticket:
         title=f"{source.reference} was merged into {target.reference}: {target.title}",
         url=target.get_absolute_url(),
     )
+    if followers:
+        people_changed(followers)  # their My work: the target in place of the source
     return target
+
+
+def _move_followers(source: Ticket, target: Ticket) -> list[int]:
+    """Who followed the source follows the target (one who followed both keeps the target's
+    follow as it was); returns their ids."""
+    moved = list(Follower.objects.filter(ticket=source).values_list("user_id", "created_at"))
+    Follower.objects.filter(ticket=source).delete()
+    already = set(Follower.objects.filter(ticket=target).values_list("user_id", flat=True))
+    Follower.objects.bulk_create(
+        [Follower(ticket=target, user_id=user, created_at=since) for user, since in moved
+         if user not in already]
+    )  # fmt: skip
+    return [user for user, _ in moved]
 
 
 def _move_links(source: Ticket, target: Ticket) -> None:

@@ -174,6 +174,14 @@ def api_as(user_for):
 
 
 @pytest.fixture
+def address(board):
+    """The board's support address: replies go out from it, mail to it opens tickets."""
+    from mail.models import SupportAddress
+
+    return SupportAddress.objects.create(board=board, address="support@example.com")
+
+
+@pytest.fixture
 def client_as(client, user_for):
     """A browser-like Django test client signed in as the given role (anonymous: signed out)."""
 

@@ -178,3 +178,60 @@ def test_the_rules_page_takes_as_many_queries_for_many_rules(
 
     with django_assert_max_num_queries(16):
         assert client.get(_url("rules", board)).status_code == 200
+
+
+def test_the_form_saves_custom_field_conditions_and_a_macro_reply(
+    board, admin_user, member_user, client_as
+):
+    from customfields.models import FieldType
+    from customfields.services import field_create
+    from macros.services import macro_create
+
+    seats = field_create(board=board, name="Seats", type=FieldType.NUMBER, by=admin_user)
+    renewal = field_create(board=board, name="Renewal", type=FieldType.DATE, by=admin_user)
+    plan = field_create(
+        board=board, name="Plan", type=FieldType.SELECT, options=["Free", "Pro"], by=admin_user
+    )
+    pro = plan.options.get(label="Pro")
+    answer = macro_create(board=board, by=admin_user, shared=True, name="Reset", body="Hi")
+    client = client_as("admin")
+
+    form = client.get(_url("new", board)).content.decode()
+    row = client.get(_url("row", board, query=f"?part=condition&new_condition=cf_{plan.pk}"))
+    assert '<optgroup label="Custom fields">' in form
+    assert f'value="cf_{seats.pk}"' in form
+    assert f'<option value="{pro.pk}">Pro</option>' in row.content.decode()
+
+    data = _post(
+        {
+            "condition": {
+                "a1": {"kind": f"cf_{seats.pk}", "op": "more_than", "value": "99.5"},
+                "a2": {"kind": f"cf_{renewal.pk}", "op": "before", "value": "7 Oct 2026"},
+                "a3": {"kind": f"cf_{plan.pk}", "op": "is", "value": str(pro.pk)},
+            },
+            "action": {
+                "b1": {"kind": "macro", "macro": str(answer.pk), "sender": str(member_user.pk)}
+            },
+        }
+    )
+    response = client.post(_url("new", board), data)
+
+    assert response.status_code == 302, response.content.decode()
+    rule = Rule.objects.get()
+    assert rule.conditions == [
+        {"field": f"cf_{seats.pk}", "op": "more_than", "value": 99.5},
+        {"field": f"cf_{renewal.pk}", "op": "before", "value": "2026-10-07"},
+        {"field": f"cf_{plan.pk}", "op": "is", "value": pro.pk},
+    ]
+    assert rule.actions == [{"type": "macro", "macro": answer.pk, "sender": member_user.pk}]
+    edit = client.get(_url("edit", board, rule)).content.decode()
+    assert 'value="7 Oct 2026"' in edit
+    assert 'value="99.5"' in edit
+    page = client.get(_url("rules", board)).content.decode()
+    assert "Seats is more than 99.5" in page
+    assert "Use the macro ‘Reset’ as" in page
+
+    data["condition-a1-value"] = "lots"
+    refused = client.post(_url("edit", board, rule), data)
+    assert refused.status_code == 400
+    assert "A number, such as 12 or 4.5." in refused.content.decode()

@@ -5,6 +5,7 @@ and Celery worker do. tests/core/test_embedded.py runs it under the local settin
     python tests/core/sqlite_load.py web <start at> <seconds>      (ticket creates and moves)
     python tests/core/sqlite_load.py worker <start at> <seconds>   (SLA sweeps, reminder deliveries)
     python tests/core/sqlite_load.py check
+    python tests/core/sqlite_load.py fields     (custom fields and a rule on them, on a board apart)
 
 Each role prints one JSON line: what it did and every error it met."""
 
@@ -121,7 +122,45 @@ def check() -> dict:
     }
 
 
+def fields() -> dict:
+    """Custom fields on SQLite, which has no arrays and no FOR SHARE: values written and read,
+    a rule that tests one, and the board page that shows them on its cards."""
+    from django.test import Client
+
+    from automation.kinds import custom_key
+    from automation.services import rule_create, rules_run
+    from customfields.selectors import ticket_values
+    from customfields.services import field_create, values_set
+
+    admin = get_user_model().objects.get(username="admin")
+    board = board_create(name="Fields", key="CF", created_by=admin, template="customer-success")
+    plan = field_create(
+        board=board, name="Plan", type="multi_select", options=["SSO", "API"], by=admin,
+        show_on_card=True,
+    )  # fmt: skip
+    api = plan.options.get(label="API").pk
+    rule_create(
+        board=board, by=admin, name="API first", trigger="created",
+        conditions=[{"field": custom_key(plan.pk), "op": "has", "value": api}],
+        actions=[{"type": "set_priority", "value": "urgent"}],
+    )  # fmt: skip
+    ticket = ticket_create(board=board, created_by=admin, title="Keys")
+    values_set(ticket=ticket, values={plan.pk: ["SSO", "API"]}, by=admin)
+    runs = rules_run(trigger="created", ticket_id=ticket.pk, key="sqlite")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(admin)
+    page = client.get(f"/boards/{board.pk}/")
+    return {
+        "values": ticket_values([ticket.pk])[ticket.pk][plan.pk],
+        "options": [plan.options.get(label="SSO").pk, api],
+        "runs": [run.outcome for run in runs],
+        "priority": Ticket.objects.get(pk=ticket.pk).priority,
+        "page": page.status_code,
+        "card_shows": "SSO, API" in page.content.decode(),
+    }
+
+
 if __name__ == "__main__":
     role, *args = sys.argv[1:]
-    roles = {"setup": setup, "web": web, "worker": worker, "check": check}
+    roles = {"setup": setup, "web": web, "worker": worker, "check": check, "fields": fields}
     print(json.dumps(roles[role](*map(float, args))))

@@ -109,6 +109,16 @@ def test_web_and_worker_write_to_sqlite_at_once_without_database_is_locked(migra
     assert state["overdue_reminders"] == state["sent"] == created
 
 
+def test_custom_fields_and_rules_on_them_work_on_sqlite(migrated):
+    result = _json(_python(migrated, str(LOAD), "fields"))
+
+    assert result["values"] == result["options"]
+    assert result["runs"] == ["ok"]
+    assert result["priority"] == "urgent"
+    assert result["page"] == 200
+    assert result["card_shows"]
+
+
 def test_sqlite_connections_use_wal_a_busy_timeout_and_immediate_transactions(migrated):
     code = (
         "import json, django; django.setup(); from django.db import connection; "

@@ -413,3 +413,20 @@ def test_deleting_a_field_deletes_its_values(make_field, ticket):
     assert not Value.objects.exists()
     assert date.today()  # the ticket stays
     assert Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_a_customers_request_gets_the_defaults_and_is_never_refused_for_a_required_field(
+    board, make_field, plan
+):
+    from mail.models import SupportAddress
+    from mail.services import mail_receive
+    from tests.mail.test_receive import mail
+
+    SupportAddress.objects.create(board=board, address="support@example.com")
+    tier = make_field("Tier", FieldType.SELECT, options=["Standard", "Gold"], default="Standard")
+    make_field("Account id", FieldType.TEXT, required=True)  # nobody outside can fill it
+
+    ticket = mail_receive(mail(subject="Invoice missing")).ticket
+
+    assert ticket is not None
+    assert ticket_values([ticket.pk])[ticket.pk] == {tier.pk: option_id(tier, "Standard")}

@@ -8,7 +8,7 @@ from csboard.core.exceptions import ApplicationError
 from macros.models import Macro
 from macros.placeholders import fill
 from macros.services import macro_apply, macro_create
-from mail.models import Email, SupportAddress
+from mail.models import Email
 from tickets.models import Status, Ticket
 from workspace.models import Message
 
@@ -19,11 +19,6 @@ ROLES = ["admin", "member", "guest", "outsider", "anonymous"]
 
 def expect(admin, member, guest, outsider, anonymous=401):
     return dict(zip(ROLES, [admin, member, guest, outsider, anonymous], strict=True))
-
-
-@pytest.fixture
-def address(board):
-    return SupportAddress.objects.create(board=board, address="support@example.com")
 
 
 @pytest.fixture

@@ -6,16 +6,11 @@ import re
 import pytest
 from django.core import mail as outbox
 
-from mail.models import Email, SupportAddress
+from mail.models import Email
 from mail.services import mail_receive
 from tests.mail.test_receive import mail
 from workspace.models import Message
 from workspace.services import message_post
-
-
-@pytest.fixture
-def address(board):
-    return SupportAddress.objects.create(board=board, address="support@example.com")
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ from tickets.models import Ticket
 URL = "/anymail/postmark/inbound/"
 
 
-@pytest.fixture
-def address(board):
-    return SupportAddress.objects.create(board=board, address="support@example.com")
-
-
 def auth(secret: str) -> dict:
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(secret.encode()).decode()}
 

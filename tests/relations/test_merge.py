@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from csboard.core.exceptions import ApplicationError
-from mail.models import Email, SupportAddress
+from mail.models import Email
 from mail.outbound import reply_send
 from mail.services import mail_receive
 from metrics.selectors import Period, cumulative_flow, key_figures
@@ -21,11 +21,6 @@ from workspace import services as workspace
 from workspace.models import Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def address(board):
-    return SupportAddress.objects.create(board=board, address="support@example.com")
 
 
 @pytest.fixture
@@ -301,3 +296,19 @@ def test_the_ticket_page_reads_a_fixed_number_of_queries_however_many_links(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(here.get_absolute_url())
     assert page.content.decode().count("ticket-links__item") == 11
+
+
+def test_the_sources_followers_follow_the_target(pair, board, member_user, admin_user, guest_user):
+    from tickets.models import Follower
+    from tickets.services import ticket_follow
+
+    source, target = pair
+    ticket_follow(ticket=source, user=guest_user)
+    ticket_follow(ticket=source, user=admin_user)  # follows the target already (its assignee)
+
+    ticket_merge(source=source, target=target, by=member_user)
+
+    assert not Follower.objects.filter(ticket=source).exists()
+    followers = set(Follower.objects.filter(ticket=target).values_list("user_id", flat=True))
+    assert {guest_user.pk, admin_user.pk, member_user.pk} <= followers
+    assert Follower.objects.filter(ticket=target, user=admin_user).count() == 1
