@@ -22,13 +22,13 @@ WIDGETS = {
     "channel": "select", "mode": "select", "tags": "checks", "people": "checks",
     "hours": "number", "domain": "text", "words": "text", "message": "text",
     "note": "textarea", "items": "lines", "flag": "check", "number": "decimal", "date": "date",
-    "person": "select", "option": "select", "macro": "select",
+    "person": "select", "option": "select", "macro": "select", "template": "select",
 }  # fmt: skip
 LABELS = {
     "value": "Value", "op": "Test", "users": "People", "tags": "Tags", "mode": "Who",
     "hours": "Hours from now", "column": "Column", "items": "Items, one a line", "body": "Note",
     "message": "Message", "assignees": "The ticket’s assignees too", "macro": "Macro",
-    "sender": "Sent as",
+    "sender": "Sent as", "template": "Template",
 }  # fmt: skip
 
 
@@ -162,7 +162,7 @@ def _typed(value_type: str, data, html_name: str):
 
 
 # The values typed in as whole numbers (ids, hours).
-WHOLE_NUMBERS = ("column", "tag", "hours", "person", "macro", "option")
+WHOLE_NUMBERS = ("column", "tag", "hours", "person", "macro", "option", "template")
 
 
 def _number(raw: str):

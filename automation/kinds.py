@@ -32,6 +32,7 @@ from macros.services import macro_apply
 from notifications.models import Notification
 from notifications.services import notify
 from sla.priorities import Priority
+from ticket_templates.models import TicketTemplate
 from tickets.models import Source, Status, Ticket
 from tickets.services import ticket_move, ticket_update
 from workspace.models import ChecklistItem, Message
@@ -83,6 +84,14 @@ class BoardNames:
         person's own macro."""
         shared = Macro.objects.filter(board=self.board, owner__isnull=True).order_by("name", "id")
         return {macro.pk: macro for macro in shared}
+
+    @cached_property
+    def templates(self) -> dict[int, TicketTemplate]:
+        """The board's ticket templates (a rule may add one's checklist)."""
+        return {each.pk: each for each in TicketTemplate.objects.filter(board=self.board)}
+
+    def template(self, pk) -> str:
+        return self.templates[pk].name if pk in self.templates else "(deleted)"
 
     def macro(self, pk) -> str:
         return self.macros[pk].name if pk in self.macros else "(deleted)"
@@ -231,6 +240,7 @@ VALUES: dict[str, ValueType] = {
     "date": ValueType(_day, lambda value, names: value),
     "person": _id_of("team", "person"),
     "macro": _id_of("macros", "macro"),
+    "template": _id_of("templates", "template"),
     "mode": ValueType(
         lambda value, names: _mode(value),
         lambda value, names: ASSIGN_MODES.get(value, value),
@@ -640,6 +650,20 @@ def _checklist(doing: Doing, params: dict) -> str:
     return f"added a checklist of {len(params['items'])} item(s)"
 
 
+def _template_checklist(doing: Doing, params: dict) -> str:
+    ticket = doing.ticket()
+    template = TicketTemplate.objects.filter(
+        board_id=ticket.board_id, pk=params["template"]
+    ).first()
+    if template is None:
+        raise NotFound("The ticket template was deleted meanwhile.")
+    if not template.checklist:
+        return f"added nothing: ‘{template.name}’ has no checklist"
+    for text in template.checklist:
+        checklist_item_add(ticket=ticket, by=None, text=text)
+    return f"added the checklist of ‘{template.name}’ ({len(template.checklist)} item(s))"
+
+
 def _note(doing: Doing, params: dict) -> str:
     ticket = doing.ticket()
     message_post(board=ticket.board, by=None, body=params["body"], ticket=ticket)
@@ -708,6 +732,13 @@ for _action in (
     ActionKind("remove_tags", "Remove tags", {"tags": "tags"}, _tags(adding=False)),
     ActionKind("move", "Move to column (within its WIP limit)", {"column": "column"}, _move),
     ActionKind("add_checklist", "Add a checklist", {"items": "items"}, _checklist),
+    ActionKind(
+        "template_checklist",
+        "Add a ticket template’s checklist",
+        {"template": "template"},
+        _template_checklist,
+        lambda params, names: f"Add the checklist of ‘{names.template(params['template'])}’",
+    ),
     ActionKind("add_note", "Add an internal note", {"body": "note"}, _note),
     ActionKind(
         "macro",

@@ -41,6 +41,9 @@ VALUE_FIELDS = {
     "mode": lambda: serializers.ChoiceField(choices=list(ASSIGN_MODES.items())),
     "person": lambda: serializers.IntegerField(help_text="The user id of a member or admin."),
     "macro": lambda: serializers.IntegerField(help_text="The id of a macro shared with the board."),
+    "template": lambda: serializers.IntegerField(
+        help_text="The id of a ticket template of the board."
+    ),
 }
 
 

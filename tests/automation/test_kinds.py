@@ -230,6 +230,20 @@ def test_add_a_checklist(act, ticket):
     assert texts == ["Call back", "Send invoice"]
 
 
+def test_add_the_checklist_of_a_ticket_template(act, board, ticket):
+    from ticket_templates.services import template_create
+
+    onboarding = template_create(
+        board=board, name="Onboarding", title_pattern="Onboard {customer}",
+        checklist=["Kick-off call", "Import users"],
+    )  # fmt: skip
+
+    act({"type": "template_checklist", "template": onboarding.pk})
+
+    texts = list(ChecklistItem.objects.filter(ticket=ticket).values_list("text", flat=True))
+    assert texts == ["Kick-off call", "Import users"]
+
+
 def test_add_an_internal_note(act, ticket):
     act({"type": "add_note", "body": "Check the **contract**"})
 
