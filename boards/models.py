@@ -80,6 +80,9 @@ class Board(models.Model):
     logo_type = models.CharField(max_length=20, blank=True, default="", db_default="")
     # The next ticket number; only ever read and bumped under a row lock (tickets.services).
     next_number = models.PositiveIntegerField(default=1, editable=False)
+    # Whether the board has custom fields (kept by customfields.services, under the board's
+    # lock): a board without any, most of them, reads none of their rows on any page or answer.
+    has_custom_fields = models.BooleanField(default=False, db_default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

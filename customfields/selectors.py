@@ -13,11 +13,15 @@ from boards.models import Board
 from boards.selectors import board_team
 from customfields.models import Field, Option, Value
 from customfields.values import Context, Stored, api_value, display
+from tickets.models import Ticket
 
 
 def board_fields(board: Board | int) -> list[Field]:
     """The board's fields in their order, each with every option (removed ones too, which the
-    tickets that chose them still show) as `option_list` and `options_by_id`. Two queries."""
+    tickets that chose them still show) as `option_list` and `options_by_id`. Two queries; none
+    for a board (read already) without fields."""
+    if isinstance(board, Board) and not board.has_custom_fields:
+        return []
     fields = list(
         Field.objects.filter(board=board).prefetch_related(
             Prefetch("options", queryset=Option.objects.order_by("position", "id"))
@@ -38,6 +42,13 @@ def field_of(board: Board, field_id) -> Field:
         if field.pk == int(field_id):
             return field
     raise Http404("No such field.")
+
+
+def may_have_values(ticket) -> bool:
+    """Whether the ticket may hold values: no when its board, read along, has no fields."""
+    if not Ticket._meta.get_field("board").is_cached(ticket):
+        return True
+    return ticket.board.has_custom_fields
 
 
 def ticket_values(ticket_ids: Iterable[int], *, field_ids: Iterable[int] | None = None) -> dict:
@@ -62,7 +73,7 @@ def ticket_values(ticket_ids: Iterable[int], *, field_ids: Iterable[int] | None 
             "value_id", "option_id"
         ):
             by_value[value_id].append(option_id)
-        rows = [row[:-2] + (row[-1],) for row in rows]
+        rows = [(*row[:-2], row[-1]) for row in rows]
     found: dict[int, dict[int, object]] = {}
     for ticket_id, field_id, kind, text, number, day, flag, username, option_ids in rows:
         stored = Stored(text=text, number=number, date=day, flag=flag, option_ids=option_ids)

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from csboard.core.api import StrictBooleanField, StrictCharField, StrictIdField
 from customfields.models import Field, FieldType, Option
-from customfields.selectors import board_fields, ticket_values
+from customfields.selectors import board_fields, may_have_values, ticket_values
 from customfields.services import LABEL_MAX, NAME_MAX
 from tickets.serializers import TicketChangeSerializer, TicketInputSerializer, TicketSerializer
 
@@ -64,7 +64,7 @@ class FieldValuesListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         tickets = list(data)
-        values = ticket_values([ticket.pk for ticket in tickets])
+        values = ticket_values([ticket.pk for ticket in tickets if may_have_values(ticket)])
         for ticket in tickets:
             ticket.custom_field_values = values.get(ticket.pk, {})
         return super().to_representation(tickets)
@@ -85,7 +85,9 @@ class FieldTicketSerializer(TicketSerializer):
     def to_representation(self, ticket) -> dict:
         values = getattr(ticket, "custom_field_values", None)
         if values is None:
-            values = ticket_values([ticket.pk]).get(ticket.pk, {})
+            values = (
+                ticket_values([ticket.pk]).get(ticket.pk, {}) if may_have_values(ticket) else {}
+            )
         return {
             **super().to_representation(ticket),
             "custom_fields": {str(field_id): value for field_id, value in values.items()},

@@ -96,7 +96,7 @@ def field_create(
     by=None,
 ) -> Field:
     """Add a field at the end of the board's fields. A select takes its options in order."""
-    lock_board(board.pk)  # names and positions: one writer of a board's fields at a time
+    held = lock_board(board.pk)  # names and positions: one writer of a board's fields at a time
     if type not in FieldType.values:
         raise InvalidInput("Unknown field type.", fields={"type": ["Choose a field type."]})
     if Field.objects.filter(board=board).count() >= FIELDS_MAX:
@@ -122,6 +122,9 @@ def field_create(
     field = _reloaded(field)
     field.default = _check_default(board, field, default)
     field.save(update_fields=["default"])
+    if not held.has_custom_fields:
+        Board.objects.filter(pk=board.pk).update(has_custom_fields=True)
+    board.has_custom_fields = True
     board_changed(board.pk, kind="columns")
     return field
 
@@ -305,6 +308,8 @@ def field_delete(*, field: Field, by=None) -> None:
     lock_board(field.board_id)
     board_id = field.board_id
     field.delete()
+    if not Field.objects.filter(board_id=board_id).exists():
+        Board.objects.filter(pk=board_id).update(has_custom_fields=False)
     board_changed(board_id, kind="columns")
 
 

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef
 
 from boards.locks import lock_columns
+from boards.models import Board
 from csboard.core.exceptions import NotFound
 from tickets.models import Follower, Ticket
 
@@ -41,6 +42,16 @@ def with_sets(rows):
         tag_ids=ArraySubquery(tags.order_by("tag__name", "tag_id").values("tag_id")),
         # Who hears of the change on their My work (tickets.services._tell_interested).
         interested_ids=ArraySubquery(people.values("user_id").union(followers.values("user_id"))),
+    )
+
+
+def lock_board_for_create(board_id: int) -> Board:
+    """The board, locked (the counter of its numbers), with its SLA policy read along: a new
+    ticket's deadlines come from it (sla.selectors.policy_for reads what is joined)."""
+    return (
+        Board.objects.select_related("sla_policy")
+        .select_for_update(no_key=True, of=("self",))
+        .get(pk=board_id)
     )
 
 

@@ -26,7 +26,12 @@ from sla.selectors import delay_deadline, paused_between, ticket_deadlines
 from tickets import events
 from tickets.events import ticket_resolved
 from tickets.fields import EDITABLE_FIELDS
-from tickets.locks import atomic_with_column, lock_ticket, lock_ticket_with_column
+from tickets.locks import (
+    atomic_with_column,
+    lock_board_for_create,
+    lock_ticket,
+    lock_ticket_with_column,
+)
 from tickets.models import Activity, Follower, Source, Status, Ticket
 from tickets.ranks import position_of, rank_at, rank_last
 from tickets.selectors import ticket_interested_ids
@@ -280,7 +285,7 @@ def ticket_create(
     # Lock the board row, then take and bump its counter: concurrent creates queue up here, so
     # no two tickets of a board ever share a number (and the unique constraint backs this up).
     # Board, then column: the lock order of boards/locks.py.
-    board = lock_board(board.pk)
+    board = lock_board_for_create(board.pk)
     column = lock_column(_check_column(board, column).pk)
     column_ensure_room(column)
     assignees = _check_assignees(board, assignees)

@@ -430,3 +430,28 @@ def test_a_customers_request_gets_the_defaults_and_is_never_refused_for_a_requir
 
     assert ticket is not None
     assert ticket_values([ticket.pk])[ticket.pk] == {tier.pk: option_id(tier, "Standard")}
+
+
+def test_the_board_says_whether_it_has_fields_and_one_without_reads_no_values(
+    board, make_field, api_as, django_assert_max_num_queries
+):
+    from boards.models import Board
+    from tests.tickets.test_apis import tickets_url
+
+    TicketFactory(board=board)
+    client = api_as("member")
+    client.get(tickets_url(board))
+    with django_assert_max_num_queries(50) as without:
+        client.get(tickets_url(board))
+    assert not any("customfields_" in q["sql"] for q in without.captured_queries)
+
+    first, second = make_field("Plan"), make_field("Seats", FieldType.NUMBER)
+    assert Board.objects.get(pk=board.pk).has_custom_fields
+    with django_assert_max_num_queries(50) as with_fields:
+        client.get(tickets_url(board))
+    assert any("customfields_value" in q["sql"] for q in with_fields.captured_queries)
+
+    field_delete(field=first)
+    assert Board.objects.get(pk=board.pk).has_custom_fields
+    field_delete(field=second)
+    assert not Board.objects.get(pk=board.pk).has_custom_fields
