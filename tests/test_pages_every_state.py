@@ -206,7 +206,7 @@ def states(board, columns, admin_user, member_user, guest_user):
     assert Activity.objects.filter(ticket=intake, actor=None).exists()
     assert Membership.objects.filter(board=board).count() == 3
     # A rule of every kind of action, and its history: one run done, one that failed.
-    rule = _rule_of_every_kind(board, admin_user, member_user, worked)
+    rule = _rule_of_every_kind(board, admin_user, member_user, worked, macro, template)
     return {
         "rule": rule,
         "team": team,
@@ -223,10 +223,11 @@ def states(board, columns, admin_user, member_user, guest_user):
     }
 
 
-def _rule_of_every_kind(board, admin_user, member_user, ticket):
-    from automation.kinds import ACTIONS
+def _rule_of_every_kind(board, admin_user, member_user, ticket, macro, template):
+    from automation.kinds import ACTIONS, custom_key
     from automation.services import rule_create, rules_run
     from boards.services import tag_create
+    from customfields.selectors import board_fields
 
     tag = tag_create(board=board, name="VIP <b>")
     column = board.columns.order_by("position").last()
@@ -241,8 +242,30 @@ def _rule_of_every_kind(board, admin_user, member_user, ticket):
         "add_checklist": {"items": ["Call <back>"]},
         "add_note": {"body": "Seen by a rule"},
         "notify": {"users": [member_user.pk], "assignees": True, "message": "Look <here>"},
+        "macro": {"macro": macro.pk, "sender": member_user.pk},
+        "template_checklist": {"template": template.pk},
     }
     assert set(params) == set(ACTIONS)
+    # A condition on each custom field, as its type tests it (a removed option among them).
+    tests = {
+        "text": ("contains", "<b>"), "url": ("contains", "crm"), "number": ("more_than", 1.5),
+        "date": ("before", "2026-01-01"), "checkbox": ("is", True),
+        "user": ("is", member_user.pk),
+    }  # fmt: skip
+    conditions = []
+    for field in board_fields(board.pk):
+        if field.is_select:
+            op = "has" if field.type == "multi_select" else "is"
+            conditions.append(
+                {"field": custom_key(field.pk), "op": op, "value": field.option_list[-1].pk}
+            )
+        else:
+            op, value = tests[field.type]
+            conditions.append({"field": custom_key(field.pk), "op": op, "value": value})
+    rule_create(
+        board=board, by=admin_user, name="Fields <every>", trigger="moved", conditions=conditions,
+        actions=[{"type": "set_priority", "value": "low"}],
+    )  # fmt: skip
     rule = rule_create(
         board=board, by=admin_user, name="Every <kind>", trigger="created",
         conditions=[{"field": "tags", "op": "has_not", "value": tag.pk}],

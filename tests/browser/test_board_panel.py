@@ -275,5 +275,6 @@ def test_screenshots_of_the_board_with_the_panel_open(
     if name == "phone":
         box = panel(page).bounding_box()
         assert (box["x"], box["width"]) == (0, 390)  # full screen
+    expect(page.locator("[data-live-status]")).to_have_text("Live")
 
     page.screenshot(path=str(SCREENSHOTS / f"board-panel-{name}.png"))

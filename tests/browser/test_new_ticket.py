@@ -34,6 +34,7 @@ def test_from_the_board_a_template_fills_the_form_and_the_ticket_shows_with_its_
 
     page.get_by_role("link", name="New ticket").click()
     expect(page).to_have_url(re.compile(rf"/boards/{board.pk}/tickets/new/$"))
+    page.wait_for_load_state()  # its scripts listen: a pick before then would go unheard
     page.get_by_role("group", name="Customer").get_by_label("Name").fill("Dana Scully")
     page.get_by_label("Template").select_option(label="Onboarding")
 

@@ -94,7 +94,7 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / name), full_page=False)
 
 
-def test_screenshots_of_the_board_a_ticket_and_the_metrics_light_and_dark(new_page):
+def test_screenshots_of_the_board_a_ticket_and_the_metrics_light_and_dark(new_page, asgi_server):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     board = Board.objects.get(key="CS")
     ticket = board.tickets.order_by("number").first()
@@ -111,5 +111,7 @@ def test_screenshots_of_the_board_a_ticket_and_the_metrics_light_and_dark(new_pa
                 page.goto(url)
                 if name == "metrics":
                     expect(page.locator("body[data-charts-drawn]")).to_be_attached()
+                if name == "board":  # as a rep sees it: live
+                    expect(page.locator("[data-live-status]")).to_have_text("Live")
                 assert page.evaluate(BACKGROUND) == (DARK_BG if scheme == "dark" else LIGHT_BG)
                 shot(page, f"{name}-{scheme}-{device}.png")

@@ -37,6 +37,7 @@ ICON_PATHS = {
     "bell": '<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4l2-2zM10 21h4"/>',
     "chat": '<path d="M4 5h16v11H9l-5 4V5z"/>',
     "paperclip": '<path d="M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17.5a2 2 0 0 1-3-3l7.5-7.5"/>',
+    "chart": '<path d="M3 20h18M6 20v-8M11 20V5M16 20v-11M21 20v-4"/>',
     "list": '<path d="M9 6h11M9 12h11M9 18h11M4 6h.01M4 12h.01M4 18h.01"/>',
     "history": '<path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2"/>',
     "download": '<path d="M12 4v11M7 10l5 5 5-5M5 20h14"/>',
