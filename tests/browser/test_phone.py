@@ -88,3 +88,24 @@ def test_on_a_desktop_the_filters_show_without_a_click(states, new_page, member_
 
     expect(page.get_by_label("Search tickets")).to_be_visible()
     expect(page.locator("summary", has_text="Filters")).to_be_hidden()
+
+
+def test_on_a_phone_the_picker_follows_a_column_added_or_renamed_elsewhere(
+    new_page, sign_in, asgi_server, board, columns, admin_user
+):
+    from boards.services import column_create, column_update
+    from tests.factories import PASSWORD
+
+    page = new_page(PHONE)
+    sign_in(page, "gus", PASSWORD)
+    page.goto(reverse("boards:detail", args=[board.pk]))
+    expect(page.locator("[data-live-status]")).to_have_text("Live")
+    picker = page.get_by_role("navigation", name="Jump to a column")
+
+    column_create(board=board, name="Escalated <b>")
+    column_update(column=columns[0], name="Inbox")
+
+    expect(picker.get_by_role("link", name="Escalated <b>")).to_be_visible(timeout=5000)
+    expect(picker.get_by_role("link", name="Inbox")).to_be_visible()
+    picker.get_by_role("link", name="Escalated <b>").click()
+    expect(page.get_by_role("heading", name="Escalated <b>")).to_be_in_viewport()
