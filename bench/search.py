@@ -263,6 +263,8 @@ def main():
             f"{api['p95_ms']:.1f} | {baseline['p50_ms']:.1f} | {baseline['p95_ms']:.1f} | "
             f"{ratio:.2f}× |"
         )
+    if failures:
+        lines += ["", f"**Over {LIMIT:.0f}× (the run fails):** {', '.join(failures)}."]
     lines += [
         "",
         "The page of a topic's results, as PostgreSQL runs it:",

@@ -57,7 +57,7 @@ def seed(now):
                     number=position + 1,
                     title=f"Ticket {index}",
                     column=column,
-                    position=position,
+                    rank=(position + 1) << 16,
                     priority=Priority.NORMAL,
                     due_at=due,
                     first_response_due_at=now - timedelta(days=1),

@@ -7,14 +7,20 @@ PostgreSQL: each word a prefix ("invo" finds "invoice"), all of them required, m
 the documents' GIN-indexed vector, ranked by ts_rank (title before customer and tags, before
 description, before conversation), the matching words marked by ts_headline. Elsewhere (the
 SQLite of `make run`): the same words, each required somewhere in the same text columns
-(icontains, no index), title matches first, marked in Python."""
+(icontains, no index), title matches first, marked in Python.
+
+The full-text search is two statements written here in SQL (`FullTextDocuments`: the count and
+the page), not built through the ORM: a search's own work is a millisecond or two of SQL, and
+building and compiling its ranked, highlighted queryset cost several times that on every request
+(bench/search.py). The scope stays the one policy: the visible boards' subquery is
+boards.permissions.visible_boards, compiled by Django."""
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -52,13 +58,51 @@ def ticket_by_reference(user, query: str) -> Ticket | None:
     if found is None:
         return None
     key, number = found[1].upper(), int(found[2])
-    return (
-        Ticket.objects.filter(board__in=visible_boards(user).values("pk"), board__key=key)
-        .filter(number=number)
-        .select_related("board")
-        .order_by()
-        .first()
-    )
+    visible, params = visible_sql(user)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, t.board_id, t.number, t.title, t.status, t.priority, b.key, b.name"
+            " FROM tickets_ticket t JOIN boards_board b ON b.id = t.board_id"
+            f" WHERE t.board_id IN ({visible}) AND b.key = %(key)s AND t.number = %(number)s"
+            " AND t.archived_at IS NULL LIMIT 1",
+            {**params, "key": key, "number": number},
+        )
+        row = cursor.fetchone()
+    return None if row is None else _ticket(*row)
+
+
+# visible_boards compiled once a process, for a stand-in user whose id is this sentinel; each
+# search puts its user's id in its place (the SQL is the same for everyone, only that differs).
+_SENTINEL = -2_000_000_007
+_visible_compiled: tuple[str, dict] | None = None
+
+
+def visible_sql(user) -> tuple[str, dict]:
+    """boards.permissions.visible_boards(user)'s ids as SQL with named parameters, for the
+    statements written here: the one policy, compiled by Django once (building and compiling
+    its queryset on every search cost more than the search)."""
+    global _visible_compiled
+    if not user.is_authenticated:
+        return "SELECT NULL::bigint WHERE FALSE", {}
+    if _visible_compiled is None:
+        stand_in = SimpleNamespace(pk=_SENTINEL, is_authenticated=True)
+        sql, params = visible_boards(stand_in).values("pk").query.sql_with_params()
+        names = [f"v{index}" for index in range(len(params))]
+        assert _SENTINEL in params, "visible_boards no longer filters by the user's id"
+        named = sql % tuple(f"%({name})s" for name in names)
+        _visible_compiled = (named, dict(zip(names, params, strict=True)))
+    sql, params = _visible_compiled
+    return sql, {name: user.pk if value == _SENTINEL else value for name, value in params.items()}
+
+
+def _ticket(ticket_id, board_id, number, title, status, priority, key, name) -> Ticket:
+    """A ticket as a search shows it, with its board: unsaved instances of what was read."""
+    ticket = Ticket(
+        pk=ticket_id, board_id=board_id, number=number, title=title, status=status,
+        priority=priority,
+    )  # fmt: skip
+    ticket.board = Board(pk=board_id, key=key, name=name)
+    return ticket
 
 
 def search_boards(user) -> QuerySet[Board]:
@@ -99,7 +143,7 @@ class Search:
     query: str
     terms: list[str]
     full_text: bool
-    documents: QuerySet[TicketDocument] = field(repr=False)
+    documents: "QuerySet[TicketDocument] | FullTextDocuments" = field(repr=False)
 
     def hits(self, documents) -> list[Hit]:
         """The results for `documents` (a page of `self.documents`), with their marks."""
@@ -143,48 +187,113 @@ def ticket_search(
     terms = search_terms(query)
     if full_text is None:
         full_text = connection.vendor == "postgresql"
-    documents = _visible(user, board).select_related("ticket", "board")
     if not terms:
-        documents = documents.none()
+        documents = TicketDocument.objects.none()
     elif full_text:
-        documents = _full_text(documents.only(*SHOWN), terms)
+        documents = FullTextDocuments(user, board, terms)
     else:
-        documents = _fallback(documents.only(*SHOWN, "description", "conversation"), terms)
+        shown = _visible(user, board).select_related("ticket", "board")
+        documents = _fallback(shown.only(*SHOWN, "description", "conversation"), terms)
     return Search(query=query, terms=terms, full_text=full_text, documents=documents)
 
 
-def _full_text(documents: QuerySet[TicketDocument], terms: list[str]) -> QuerySet:
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+def _headline_options(**options) -> str:
+    """ts_headline's options, the marks as search.highlight writes them (quoted)."""
+    said = [f"StartSel='{START}'", f"StopSel='{STOP}'"]
+    return ", ".join([*said, *(f"{name}={value}" for name, value in options.items())])
 
-    # Raw tsquery syntax from words alone (search_terms): each a prefix, all required.
-    query = SearchQuery(
-        " & ".join(f"'{term}':*" for term in terms), search_type="raw", config="simple"
-    )
 
-    def headline(expression, **options):
-        return SearchHeadline(
-            expression, query, config="simple", start_sel=START, stop_sel=STOP, **options
-        )
+WHOLE = _headline_options(HighlightAll="true")
+SNIPPET = _headline_options(
+    MaxWords=SNIPPET_WORDS // 2,
+    MinWords=SNIPPET_WORDS // 4,
+    MaxFragments=2,
+    FragmentDelimiter="' … '",
+)
+_QUERY = "to_tsquery('simple'::regconfig, %(query)s)"
+_FROM = f"""
+    FROM search_ticketdocument d
+    JOIN tickets_ticket t ON t.id = d.ticket_id {{board_join}}
+    WHERE d.board_id IN ({{visible}}) {{one_board}}
+      AND t.archived_at IS NULL
+      AND d.vector @@ {_QUERY}"""
+_COUNT = f"SELECT COUNT(*) {_FROM}".replace("{board_join}", "")
+_PAGE = f"""
+    SELECT d.ticket_id, d.board_id, d.title, d.people, d.tags,
+        ts_rank(d.vector, {_QUERY}) AS rank,
+        ts_headline('simple'::regconfig, d.title, {_QUERY}, %(whole)s),
+        ts_headline('simple'::regconfig, d.people, {_QUERY}, %(whole)s),
+        ts_headline('simple'::regconfig, d.tags, {_QUERY}, %(whole)s),
+        ts_headline(
+            'simple'::regconfig, COALESCE(d.description, '') || E'\n' || COALESCE(d.conversation, ''),
+            {_QUERY}, %(snippet)s
+        ),
+        t.number, t.title, t.status, t.priority, b.key, b.name
+    {_FROM}
+    ORDER BY rank DESC, d.ticket_id DESC
+    LIMIT %(limit)s OFFSET %(offset)s""".replace(
+    "{board_join}", "JOIN boards_board b ON b.id = d.board_id"
+)
 
-    body = Concat("description", Value("\n"), "conversation", output_field=TextField())
-    return (
-        documents.filter(vector=query)
-        .annotate(
-            # The stored vector, weights and all (a name alone would be to_tsvector of its text).
-            rank=SearchRank(F("vector"), query),
-            title_marked=headline("title", highlight_all=True),
-            people_marked=headline("people", highlight_all=True),
-            tags_marked=headline("tags", highlight_all=True),
-            snippet_marked=headline(
-                body,
-                max_fragments=2,
-                max_words=SNIPPET_WORDS // 2,
-                min_words=SNIPPET_WORDS // 4,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-ticket_id")
-    )
+
+class FullTextDocuments:
+    """The documents matching every term (each a prefix), best first, as a paginator takes
+    them: `count()` is one statement, a slice another (the page, ranked and marked)."""
+
+    ordered = True  # ranked, then newest: the paginator need not warn
+
+    def __init__(self, user, board: Board | None, terms: list[str]):
+        visible, visible_params = visible_sql(user)
+        self._sql = {"visible": visible, "one_board": ""}
+        self._params = {
+            **visible_params,
+            "query": " & ".join(f"'{term}':*" for term in terms),
+            "whole": WHOLE,
+            "snippet": SNIPPET,
+        }
+        if board is not None:
+            self._sql["one_board"] = "AND d.board_id = %(board)s"
+            self._params["board"] = board.pk
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(_COUNT.format(**self._sql), self._params)
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice | int):
+        if isinstance(part, int):
+            return self[part : part + 1][0]
+        if self._count == 0:  # counted already, and nothing matched: no page to read
+            return []
+        start = part.start or 0
+        # LIMIT NULL is no limit: every match (iterating them all, as the tests do).
+        limit = None if part.stop is None else max(part.stop - start, 0)
+        params = {**self._params, "limit": limit, "offset": start}
+        with connection.cursor() as cursor:
+            cursor.execute(_PAGE.format(**self._sql), params)
+            return [_document(row) for row in cursor.fetchall()]
+
+    def __iter__(self):
+        return iter(self[0:])
+
+
+def _document(row) -> SimpleNamespace:
+    """A row of the page as `Search.hits` reads a document: its ticket and board (unsaved
+    instances of what was read), its words and their marked copies, its rank."""
+    (ticket_id, board_id, title, people, tags, rank, title_marked, people_marked, tags_marked,
+     snippet_marked, number, ticket_title, status, priority, key, name) = row  # fmt: skip
+    ticket = _ticket(ticket_id, board_id, number, ticket_title, status, priority, key, name)
+    return SimpleNamespace(
+        ticket=ticket, board=ticket.board, title=title, people=people, tags=tags, rank=rank,
+        title_marked=title_marked, people_marked=people_marked, tags_marked=tags_marked,
+        snippet_marked=snippet_marked,
+    )  # fmt: skip
 
 
 def _fallback(documents: QuerySet[TicketDocument], terms: list[str]) -> QuerySet:

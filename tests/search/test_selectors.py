@@ -157,3 +157,20 @@ def test_a_prefix_marks_the_whole_word(invoices, member_user, full_text):
     (hit,) = search.hits(search.documents)
 
     assert hit.title == "Invoice for <mark>March</mark>"
+
+
+@pytest.mark.parametrize("role", ["admin", "member", "guest", "outsider", "anonymous"])
+def test_the_searchs_own_scope_is_the_boards_visible_boards_gives(invoices, user_for, role):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    from boards.permissions import visible_boards
+    from search.selectors import visible_sql
+
+    user = user_for(role) or AnonymousUser()
+    sql, params = visible_sql(user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = {row[0] for row in cursor.fetchall()}
+
+    assert ids == set(visible_boards(user).values_list("pk", flat=True))
