@@ -125,7 +125,9 @@ def visible_boards(user) -> QuerySet[Board]:
     # users to sort it), and an alias (only my_role is selected), which keeps the query, asked
     # on every board request, cheap to build and to run.
     member_role = (
-        Membership.objects.filter(board=OuterRef("pk"), user_id=user.pk).order_by().values("role")[:1]
+        Membership.objects.filter(board=OuterRef("pk"), user_id=user.pk)
+        .order_by()
+        .values("role")[:1]
     )
     return (
         Board.objects.alias(member_role=Subquery(member_role, output_field=IntegerField()))
