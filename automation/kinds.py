@@ -9,8 +9,6 @@ Extension points: `register_condition` and `register_action` add a kind. A board
 `BoardNames.conditions`), each testing the ticket's value as its type allows; the `macro`
 action uses a shared canned reply (`macros`) in the name of a person of the team."""
 
-import datetime
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,9 +22,9 @@ from boards.models import Board, Column, Tag
 from boards.selectors import board_team
 from csboard.core.exceptions import InvalidInput, NotFound
 from customfields.models import Field, FieldType
-from customfields.models import Value as FieldValue
-from customfields.selectors import board_fields
-from customfields.values import NUMBER_MAX, number_out
+from customfields.selectors import board_fields, ticket_values
+from customfields.values import BadValue, Stored, number_out, parse
+from customfields.values import Context as FieldContext
 from macros.models import Macro
 from macros.services import macro_apply
 from notifications.models import Notification
@@ -73,6 +71,9 @@ class BoardNames:
 
     def person(self, pk) -> str:
         return self.team[pk].username if pk in self.team else "someone who left"
+
+    def person_id(self, username) -> int | None:
+        return next((pk for pk, user in self.team.items() if user.username == username), None)
 
     @cached_property
     def fields(self) -> dict[int, Field]:
@@ -194,18 +195,25 @@ def _flag(value, names):
 
 
 def _number(value, names):
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    """A JSON number that a number field may hold (customfields.values: its range, its places)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("A number, such as 12 or 4.5.")
-    if abs(value) >= NUMBER_MAX:
-        raise ValueError("A number below 100,000,000,000,000.")
-    return value
+    return number_out(_field_value(FieldType.NUMBER, value).number)
 
 
 def _day(value, names):
+    """A day as "YYYY-MM-DD", read as a date field reads one (customfields.values)."""
+    return _field_value(FieldType.DATE, value).date.isoformat()
+
+
+def _field_value(kind: str, value) -> Stored:
     try:
-        return datetime.date.fromisoformat(value.strip()).isoformat()
-    except (AttributeError, ValueError):
-        raise ValueError("A date as YYYY-MM-DD, such as 2025-01-31.") from None
+        stored = parse(kind, value, FieldContext())
+    except BadValue as exc:
+        raise ValueError(str(exc)) from None
+    if stored is None:
+        raise ValueError("Give a value.")
+    return stored
 
 
 ASSIGN_MODES = {
@@ -253,8 +261,9 @@ VALUES: dict[str, ValueType] = {
 class Subject:
     """The ticket as a rule's conditions read it, each part read once, when first asked for."""
 
-    def __init__(self, ticket: Ticket):
+    def __init__(self, ticket: Ticket, names: BoardNames):
         self.ticket = ticket
+        self.names = names
 
     @cached_property
     def tag_ids(self) -> set[int]:
@@ -265,10 +274,9 @@ class Subject:
         return self.ticket.customer_email.rpartition("@")[2].lower()
 
     @cached_property
-    def custom_values(self) -> dict[int, FieldValue]:
-        """The ticket's custom-field values (rows) by field id, their options read with them."""
-        rows = FieldValue.objects.filter(ticket_id=self.ticket.pk).prefetch_related("options")
-        return {row.field_id: row for row in rows}
+    def custom_values(self) -> dict[int, object]:
+        """The ticket's custom-field values by field id, as the API writes them."""
+        return ticket_values([self.ticket.pk]).get(self.ticket.pk, {})
 
     @cached_property
     def body(self) -> str:
@@ -401,21 +409,16 @@ def _custom_read(custom: Field) -> Callable[[Subject], object]:
     pk, kind = custom.pk, custom.type
 
     def read(subject: Subject):
-        row = subject.custom_values.get(pk)
+        value = subject.custom_values.get(pk)  # a number, a day and an option id as they are
         if kind in (FieldType.TEXT, FieldType.URL):
-            return row.text if row else ""
-        if kind == FieldType.NUMBER:
-            return number_out(row.number) if row and row.number is not None else None
-        if kind == FieldType.DATE:
-            return row.date.isoformat() if row and row.date else None
+            return value or ""
         if kind == FieldType.CHECKBOX:
-            return bool(row and row.flag)
-        if kind == FieldType.USER:
-            return row.user_id if row else None
-        chosen = {option.pk for option in row.options.all()} if row else set()
+            return bool(value)
+        if kind == FieldType.USER:  # by username: the one on the team of that name
+            return subject.names.person_id(value)
         if kind == FieldType.MULTI_SELECT:
-            return chosen
-        return next(iter(chosen), None)
+            return set(value or ())
+        return value
 
     return read
 
@@ -644,10 +647,13 @@ def _move(doing: Doing, params: dict) -> str:
 
 
 def _checklist(doing: Doing, params: dict) -> str:
-    ticket = doing.ticket()
-    for text in params["items"]:
-        checklist_item_add(ticket=ticket, by=None, text=text)
+    _add_items(doing.ticket(), params["items"])
     return f"added a checklist of {len(params['items'])} item(s)"
+
+
+def _add_items(ticket: Ticket, items: list[str]) -> None:
+    for text in items:
+        checklist_item_add(ticket=ticket, by=None, text=text)
 
 
 def _template_checklist(doing: Doing, params: dict) -> str:
@@ -659,8 +665,7 @@ def _template_checklist(doing: Doing, params: dict) -> str:
         raise NotFound("The ticket template was deleted meanwhile.")
     if not template.checklist:
         return f"added nothing: ‘{template.name}’ has no checklist"
-    for text in template.checklist:
-        checklist_item_add(ticket=ticket, by=None, text=text)
+    _add_items(ticket, template.checklist)
     return f"added the checklist of ‘{template.name}’ ({len(template.checklist)} item(s))"
 
 

@@ -213,7 +213,7 @@ class Outcome:
 
 
 def _evaluate(rule: Rule, ticket: Ticket, names: BoardNames) -> Outcome:
-    subject = Subject(ticket)
+    subject = Subject(ticket, names)
     unmet = [
         condition_words(condition, names)
         for condition in rule.conditions

@@ -103,11 +103,10 @@ def _move_followers(source: Ticket, target: Ticket) -> list[int]:
     follow as it was); returns their ids."""
     moved = list(Follower.objects.filter(ticket=source).values_list("user_id", "created_at"))
     Follower.objects.filter(ticket=source).delete()
-    already = set(Follower.objects.filter(ticket=target).values_list("user_id", flat=True))
     Follower.objects.bulk_create(
-        [Follower(ticket=target, user_id=user, created_at=since) for user, since in moved
-         if user not in already]
-    )  # fmt: skip
+        [Follower(ticket=target, user_id=user, created_at=since) for user, since in moved],
+        ignore_conflicts=True,
+    )
     return [user for user, _ in moved]
 
 
