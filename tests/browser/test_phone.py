@@ -109,3 +109,24 @@ def test_on_a_phone_the_picker_follows_a_column_added_or_renamed_elsewhere(
     expect(picker.get_by_role("link", name="Inbox")).to_be_visible()
     picker.get_by_role("link", name="Escalated <b>").click()
     expect(page.get_by_role("heading", name="Escalated <b>")).to_be_in_viewport()
+
+
+def test_on_a_phone_the_boards_actions_are_one_row_of_named_icons(
+    new_page, sign_in, asgi_server, board, columns
+):
+    from tests.factories import PASSWORD
+
+    page = new_page(PHONE)
+    sign_in(page, "mia", PASSWORD)  # a member (an admin's Settings makes a second row)
+    page.goto(reverse("boards:detail", args=[board.pk]))
+    expect(page.locator("[data-live-status]")).to_have_text("Live")
+    actions = page.locator(".board-header__actions")
+
+    middles = actions.evaluate(
+        "(row) => Array.from(row.children).map((child) => {"
+        " const box = child.getBoundingClientRect(); return Math.round(box.top + box.height / 2); })"
+    )
+    assert len(set(middles)) == 1, middles
+    for name in ("New ticket", "Metrics", "Zoom out", "Archive", "Rules"):
+        named = actions.get_by_role("link", name=name).or_(actions.get_by_role("button", name=name))
+        expect(named).to_be_visible()
